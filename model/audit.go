@@ -1,0 +1,125 @@
+package model
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os/user"
+	"strings"
+)
+
+// OSActor names the operating-system user, as command-line tools are recorded
+// in the audit log.
+func OSActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "os:" + u.Username
+	}
+	return "os:unknown"
+}
+
+// SetActor sets who later changes through this store are attributed to.
+func (s *Store) SetActor(name string) { s.actor = name }
+
+// Actor is who changes through this store are attributed to.
+func (s *Store) Actor() string { return s.actor }
+
+// audit appends one entry to the audit log inside the caller's transaction, so
+// the entry lands exactly when the change does.
+func (s *Store) audit(ctx context.Context, tx *sql.Tx, action, entity, id string, before, after any) error {
+	b, err := auditJSON(before)
+	if err != nil {
+		return err
+	}
+	a, err := auditJSON(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx,
+		`INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		Now(), s.actor, action, entity, id, b, a)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %s: %w", action, entity, id, err)
+	}
+	return nil
+}
+
+func auditJSON(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("audit: %w", err)
+	}
+	return string(b), nil
+}
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	ID       int64
+	At       string
+	Actor    string
+	Action   string
+	Entity   string
+	EntityID string
+	Before   string
+	After    string
+}
+
+// AuditFilter narrows the audit log; empty fields match everything.
+type AuditFilter struct {
+	Actor  string
+	Action string
+	Entity string
+	Text   string // matched against entity id, before and after
+	Limit  int
+}
+
+// AuditLog lists entries newest first.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Actor != "" {
+		add("actor = $%d", f.Actor)
+	}
+	if f.Action != "" {
+		add("action = $%d", f.Action)
+	}
+	if f.Entity != "" {
+		add("entity = $%d", f.Entity)
+	}
+	if f.Text != "" {
+		args = append(args, "%"+f.Text+"%")
+		n := len(args)
+		where = append(where, fmt.Sprintf("(entity_id LIKE $%d OR before LIKE $%d OR after LIKE $%d)", n, n, n))
+	}
+	q := `SELECT id, at, actor, action, entity, entity_id, before, after FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	args = append(args, limit)
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After); err != nil {
+			return nil, fmt.Errorf("read audit log: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
