@@ -1,0 +1,46 @@
+# Cascade: `make run` opens the app on the demo programme, `make test` runs
+# every test. Both install the Debian packages they need when missing.
+
+GO        ?= go
+DEMO_DB   ?= demo.db
+# Fyne needs cgo and these; the tests read PDFs back with poppler-utils.
+APT_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+             libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run demo test vet bench screens package clean
+
+deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(GO) build -o cascade ./cmd/cascade
+
+$(DEMO_DB):
+	$(MAKE) build
+	./cascade demo --db $(DEMO_DB) --password demo-password
+
+demo: $(DEMO_DB)
+
+run: build $(DEMO_DB)
+	./cascade --db $(DEMO_DB)
+
+vet: deps
+	$(GO) vet ./...
+
+test: vet
+	$(GO) test -race -count=1 ./...
+
+bench: deps
+	$(GO) run ./cmd/cascade-bench
+
+package: deps
+	$(GO) run fyne.io/tools/cmd/fyne@latest package -os linux -src cmd/cascade -icon ../../assets/icon.png
+
+clean:
+	rm -f cascade $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(DEMO_DB).files

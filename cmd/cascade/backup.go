@@ -1,0 +1,4 @@
+package main
+
+// cmdBackup is built by a later issue.
+var cmdBackup = notYet("backup")

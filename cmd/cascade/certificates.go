@@ -1,0 +1,4 @@
+package main
+
+// cmdCertificates is built by a later issue.
+var cmdCertificates = notYet("certificates")

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"cascade/model"
+)
+
+func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("check", "check --db FILE", errOut)
+	db := fs.String("db", "", "the database file")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	s, err := model.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r, err := s.Check(ctx)
+	if err != nil {
+		return err
+	}
+	if !r.OK() {
+		for _, p := range r.Problems {
+			fmt.Fprintln(out, p)
+		}
+		fmt.Fprintf(errOut, "cascade check: %d problems in %s\n", len(r.Problems), *db)
+		return errReported
+	}
+	var flags []string
+	for _, f := range r.Flags {
+		flags = append(flags, fmt.Sprintf("%d %s", f.Count, f.Name))
+	}
+	line := fmt.Sprintf("ok: %s passes integrity, foreign keys and the programme's rules; %d evidence files match their hashes", *db, r.Files)
+	if len(flags) > 0 {
+		line += "; flagged for review: " + strings.Join(flags, ", ")
+	}
+	fmt.Fprintln(out, line)
+	return nil
+}

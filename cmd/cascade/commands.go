@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// command is one verb of the cascade binary.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, out, errOut io.Writer) error
+}
+
+// commands lists every verb in the order --help shows them.
+func commands() []command {
+	return []command{
+		{"init", "create an empty programme database", cmdInit},
+		{"demo", "build a demo programme at full national scale", cmdDemo},
+		{"summary", "count what a database holds", cmdSummary},
+		{"check", "check a database and its evidence files", cmdCheck},
+		{"import", "import cohorts, hosts, organisers, trainers or the OCN catalogue", cmdImport},
+		{"export", "export records as CSV, XLSX or JSON", cmdExport},
+		{"progress", "learners' qualification progress as JSON lines", cmdProgress},
+		{"certificates", "issue, reprint or revoke certificates", cmdCertificates},
+		{"report", "write a progress, accreditation, claim, cascade, verification or equality report", cmdReport},
+		{"verify", "verify a certificate PDF or NUMBER:CODE", cmdVerify},
+		{"keys", "export the database's certificate-signing public key", cmdKeys},
+		{"backup", "back the database and its evidence files up into one archive", cmdBackup},
+		{"restore", "restore a backup archive", cmdRestore},
+		{"erase", "erase a withdrawn person's personal details", cmdErase},
+	}
+}
+
+// errUsage marks a mistake in how the command was called (exit code 2).
+var errUsage = errors.New("usage")
+
+// run dispatches to a command, or opens the window when none is named.
+func run(ctx context.Context, args []string, out, errOut io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, c := range commands() {
+			if c.name == args[0] {
+				return exitCode(errOut, c.name, c.run(ctx, args[1:], out, errOut))
+			}
+		}
+		fmt.Fprintf(errOut, "cascade: unknown command %q (see cascade --help)\n", args[0])
+		return 2
+	}
+	return exitCode(errOut, "", cmdWindow(ctx, args, out, errOut))
+}
+
+// exitCode prints a failure as one line a person can act on.
+func exitCode(errOut io.Writer, name string, err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	}
+	prefix := "cascade"
+	if name != "" {
+		prefix += " " + name
+	}
+	fmt.Fprintf(errOut, "%s: %v\n", prefix, err)
+	return 1
+}
+
+// errReported means the command already printed its problems line by line.
+var errReported = errors.New("problems reported")
+
+// newFlags makes a flag set that prints its usage to errOut and reports
+// mistakes as errUsage.
+func newFlags(name, usage string, errOut io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.Usage = func() {
+		fmt.Fprintf(errOut, "usage: cascade %s\n\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags, letting positional arguments sit before or between them.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// needDB reports a missing --db as a usage mistake.
+func needDB(fs *flag.FlagSet, db string) error {
+	if db == "" {
+		fmt.Fprintf(fs.Output(), "cascade %s: --db FILE is required\n", fs.Name())
+		return errUsage
+	}
+	return nil
+}
+
+// notYet is what a command says before the issue that builds it lands.
+func notYet(name string) func(context.Context, []string, io.Writer, io.Writer) error {
+	return func(_ context.Context, args []string, _, errOut io.Writer) error {
+		fs := newFlags(name, name+" (not built yet)", errOut)
+		if _, err := parse(fs, args); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s is not built yet in this version", name)
+	}
+}
+
+func usage(out io.Writer) {
+	fmt.Fprintln(out, `usage: cascade [--db FILE]          open the window
+       cascade COMMAND [flags]       batch work, no display needed
+
+Commands:`)
+	for _, c := range commands() {
+		fmt.Fprintf(out, "  %-13s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(out, "\nRun cascade COMMAND --help for a command's flags.")
+}

@@ -1,0 +1,4 @@
+package main
+
+// cmdErase is built by a later issue.
+var cmdErase = notYet("erase")

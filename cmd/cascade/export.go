@@ -1,0 +1,4 @@
+package main
+
+// cmdExport is built by a later issue.
+var cmdExport = notYet("export")

@@ -1,0 +1,4 @@
+package main
+
+// cmdImport is built by a later issue.
+var cmdImport = notYet("import")

@@ -1,0 +1,4 @@
+package main
+
+// cmdKeys is built by a later issue.
+var cmdKeys = notYet("keys")

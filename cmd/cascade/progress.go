@@ -1,0 +1,4 @@
+package main
+
+// cmdProgress is built by a later issue.
+var cmdProgress = notYet("progress")

@@ -1,0 +1,4 @@
+package main
+
+// cmdReport is built by a later issue.
+var cmdReport = notYet("report")

@@ -1,0 +1,4 @@
+package main
+
+// cmdVerify is built by a later issue.
+var cmdVerify = notYet("verify")

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"cascade/assets"
+	"cascade/model"
+	"cascade/ui"
+)
+
+// appID matches FyneApp.toml so preferences and storage land in one place.
+const appID = "org.trafford-hall.cascade"
+
+func cmdWindow(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("cascade", "[--db FILE]", errOut)
+	fs.Usage = func() { usage(errOut) }
+	db := fs.String("db", "", "open this database instead of your own")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	path := *db
+	if path == "" {
+		path = filepath.Join(a.Storage().RootURI().Path(), "cascade.db")
+	}
+	w := a.NewWindow("Cascade — " + filepath.Base(path))
+	prefs := a.Preferences()
+	w.Resize(fyne.NewSize(float32(prefs.FloatWithFallback("window.width", 1280)),
+		float32(prefs.FloatWithFallback("window.height", 800))))
+	var store *model.Store
+	w.SetCloseIntercept(func() {
+		size := w.Canvas().Size()
+		prefs.SetFloat("window.width", float64(size.Width))
+		prefs.SetFloat("window.height", float64(size.Height))
+		w.Close()
+	})
+	ui.Start(ctx, a, w, path, func(s *model.Store) { store = s })
+	w.ShowAndRun()
+	if store != nil {
+		if err := store.Close(); err != nil {
+			return fmt.Errorf("close %s: %w", path, err)
+		}
+	}
+	return nil
+}

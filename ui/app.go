@@ -1,0 +1,164 @@
+// Package ui is Cascade's window: one file per screen, and this file, which
+// assembles them, holds the navigation and registers the shortcuts. It holds
+// no SQL; screens call the model through small interfaces of their own.
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// screen is one destination in the navigation.
+type screen interface {
+	content() fyne.CanvasObject
+}
+
+// searcher screens focus their search box on Ctrl+F.
+type searcher interface{ focusSearch() }
+
+// refresher screens reload their data each time they are shown again.
+type refresher interface{ refresh() }
+
+// env is what every screen is built with.
+type env struct {
+	ctx   context.Context
+	app   fyne.App
+	win   fyne.Window
+	store *model.Store
+}
+
+// section is a navigation entry; build runs the first time it is opened, so
+// the window opens without loading every screen's data.
+type section struct {
+	title string
+	icon  fyne.Resource
+	build func(*env) screen
+}
+
+func sections() []section {
+	return []section{
+		{"Dashboard", theme.HomeIcon(), func(e *env) screen { return newDashboardScreen(e) }},
+		{"Trainers", theme.AccountIcon(), func(e *env) screen { return newTrainersScreen(e) }},
+		{"Cascade", theme.ListIcon(), func(e *env) screen { return newCascadeScreen(e) }},
+		{"Cohorts & hosts", theme.HomeIcon(), func(e *env) screen { return newCohortsScreen(e) }},
+		{"Organisers", theme.AccountIcon(), func(e *env) screen { return newOrganisersScreen(e) }},
+		{"Training", theme.CalendarIcon(), func(e *env) screen { return newTrainingScreen(e) }},
+		{"Evidence", theme.FolderOpenIcon(), func(e *env) screen { return newEvidenceScreen(e) }},
+		{"Verification", theme.ConfirmIcon(), func(e *env) screen { return newVerificationScreen(e) }},
+		{"Claims", theme.MailSendIcon(), func(e *env) screen { return newClaimsScreen(e) }},
+		{"Certificates", theme.DocumentPrintIcon(), func(e *env) screen { return newCertificatesScreen(e) }},
+		{"Reports", theme.DocumentIcon(), func(e *env) screen { return newReportsScreen(e) }},
+		{"Import", theme.UploadIcon(), func(e *env) screen { return newImportScreen(e) }},
+		{"Audit log", theme.HistoryIcon(), func(e *env) screen { return newAuditScreen(e) }},
+		{"Settings", theme.SettingsIcon(), func(e *env) screen { return newSettingsScreen(e) }},
+	}
+}
+
+// shell is the window's frame: the navigation list and the open screen.
+type shell struct {
+	env      *env
+	sections []section
+	built    []screen
+	current  int
+	nav      *widget.List
+	body     *fyne.Container
+}
+
+// New builds the whole window content on an open store.
+func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
+	sh := &shell{env: &env{ctx: ctx, app: a, win: w, store: s}, sections: sections(), current: -1}
+	sh.built = make([]screen, len(sh.sections))
+	sh.body = container.NewStack()
+	sh.nav = &widget.List{
+		Length: func() int { return len(sh.sections) },
+		CreateItem: func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Cohorts & hosts"))
+		},
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(sh.sections[i].icon)
+			row.Objects[1].(*widget.Label).SetText(sh.sections[i].title)
+		},
+		OnSelected: sh.onNavSelected,
+	}
+	sh.nav.ExtendBaseWidget(sh.nav)
+	sh.registerShortcuts()
+	sh.nav.Select(0)
+	split := container.NewHSplit(sh.nav, sh.body)
+	split.Offset = 0.16
+	return split
+}
+
+func (sh *shell) onNavSelected(i widget.ListItemID) {
+	sh.show(i)
+}
+
+// show opens section i, building it on first use.
+func (sh *shell) show(i int) {
+	if i == sh.current {
+		return
+	}
+	first := sh.built[i] == nil
+	if first {
+		sh.built[i] = sh.sections[i].build(sh.env)
+	}
+	sh.current = i
+	sh.body.Objects = []fyne.CanvasObject{sh.built[i].content()}
+	sh.body.Refresh()
+	if r, ok := sh.built[i].(refresher); ok && !first {
+		r.refresh()
+	}
+}
+
+// showTitle opens the section with this title; screens use it to link across.
+func (sh *shell) showTitle(title string) {
+	for i, s := range sh.sections {
+		if s.title == title {
+			sh.nav.Select(i)
+			return
+		}
+	}
+}
+
+func (sh *shell) registerShortcuts() {
+	c := sh.env.win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) {
+			if sh.current >= 0 {
+				if s, ok := sh.built[sh.current].(searcher); ok {
+					s.focusSearch()
+				}
+			}
+		})
+	// Ctrl+1 … Ctrl+9 jump to the first nine sections.
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	for i, k := range keys {
+		if i >= len(sh.sections) {
+			break
+		}
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { sh.nav.Select(i) })
+	}
+}
+
+// load runs fetch off the UI goroutine and hands its result to show (or the
+// error to fail) on the UI goroutine, as Fyne 2.6+ requires.
+func load[T any](e *env, fetch func(context.Context) (T, error), show func(T), fail func(error)) {
+	go func() {
+		v, err := fetch(e.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				fail(err)
+				return
+			}
+			show(v)
+		})
+	}()
+}
