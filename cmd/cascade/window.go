@@ -26,6 +26,7 @@ func cmdWindow(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.Theme())
 	path := *db
 	if path == "" {
 		path = filepath.Join(a.Storage().RootURI().Path(), "cascade.db")

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// walk visits every object under o, descending into widgets' renderers.
+func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walk(c, visit)
+		}
+	case fyne.Widget:
+		r := cacheRenderer(v)
+		for _, c := range r.Objects() {
+			walk(c, visit)
+		}
+	}
+}
+
+// shownText is every piece of text on screen under o, one per line.
+func shownText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	walk(o, func(c fyne.CanvasObject) {
+		switch v := c.(type) {
+		case *widget.Label:
+			b.WriteString(v.Text + "\n")
+		case *widget.Button:
+			b.WriteString(v.Text + "\n")
+		}
+	})
+	return b.String()
+}
+
+// findButton returns the button labelled text under o, or nil.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	walk(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	return found
+}
+
+// waitFor polls cond until it holds or five seconds pass: screens load off
+// the UI goroutine.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		ok := false
+		fyne.DoAndWait(func() { ok = cond() })
+		if ok {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+var (
+	demoOnce sync.Once
+	demoPath string
+	demoErr  error
+)
+
+// demoDB builds the demo programme once per test binary and returns its path;
+// tests that change it should copy it first (copyDemo).
+func demoDB(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		dir, err := osMkdirTemp()
+		if err != nil {
+			demoErr = err
+			return
+		}
+		demoPath = filepath.Join(dir, "demo.db")
+		_, demoErr = model.Demo(context.Background(), demoPath, model.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"})
+	})
+	if demoErr != nil {
+		t.Fatalf("build demo: %v", demoErr)
+	}
+	return demoPath
+}
+
+// openDemo opens the shared demo programme for a read-only test.
+func openDemo(t *testing.T) *model.Store {
+	t.Helper()
+	s, err := model.Open(context.Background(), demoDB(t))
+	if err != nil {
+		t.Fatalf("open demo: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
