@@ -35,6 +35,14 @@ type Dashboard struct {
 	Flags              []Flag
 }
 
+// dashboardCohortsSQL counts hosts and people per cohort.
+const dashboardCohortsSQL = `SELECT c.number,
+        (SELECT count(*) FROM hosts h WHERE h.cohort_id = c.id),
+        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
+        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
+        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
+        GROUP BY c.id, c.number ORDER BY c.number`
+
 // Dashboard reads the dashboard's numbers.
 func (s *Store) Dashboard(ctx context.Context) (Dashboard, error) {
 	var d Dashboard
@@ -52,12 +60,7 @@ func (s *Store) Dashboard(ctx context.Context) (Dashboard, error) {
 	if err != nil {
 		return d, fmt.Errorf("dashboard organisers: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT c.number,
-        (SELECT count(*) FROM hosts h WHERE h.cohort_id = c.id),
-        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
-        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
-        GROUP BY c.id, c.number ORDER BY c.number`)
+	rows, err := s.db.QueryContext(ctx, dashboardCohortsSQL)
 	if err != nil {
 		return d, fmt.Errorf("dashboard cohorts: %w", err)
 	}

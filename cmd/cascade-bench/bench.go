@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"cascade/model"
+)
+
+// result is one row of the table, and one JSON line with --json.
+type result struct {
+	Name      string   `json:"name"`
+	Value     float64  `json:"value"`
+	Unit      string   `json:"unit"`
+	Peer      string   `json:"peer"`
+	PeerValue *float64 `json:"peer_value"`
+	Ratio     *float64 `json:"ratio"`
+	Target    string   `json:"target"`
+	OK        *bool    `json:"ok"`
+	Reason    string   `json:"reason"`
+}
+
+// bench holds one run's settings and the rows measured so far.
+type bench struct {
+	ctx   context.Context
+	scale int
+	only  string
+	dir   string
+	json  bool
+	out   io.Writer
+	rows  []result
+	store *model.Store
+	db    string
+}
+
+func (b *bench) run() error {
+	if err := os.MkdirAll(b.dir, 0o755); err != nil {
+		return err
+	}
+	b.db = filepath.Join(b.dir, fmt.Sprintf("demo-scale%d.db", b.scale))
+	if !b.json {
+		fmt.Fprintf(b.out, "cascade-bench: scale %d, database %s\n\n", b.scale, b.db)
+		fmt.Fprintf(b.out, "%-44s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
+	}
+	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries}
+	for _, p := range phases {
+		if err := b.ctx.Err(); err != nil {
+			return err
+		}
+		if err := p(); err != nil {
+			return err
+		}
+	}
+	if b.store != nil {
+		b.store.Close()
+	}
+	return nil
+}
+
+// wanted reports whether --only selects the measurement.
+func (b *bench) wanted(name string) bool {
+	return b.only == "" || strings.Contains(name, b.only)
+}
+
+// add records and prints a row.
+func (b *bench) add(r result) {
+	b.rows = append(b.rows, r)
+	if b.json {
+		line, _ := json.Marshal(r)
+		fmt.Fprintln(b.out, string(line))
+		return
+	}
+	peerValue, ratio, ok := "", "", ""
+	if r.PeerValue != nil {
+		peerValue = strconv.FormatFloat(*r.PeerValue, 'f', 3, 64)
+	}
+	if r.Ratio != nil {
+		ratio = strconv.FormatFloat(*r.Ratio, 'f', 2, 64) + "×"
+	}
+	if r.OK != nil {
+		ok = map[bool]string{true: "ok", false: "MISSED"}[*r.OK]
+	}
+	if r.Reason != "" {
+		ok = strings.TrimSpace(ok + " " + r.Reason)
+	}
+	fmt.Fprintf(b.out, "%-44s %12.3f %-5s %-26s %12s %7s %-14s %s\n", r.Name, r.Value, r.Unit, r.Peer, peerValue, ratio, r.Target, ok)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// timeIt runs fn n times and returns the mean duration of one run.
+func timeIt(n int, fn func() error) (time.Duration, error) {
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		if err := fn(); err != nil {
+			return 0, err
+		}
+	}
+	return time.Since(start) / time.Duration(n), nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// peakRSS reads the process's peak resident set (VmHWM) in MB and resets it,
+// so each phase reports its own peak.
+func peakRSS() float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	var kb float64
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ = strconv.ParseFloat(strings.Fields(line)[1], 64)
+		}
+	}
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // resets VmHWM on Linux
+	return kb / 1024
+}
+
+func (b *bench) measureDemo() error {
+	peakRSS()
+	if _, err := os.Stat(b.db); err == nil {
+		if b.wanted("demo build") {
+			b.add(result{Name: fmt.Sprintf("demo build, scale %d", b.scale), Unit: "s",
+				Reason: "reused " + b.db + "; delete it to measure the build"})
+		}
+	} else {
+		start := time.Now()
+		if _, err := model.Demo(b.ctx, b.db, model.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
+			return fmt.Errorf("build demo: %w", err)
+		}
+		took := time.Since(start).Seconds()
+		target, ok := "", (*bool)(nil)
+		if b.scale == 1 {
+			target, ok = "< 30 s", ptr(took < 30)
+		}
+		b.add(result{Name: fmt.Sprintf("demo build, scale %d", b.scale), Value: took, Unit: "s", Target: target, OK: ok,
+			Reason: "no peer: a spreadsheet has no equivalent"})
+		b.add(result{Name: "peak RSS, demo build", Value: peakRSS(), Unit: "MB", Reason: "no peer"})
+	}
+	size := 0.0
+	if st, err := os.Stat(b.db); err == nil {
+		size = float64(st.Size()) / (1 << 20)
+	}
+	b.add(result{Name: "database size", Value: size, Unit: "MB", Reason: "no peer"})
+	return nil
+}
+
+// measureOpen is process start to first dashboard data: open (with
+// migrations) and the dashboard's queries.
+func (b *bench) measureOpen() error {
+	peakRSS()
+	start := time.Now()
+	s, err := model.Open(b.ctx, b.db)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Dashboard(b.ctx); err != nil {
+		return err
+	}
+	b.store = s
+	took := ms(time.Since(start))
+	target := map[bool]float64{true: 100, false: 300}[b.scale == 1]
+	if b.wanted("first dashboard") {
+		b.add(result{Name: "open to first dashboard data", Value: took, Unit: "ms",
+			Target: fmt.Sprintf("< %.0f ms", target), OK: ptr(took < target), Reason: "no peer"})
+	}
+	if b.wanted("screen") {
+		d, err := timeIt(5, func() error { _, err := s.Dashboard(b.ctx); return err })
+		if err != nil {
+			return err
+		}
+		b.add(result{Name: "screen data: dashboard", Value: ms(d), Unit: "ms",
+			Target: fmt.Sprintf("< %.0f ms", target), OK: ptr(ms(d) < target), Reason: "no peer"})
+	}
+	rss := peakRSS()
+	b.add(result{Name: "peak RSS, open and dashboard", Value: rss, Unit: "MB", Target: "< 300 MB",
+		OK: ptr(rss < 300), Reason: "no peer"})
+	return nil
+}

@@ -1,0 +1,26 @@
+// Command cascade-bench measures Cascade against the tools it replaces (the
+// sqlite3 shell, LibreOffice) on a demo programme, side by side in one run.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	scale := flag.Int("scale", 1, "demo scale: 1 is the national programme, 10 has 50,000 organisers")
+	asJSON := flag.Bool("json", false, "print one JSON object per line")
+	only := flag.String("only", "", "run only measurements whose name contains this")
+	dir := flag.String("dir", "bench", "folder for the demo databases it builds and reuses")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	b := &bench{ctx: ctx, scale: *scale, only: *only, dir: *dir, json: *asJSON, out: os.Stdout}
+	if err := b.run(); err != nil {
+		fmt.Fprintln(os.Stderr, "cascade-bench:", err)
+		os.Exit(1)
+	}
+}
