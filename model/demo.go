@@ -28,7 +28,6 @@ type DemoOptions struct {
 	Password string                             // for every demo user; random when empty
 	Force    bool                               // replace an existing database at path
 	Progress func(step string, done, total int) // called at each step; may be nil
-	tenth    bool                               // tests only: a tenth of the people, for quick comparisons
 }
 
 // DemoUser is a sign-in user the demo made.
@@ -317,14 +316,8 @@ func (b *demoBuilder) build(tx *sql.Tx) error {
 	return nil
 }
 
-// people scales a count of people by Scale (and down for the tests' tenth).
-func (b *demoBuilder) people(n int) int {
-	n *= b.opt.Scale
-	if b.opt.tenth {
-		n /= 10
-	}
-	return n
-}
+// people scales a count of people by Scale.
+func (b *demoBuilder) people(n int) int { return n * b.opt.Scale }
 
 func (b *demoBuilder) programmeAndUsers() {
 	b.exec(`UPDATE programme SET senior_target = 500, volunteer_target = 4500, cohort_target = 14,

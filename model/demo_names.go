@@ -86,7 +86,8 @@ var asciiLetters = map[rune]string{
 // and apostrophes removed.
 func asciiName(s string) string {
 	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+	// Greek ου is one sound, "ou"; the tonos NFD splits off would sit after it.
+	for _, r := range strings.ReplaceAll(norm.NFD.String(strings.ToLower(s)), "ου", "ou") {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 		case r >= 'a' && r <= 'z':
