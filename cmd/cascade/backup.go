@@ -1,4 +1,37 @@
 package main
 
-// cmdBackup is built by a later issue.
-var cmdBackup = notYet("backup")
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"cascade/model"
+)
+
+func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("backup", "backup --db FILE --out ARCHIVE.zip", errOut)
+	db := fs.String("db", "", "the database file (it may be open in the window)")
+	archive := fs.String("out", "", "the zip archive to write")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	if *archive == "" {
+		fmt.Fprintln(errOut, "cascade backup: --out ARCHIVE.zip is required")
+		return errUsage
+	}
+	s, err := model.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	info, err := s.Backup(ctx, *archive, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "backed up %s (schema version %d) and %d evidence files to %s\n",
+		*db, info.SchemaVersion, info.Files, *archive)
+	return nil
+}

@@ -1,4 +1,64 @@
 package main
 
-// cmdImport is built by a later issue.
-var cmdImport = notYet("import")
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"cascade/model"
+)
+
+func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("import", "import cohorts|hosts|organisers|trainers|catalogue FILE --db FILE [--dry-run]", errOut)
+	db := fs.String("db", "", "the database file")
+	dryRun := fs.Bool("dry-run", false, "check the file and say what would be added, changing nothing")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		fs.Usage()
+		return errUsage
+	}
+	kind, file := pos[0], pos[1]
+	if kind == "catalogue" {
+		// TODO(integrator): wire cmdImportCatalogue(ctx, args, out, errOut)
+		return errors.New("catalogue import is built by the accreditation work")
+	}
+	if _, ok := model.ImportColumns(kind); !ok {
+		fmt.Fprintf(errOut, "cascade import: cannot import %q; choose %s or catalogue\n", kind, strings.Join(model.ImportKinds(), ", "))
+		return errUsage
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	s, err := model.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Import(ctx, kind, file, model.ImportOptions{DryRun: *dryRun})
+	var ie *model.ImportError
+	if errors.As(err, &ie) {
+		for _, p := range ie.Problems {
+			fmt.Fprintln(errOut, p)
+		}
+		if len(ie.Problems) > 1 {
+			fmt.Fprintf(errOut, "cascade import: %d problems in %s; nothing was imported\n", len(ie.Problems), file)
+		} else {
+			fmt.Fprintf(errOut, "cascade import: nothing was imported\n")
+		}
+		return errReported
+	}
+	if err != nil {
+		return err
+	}
+	if res.DryRun {
+		fmt.Fprintf(out, "dry run: %s is good; importing it would add %d %s to %s\n", file, res.Added, kind, *db)
+		return nil
+	}
+	fmt.Fprintf(out, "added %d %s from %s to %s\n", res.Added, kind, file, *db)
+	return nil
+}

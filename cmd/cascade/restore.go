@@ -1,4 +1,42 @@
 package main
 
-// cmdRestore is built by a later issue.
-var cmdRestore = notYet("restore")
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"cascade/model"
+)
+
+func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("restore", "restore ARCHIVE.zip --db FILE [--force]", errOut)
+	db := fs.String("db", "", "where to put the restored database")
+	force := fs.Bool("force", false, "replace an existing database and its evidence files")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	info, err := model.Restore(ctx, pos[0], *db, model.RestoreOptions{Force: *force})
+	if err != nil {
+		return err
+	}
+	verb := "restored"
+	if info.Replaced {
+		verb = "replaced"
+	}
+	fmt.Fprintf(out, "%s %s from %s (backed up %s, schema version %d) with %d evidence files, every SHA-256 checked\n",
+		verb, *db, pos[0], info.Manifest.CreatedAt, info.Manifest.SchemaVersion, info.Files)
+	// The same summary and check a person would run next, so the restore
+	// proves itself.
+	if err := cmdSummary(ctx, []string{"--db", *db}, out, errOut); err != nil {
+		return err
+	}
+	return cmdCheck(ctx, []string{"--db", *db}, out, errOut)
+}

@@ -1,0 +1,356 @@
+package model
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Import kinds, in the order a whole programme is imported: each may refer to
+// the ones before it.
+const (
+	KindCohorts    = "cohorts"
+	KindHosts      = "hosts"
+	KindTrainers   = "trainers"
+	KindOrganisers = "organisers"
+)
+
+// importColumns are the columns each kind's file must have, in the order
+// export writes them; import takes them in any order.
+var importColumns = map[string][]string{
+	KindCohorts:    {"number", "host_induction_on", "training_starts_on", "training_ends_on"},
+	KindHosts:      {"name", "region", "setting", "kickstarter", "partner", "cohort"},
+	KindOrganisers: {"given_name", "family_name", "email", "role", "host", "cohort", "start_date", "supported_by"},
+	KindTrainers:   {"given_name", "family_name", "email", "organisation", "trained_by", "trained_on", "status"},
+}
+
+// ImportKinds lists what can be imported, in the order a programme is built.
+func ImportKinds() []string {
+	return []string{KindCohorts, KindHosts, KindTrainers, KindOrganisers}
+}
+
+// ImportColumns is the header a kind's file must carry, in export order.
+func ImportColumns(kind string) ([]string, bool) {
+	c, ok := importColumns[kind]
+	return append([]string(nil), c...), ok
+}
+
+// ImportProblem is one thing wrong with an import file. Row counts as a
+// spreadsheet does (the header is row 1); 0 means the file as a whole.
+type ImportProblem struct {
+	File   string
+	Row    int
+	Column string
+	Reason string
+}
+
+// String is the FILE:ROW: column: reason line printed for a person to act on.
+func (p ImportProblem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Row > 0 {
+		fmt.Fprintf(&b, ":%d", p.Row)
+	}
+	b.WriteString(": ")
+	if p.Column != "" {
+		b.WriteString(p.Column + ": ")
+	}
+	b.WriteString(p.Reason)
+	return b.String()
+}
+
+// ImportError carries every problem found; when it is returned nothing was written.
+type ImportError struct {
+	File     string
+	Problems []ImportProblem
+}
+
+func (e *ImportError) Error() string {
+	if len(e.Problems) == 1 {
+		return e.Problems[0].String() + " (nothing was imported)"
+	}
+	return fmt.Sprintf("%s: %d problems; nothing was imported", e.File, len(e.Problems))
+}
+
+// sheet is an import file read into cells: the header and each data row with
+// the row number a spreadsheet would show.
+type sheet struct {
+	file   string
+	header []string
+	rows   []sheetRow
+	xlsx   bool // dates may arrive as Excel serial numbers
+}
+
+type sheetRow struct {
+	num   int
+	cells []string
+}
+
+// readSheet reads a CSV or XLSX file by its extension. A file it cannot read
+// at all gives exactly one problem.
+func readSheet(path string) (*sheet, *ImportProblem) {
+	file := path
+	fail := func(format string, a ...any) (*sheet, *ImportProblem) {
+		return nil, &ImportProblem{File: file, Reason: fmt.Sprintf(format, a...)}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fail("no such file")
+		}
+		return fail("cannot read the file: %v", err)
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
+		return fail("the file is empty; it needs a header row and at least one row of data")
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".xlsx":
+		return readXLSX(file, data)
+	case ".csv", ".txt", "":
+		return readCSV(file, data)
+	case ".xls", ".ods", ".numbers":
+		return fail("%s files are not read; save the sheet as .xlsx or as CSV UTF-8", ext)
+	default:
+		return fail("unknown file type %s; use .csv (UTF-8) or .xlsx", ext)
+	}
+}
+
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+func readCSV(file string, data []byte) (*sheet, *ImportProblem) {
+	fail := func(row int, format string, a ...any) (*sheet, *ImportProblem) {
+		return nil, &ImportProblem{File: file, Row: row, Reason: fmt.Sprintf(format, a...)}
+	}
+	if bytes.IndexByte(data, 0) >= 0 || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return fail(0, "this is a binary file, not CSV text; save the sheet as CSV UTF-8 or give an .xlsx name")
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
+	if !utf8.Valid(data) {
+		return fail(0, "the file is not UTF-8 text; save it again choosing CSV UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = detectComma(data)
+	r.FieldsPerRecord = -1
+	s := &sheet{file: file}
+	// A quoted cell may hold line breaks; a spreadsheet shows it as one row,
+	// so row numbers discount them.
+	embedded := 0
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return fail(pe.StartLine-embedded, "malformed CSV: %v", pe.Err)
+			}
+			return fail(0, "malformed CSV: %v", err)
+		}
+		line, _ := r.FieldPos(0)
+		num := line - embedded
+		for _, c := range rec {
+			embedded += strings.Count(c, "\n")
+		}
+		if s.header == nil {
+			s.header = rec
+			continue
+		}
+		for i, c := range rec {
+			rec[i] = unescapeCell(c)
+		}
+		s.rows = append(s.rows, sheetRow{num: num, cells: rec})
+	}
+	if s.header == nil {
+		return fail(0, "the file is empty; it needs a header row and at least one row of data")
+	}
+	return s, nil
+}
+
+// detectComma picks ';' when the header line has more semicolons than commas,
+// as spreadsheets in many European locales save CSV.
+func detectComma(data []byte) rune {
+	line := data
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		line = data[:i]
+	}
+	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+// unescapeCell undoes the export's defence against formula injection: export
+// prefixes ' to a cell starting = + - @ tab or CR (reports.SafeCell) and to a
+// cell already starting with ', so exactly one leading ' is dropped here when
+// it is followed by one of those. A hand-typed 'abc is kept as written.
+func unescapeCell(v string) string {
+	if len(v) >= 2 && v[0] == '\'' && strings.IndexByte("=+-@\t\r'", v[1]) >= 0 {
+		return v[1:]
+	}
+	return v
+}
+
+// EscapeApostrophe prepares a value for reports.WriteCSV so the import's
+// unescapeCell gives it back exactly: a value already starting with ' gains
+// one more, which the importer removes again.
+func EscapeApostrophe(v string) string {
+	if strings.HasPrefix(v, "'") {
+		return "'" + v
+	}
+	return v
+}
+
+func readXLSX(file string, data []byte) (*sheet, *ImportProblem) {
+	fail := func(format string, a ...any) (*sheet, *ImportProblem) {
+		return nil, &ImportProblem{File: file, Reason: fmt.Sprintf(format, a...)}
+	}
+	if !bytes.HasPrefix(data, []byte("PK")) {
+		return fail("this is not an Excel .xlsx workbook; save the sheet as .xlsx, or name a CSV file .csv")
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	if err != nil {
+		return fail("this .xlsx workbook cannot be read (%v); open it and save it again", err)
+	}
+	defer f.Close()
+	name := f.GetSheetName(f.GetActiveSheetIndex())
+	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return fail("sheet %q cannot be read: %v", name, err)
+	}
+	s := &sheet{file: file, xlsx: true}
+	for i, rec := range rows {
+		if s.header == nil {
+			if blank(rec) {
+				continue
+			}
+			s.header = rec
+			continue
+		}
+		s.rows = append(s.rows, sheetRow{num: i + 1, cells: rec})
+	}
+	if s.header == nil {
+		return fail("the first sheet (%s) is empty; it needs a header row and at least one row of data", name)
+	}
+	return s, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// columnsOf maps each expected column to its position in the file's header,
+// or returns the one problem that says what is wrong with the header.
+func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
+	want := importColumns[kind]
+	pos := map[string]int{}
+	var unknown, repeated []string
+	known := map[string]bool{}
+	for _, c := range want {
+		known[c] = true
+	}
+	for i, h := range s.header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case h == "":
+			if !columnUsed(s, i) {
+				continue // a trailing empty column a spreadsheet left
+			}
+			unknown = append(unknown, fmt.Sprintf("(column %d has no name)", i+1))
+		case !known[h]:
+			unknown = append(unknown, h)
+		default:
+			if _, dup := pos[h]; dup {
+				repeated = append(repeated, h)
+			}
+			pos[h] = i
+		}
+	}
+	var missing []string
+	for _, c := range want {
+		if _, ok := pos[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(missing) == 0 && len(unknown) == 0 && len(repeated) == 0 {
+		return pos, nil
+	}
+	var parts []string
+	if len(pos) == 0 {
+		parts = append(parts, "this is not a "+kind+" file")
+	} else {
+		if len(missing) > 0 {
+			parts = append(parts, "missing column "+strings.Join(missing, ", "))
+		}
+		if len(unknown) > 0 {
+			parts = append(parts, "unknown column "+strings.Join(unknown, ", "))
+		}
+		if len(repeated) > 0 {
+			parts = append(parts, "repeated column "+strings.Join(repeated, ", "))
+		}
+	}
+	return nil, &ImportProblem{File: s.file, Row: 1, Column: "header",
+		Reason: strings.Join(parts, "; ") + " (expected " + strings.Join(want, ",") + ", in any order)"}
+}
+
+func columnUsed(s *sheet, i int) bool {
+	for _, r := range s.rows {
+		if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseDate reads an ISO date (2012-12-02) or a UK one (2/12/2012, day first)
+// and returns it as ISO text, refusing dates that do not exist.
+func ParseDate(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	layouts := []string{"2006-01-02", "2/1/2006"}
+	if !strings.Contains(v, "/") {
+		layouts = layouts[:1]
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t.Format("2006-01-02"), nil
+		}
+	}
+	// time.Parse refuses 31/2/2012 and 2012-02-30 with the same error as
+	// nonsense; tell the two apart for the person reading the message.
+	var y, m, d int
+	if n, _ := fmt.Sscanf(v, "%d-%d-%d", &y, &m, &d); n == 3 && y > 999 {
+		return "", fmt.Errorf("%q is not a real date", v)
+	}
+	if n, _ := fmt.Sscanf(v, "%d/%d/%d", &d, &m, &y); n == 3 && y > 999 {
+		return "", fmt.Errorf("%q is not a real date (day/month/year)", v)
+	}
+	return "", fmt.Errorf("%q is not a date; write 2012-12-02 or 2/12/2012 (day/month/year)", v)
+}
+
+// excelDate turns an Excel serial day number into ISO text.
+func excelDate(v string) (string, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 1 || f > 2958465 {
+		return "", false
+	}
+	t, err := excelize.ExcelDateToTime(f, false)
+	if err != nil {
+		return "", false
+	}
+	return t.Format("2006-01-02"), true
+}
