@@ -291,6 +291,10 @@ func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
 		return pos, nil
 	}
 	var parts []string
+	if other := kindOfHeader(s.header); other != "" && other != kind {
+		return nil, &ImportProblem{File: s.file, Row: 1, Column: "header",
+			Reason: fmt.Sprintf("this is a %s file, not %s; import it with: cascade import %s FILE", other, kind, other)}
+	}
 	if len(pos) == 0 {
 		parts = append(parts, "this is not a "+kind+" file")
 	} else {
@@ -306,6 +310,26 @@ func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
 	}
 	return nil, &ImportProblem{File: s.file, Row: 1, Column: "header",
 		Reason: strings.Join(parts, "; ") + " (expected " + strings.Join(want, ",") + ", in any order)"}
+}
+
+// kindOfHeader names the kind whose columns a header holds exactly, or "".
+func kindOfHeader(header []string) string {
+	for kind, cols := range importColumns {
+		have := map[string]bool{}
+		for _, h := range header {
+			if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+				have[h] = true
+			}
+		}
+		match := len(have) == len(cols)
+		for _, c := range cols {
+			match = match && have[c]
+		}
+		if match {
+			return kind
+		}
+	}
+	return ""
 }
 
 func columnUsed(s *sheet, i int) bool {

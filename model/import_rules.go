@@ -215,6 +215,7 @@ func validate(s *sheet, kind string, look *importLookups) (*importPlan, []Import
 		validatePeople(c, rows, look, plan, kind)
 	}
 	if len(c.probs) > 0 {
+		slices.SortStableFunc(c.probs, func(a, b ImportProblem) int { return a.Row - b.Row })
 		return nil, c.probs
 	}
 	return plan, nil
