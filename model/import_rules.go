@@ -295,8 +295,9 @@ func validatePeople(c *importCheck, rows []sheetRow, look *importLookups, plan *
 	if kind == KindTrainers {
 		refCol = "trained_by"
 	}
-	byEmail := map[string]int{} // lower(email) → index in plan.people
+	byEmail := make(map[string]int, len(rows)) // lower(email) → index in plan.people
 	refs := make([]string, len(rows))
+	plan.people = make([]personIn, 0, len(rows))
 	for i, sr := range rows {
 		r := rowReader{c, sr.num, sr.cells}
 		in := personIn{row: sr.num, given: r.name("given_name"), family: r.name("family_name"),
