@@ -2,8 +2,8 @@ package model
 
 import (
 	"archive/zip"
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
