@@ -36,6 +36,9 @@ type env struct {
 	// they drain on the test goroutine, since fyne's test driver runs fyne.Do
 	// in place, on whichever goroutine called it.
 	post func(fn func())
+	// onOpen is told of each store the window opens (cmd/cascade closes and
+	// backs up the last one); Settings calls it again after a restore.
+	onOpen func(*model.Store)
 }
 
 // section is a navigation entry; build runs the first time it is opened, so

@@ -1,6 +1,351 @@
 package ui
 
-// newSettingsScreen is filled by a later issue; for now it says what it will hold.
-func newSettingsScreen(*env) screen {
-	return placeholder{"Settings", "This screen will show the centre's name, signatories and logo; backup and restore."}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// settingsStore is what the Settings screen asks of the model.
+type settingsStore interface {
+	AllSettings(ctx context.Context) ([]model.Setting, error)
+	SaveSettings(ctx context.Context, values map[string]string) error
+	Backup(ctx context.Context, out string, progress func(done, total int)) (model.BackupInfo, error)
+	AutoBackup(ctx context.Context, dir string, keep int) (model.BackupInfo, error)
+	ExportPerson(ctx context.Context, email, dir string) (model.PersonExport, error)
+	ErasePerson(ctx context.Context, email, reason string) (model.Erasure, error)
+	Path() string
+	Close() error
+}
+
+// settingFields are the settings a person edits here, in the order shown.
+var settingFields = []struct{ key, label, hint string }{
+	{"centre.name", "Centre name", "printed on certificates"},
+	{"centre.address", "Centre address", ""},
+	{"ocn.region", "OCN region", "the awarding body's name"},
+	{"signatory1.name", "First signatory", "name"},
+	{"signatory1.title", "First signatory's title", ""},
+	{"signatory2.name", "Second signatory", "name"},
+	{"signatory2.title", "Second signatory's title", ""},
+	{"certificate.logo", "Certificate logo", "a PNG or JPEG file; empty for none"},
+	{"backup.keep", "Automatic backups kept", "how many backups on close to keep"},
+}
+
+// settingsScreen edits the centre's settings, backs up and restores, and
+// answers personal-data requests.
+type settingsScreen struct {
+	env   *env
+	store settingsStore
+
+	entries  map[string]*widget.Entry
+	form     *widget.Form
+	status   *widget.Label
+	progress *widget.ProgressBar
+	buttons  []*widget.Button
+	email    *widget.Entry
+	reason   *widget.Entry
+	root     fyne.CanvasObject
+}
+
+func newSettingsScreen(e *env) *settingsScreen {
+	s := &settingsScreen{env: e, store: e.store}
+	s.buildUI()
+	s.refresh()
+	return s
+}
+
+func (s *settingsScreen) buildUI() {
+	s.entries = map[string]*widget.Entry{}
+	s.form = &widget.Form{SubmitText: "Save settings", OnSubmit: s.onSave}
+	for _, f := range settingFields {
+		en := widget.NewEntry()
+		en.OnSubmitted = func(string) { s.onSave() }
+		switch f.key {
+		case "backup.keep":
+			en.Validator = func(v string) error {
+				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 1000 {
+					return errors.New("a whole number from 1 to 1000")
+				}
+				return nil
+			}
+		case "certificate.logo":
+			en.Validator = func(v string) error {
+				if v = strings.TrimSpace(v); v == "" {
+					return nil
+				}
+				if st, err := os.Stat(v); err != nil || st.IsDir() {
+					return errors.New("no such file")
+				}
+				return nil
+			}
+		}
+		s.entries[f.key] = en
+		item := widget.NewFormItem(f.label, en)
+		item.HintText = f.hint
+		if f.key == "certificate.logo" {
+			browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.onChooseLogo)
+			item.Widget = container.NewBorder(nil, nil, nil, browse, en)
+		}
+		s.form.AppendItem(item)
+	}
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	backup := widget.NewButtonWithIcon("Back up now…", theme.DownloadIcon(), s.onBackup)
+	restore := widget.NewButtonWithIcon("Restore from a backup…", theme.HistoryIcon(), s.onRestore)
+	s.email = widget.NewEntry()
+	s.email.SetPlaceHolder("the person's email")
+	s.reason = widget.NewEntry()
+	s.reason.SetPlaceHolder("why their details are erased (kept in the audit log)")
+	export := widget.NewButtonWithIcon("Export their data…", theme.DocumentSaveIcon(), s.onExportPerson)
+	erase := widget.NewButtonWithIcon("Erase their personal details…", theme.DeleteIcon(), s.onErase)
+	erase.Importance = widget.DangerImportance
+	s.buttons = []*widget.Button{backup, restore, export, erase}
+
+	backupText := widget.NewLabel(fmt.Sprintf("One zip archive holds the database, every evidence file and a manifest of their "+
+		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", model.AutoBackupDir(s.store.Path())))
+	backupText.Wrapping = fyne.TextWrapWord
+	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText,
+		container.NewHBox(backup, restore), s.progress))
+	personText := widget.NewLabel("Subject access: everything held about one person, with their evidence files. " +
+		"Erasure removes a withdrawn organiser's name, contact details, equality answers and files; " +
+		"counts and issued certificates stay for verification.")
+	personText.Wrapping = fyne.TextWrapWord
+	person := widget.NewCard("Personal data", "", container.NewVBox(personText,
+		widget.NewForm(widget.NewFormItem("Email", s.email), widget.NewFormItem("Reason", s.reason)),
+		container.NewHBox(export, erase)))
+	centre := widget.NewCard("Centre and certificates", "", s.form)
+	cols := container.NewGridWithColumns(2, container.NewVBox(centre), container.NewVBox(backups, person))
+	s.root = container.NewBorder(
+		container.NewVBox(widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.status),
+		nil, nil, nil, container.NewVScroll(cols))
+}
+
+func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *settingsScreen) refresh() {
+	load(s.env, s.store.AllSettings, func(all []model.Setting) {
+		for _, st := range all {
+			if en, ok := s.entries[st.Key]; ok {
+				en.SetText(st.Value)
+			}
+		}
+	}, func(err error) { s.status.SetText("Could not read the settings: " + err.Error()) })
+}
+
+func (s *settingsScreen) onSave() {
+	if err := s.form.Validate(); err != nil {
+		s.status.SetText("Not saved: " + err.Error())
+		return
+	}
+	values := map[string]string{}
+	for k, en := range s.entries {
+		values[k] = strings.TrimSpace(en.Text)
+	}
+	load(s.env, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.store.SaveSettings(ctx, values)
+	}, func(struct{}) { s.status.SetText("Settings saved.") },
+		func(err error) { s.status.SetText("Not saved: " + err.Error()) })
+}
+
+func (s *settingsScreen) onChooseLogo() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		s.entries["certificate.logo"].SetText(r.URI().Path())
+	}, s.env.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// busy disables the buttons and shows the progress bar while work runs.
+func (s *settingsScreen) busy(on bool, what string) {
+	for _, b := range s.buttons {
+		if on {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	if on {
+		s.progress.SetValue(0)
+		s.progress.Show()
+		s.status.SetText(what)
+	} else {
+		s.progress.Hide()
+	}
+}
+
+func (s *settingsScreen) progressFn(done, total int) {
+	s.env.post(func() {
+		s.progress.Max = float64(total)
+		s.progress.SetValue(float64(done))
+	})
+}
+
+func (s *settingsScreen) onBackup() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		w.Close()
+		s.backupTo(w.URI().Path())
+	}, s.env.win)
+	d.SetFileName("cascade-" + time.Now().Format("2006-01-02") + ".zip")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// backupTo writes a backup archive; the save dialog and tests come here.
+func (s *settingsScreen) backupTo(path string) {
+	s.busy(true, "Backing up to "+path+"…")
+	load(s.env, func(ctx context.Context) (model.BackupInfo, error) {
+		return s.store.Backup(ctx, path, s.progressFn)
+	}, func(info model.BackupInfo) {
+		s.busy(false, "")
+		s.status.SetText(fmt.Sprintf("Backed up the programme and %s evidence files to %s.", num(info.Files), path))
+	}, func(err error) {
+		s.busy(false, "")
+		s.status.SetText("The backup failed: " + err.Error())
+	})
+}
+
+func (s *settingsScreen) onRestore() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		r.Close()
+		archive := r.URI().Path()
+		dialog.ShowConfirm("Replace the programme?",
+			"Restoring replaces everything in\n"+s.store.Path()+"\nwith the backup in\n"+archive+
+				"\n\nThe programme as it is now is backed up first, so this can be undone.",
+			func(ok bool) {
+				if ok {
+					s.restoreFrom(archive)
+				}
+			}, s.env.win)
+	}, s.env.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// restoreFrom proves the archive whole in a scratch folder, backs the open
+// programme up, closes it, restores over it and opens the window afresh on
+// the restored programme. A damaged archive changes nothing.
+func (s *settingsScreen) restoreFrom(archive string) {
+	path := s.store.Path()
+	s.busy(true, "Checking "+archive+"…")
+	go func() {
+		ctx := s.env.ctx
+		err := func() error {
+			scratch, err := os.MkdirTemp(filepath.Dir(path), ".cascade-check-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(scratch)
+			if _, err := model.Restore(ctx, archive, filepath.Join(scratch, "check.db"), model.RestoreOptions{Progress: s.progressFn}); err != nil {
+				return err
+			}
+			s.env.post(func() { s.status.SetText("The backup is whole. Keeping a copy of the programme as it is now…") })
+			if _, err := s.store.AutoBackup(ctx, model.AutoBackupDir(path), 1000); err != nil {
+				return err
+			}
+			s.store.Close()
+			_, err = model.Restore(ctx, archive, path, model.RestoreOptions{Force: true, Progress: s.progressFn})
+			return errClosed{err}
+		}()
+		var closed errClosed
+		s.env.post(func() {
+			if errors.As(err, &closed) {
+				if closed.err != nil {
+					dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", closed.err), s.env.win)
+				}
+				// The old store is closed either way: open the file afresh.
+				start(&env{ctx: s.env.ctx, app: s.env.app, win: s.env.win, post: s.env.post}, path, s.env.onOpen)
+				return
+			}
+			s.busy(false, "")
+			s.status.SetText("Nothing was restored: " + err.Error())
+		})
+	}()
+}
+
+// errClosed marks a restore that got as far as closing the open store.
+type errClosed struct{ err error }
+
+func (e errClosed) Error() string {
+	if e.err == nil {
+		return "restored"
+	}
+	return e.err.Error()
+}
+
+func (s *settingsScreen) onExportPerson() {
+	email := strings.TrimSpace(s.email.Text)
+	if email == "" {
+		s.status.SetText("Give the person's email first.")
+		return
+	}
+	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
+		if err != nil || u == nil {
+			return
+		}
+		s.exportPersonTo(email, filepath.Join(u.Path(), "subject-access-"+time.Now().Format("2006-01-02")))
+	}, s.env.win)
+}
+
+// exportPersonTo writes a subject access export; the dialog and tests come here.
+func (s *settingsScreen) exportPersonTo(email, dir string) {
+	load(s.env, func(ctx context.Context) (model.PersonExport, error) {
+		return s.store.ExportPerson(ctx, email, dir)
+	}, func(res model.PersonExport) {
+		s.status.SetText(fmt.Sprintf("Wrote everything held about %s to %s (%s evidence files).", email, dir, num(res.Files)))
+	}, func(err error) { s.status.SetText("Not exported: " + err.Error()) })
+}
+
+func (s *settingsScreen) onErase() {
+	email, reason := strings.TrimSpace(s.email.Text), strings.TrimSpace(s.reason.Text)
+	if email == "" || reason == "" {
+		s.status.SetText("Give the person's email and the reason for the erasure.")
+		return
+	}
+	dialog.ShowConfirm("Erase personal details?",
+		"This removes "+email+"'s name, contact details, equality answers and evidence files for good.\n"+
+			"It cannot be undone. Only a withdrawn organiser can be erased.", func(ok bool) {
+			if ok {
+				s.erase(email, reason)
+			}
+		}, s.env.win)
+}
+
+func (s *settingsScreen) erase(email, reason string) {
+	load(s.env, func(ctx context.Context) (model.Erasure, error) {
+		return s.store.ErasePerson(ctx, email, reason)
+	}, func(res model.Erasure) {
+		s.email.SetText("")
+		s.reason.SetText("")
+		s.status.SetText(fmt.Sprintf("Erased: the person is now shown as %q; %s evidence files removed; %s issued certificates kept.",
+			res.Label, num(res.FilesRemoved), num(res.Kept)))
+	}, func(err error) { s.status.SetText("Not erased: " + err.Error()) })
 }

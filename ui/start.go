@@ -22,6 +22,7 @@ func Start(ctx context.Context, a fyne.App, w fyne.Window, path string, onOpen f
 }
 
 func start(e *env, path string, onOpen func(*model.Store)) {
+	e.onOpen = onOpen
 	st := &starter{env: e, path: path, onOpen: onOpen}
 	w := e.win
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -45,9 +46,27 @@ func cmdWindow(ctx context.Context, args []string, out, errOut io.Writer) error 
 	ui.Start(ctx, a, w, path, func(s *model.Store) { store = s })
 	w.ShowAndRun()
 	if store != nil {
+		// Back up on every close, keeping the last backup.keep (10 by default).
+		if _, err := store.AutoBackup(ctx, model.AutoBackupDir(store.Path()), backupKeep(ctx, store)); err != nil {
+			fmt.Fprintf(errOut, "cascade: automatic backup on close failed: %v\n", err)
+		}
 		if err := store.Close(); err != nil {
 			return fmt.Errorf("close %s: %w", path, err)
 		}
 	}
 	return nil
+}
+
+// backupKeep is the backup.keep setting, 10 when it is missing or not a number.
+func backupKeep(ctx context.Context, s *model.Store) int {
+	all, err := s.AllSettings(ctx)
+	if err != nil {
+		return 10
+	}
+	for _, st := range all {
+		if n, err := strconv.Atoi(st.Value); st.Key == "backup.keep" && err == nil && n > 0 {
+			return n
+		}
+	}
+	return 10
 }
