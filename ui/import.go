@@ -62,8 +62,10 @@ func (s *importScreen) buildUI() {
 		CreateCell:    func() fyne.CanvasObject { return widget.NewLabel("a long cell value here") },
 		UpdateCell:    s.updateCell,
 		ShowHeaderRow: true,
-		CreateHeader:  func() fyne.CanvasObject { return widget.NewLabelWithStyle("header", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) },
-		UpdateHeader:  s.updateHeader,
+		CreateHeader: func() fyne.CanvasObject {
+			return widget.NewLabelWithStyle("header", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		},
+		UpdateHeader: s.updateHeader,
 	}
 	s.table.ExtendBaseWidget(s.table)
 	s.problems = &widget.List{
