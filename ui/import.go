@@ -31,6 +31,8 @@ type importScreen struct {
 	kind  string
 	path  string
 	res   *model.ImportResult // the preview the table and list read
+	bad   map[int]bool        // spreadsheet row numbers with a problem
+	index map[int]int         // spreadsheet row number → preview row
 
 	kindSelect *widget.Select
 	fileLabel  *widget.Label
@@ -82,9 +84,10 @@ func (s *importScreen) buildUI() {
 		},
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
 			if s.res != nil && i < len(s.res.Problems) {
-				o.(*widget.Label).SetText(s.res.Problems[i].String())
+				o.(*widget.Label).SetText(problemText(s.res.Problems[i]))
 			}
 		},
+		OnSelected: s.onProblemSelected,
 	}
 	s.problems.ExtendBaseWidget(s.problems)
 	s.importBtn = widget.NewButtonWithIcon("Import", theme.UploadIcon(), s.onImport)
@@ -135,10 +138,39 @@ func (s *importScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		return
 	}
 	if id.Col == 0 {
-		l.SetText(strconv.Itoa(s.res.RowNums[id.Row]))
+		n := s.res.RowNums[id.Row]
+		l.SetText(strconv.Itoa(n))
+		l.Importance = widget.MediumImportance
+		if s.bad[n] {
+			l.Importance = widget.DangerImportance
+		}
+		l.Refresh()
 		return
 	}
 	l.SetText(strings.ReplaceAll(s.res.Rows[id.Row][id.Col-1], "\n", " "))
+}
+
+// problemText names the row as the spreadsheet shows it; the file is named above.
+func problemText(p model.ImportProblem) string {
+	var b strings.Builder
+	if p.Row > 0 {
+		fmt.Fprintf(&b, "Row %d: ", p.Row)
+	}
+	if p.Column != "" {
+		b.WriteString(p.Column + ": ")
+	}
+	b.WriteString(p.Reason)
+	return b.String()
+}
+
+// onProblemSelected shows the row a problem names in the preview.
+func (s *importScreen) onProblemSelected(i widget.ListItemID) {
+	if s.res == nil || i >= len(s.res.Problems) {
+		return
+	}
+	if r, ok := s.index[s.res.Problems[i].Row]; ok {
+		s.table.ScrollTo(widget.TableCellID{Row: r, Col: 0})
+	}
 }
 
 func (s *importScreen) onKindChanged(kind string) {
@@ -181,6 +213,14 @@ func (s *importScreen) preview() {
 
 func (s *importScreen) showPreview(res *model.ImportResult) {
 	s.res = res
+	s.bad, s.index = map[int]bool{}, map[int]int{}
+	for _, p := range res.Problems {
+		s.bad[p.Row] = true
+	}
+	for i, n := range res.RowNums {
+		s.index[n] = i
+	}
+	s.problems.UnselectAll()
 	s.table.Refresh()
 	s.problems.Refresh()
 	widths := map[string]float32{"email": 220, "supported_by": 220, "trained_by": 220, "name": 220, "host": 200, "given_name": 120, "family_name": 140}
@@ -235,7 +275,7 @@ func (s *importScreen) onImport() {
 		if errors.As(err, &ie) && s.res != nil {
 			// Someone changed the database since the preview: show the new problems.
 			s.res.Problems = ie.Problems
-			s.problems.Refresh()
+			s.showPreview(s.res)
 			s.status.SetText(fmt.Sprintf("Nothing was imported: %s.", plural(len(ie.Problems), "problem")))
 			return
 		}

@@ -37,9 +37,9 @@ var settingFields = []struct{ key, label, hint string }{
 	{"centre.name", "Centre name", "printed on certificates"},
 	{"centre.address", "Centre address", ""},
 	{"ocn.region", "OCN region", "the awarding body's name"},
-	{"signatory1.name", "First signatory", "name"},
+	{"signatory1.name", "First signatory", ""},
 	{"signatory1.title", "First signatory's title", ""},
-	{"signatory2.name", "Second signatory", "name"},
+	{"signatory2.name", "Second signatory", ""},
 	{"signatory2.title", "Second signatory's title", ""},
 	{"certificate.logo", "Certificate logo", "a PNG or JPEG file; empty for none"},
 	{"backup.keep", "Automatic backups kept", "how many backups on close to keep"},
@@ -56,6 +56,7 @@ type settingsScreen struct {
 	status   *widget.Label
 	progress *widget.ProgressBar
 	buttons  []*widget.Button
+	autoInfo *widget.Label
 	email    *widget.Entry
 	reason   *widget.Entry
 	root     fyne.CanvasObject
@@ -120,7 +121,8 @@ func (s *settingsScreen) buildUI() {
 	backupText := widget.NewLabel(fmt.Sprintf("One zip archive holds the database, every evidence file and a manifest of their "+
 		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", model.AutoBackupDir(s.store.Path())))
 	backupText.Wrapping = fyne.TextWrapWord
-	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText,
+	s.autoInfo = widget.NewLabel("")
+	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText, s.autoInfo,
 		container.NewHBox(backup, restore), s.progress))
 	personText := widget.NewLabel("Subject access: everything held about one person, with their evidence files. " +
 		"Erasure removes a withdrawn organiser's name, contact details, equality answers and files; " +
@@ -146,6 +148,19 @@ func (s *settingsScreen) refresh() {
 			}
 		}
 	}, func(err error) { s.status.SetText("Could not read the settings: " + err.Error()) })
+	dir := model.AutoBackupDir(s.store.Path())
+	load(s.env, func(context.Context) ([]string, error) { return model.AutoBackups(dir) }, func(kept []string) {
+		if len(kept) == 0 {
+			s.autoInfo.SetText("No automatic backups yet.")
+			return
+		}
+		newest := kept[len(kept)-1]
+		when := ""
+		if st, err := os.Stat(newest); err == nil {
+			when = ", the newest from " + st.ModTime().Format("2 Jan 2006 15:04")
+		}
+		s.autoInfo.SetText(fmt.Sprintf("%s kept%s.", plural(len(kept), "automatic backup"), when))
+	}, func(err error) { s.autoInfo.SetText("Cannot list the automatic backups: " + err.Error()) })
 }
 
 func (s *settingsScreen) onSave() {
@@ -236,7 +251,7 @@ func (s *settingsScreen) onRestore() {
 		}
 		r.Close()
 		archive := r.URI().Path()
-		dialog.ShowConfirm("Replace the programme?",
+		c := dialog.NewConfirm("Replace the programme?",
 			"Restoring replaces everything in\n"+s.store.Path()+"\nwith the backup in\n"+archive+
 				"\n\nThe programme as it is now is backed up first, so this can be undone.",
 			func(ok bool) {
@@ -244,6 +259,9 @@ func (s *settingsScreen) onRestore() {
 					s.restoreFrom(archive)
 				}
 			}, s.env.win)
+		c.SetConfirmText("Restore")
+		c.SetDismissText("Cancel")
+		c.Show()
 	}, s.env.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
 	d.Resize(fyne.NewSize(900, 600))
@@ -280,6 +298,10 @@ func (s *settingsScreen) restoreFrom(archive string) {
 			if errors.As(err, &closed) {
 				if closed.err != nil {
 					dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", closed.err), s.env.win)
+				} else {
+					dialog.ShowInformation("Restored", "The programme is now as it was in\n"+archive+
+						"\nEvery file's SHA-256 was checked and the database passes check.\n"+
+						"The programme as it was before is in "+model.AutoBackupDir(path)+".", s.env.win)
 				}
 				// The old store is closed either way: open the file afresh.
 				start(&env{ctx: s.env.ctx, app: s.env.app, win: s.env.win, post: s.env.post}, path, s.env.onOpen)
@@ -330,13 +352,16 @@ func (s *settingsScreen) onErase() {
 		s.status.SetText("Give the person's email and the reason for the erasure.")
 		return
 	}
-	dialog.ShowConfirm("Erase personal details?",
+	c := dialog.NewConfirm("Erase personal details?",
 		"This removes "+email+"'s name, contact details, equality answers and evidence files for good.\n"+
 			"It cannot be undone. Only a withdrawn organiser can be erased.", func(ok bool) {
 			if ok {
 				s.erase(email, reason)
 			}
 		}, s.env.win)
+	c.SetConfirmText("Erase")
+	c.SetDismissText("Cancel")
+	c.Show()
 }
 
 func (s *settingsScreen) erase(email, reason string) {
