@@ -180,3 +180,39 @@ func TestAutoBackupKeepsTheLastN(t *testing.T) {
 		t.Fatalf("AutoBackups = %v, %v; want 3 kept", got, err)
 	}
 }
+
+func TestBackupWhileAnotherWriterIsMidTransaction(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	other, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cohorts (number, created_at) VALUES (9, $1)`, Now()); err != nil {
+		t.Fatal(err)
+	}
+	// The window holds a write transaction open; the backup still runs, and
+	// holds the database as last committed.
+	archive := filepath.Join(t.TempDir(), "b.zip")
+	if _, err := s.Backup(ctx, archive, nil); err != nil {
+		t.Fatalf("Backup during another's write transaction: %v", err)
+	}
+	target := filepath.Join(t.TempDir(), "r.db")
+	if _, err := Restore(ctx, archive, target, RestoreOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := count(t, r, `SELECT count(*) FROM cohorts`); n != 0 {
+		t.Errorf("the backup holds %d uncommitted cohorts; want 0", n)
+	}
+}

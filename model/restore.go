@@ -126,19 +126,23 @@ func Restore(ctx context.Context, archive, dbPath string, opt RestoreOptions) (R
 			return info, err
 		}
 	}
-	// Open migrates an older backup up to this binary's schema; Check proves
-	// the result before it replaces anything.
+	// Open migrates an older backup up to this binary's schema. The hashes
+	// prove the archive is what was backed up; SQLite's own integrity check
+	// proves the database in it is whole. Rule problems the programme had
+	// when it was backed up are for check to report afterwards, not reasons
+	// to keep a person from their own backup.
 	s, err := Open(ctx, newDB)
 	if err != nil {
 		return damaged("its database cannot be opened (%v)", err)
 	}
-	rep, err := s.Check(ctx)
+	var rep CheckReport
+	err = s.checkIntegrity(ctx, &rep)
 	s.Close()
 	if err != nil {
 		return info, fmt.Errorf("restore %s: check the restored database: %w", archive, err)
 	}
 	if !rep.OK() {
-		return damaged("its database fails check: %s", rep.Problems[0])
+		return damaged("its database fails SQLite's integrity check: %s", rep.Problems[0].What)
 	}
 	if err := swapInto(tmp, newDB, abs); err != nil {
 		return info, fmt.Errorf("restore to %s: %w", dbPath, err)
@@ -153,7 +157,13 @@ func readManifest(f *zip.File) (BackupManifest, error) {
 		return man, err
 	}
 	defer r.Close()
-	err = json.NewDecoder(io.LimitReader(r, 64<<20)).Decode(&man)
+	// Read to the end so the zip reader checks the member's CRC-32: nothing
+	// else vouches for the manifest itself.
+	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	if err != nil {
+		return man, err
+	}
+	err = json.Unmarshal(b, &man)
 	return man, err
 }
 
