@@ -234,13 +234,6 @@ func checkTrainedBy(ctx context.Context, tx *sql.Tx, id, trainedBy int64) error 
 	return nil
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 func nullText(s string) any {
 	if s == "" {
 		return nil
