@@ -73,7 +73,38 @@ type Cascade struct {
 	Generations []GenerationCount
 	Cohorts     []CohortReach
 	ThinSpots   []ThinSpot
-	People      int // distinct people reached by the whole cascade
+	People      int    // distinct people reached by the whole cascade
+	AsOf        string // the latest session date (today when none)
+}
+
+// PersonCard is what the cascade shows when a node's person is opened.
+type PersonCard struct {
+	PersonID int64
+	Name     string
+	Email    string
+	Phone    string
+	Trainer   *PersonTrainer   // nil when not a trainer
+	Organiser *PersonOrganiser // nil when not an organiser
+}
+
+// PersonTrainer is a person's place in the trainer network.
+type PersonTrainer struct {
+	Status    string
+	TrainedBy string // "" when no trainer is recorded
+	TrainedOn string
+	RetiredOn string
+}
+
+// PersonOrganiser is a person's place among the organisers.
+type PersonOrganiser struct {
+	Role        string
+	Status      string
+	Host        string
+	Region      string
+	Setting     string
+	Cohort      int
+	SupportedBy string
+	Supporting  int // volunteers a senior supports
 }
 
 // Walk visits every node depth first, stopping when visit returns false for

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -86,7 +87,52 @@ func (s *Store) Cascade(ctx context.Context) (*Cascade, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read cascade: %w", err)
 	}
-	return d.build(), nil
+	c := d.build()
+	if c.AsOf, err = s.asOfDate(ctx); err != nil {
+		return nil, fmt.Errorf("read cascade: %w", err)
+	}
+	return c, nil
+}
+
+// PersonCard reads a person's details and roles for the cascade's person dialog.
+func (s *Store) PersonCard(ctx context.Context, personID int64) (PersonCard, error) {
+	p := PersonCard{PersonID: personID}
+	var given, family string
+	err := s.db.QueryRowContext(ctx, `SELECT given_name, family_name, email, phone FROM people WHERE id = $1`, personID).
+		Scan(&given, &family, &p.Email, &p.Phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("read person %d: %w", personID, err)
+	}
+	p.Name = strings.TrimSpace(given + " " + family)
+	var t PersonTrainer
+	err = s.db.QueryRowContext(ctx, `SELECT t.status, coalesce(tp.given_name || ' ' || tp.family_name, ''),
+            coalesce(t.trained_on, ''), coalesce(t.retired_on, '')
+        FROM trainers t LEFT JOIN trainers tb ON tb.id = t.trained_by_id LEFT JOIN people tp ON tp.id = tb.person_id
+        WHERE t.person_id = $1`, personID).Scan(&t.Status, &t.TrainedBy, &t.TrainedOn, &t.RetiredOn)
+	switch {
+	case err == nil:
+		p.Trainer = &t
+	case !errors.Is(err, sql.ErrNoRows):
+		return p, fmt.Errorf("read person %d as trainer: %w", personID, err)
+	}
+	var o PersonOrganiser
+	err = s.db.QueryRowContext(ctx, `SELECT o.role, o.status, coalesce(h.name, ''), coalesce(h.region, ''),
+            coalesce(h.setting, ''), coalesce(c.number, 0), coalesce(sp.given_name || ' ' || sp.family_name, ''),
+            (SELECT count(*) FROM organisers v WHERE v.supported_by_id = o.id)
+        FROM organisers o LEFT JOIN hosts h ON h.id = o.host_id LEFT JOIN cohorts c ON c.id = o.cohort_id
+        LEFT JOIN organisers so ON so.id = o.supported_by_id LEFT JOIN people sp ON sp.id = so.person_id
+        WHERE o.person_id = $1`, personID).
+		Scan(&o.Role, &o.Status, &o.Host, &o.Region, &o.Setting, &o.Cohort, &o.SupportedBy, &o.Supporting)
+	switch {
+	case err == nil:
+		p.Organiser = &o
+	case !errors.Is(err, sql.ErrNoRows):
+		return p, fmt.Errorf("read person %d as organiser: %w", personID, err)
+	}
+	return p, nil
 }
 
 func (s *Store) loadCascade(ctx context.Context) (*cascadeData, error) {
@@ -396,9 +442,16 @@ func (d *cascadeData) build() *Cascade {
 		}
 		if vols == 0 && o.status != "withdrawn" {
 			c.ThinSpots = append(c.ThinSpots, ThinSpot{Kind: ThinSenior, ID: o.id, PersonID: o.personID,
-				Name: o.name, What: "senior organiser supporting no volunteers (" + o.host + ")"})
+				Name: o.name, What: "supports no volunteers · " + orNoHost(o.host)})
 		}
 	}
 	c.ThinSpots = append(c.ThinSpots, d.thinHosts...)
 	return c
+}
+
+func orNoHost(h string) string {
+	if h == "" {
+		return "no host"
+	}
+	return h
 }

@@ -114,6 +114,12 @@ func groupBars(title, sub string, groups []model.GroupCount, horizontal bool, pr
 	opt.Title = chartTitle(title, sub)
 	opt.Horizontal = horizontal
 	opt.ValueFormatter = func(f float64) string { return uk(int(f)) }
+	if horizontal { // long value labels collide along a horizontal axis
+		if len(opt.ValueAxis) == 0 {
+			opt.ValueAxis = []charts.ValueAxisOption{{}}
+		}
+		opt.ValueAxis[0].LabelCount = 5
+	}
 	opt.StackSeries = charts.Ptr(true)
 	opt.CategoryAxis.Labels = labels
 	opt.Legend = charts.LegendOption{SeriesNames: []string{"Senior organisers", "Volunteers"},
@@ -149,7 +155,7 @@ func SettingChartPNG(c model.DashboardCharts, width, height int) ([]byte, error)
 		case "no host":
 			name = "No host yet"
 		}
-		names = append(names, fmt.Sprintf("%s: %s organisers", name, uk(n)))
+		names = append(names, name+" "+uk(n))
 	}
 	if len(values) == 0 {
 		return nil, fmt.Errorf("rural/urban chart: no organisers yet")
