@@ -363,7 +363,7 @@ func (s *cascadeScreen) export(name string, draw func(io.Writer, *model.Cascade)
 			if cerr := w.Close(); err == nil {
 				err = cerr
 			}
-			fyne.Do(func() {
+			s.env.post(func() {
 				s.busy(false)
 				if err != nil {
 					dialog.ShowError(fmt.Errorf("export %s: %w", name, err), s.env.win)

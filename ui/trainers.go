@@ -502,7 +502,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 			} else {
 				err = s.store.UpdateTrainer(s.env.ctx, id, next)
 			}
-			fyne.Do(func() {
+			s.env.post(func() {
 				if err != nil {
 					var fe *model.FieldError
 					if errors.As(err, &fe) && fields[fe.Field] != nil {
@@ -556,7 +556,7 @@ func (s *trainersScreen) onRetire() {
 func (s *trainersScreen) run(change func(context.Context) error) {
 	go func() {
 		err := change(s.env.ctx)
-		fyne.Do(func() {
+		s.env.post(func() {
 			if err != nil {
 				dialog.ShowError(err, s.env.win)
 				return
