@@ -421,6 +421,9 @@ func (d *cascadeData) build() *Cascade {
 		c.Generations = append(c.Generations, GenerationCount{Generation: g, Trainers: genCount[g], Reach: genSets[g].count()})
 	}
 
+	// Hosts come before seniors in the thin-spot list: fewer, and each affects a team.
+	c.ThinSpots = append(c.ThinSpots, d.thinHosts...)
+
 	// Cohort sums and the seniors who support nobody.
 	cohortIdx := map[int64]int{}
 	for _, co := range d.cohorts {
@@ -445,7 +448,6 @@ func (d *cascadeData) build() *Cascade {
 				Name: o.name, What: "supports no volunteers · " + orNoHost(o.host)})
 		}
 	}
-	c.ThinSpots = append(c.ThinSpots, d.thinHosts...)
 	return c
 }
 

@@ -67,7 +67,7 @@ func ProgressChartPNG(c model.DashboardCharts, width, height int) ([]byte, error
 	if first := c.Progress[0].StartsOn; len(first) >= 4 && len(last.StartsOn) >= 4 {
 		span = fmt.Sprintf(" %s–%s", first[:4], last.StartsOn[:4])
 	}
-	opt.Title = chartTitle("Progress to targets", fmt.Sprintf("cohort starts%s: %s of %s seniors, %s of %s volunteers",
+	opt.Title = chartTitle("Progress to targets", fmt.Sprintf("started%s: %s/%s seniors, %s/%s volunteers",
 		span, uk(last.Seniors), uk(c.SeniorTarget), uk(last.Volunteers), uk(c.VolunteerTarget)))
 	opt.XAxis.Labels = labels
 	opt.Legend = charts.LegendOption{SeriesNames: []string{"Senior organisers (% of target)", "Volunteers (% of target)", "Target"},
@@ -114,12 +114,23 @@ func groupBars(title, sub string, groups []model.GroupCount, horizontal bool, pr
 	opt.Title = chartTitle(title, sub)
 	opt.Horizontal = horizontal
 	opt.ValueFormatter = func(f float64) string { return uk(int(f)) }
-	if horizontal { // long value labels collide along a horizontal axis
-		if len(opt.ValueAxis) == 0 {
-			opt.ValueAxis = []charts.ValueAxisOption{{}}
-		}
-		opt.ValueAxis[0].LabelCount = 5
+	// Round numbers on the value axis: a top of whole hundreds in five steps.
+	most := 1
+	for i := range groups {
+		most = max(most, groups[i].Seniors+groups[i].Volunteers)
 	}
+	steps := 5
+	if horizontal {
+		steps = 3 // long labels collide along a horizontal axis
+	}
+	step := niceStep(most / steps)
+	top := (most + step - 1) / step * step
+	if len(opt.ValueAxis) == 0 {
+		opt.ValueAxis = []charts.ValueAxisOption{{}}
+	}
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueAxis[0].Max = charts.Ptr(float64(top))
+	opt.ValueAxis[0].LabelCount = top/step + 1
 	opt.StackSeries = charts.Ptr(true)
 	opt.CategoryAxis.Labels = labels
 	opt.Legend = charts.LegendOption{SeriesNames: []string{"Senior organisers", "Volunteers"},
@@ -155,21 +166,36 @@ func SettingChartPNG(c model.DashboardCharts, width, height int) ([]byte, error)
 		case "no host":
 			name = "No host yet"
 		}
-		names = append(names, name+" "+uk(n))
+		names = append(names, fmt.Sprintf("%s %s (%.0f%%)", name, uk(n), pct(n, total)))
 	}
 	if len(values) == 0 {
 		return nil, fmt.Errorf("rural/urban chart: no organisers yet")
 	}
 	opt := charts.NewPieChartOptionWithData(values)
 	opt.Title = chartTitle("Rural and urban", "organisers by their host's setting")
-	opt.Legend = charts.LegendOption{SeriesNames: names, Vertical: charts.Ptr(true),
-		Offset: charts.OffsetStr{Left: charts.PositionRight, Top: charts.PositionBottom}, FontStyle: charts.NewFontStyleWithSize(10)}
+	for i := range opt.SeriesList {
+		opt.SeriesList[i].Label.Show = charts.Ptr(false) // the legend says it; labels spill off the edge
+	}
+	opt.Legend = charts.LegendOption{SeriesNames: names,
+		Offset: charts.OffsetStr{Top: charts.PositionBottom}, FontStyle: charts.NewFontStyleWithSize(10)}
+	opt.Radius = "34%"
 	opt.Padding = charts.NewBoxEqual(16)
 	p := newChartPainter(width, height)
 	if err := p.PieChart(opt); err != nil {
 		return nil, fmt.Errorf("rural/urban chart: %w", err)
 	}
 	return p.Bytes()
+}
+
+// niceStep is the smallest of 1, 2, 2.5 and 5 times a power of ten at least n.
+func niceStep(n int) int {
+	for p := 1; ; p *= 10 {
+		for _, m := range []int{1, 2, 5} {
+			if m*p >= n {
+				return m * p
+			}
+		}
+	}
 }
 
 func pct(n, total int) float64 {

@@ -22,7 +22,7 @@ type dashboardStore interface {
 
 // dashboardChartSize is the pixel size each chart is drawn at; the images
 // scale to fit their cell.
-var dashboardChartSize = fyne.NewSize(540, 440)
+var dashboardChartSize = fyne.NewSize(440, 400)
 
 // dashboardChartImages are the rendered charts, PNG bytes in display order.
 type dashboardChartImages [4][]byte

@@ -257,7 +257,10 @@ func trainerFlags(t model.Trainer) string {
 	if t.NoTrainer() {
 		f = append(f, "no trainer recorded")
 	}
-	if t.Idle {
+	switch {
+	case t.Idle && t.Courses == 0:
+		f = append(f, "accredited, never delivered")
+	case t.Idle:
 		f = append(f, "nothing delivered in a year")
 	}
 	return strings.Join(f, "; ")
@@ -312,7 +315,7 @@ func (s *trainersScreen) showDetail(d model.TrainerDetail) {
 		lines = append(lines, "Retired on "+day(d.RetiredOn))
 	}
 	if d.Idle {
-		lines = append(lines, "Flagged: accredited but has delivered nothing in the year to "+day(s.list.AsOf))
+		lines = append(lines, "Flagged: accredited or active, but has delivered nothing in the year to "+day(s.list.AsOf))
 	}
 	s.facts.SetText(strings.Join(lines, "\n"))
 	if d.RetiredOn != "" {
@@ -350,6 +353,9 @@ func (s *trainersScreen) updateDelivered(i widget.ListItemID, o fyne.CanvasObjec
 	}
 	c := s.detail.Delivered[i]
 	role := fmt.Sprintf("%d sessions", c.Sessions)
+	if c.Sessions == 1 {
+		role = "1 session"
+	}
 	if c.Lead {
 		role = "lead trainer, " + role
 	}
