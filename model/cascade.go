@@ -79,10 +79,10 @@ type Cascade struct {
 
 // PersonCard is what the cascade shows when a node's person is opened.
 type PersonCard struct {
-	PersonID int64
-	Name     string
-	Email    string
-	Phone    string
+	PersonID  int64
+	Name      string
+	Email     string
+	Phone     string
 	Trainer   *PersonTrainer   // nil when not a trainer
 	Organiser *PersonOrganiser // nil when not an organiser
 }
