@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,18 +92,50 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 		return true
 	})
 	cols := int((usable + boxGap) / (trainerBoxW + boxGap))
+	cohortRows := min((len(c.Cohorts)+6)/7, 3)
+	// A large network cannot show every trainer on one page: cap the rows
+	// per generation until the page holds, and sum the rest in one box.
+	rowCap := 0
+	for _, capRows := range []int{0, 6, 5, 4, 3, 2, 1} {
+		h := y
+		for _, g := range c.Generations {
+			rows := (len(byGen[g.Generation]) + cols - 1) / cols
+			if capRows > 0 {
+				rows = min(rows, capRows)
+			}
+			h += bandHeadH + float64(rows)*(trainerBoxH+boxGap)
+		}
+		h += bandHeadH + float64(cohortRows)*(cohortBoxH+boxGap)
+		rowCap = capRows
+		if h <= diagramH-diagramMargin-6 {
+			break
+		}
+	}
 	for _, g := range c.Generations {
 		nodes := byGen[g.Generation]
+		var more []*model.CascadeNode
+		if rowCap > 0 && len(nodes) > rowCap*cols {
+			nodes, more = busiest(nodes, rowCap*cols-1)
+		}
 		l.texts = append(l.texts, diagramText{diagramMargin, y + 3.8,
 			fmt.Sprintf("Generation %d — %s trainers, reaching %s people", g.Generation, uk(g.Trainers), uk(g.Reach)), 8, true})
 		y += bandHeadH
-		for start := 0; start < len(nodes); start += cols {
-			row := nodes[start:min(start+cols, len(nodes))]
+		boxes := make([]diagramBox, 0, len(nodes)+1)
+		for _, n := range nodes {
+			boxes = append(boxes, diagramBox{id: trainerID(n.ID), w: trainerBoxW, h: trainerBoxH,
+				lines: []string{shortName(n.Label), "reach " + uk(n.Reach)}, fill: generationFill(g.Generation),
+				flag: n.Flag != ""})
+		}
+		if len(more) > 0 {
+			boxes = append(boxes, diagramBox{id: fmt.Sprintf("more%d", g.Generation), w: trainerBoxW, h: trainerBoxH,
+				lines: []string{"+ " + uk(len(more)) + " more", "with less reach"}, fill: [3]int{235, 235, 235}})
+		}
+		for start := 0; start < len(boxes); start += cols {
+			row := boxes[start:min(start+cols, len(boxes))]
 			x := diagramMargin + (usable-float64(len(row))*(trainerBoxW+boxGap)+boxGap)/2
-			for _, n := range row {
-				l.boxes = append(l.boxes, diagramBox{id: trainerID(n.ID), x: x, y: y, w: trainerBoxW, h: trainerBoxH,
-					lines: []string{shortName(n.Label), "reach " + uk(n.Reach)}, fill: generationFill(g.Generation),
-					flag: n.Flag != ""})
+			for _, b := range row {
+				b.x, b.y = x, y
+				l.boxes = append(l.boxes, b)
 				x += trainerBoxW + boxGap
 			}
 			y += trainerBoxH + boxGap
@@ -118,6 +151,9 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 		w := (usable-float64(perRow-1)*boxGap)/float64(perRow) - 0.01
 		for i, co := range c.Cohorts {
 			col, row := i%perRow, i/perRow
+			if row >= cohortRows {
+				break // beyond three rows the page is full; the tree lists every cohort
+			}
 			lines := []string{fmt.Sprintf("Cohort %d", co.Number),
 				fmt.Sprintf("%s seniors → %s volunteers", uk(co.Seniors), uk(co.Volunteers))}
 			if co.Seniors > 0 {
@@ -132,6 +168,28 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 		}
 	}
 	return l
+}
+
+// busiest keeps the keep nodes with the most reach, in their original
+// (tree) order, and returns the rest.
+func busiest(nodes []*model.CascadeNode, keep int) (kept, rest []*model.CascadeNode) {
+	order := make([]int, len(nodes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return nodes[order[a]].Reach > nodes[order[b]].Reach })
+	in := map[int]bool{}
+	for _, i := range order[:keep] {
+		in[i] = true
+	}
+	for i, n := range nodes {
+		if in[i] {
+			kept = append(kept, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	return kept, rest
 }
 
 func trainerID(id int64) string { return fmt.Sprintf("t%d", id) }
