@@ -238,6 +238,9 @@ func (s *Store) loadCascade(ctx context.Context) (*cascadeData, error) {
 		hostNames[h.ID] = h.Name
 		if n := team[h.ID]; n < 2 || n > 5 {
 			h.What = fmt.Sprintf("team of %d senior organisers, outside 2–5", n)
+			if n == 1 {
+				h.What = "team of 1 senior organiser, outside 2–5"
+			}
 			d.thinHosts = append(d.thinHosts, h)
 		}
 		return err
