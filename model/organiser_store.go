@@ -9,41 +9,91 @@ import (
 	"strings"
 )
 
-// organiserRowsSQL reads list rows; %s is a WHERE clause or empty. The team
-// count comes from one grouped pass rather than a subquery per row.
+// organiserRowsSQL reads list rows; %s is a WHERE clause or empty. Host and
+// cohort names, supporters' names and team counts are joined in Go from small
+// maps: one plain join scans fastest at 50,000 rows.
 const organiserRowsSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, p.email, o.role, o.status,
-        coalesce(o.host_id, 0), coalesce(h.name, ''), coalesce(o.cohort_id, 0), coalesce(c.number, 0),
-        coalesce(o.supported_by_id, 0), coalesce(sp.given_name || ' ' || sp.family_name, ''),
-        coalesce(o.starts_on, ''), coalesce(sup.n, 0)
-    FROM organisers o
-    JOIN people p ON p.id = o.person_id
-    LEFT JOIN hosts h ON h.id = o.host_id
-    LEFT JOIN cohorts c ON c.id = o.cohort_id
-    LEFT JOIN organisers so ON so.id = o.supported_by_id
-    LEFT JOIN people sp ON sp.id = so.person_id
-    LEFT JOIN (SELECT supported_by_id AS sid, count(*) AS n FROM organisers
-               WHERE supported_by_id IS NOT NULL AND status <> 'withdrawn' GROUP BY supported_by_id) sup ON sup.sid = o.id
-    %s
-    ORDER BY p.family_name, p.given_name, o.id`
+        coalesce(o.host_id, 0), coalesce(o.cohort_id, 0), coalesce(o.supported_by_id, 0), coalesce(o.starts_on, '')
+    FROM organisers o JOIN people p ON p.id = o.person_id %s`
 
 func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([]OrganiserRow, error) {
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(organiserRowsSQL, where), args...)
+	hosts := map[int64]string{}
+	if err := s.eachRow(ctx, `SELECT id, name FROM hosts`, nil, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		hosts[id] = name
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	cohorts := map[int64]int{}
+	if err := s.eachRow(ctx, `SELECT id, number FROM cohorts`, nil, func(r *sql.Rows) error {
+		var id int64
+		var n int
+		err := r.Scan(&id, &n)
+		cohorts[id] = n
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var out []OrganiserRow
+	err := s.eachRow(ctx, fmt.Sprintf(organiserRowsSQL, where), args, func(r *sql.Rows) error {
+		var o OrganiserRow
+		err := r.Scan(&o.ID, &o.PersonID, &o.GivenName, &o.FamilyName, &o.Email, &o.Role, &o.Status,
+			&o.HostID, &o.CohortID, &o.SupportedByID, &o.StartsOn)
+		o.HostName, o.CohortNumber = hosts[o.HostID], cohorts[o.CohortID]
+		out = append(out, o)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []OrganiserRow
-	for rows.Next() {
-		var r OrganiserRow
-		if err := rows.Scan(&r.ID, &r.PersonID, &r.GivenName, &r.FamilyName, &r.Email, &r.Role, &r.Status,
-			&r.HostID, &r.HostName, &r.CohortID, &r.CohortNumber, &r.SupportedByID, &r.SupportedByName,
-			&r.StartsOn, &r.Supporting); err != nil {
+	// Supporters' names and team counts: from this slice when it holds
+	// everyone, otherwise from a small query over the supporters involved.
+	type senior struct {
+		name string
+		team int
+	}
+	seniors := map[int64]*senior{}
+	if where == "" {
+		for _, o := range out {
+			if o.Role == RoleSenior {
+				seniors[o.ID] = &senior{name: o.Name()}
+			}
+		}
+		for _, o := range out {
+			if sp := seniors[o.SupportedByID]; sp != nil && o.Status != StatusWithdrawn {
+				sp.team++
+			}
+		}
+	} else {
+		err := s.eachRow(ctx, `SELECT so.id, p.given_name || ' ' || p.family_name,
+            (SELECT count(*) FROM organisers v WHERE v.supported_by_id = so.id AND v.status <> 'withdrawn')
+            FROM organisers so JOIN people p ON p.id = so.person_id
+            WHERE so.id IN (SELECT o.supported_by_id FROM organisers o `+where+`)
+               OR so.id IN (SELECT o.id FROM organisers o `+where+`)`, args, func(r *sql.Rows) error {
+			var id int64
+			sp := &senior{}
+			err := r.Scan(&id, &sp.name, &sp.team)
+			seniors[id] = sp
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
-		r.search = r.searchText()
-		out = append(out, r)
 	}
-	return out, rows.Err()
+	for i := range out {
+		if sp := seniors[out[i].SupportedByID]; sp != nil {
+			out[i].SupportedByName = sp.name
+		}
+		if sp := seniors[out[i].ID]; sp != nil {
+			out[i].Supporting = sp.team
+		}
+		out[i].search = out[i].searchText()
+	}
+	SortOrganisers(out, SortName, false)
+	return out, nil
 }
 
 // OrganiserRows lists every organiser for the organisers screen, ordered by
