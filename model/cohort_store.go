@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // Cohorts lists every cohort by number with its host and people counts.
@@ -69,7 +71,8 @@ func (s *Store) HostOrganisers(ctx context.Context, hostID int64) ([]OrganiserRo
 	if err != nil {
 		return nil, fmt.Errorf("list organisers of host %d: %w", hostID, err)
 	}
-	SortOrganisers(rows, SortRole, false)
+	// Seniors first, then by name (rows come sorted by name).
+	slices.SortStableFunc(rows, func(a, b OrganiserRow) int { return strings.Compare(a.Role, b.Role) })
 	return rows, nil
 }
 

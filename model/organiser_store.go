@@ -1,10 +1,12 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -91,8 +93,14 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 			out[i].Supporting = sp.team
 		}
 		out[i].search = out[i].searchText()
+		out[i].sortName = out[i].nameKey()
 	}
-	SortOrganisers(out, SortName, false)
+	slices.SortFunc(out, func(a, b OrganiserRow) int {
+		if c := strings.Compare(a.sortName, b.sortName); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 	return out, nil
 }
 
