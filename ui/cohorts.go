@@ -57,7 +57,7 @@ func newCohortsScreen(e *env) screen {
 func (s *cohortsScreen) content() fyne.CanvasObject { return s.root }
 
 var cohortHeaders = []string{"Cohort", "Host induction", "Training starts", "Training ends", "Hosts", "Seniors", "Volunteers", "Teams flagged"}
-var hostHeaders = []string{"Host", "Region", "Setting", "Kickstarter", "Referred by", "Cohort", "Team", "Volunteers", "Flag"}
+var hostHeaders = []string{"Host", "Cohort", "Team", "Flag", "Volunteers", "Region", "Setting", "Kickstarter", "Referred by"}
 
 func (s *cohortsScreen) buildUI() {
 	s.cohortTable = newSimpleTable(cohortHeaders, []float32{70, 130, 130, 130, 70, 80, 95, 120}, 0, nil)
@@ -66,7 +66,7 @@ func (s *cohortsScreen) buildUI() {
 		o.(*widget.Label).SetText(cohortCell(s.cohorts[id.Row], id.Col))
 	}
 	s.cohortTable.OnSelected = s.onCohortSelected
-	s.hostTable = newSimpleTable(hostHeaders, []float32{270, 150, 75, 95, 170, 70, 60, 95, 150}, 0, nil)
+	s.hostTable = newSimpleTable(hostHeaders, []float32{240, 65, 55, 160, 90, 150, 70, 95, 170}, 0, nil)
 	s.hostTable.Length = func() (int, int) { return len(s.hosts), len(hostHeaders) }
 	s.hostTable.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -134,30 +134,30 @@ func hostCell(h model.HostRow, col int) string {
 	case 0:
 		return h.Name
 	case 1:
-		return h.Region
+		return cohortText(h.CohortNumber)
 	case 2:
-		return capitalise(h.Setting)
+		return num(h.Team)
 	case 3:
+		if h.TeamFlagged() {
+			return fmt.Sprintf("⚠ team outside %d–%d", model.TeamMin, model.TeamMax)
+		}
+		return ""
+	case 4:
+		return num(h.Volunteers)
+	case 5:
+		return h.Region
+	case 6:
+		return capitalise(h.Setting)
+	case 7:
 		if h.Kickstarter {
 			return "Kickstarter"
 		}
 		return ""
-	case 4:
-		if h.Partner == "" {
-			return "found directly"
-		}
-		return h.Partner
-	case 5:
-		return cohortText(h.CohortNumber)
-	case 6:
-		return num(h.Team)
-	case 7:
-		return num(h.Volunteers)
 	}
-	if h.TeamFlagged() {
-		return fmt.Sprintf("⚠ team outside %d–%d", model.TeamMin, model.TeamMax)
+	if h.Partner == "" {
+		return "found directly"
 	}
-	return ""
+	return h.Partner
 }
 
 // refresh reloads cohorts and hosts, keeping the selected cohort and host.

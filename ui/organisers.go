@@ -30,13 +30,16 @@ type organisersStore interface {
 // searchDelay is how long typing must pause before the list is filtered.
 const searchDelay = 150 * time.Millisecond
 
-// organiser table columns, in model sort order.
+// organiser table columns as shown, each naming the model sort column it is.
 var organiserColumns = []struct {
 	title string
 	width float32
+	sort  int
 }{
-	{"Name", 210}, {"Email", 270}, {"Role", 90}, {"Host", 250}, {"Cohort", 70},
-	{"Supported by", 170}, {"Supporting", 90}, {"Status", 95}, {"Started", 105}, {"Flags", 220},
+	{"Name", 190, model.SortName}, {"Role", 90, model.SortRole}, {"Host", 230, model.SortHost},
+	{"Cohort", 75, model.SortCohort}, {"Status", 100, model.SortStatus}, {"Flags", 200, model.SortFlags},
+	{"Supported by", 170, model.SortSupportedBy}, {"Supporting", 100, model.SortSupporting},
+	{"Email", 270, model.SortEmail}, {"Started", 110, model.SortStarts},
 }
 
 const (
@@ -307,7 +310,7 @@ func (s *organisersScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject
 		return
 	}
 	l.Truncation = fyne.TextTruncateEllipsis
-	l.SetText(organiserCell(s.rows[id.Row], id.Col))
+	l.SetText(organiserCell(s.rows[id.Row], organiserColumns[id.Col].sort))
 }
 
 // organiserCell is the text of one cell of the organisers table.
@@ -354,7 +357,8 @@ func (s *organisersScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObje
 		return
 	}
 	text := organiserColumns[id.Col].title
-	if id.Col == s.sortCol {
+	col := organiserColumns[id.Col].sort
+	if col == s.sortCol {
 		if s.sortDesc {
 			text += " ▼"
 		} else {
@@ -362,7 +366,6 @@ func (s *organisersScreen) updateHeader(id widget.TableCellID, o fyne.CanvasObje
 		}
 	}
 	b.SetText(text)
-	col := id.Col
 	b.OnTapped = func() { s.onSortTapped(col) }
 }
 

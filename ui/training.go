@@ -63,7 +63,7 @@ func (s *trainingScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *trainingScreen) buildUI() {
 	s.courseTable = newSimpleTable([]string{"Course", "Kind", "Cohort", "Lead trainer", "Starts", "Enrolled", "Sessions"},
-		[]float32{300, 140, 65, 160, 110, 80, 75}, 0, nil)
+		[]float32{300, 140, 90, 160, 110, 80, 75}, 0, nil)
 	s.courseTable.Length = func() (int, int) { return len(s.overview.Courses), 7 }
 	s.courseTable.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -72,8 +72,8 @@ func (s *trainingScreen) buildUI() {
 	}
 	s.courseTable.OnSelected = s.onCourseSelected
 
-	s.sessionTable = newSimpleTable([]string{"Date", "Session", "Venue", "Trainer", "Register"},
-		[]float32{105, 250, 200, 150, 120}, 0, nil)
+	s.sessionTable = newSimpleTable([]string{"Date", "Session", "Register", "Trainer", "Venue"},
+		[]float32{100, 220, 150, 140, 220}, 0, nil)
 	s.sessionTable.Length = func() (int, int) { return len(s.sessions), 5 }
 	s.sessionTable.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
@@ -104,7 +104,7 @@ func (s *trainingScreen) buildUI() {
 	regBox := container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
 		nil, nil, nil, s.register)
 	sessions := container.NewHSplit(s.sessionTable, regBox)
-	sessions.Offset = 0.62
+	sessions.Offset = 0.58
 	courses := container.NewVSplit(s.courseTable, sessions)
 	courses.Offset = 0.4
 
@@ -170,14 +170,14 @@ func sessionCell(x model.Session, col int) string {
 	case 1:
 		return x.Title
 	case 2:
-		return x.Venue
+		if !x.Recorded() {
+			return "not taken"
+		}
+		return fmt.Sprintf("%d present, %d absent", x.Present, x.Absent)
 	case 3:
 		return orNone(x.Trainer)
 	}
-	if !x.Recorded() {
-		return "not taken"
-	}
-	return fmt.Sprintf("%d present, %d absent", x.Present, x.Absent)
+	return x.Venue
 }
 
 func (s *trainingScreen) gridHeader(col int) string {
@@ -240,8 +240,11 @@ func (s *trainingScreen) refresh() {
 		s.courseTable.Refresh()
 		s.moduleTable.Refresh()
 		s.gridTable.SetColumnWidth(0, 220)
-		for c := 1; c < 4+len(d.grid.Modules); c++ {
-			s.gridTable.SetColumnWidth(c, 80)
+		for c, w := range []float32{80, 105, 80} {
+			s.gridTable.SetColumnWidth(c+1, w)
+		}
+		for c := 4; c < 4+len(d.grid.Modules); c++ {
+			s.gridTable.SetColumnWidth(c, 58)
 		}
 		s.gridTable.Refresh()
 		s.missedTable.Refresh()
