@@ -329,7 +329,7 @@ func organiserCell(r *model.OrganiserRow, col int) string {
 		return r.HostName
 	case model.SortCohort:
 		if r.CohortNumber == 0 {
-			return noneShown
+			return "—"
 		}
 		return fmt.Sprint(r.CohortNumber)
 	case model.SortSupportedBy:
