@@ -36,10 +36,11 @@ type organiserPage struct {
 	withdraw *widget.Button
 	undoBtn  *widget.Button
 
-	given, family, email, starts *escEntry
+	given, family, email, starts, ends *escEntry
 	role, host, cohort, support  *widget.Select
 	statusSel                    *widget.Select
 	formErr                      *widget.Label
+	notice                       string // shown under the form once it is filled again, e.g. "Saved."
 	save                         *widget.Button
 
 	tabs *container.AppTabs
@@ -76,6 +77,9 @@ func (p *organiserPage) buildUI() {
 	p.starts = newEscEntry(p.onCancel, p.onSave)
 	p.starts.SetPlaceHolder("YYYY-MM-DD")
 	p.starts.Validator = validatorOf(model.ValidateDate)
+	p.ends = newEscEntry(p.onCancel, p.onSave)
+	p.ends.SetPlaceHolder("YYYY-MM-DD, empty while in training")
+	p.ends.Validator = validatorOf(model.ValidateDate)
 	p.role = widget.NewSelect([]string{"Senior", "Volunteer"}, nil)
 	p.host = widget.NewSelect(nil, p.onHostChanged)
 	p.cohort = widget.NewSelect(nil, nil)
@@ -96,6 +100,7 @@ func (p *organiserPage) buildUI() {
 		widget.NewFormItem("Cohort", p.cohort),
 		widget.NewFormItem("Supported by", p.support),
 		widget.NewFormItem("Start date", p.starts),
+		widget.NewFormItem("End date", p.ends),
 		widget.NewFormItem("Status", p.statusSel),
 	)
 	hint := widget.NewLabel("Enter saves, Escape cancels.")
@@ -171,12 +176,14 @@ func (p *organiserPage) fillForm() {
 	p.family.SetText(o.FamilyName)
 	p.email.SetText(o.Email)
 	p.starts.SetText(o.StartsOn)
+	p.ends.SetText(o.EndsOn)
 	p.role.SetSelected(capitalise(o.Role))
 	p.cohort.SetSelected(labelOf(p.cohorts, o.CohortID))
 	p.host.SetSelected(labelOf(p.hosts, o.HostID))
 	p.setSeniors(p.seniors, o.SupportedByID)
 	p.statusSel.SetSelected(capitalise(o.Status))
-	p.formErr.SetText("")
+	p.formErr.SetText(p.notice)
+	p.notice = ""
 	p.showStatus()
 }
 
@@ -222,6 +229,7 @@ func (p *organiserPage) formOrganiser() model.Organiser {
 	o.ID = p.id
 	o.GivenName, o.FamilyName = strings.TrimSpace(p.given.Text), strings.TrimSpace(p.family.Text)
 	o.Email, o.StartsOn = strings.TrimSpace(p.email.Text), strings.TrimSpace(p.starts.Text)
+	o.EndsOn = strings.TrimSpace(p.ends.Text)
 	o.Role = strings.ToLower(p.role.Selected)
 	o.HostID = max(choiceID(p.host.Selected, p.hosts, "", noneShown), 0)
 	o.CohortID = max(choiceID(p.cohort.Selected, p.cohorts, "", noneShown), 0)
@@ -238,7 +246,7 @@ func (p *organiserPage) formOrganiser() model.Organiser {
 
 // onSave validates at the fields, then saves in the background.
 func (p *organiserPage) onSave() {
-	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts} {
+	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts, p.ends} {
 		if err := e.Validate(); err != nil {
 			p.formErr.SetText("Please correct the fields marked in red.")
 			p.e.win.Canvas().Focus(e)
@@ -256,6 +264,7 @@ func (p *organiserPage) onSave() {
 	}, func(id int64) {
 		p.save.Enable()
 		p.formErr.SetText("Saved.")
+		p.notice = "Saved."
 		p.onSaved(id)
 		if o.ID == 0 {
 			p.onOpen(id) // a new organiser: open their full page
@@ -275,7 +284,7 @@ func (p *organiserPage) showFieldError(err error) {
 		p.formErr.SetText("Not saved: " + err.Error())
 		return
 	}
-	entries := map[string]*escEntry{"given name": p.given, "family name": p.family, "email": p.email, "start date": p.starts}
+	entries := map[string]*escEntry{"given name": p.given, "family name": p.family, "email": p.email, "start date": p.starts, "end date": p.ends}
 	if e, ok := entries[fe.Field]; ok {
 		e.SetValidationError(errors.New(fe.Msg))
 		p.e.win.Canvas().Focus(e)

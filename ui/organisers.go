@@ -193,7 +193,7 @@ func (s *organisersScreen) onSearchChanged(text string) {
 	if s.debounce != nil {
 		s.debounce.Stop()
 	}
-	s.debounce = time.AfterFunc(searchDelay, func() { fyne.Do(s.applyFilter) })
+	s.debounce = time.AfterFunc(searchDelay, func() { s.e.post(s.applyFilter) })
 	s.mu.Unlock()
 }
 
@@ -276,7 +276,7 @@ func (s *organisersScreen) applyFilter() {
 		if col != model.SortName || desc {
 			model.SortOrganisers(rows, col, desc)
 		}
-		fyne.Do(func() {
+		s.e.post(func() {
 			s.mu.Lock()
 			stale := gen != s.gen
 			s.mu.Unlock()
