@@ -37,11 +37,11 @@ type organiserPage struct {
 	undoBtn  *widget.Button
 
 	given, family, email, starts, ends *escEntry
-	role, host, cohort, support  *widget.Select
-	statusSel                    *widget.Select
-	formErr                      *widget.Label
-	notice                       string // shown under the form once it is filled again, e.g. "Saved."
-	save                         *widget.Button
+	role, host, cohort, support        *widget.Select
+	statusSel                          *widget.Select
+	formErr                            *widget.Label
+	notice                             string // shown under the form once it is filled again, e.g. "Saved."
+	save                               *widget.Button
 
 	tabs *container.AppTabs
 	root *fyne.Container
