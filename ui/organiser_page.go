@@ -368,6 +368,7 @@ func (p *organiserPage) fillTabs() {
 			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s, %s, started %s", r.Name(), capitalise(r.Role), r.Status, day(r.StartsOn)))
 		},
 	}
+	supporting.OnSelected = func(i widget.ListItemID) { p.onOpen(pg.Supporting[i].ID) }
 	supporting.ExtendBaseWidget(supporting)
 	p.tabs.Items[1].Content = container.NewBorder(container.NewVBox(widget.NewLabel(where), widget.NewLabel(sup),
 		widget.NewLabelWithStyle(fmt.Sprintf("Supporting %s volunteer organisers", num(len(pg.Supporting))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),

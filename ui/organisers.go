@@ -79,6 +79,7 @@ type organisersScreen struct {
 	statusSel *widget.Select
 	flagSel   *widget.Select
 	count     *widget.Label
+	loading   *widget.ProgressBarInfinite
 	table     *widget.Table
 	list      fyne.CanvasObject
 	body      *fyne.Container
@@ -110,6 +111,7 @@ func (s *organisersScreen) buildUI() {
 	s.statusSel.SetSelectedIndex(0)
 	s.flagSel.SetSelectedIndex(0)
 	s.count = widget.NewLabel("Loading organisers…")
+	s.loading = widget.NewProgressBarInfinite()
 
 	s.table = &widget.Table{
 		Length:       func() (int, int) { return len(s.rows), len(organiserColumns) },
@@ -130,7 +132,7 @@ func (s *organisersScreen) buildUI() {
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Organisers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			container.NewHBox(s.count, add), s.search),
-		filters)
+		filters, s.loading)
 	s.list = container.NewBorder(top, nil, nil, nil, s.table)
 	s.body = container.NewStack(s.list)
 }
@@ -145,6 +147,8 @@ func (s *organisersScreen) focusSearch() {
 
 // refresh reloads every organiser, keeping the filters and the selection.
 func (s *organisersScreen) refresh() {
+	s.loading.Show()
+	s.loading.Start()
 	type data struct {
 		rows           []model.OrganiserRow
 		cohorts, hosts []model.Choice
@@ -167,8 +171,14 @@ func (s *organisersScreen) refresh() {
 		s.cohorts, s.hosts = d.cohorts, d.hosts
 		s.cohortSel.Options = append([]string{anyCohort, "No cohort"}, labels(d.cohorts)...)
 		s.hostSel.Options = append([]string{anyHost, "No host"}, labels(d.hosts)...)
+		s.loading.Stop()
+		s.loading.Hide()
 		s.applyFilter()
-	}, func(err error) { s.count.SetText("Could not load organisers: " + err.Error()) })
+	}, func(err error) {
+		s.loading.Stop()
+		s.loading.Hide()
+		s.count.SetText("Could not load organisers: " + err.Error())
+	})
 }
 
 func labels(cs []model.Choice) []string {

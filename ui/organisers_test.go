@@ -193,3 +193,38 @@ func TestEditOrganiserAndReadBack(t *testing.T) {
 		t.Errorf("after going back: page open %v, selected %d; want list with %d selected", s.page != nil, s.selectedID, target.ID)
 	}
 }
+
+func TestWithdrawAsksThenUndoes(t *testing.T) {
+	st := peopleDemoCopy(t)
+	s, w, q := openOrganisers(t, st)
+	s.statusSel.SetSelected("Active")
+	waitFor(t, q, "active organisers", func() bool { return len(s.rows) > 0 && s.rows[0].Status == model.StatusActive })
+	target := *s.rows[0]
+	s.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	waitFor(t, q, "the organiser's page", func() bool { return s.page != nil && s.page.given.Text == target.GivenName })
+	test.Tap(s.page.withdraw)
+	over := w.Canvas().Overlays().Top()
+	if over == nil || !strings.Contains(shownText(over), "Withdraw "+target.Name()+"?") {
+		t.Fatalf("no confirmation naming %s before withdrawing", target.Name())
+	}
+	var entries []*widget.Entry
+	walk(over, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	if len(entries) != 2 {
+		t.Fatalf("the confirmation has %d entries; want date and reason", len(entries))
+	}
+	entries[1].SetText("moved away")
+	test.Tap(findButton(over, "Withdraw"))
+	waitFor(t, q, "the undo button", func() bool { return s.page.undoBtn.Visible() })
+	if o, _ := st.Organiser(context.Background(), target.ID); o.Status != model.StatusWithdrawn || o.WithdrawnReason != "moved away" {
+		t.Fatalf("after confirming: %+v; want withdrawn, moved away", o)
+	}
+	test.Tap(s.page.undoBtn)
+	waitFor(t, q, "the undo", func() bool { return !s.page.undoBtn.Visible() })
+	if o, _ := st.Organiser(context.Background(), target.ID); o.Status != model.StatusActive || o.WithdrawnOn != "" {
+		t.Errorf("after undo: %+v; want active again", o)
+	}
+}
