@@ -12,9 +12,16 @@ import (
 
 // Cohorts lists every cohort by number with its host and people counts.
 func (s *Store) Cohorts(ctx context.Context) ([]CohortRow, error) {
+	cohorts, _, err := s.CohortsAndHosts(ctx)
+	return cohorts, err
+}
+
+// CohortsAndHosts reads the cohorts and the hosts together, as the cohorts
+// screen shows them, reading the hosts once for both.
+func (s *Store) CohortsAndHosts(ctx context.Context) ([]CohortRow, []HostRow, error) {
 	hosts, err := s.Hosts(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []CohortRow
 	err = s.eachRow(ctx, `SELECT c.id, c.number, coalesce(c.host_induction_on, ''), coalesce(c.training_starts_on, ''),
@@ -37,9 +44,9 @@ func (s *Store) Cohorts(ctx context.Context) ([]CohortRow, error) {
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list cohorts: %w", err)
+		return nil, nil, fmt.Errorf("list cohorts: %w", err)
 	}
-	return out, nil
+	return out, hosts, nil
 }
 
 // Hosts lists every host with its cohort and team size, by cohort then name.

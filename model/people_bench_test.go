@@ -69,10 +69,7 @@ func BenchmarkCohortsLoad(b *testing.B) {
 	s := benchDemo(b)
 	ctx := context.Background()
 	for b.Loop() {
-		if _, err := s.Cohorts(ctx); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := s.Hosts(ctx); err != nil {
+		if _, _, err := s.CohortsAndHosts(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Course kinds: train-the-trainers, the main year-long course, host induction.
 const (
 	CourseTTT       = "ttt"
@@ -108,4 +110,30 @@ type MissedRow struct {
 	Marked       int // sessions with a mark for this person
 	LastMissed   string
 	LastSession  string
+}
+
+// Validate checks a session before it is scheduled.
+func (x *Session) Validate() error {
+	x.Title = strings.TrimSpace(x.Title)
+	x.Venue = strings.TrimSpace(x.Venue)
+	x.HeldOn = strings.TrimSpace(x.HeldOn)
+	if x.CourseID == 0 {
+		return fieldErr("course", "is required")
+	}
+	if x.HeldOn == "" {
+		return fieldErr("date", "is required")
+	}
+	if err := ValidateDate(x.HeldOn); err != nil {
+		return &FieldError{"date", err.Error()}
+	}
+	if x.Title == "" && x.ModuleID == 0 {
+		return fieldErr("title", "is required when the session covers no module")
+	}
+	return nil
+}
+
+// SessionOptions are the choices the session form offers.
+type SessionOptions struct {
+	Modules  []Choice
+	Trainers []Choice // accredited or active trainers
 }

@@ -276,3 +276,55 @@ func (s *Store) Training(ctx context.Context) (TrainingOverview, error) {
 	t.Courses, err = s.Courses(ctx)
 	return t, err
 }
+
+// SessionOptions lists the modules and the trainers who can deliver a session.
+func (s *Store) SessionOptions(ctx context.Context) (SessionOptions, error) {
+	var o SessionOptions
+	var err error
+	if o.Modules, err = s.choices(ctx, "list modules", `SELECT id, code || ' ' || title FROM modules ORDER BY position, code`); err != nil {
+		return o, err
+	}
+	o.Trainers, err = s.choices(ctx, "list trainers", `SELECT t.id, p.given_name || ' ' || p.family_name FROM trainers t
+        JOIN people p ON p.id = t.person_id WHERE t.status IN ('accredited', 'active') AND t.retired_on IS NULL
+        ORDER BY p.family_name, p.given_name, t.id`)
+	return o, err
+}
+
+// AddSession schedules a session of a course, returning its id.
+func (s *Store) AddSession(ctx context.Context, x Session) (int64, error) {
+	if err := x.Validate(); err != nil {
+		return 0, fmt.Errorf("add session: %w", err)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		for _, ref := range []struct {
+			field, q string
+			id       int64
+		}{
+			{"course", `SELECT count(*) FROM courses WHERE id = $1`, x.CourseID},
+			{"module", `SELECT count(*) FROM modules WHERE id = $1`, x.ModuleID},
+			{"trainer", `SELECT count(*) FROM trainers WHERE id = $1`, x.TrainerID},
+		} {
+			if ref.id == 0 {
+				continue
+			}
+			if err := tx.QueryRowContext(ctx, ref.q, ref.id).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fieldErr(ref.field, "%d does not exist", ref.id)
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO sessions (course_id, module_id, trainer_id, held_on, venue, title)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, x.CourseID, nullIfZero(x.ModuleID), nullIfZero(x.TrainerID),
+			x.HeldOn, x.Venue, x.Title).Scan(&x.ID)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "create", "session", strconv.FormatInt(x.ID, 10), nil, x)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("add session on %s: %w", x.HeldOn, err)
+	}
+	return x.ID, nil
+}

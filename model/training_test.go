@@ -127,3 +127,53 @@ func TestSaveRegister(t *testing.T) {
 		t.Errorf("audit entries for the register: %d; want 1", n)
 	}
 }
+
+func TestAddSession(t *testing.T) {
+	s := freshDemo(t)
+	ctx := context.Background()
+	tr, err := s.Training(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	course := tr.Courses[len(tr.Courses)-1]
+	opts, err := s.SessionOptions(ctx)
+	if err != nil || len(opts.Modules) == 0 || len(opts.Trainers) == 0 {
+		t.Fatalf("SessionOptions = %d modules, %d trainers, %v", len(opts.Modules), len(opts.Trainers), err)
+	}
+	var fe *FieldError
+	for _, bad := range []struct {
+		x     Session
+		field string
+	}{
+		{Session{CourseID: course.ID, Title: "Catch-up"}, "date"},
+		{Session{CourseID: course.ID, HeldOn: "30/06/2015", Title: "Catch-up"}, "date"},
+		{Session{CourseID: course.ID, HeldOn: "2015-06-30"}, "title"},
+		{Session{CourseID: course.ID, HeldOn: "2015-06-30", Title: "x", TrainerID: 999999}, "trainer"},
+	} {
+		if _, err := s.AddSession(ctx, bad.x); !errors.As(err, &fe) || fe.Field != bad.field {
+			t.Errorf("AddSession(%+v) = %v; want a field error on %s", bad.x, err, bad.field)
+		}
+	}
+	x := Session{CourseID: course.ID, HeldOn: "2015-07-14", Title: "Catch-up day", Venue: "Trafford Hall",
+		ModuleID: opts.Modules[0].ID, TrainerID: opts.Trainers[0].ID}
+	id, err := s.AddSession(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions, err := s.CourseSessions(ctx, course.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, got := range sessions {
+		if got.ID == id {
+			found = got.HeldOn == x.HeldOn && got.Title == x.Title && got.TrainerID == x.TrainerID && got.Trainer == opts.Trainers[0].Label
+		}
+	}
+	if !found || len(sessions) != course.Sessions+1 {
+		t.Errorf("new session %d not read back as added among %d sessions", id, len(sessions))
+	}
+	if n := count(t, s, `SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'session' AND entity_id = $1`, id); n != 1 {
+		t.Errorf("audit entries for the new session: %d", n)
+	}
+}

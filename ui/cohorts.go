@@ -18,8 +18,7 @@ import (
 
 // cohortsStore is what the cohorts & hosts screen asks of the model.
 type cohortsStore interface {
-	Cohorts(ctx context.Context) ([]model.CohortRow, error)
-	Hosts(ctx context.Context) ([]model.HostRow, error)
+	CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model.HostRow, error)
 	HostOrganisers(ctx context.Context, hostID int64) ([]model.OrganiserRow, error)
 	SaveCohort(ctx context.Context, c model.Cohort) (int64, error)
 	SaveHost(ctx context.Context, h model.Host) (int64, error)
@@ -169,10 +168,7 @@ func (s *cohortsScreen) refresh() {
 	load(s.e, func(ctx context.Context) (data, error) {
 		var d data
 		var err error
-		if d.cohorts, err = s.store.Cohorts(ctx); err != nil {
-			return d, err
-		}
-		d.hosts, err = s.store.Hosts(ctx)
+		d.cohorts, d.hosts, err = s.store.CohortsAndHosts(ctx)
 		return d, err
 	}, func(d data) {
 		s.cohorts, s.allHosts = d.cohorts, d.hosts

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,6 +24,8 @@ type trainingStore interface {
 	SaveRegister(ctx context.Context, sessionID int64, marks map[int64]bool) error
 	ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error)
 	MissedSessions(ctx context.Context, today time.Time) ([]model.MissedRow, error)
+	SessionOptions(ctx context.Context) (model.SessionOptions, error)
+	AddSession(ctx context.Context, x model.Session) (int64, error)
 }
 
 // trainingScreen shows modules, courses and their sessions, a register per
@@ -44,6 +49,7 @@ type trainingScreen struct {
 	regTitle     *widget.Label
 	regStatus    *widget.Label
 	allPresent   *widget.Button
+	addSession   *widget.Button
 	saveReg      *widget.Button
 	moduleTable  *widget.Table
 	gridTable    *widget.Table
@@ -101,9 +107,11 @@ func (s *trainingScreen) buildUI() {
 	s.saveReg.Importance = widget.HighImportance
 	s.allPresent.Disable()
 	s.saveReg.Disable()
+	s.addSession = widget.NewButtonWithIcon("Add session…", theme.ContentAddIcon(), s.onAddSession)
+	s.addSession.Disable()
 	regBox := container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
 		nil, nil, nil, s.register)
-	sessions := container.NewHSplit(s.sessionTable, regBox)
+	sessions := container.NewHSplit(container.NewBorder(nil, container.NewHBox(s.addSession), nil, nil, s.sessionTable), regBox)
 	sessions.Offset = 0.58
 	courses := container.NewVSplit(s.courseTable, sessions)
 	courses.Offset = 0.4
@@ -250,6 +258,7 @@ func (s *trainingScreen) refresh() {
 		s.missedTable.Refresh()
 		for i, c := range s.overview.Courses {
 			if c.ID == s.courseID {
+				s.addSession.Enable()
 				s.courseTable.Select(widget.TableCellID{Row: i})
 				s.loadSessions()
 			}
@@ -262,6 +271,7 @@ func (s *trainingScreen) onCourseSelected(id widget.TableCellID) {
 		return
 	}
 	s.courseID = s.overview.Courses[id.Row].ID
+	s.addSession.Enable()
 	s.loadSessions()
 }
 
@@ -346,4 +356,59 @@ func (s *trainingScreen) onSaveRegister() {
 		s.saveReg.Enable()
 		s.regStatus.SetText("Not saved: " + err.Error())
 	})
+}
+
+// onAddSession schedules a session of the chosen course.
+func (s *trainingScreen) onAddSession() {
+	var course model.Course
+	for _, c := range s.overview.Courses {
+		if c.ID == s.courseID {
+			course = c
+		}
+	}
+	if course.ID == 0 {
+		return
+	}
+	load(s.e, func(ctx context.Context) (model.SessionOptions, error) { return s.store.SessionOptions(ctx) },
+		func(o model.SessionOptions) { s.sessionForm(course, o) },
+		func(err error) { dialog.ShowError(err, s.e.win) })
+}
+
+func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions) {
+	date := widget.NewEntry()
+	date.SetText(time.Now().Format("2006-01-02"))
+	date.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("is required")
+		}
+		return model.ValidateDate(strings.TrimSpace(v))
+	}
+	title := widget.NewEntry()
+	title.SetPlaceHolder("e.g. Building networks; the module's title when empty")
+	module := widget.NewSelect(append([]string{noneShown}, labels(o.Modules)...), nil)
+	module.SetSelectedIndex(0)
+	trainer := widget.NewSelect(append([]string{noneShown}, labels(o.Trainers)...), nil)
+	trainer.SetSelected(labelOf(o.Trainers, course.LeadTrainerID))
+	venue := widget.NewEntry()
+	venue.SetText(course.Venue)
+	items := []*widget.FormItem{widget.NewFormItem("Date", date), widget.NewFormItem("Module", module),
+		widget.NewFormItem("Title", title), widget.NewFormItem("Trainer", trainer), widget.NewFormItem("Venue", venue)}
+	d := dialog.NewForm("Add a session to "+course.Title, "Add", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		x := model.Session{CourseID: course.ID, HeldOn: strings.TrimSpace(date.Text), Title: title.Text, Venue: venue.Text}
+		if i := module.SelectedIndex(); i > 0 {
+			x.ModuleID = o.Modules[i-1].ID
+			if strings.TrimSpace(x.Title) == "" {
+				_, x.Title, _ = strings.Cut(o.Modules[i-1].Label, " ") // the label is "code title"
+			}
+		}
+		x.TrainerID = max(choiceID(trainer.Selected, o.Trainers, "", noneShown), 0)
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.AddSession(ctx, x) },
+			func(id int64) { s.sessionID = id; s.refresh(); s.loadSessions() },
+			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+	}, s.e.win)
+	d.Resize(fyne.NewSize(560, 0))
+	d.Show()
 }
