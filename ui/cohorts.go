@@ -263,8 +263,8 @@ func (s *cohortsScreen) onEditHost() {
 	dialog.ShowInformation("Edit host", "Choose a host in the table first.", s.e.win)
 }
 
-func dateEntry(v string) *widget.Entry {
-	e := widget.NewEntry()
+func dateEntry(v string) *escEntry {
+	e := newEscEntry(nil, nil)
 	e.SetPlaceHolder("YYYY-MM-DD")
 	e.SetText(v)
 	e.Validator = validatorOf(model.ValidateDate)
@@ -273,7 +273,7 @@ func dateEntry(v string) *widget.Entry {
 
 // editCohort opens the cohort form; a new cohort has ID 0.
 func (s *cohortsScreen) editCohort(c model.Cohort) {
-	number := widget.NewEntry()
+	number := newEscEntry(nil, nil)
 	if c.Number > 0 {
 		number.SetText(strconv.Itoa(c.Number))
 	}
@@ -301,12 +301,12 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(460, 0))
-	d.Show()
+	showForm(s.e.win, d, number, ind, starts, ends)
 }
 
 // editHost opens the host form; a new host has ID 0.
 func (s *cohortsScreen) editHost(h model.Host) {
-	name := widget.NewEntry()
+	name := newEscEntry(nil, nil)
 	name.SetText(h.Name)
 	name.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {
@@ -314,7 +314,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		}
 		return nil
 	}
-	region := widget.NewEntry()
+	region := newEscEntry(nil, nil)
 	region.SetText(h.Region)
 	region.Validator = name.Validator
 	setting := widget.NewRadioGroup([]string{"Rural", "Urban"}, nil)
@@ -322,7 +322,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 	setting.SetSelected(capitalise(orDefault(h.Setting, model.SettingUrban)))
 	kick := widget.NewCheck("Kickstarter host", nil)
 	kick.SetChecked(h.Kickstarter)
-	partner := widget.NewEntry()
+	partner := newEscEntry(nil, nil)
 	partner.SetPlaceHolder("empty when found directly")
 	partner.SetText(h.Partner)
 	var cohortOpts []string
@@ -359,7 +359,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(520, 0))
-	d.Show()
+	showForm(s.e.win, d, name, region, partner)
 }
 
 func orDefault(v, def string) string {
@@ -376,4 +376,17 @@ func plainError(err error) error {
 		return fmt.Errorf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg)
 	}
 	return err
+}
+
+// showForm shows a form dialog whose entries save it on Enter and cancel it
+// on Escape, with the first entry focused so the keys work at once.
+func showForm(win fyne.Window, d *dialog.FormDialog, entries ...*escEntry) {
+	for _, e := range entries {
+		e.onEscape = d.Hide
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
+	d.Show()
+	if len(entries) > 0 {
+		win.Canvas().Focus(entries[0])
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -69,4 +71,51 @@ func countWithdrawn(rows []model.OrganiserRow) int {
 		}
 	}
 	return n
+}
+
+func TestAddCohortWithEnterAndCancelWithEscape(t *testing.T) {
+	st := peopleDemoCopy(t)
+	e, w, q := testEnv(t, st)
+	s := newCohortsScreen(e).(*cohortsScreen)
+	w.SetContent(s.content())
+	waitFor(t, q, "the cohorts", func() bool { return len(s.cohorts) > 0 })
+	before := len(s.cohorts)
+	formEntries := func() []*escEntry {
+		var out []*escEntry
+		if over := w.Canvas().Overlays().Top(); over != nil {
+			walk(over, func(o fyne.CanvasObject) {
+				if e, ok := o.(*escEntry); ok {
+					out = append(out, e)
+				}
+			})
+		}
+		return out
+	}
+	test.Tap(findButton(w.Content(), "Add cohort"))
+	entries := formEntries()
+	if len(entries) != 4 {
+		t.Fatalf("the cohort form has %d entries; want number and three dates", len(entries))
+	}
+	entries[0].SetText(fmt.Sprint(before + 1))
+	entries[1].SetText("2015-07-01")
+	entries[2].SetText("2015-07-15")
+	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitFor(t, q, "the new cohort", func() bool { return len(s.cohorts) == before+1 })
+	if c := s.cohorts[before]; c.Number != before+1 || c.HostInductionOn != "2015-07-01" || c.TrainingStartsOn != "2015-07-15" {
+		t.Errorf("new cohort shows %+v", c)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("the form stayed open after Enter saved it")
+	}
+	test.Tap(findButton(w.Content(), "Add cohort"))
+	entries = formEntries()
+	entries[0].SetText("99")
+	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("Escape left the form open")
+	}
+	q.drain()
+	if got, _ := st.Cohorts(context.Background()); len(got) != before+1 {
+		t.Errorf("after Escape there are %d cohorts; want %d", len(got), before+1)
+	}
 }

@@ -304,7 +304,7 @@ func (p *organiserPage) onCancel() {
 // onWithdraw asks for the date and reason, then confirms.
 func (p *organiserPage) onWithdraw() {
 	o := p.page.Organiser
-	on := widget.NewEntry()
+	on := newEscEntry(nil, nil)
 	on.SetText(time.Now().Format("2006-01-02"))
 	on.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -312,7 +312,7 @@ func (p *organiserPage) onWithdraw() {
 		}
 		return model.ValidateDate(strings.TrimSpace(s))
 	}
-	reason := widget.NewEntry()
+	reason := newEscEntry(nil, nil)
 	reason.SetPlaceHolder("e.g. moved away, new job")
 	reason.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
@@ -321,7 +321,7 @@ func (p *organiserPage) onWithdraw() {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Withdrawn on", on), widget.NewFormItem("Reason", reason)}
-	dialog.ShowForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
+	d := dialog.NewForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -334,6 +334,8 @@ func (p *organiserPage) onWithdraw() {
 				p.load()
 			}, func(err error) { dialog.ShowError(err, p.e.win) })
 	}, p.e.win)
+	d.Resize(fyne.NewSize(460, 0))
+	showForm(p.e.win, d, reason, on)
 }
 
 // onUndo puts the organiser back as they were before the withdrawal.

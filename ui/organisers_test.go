@@ -207,9 +207,9 @@ func TestWithdrawAsksThenUndoes(t *testing.T) {
 	if over == nil || !strings.Contains(shownText(over), "Withdraw "+target.Name()+"?") {
 		t.Fatalf("no confirmation naming %s before withdrawing", target.Name())
 	}
-	var entries []*widget.Entry
+	var entries []*escEntry
 	walk(over, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok {
+		if e, ok := o.(*escEntry); ok {
 			entries = append(entries, e)
 		}
 	})

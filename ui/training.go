@@ -375,7 +375,7 @@ func (s *trainingScreen) onAddSession() {
 }
 
 func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions) {
-	date := widget.NewEntry()
+	date := newEscEntry(nil, nil)
 	date.SetText(time.Now().Format("2006-01-02"))
 	date.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {
@@ -383,13 +383,13 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 		}
 		return model.ValidateDate(strings.TrimSpace(v))
 	}
-	title := widget.NewEntry()
+	title := newEscEntry(nil, nil)
 	title.SetPlaceHolder("e.g. Building networks; the module's title when empty")
 	module := widget.NewSelect(append([]string{noneShown}, labels(o.Modules)...), nil)
 	module.SetSelectedIndex(0)
 	trainer := widget.NewSelect(append([]string{noneShown}, labels(o.Trainers)...), nil)
 	trainer.SetSelected(labelOf(o.Trainers, course.LeadTrainerID))
-	venue := widget.NewEntry()
+	venue := newEscEntry(nil, nil)
 	venue.SetText(course.Venue)
 	items := []*widget.FormItem{widget.NewFormItem("Date", date), widget.NewFormItem("Module", module),
 		widget.NewFormItem("Title", title), widget.NewFormItem("Trainer", trainer), widget.NewFormItem("Venue", venue)}
@@ -410,5 +410,5 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(560, 0))
-	d.Show()
+	showForm(s.e.win, d, date, title, venue)
 }
