@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 )
@@ -148,48 +147,6 @@ type TrainerInput struct {
 	Status       string
 }
 
-// FieldError says which field is wrong and why, so a form can show it beside the field.
-type FieldError struct {
-	Field string
-	Msg   string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
-
-// Unwrap makes every field error an ErrInvalid.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
-
-// ValidateName refuses an empty name.
-func ValidateName(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("enter a name")
-	}
-	return nil
-}
-
-// ValidateEmail refuses what cannot be an email address.
-func ValidateEmail(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return fmt.Errorf("enter an email address")
-	}
-	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-		return fmt.Errorf("%q is not an email address", s)
-	}
-	return nil
-}
-
-// ValidateISODate accepts "" or a real YYYY-MM-DD date.
-func ValidateISODate(s string) error {
-	if s == "" {
-		return nil
-	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return fmt.Errorf("write the date as YYYY-MM-DD, e.g. 2012-12-02")
-	}
-	return nil
-}
-
 // Validate checks every field, naming the first that is wrong.
 func (in TrainerInput) Validate() error {
 	checks := []struct {
@@ -199,7 +156,7 @@ func (in TrainerInput) Validate() error {
 		{"given name", ValidateName(in.GivenName)},
 		{"family name", ValidateName(in.FamilyName)},
 		{"email", ValidateEmail(in.Email)},
-		{"trained on", ValidateISODate(in.TrainedOn)},
+		{"trained on", ValidateDate(in.TrainedOn)},
 	}
 	for _, c := range checks {
 		if c.err != nil {

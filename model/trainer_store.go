@@ -325,7 +325,7 @@ func (s *Store) UpdateTrainer(ctx context.Context, id int64, in TrainerInput) er
 // RetireTrainer records that a trainer stopped training on the given ISO
 // date; they stay in the network so the cascade keeps its history.
 func (s *Store) RetireTrainer(ctx context.Context, id int64, on string) error {
-	if err := ValidateISODate(on); err != nil || on == "" {
+	if err := ValidateDate(on); err != nil || on == "" {
 		return fmt.Errorf("retire trainer %d: %w", id, &FieldError{"retired on", "write the date as YYYY-MM-DD"})
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

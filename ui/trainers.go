@@ -446,7 +446,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 	email := newTrainerEntry(in.Email, model.ValidateEmail)
 	phone := newTrainerEntry(in.Phone, nil)
 	org := newTrainerEntry(in.Organisation, nil)
-	trainedOn := newTrainerEntry(in.TrainedOn, model.ValidateISODate)
+	trainedOn := newTrainerEntry(in.TrainedOn, model.ValidateDate)
 	trainedOn.SetPlaceHolder("YYYY-MM-DD")
 	var names []string
 	ids := map[string]int64{}
