@@ -44,6 +44,8 @@ func (r rowReader) name(col string) string {
 	v := r.raw(col)
 	if strings.TrimSpace(v) == "" {
 		r.c.bad(r.num, col, "is empty")
+	} else if err := ValidateName(v); err != nil {
+		r.c.bad(r.num, col, "%v", err) // the same rule the organiser's page applies
 	}
 	return v
 }
@@ -105,17 +107,13 @@ func (r rowReader) email(col string) string {
 	return v
 }
 
+// checkEmail applies the organiser page's rule, and also takes the address
+// an erasure leaves (erased-N@invalid) so an erased person's row round-trips.
 func checkEmail(v string) error {
-	at := strings.LastIndexByte(v, '@')
-	switch {
-	case strings.ContainsAny(v, " \t\r\n,;<>"):
-		return fmt.Errorf("is not an email address (it holds a space or punctuation)")
-	case at <= 0 || at == len(v)-1 || strings.Count(v, "@") != 1:
-		return fmt.Errorf("is not an email address")
-	case !strings.Contains(v[at+1:], ".") && v[at+1:] != "invalid":
-		return fmt.Errorf("is not an email address (the part after @ has no dot)")
+	if strings.HasPrefix(v, "erased-") && strings.HasSuffix(v, "@invalid") {
+		return nil
 	}
-	return nil
+	return ValidateEmail(v)
 }
 
 // positiveInt is a whole number above zero, or 0 after reporting.

@@ -103,7 +103,7 @@ func TestImportRefusals(t *testing.T) {
 	}{
 		{KindOrganisers, "organisers_bad.csv", p("organisers_bad.csv",
 			":2: given_name: is empty",
-			`:3: email: "not-an-email" is not an email address`,
+			`:3: email: "not-an-email" is not an email address like name@example.org`,
 			":5: email: DUP@example.org is already on row 4",
 			":6: email: zoe@example.net already belongs to someone in the database",
 			`:7: role: "coordinator" is not senior or volunteer`,
@@ -228,7 +228,7 @@ func TestImportXLSX(t *testing.T) {
 	f.SaveAs(path)
 	_, err := s.Import(ctx, KindOrganisers, path, ImportOptions{})
 	want := []string{path + ":2: email: ngozi@example.org already belongs to someone in the database",
-		path + ":4: email: tomas@example.org already belongs to someone in the database", path + `:5: given_name: is empty`, path + `:5: family_name: is empty`, path + `:5: email: "bad" is not an email address`}
+		path + ":4: email: tomas@example.org already belongs to someone in the database", path + `:5: given_name: is empty`, path + `:5: family_name: is empty`, path + `:5: email: "bad" is not an email address like name@example.org`}
 	if got := problemLines(err); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Import(bad xlsx) problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

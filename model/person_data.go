@@ -251,9 +251,11 @@ func (s *Store) ErasePerson(ctx context.Context, email, reason string) (Erasure,
 			query string
 			args  []any
 		}{
-			{`UPDATE people SET given_name = $1, family_name = '', email = $2, phone = '', uln = '',
+			// Given and family name read "Erased person N" together, and neither is
+			// empty, so the row still exports and imports like any other.
+			{`UPDATE people SET given_name = 'Erased', family_name = $1, email = $2, phone = '', uln = '',
 				updated_at = $3, erased_at = $3 WHERE id = $4`,
-				[]any{res.Label, fmt.Sprintf("erased-%d@invalid", pid), now, pid}},
+				[]any{"person " + strconv.FormatInt(pid, 10), fmt.Sprintf("erased-%d@invalid", pid), now, pid}},
 			{`DELETE FROM equality_monitoring WHERE person_id = $1`, []any{pid}},
 			{`UPDATE evidence_items SET description = '' WHERE organiser_id = $1`, []any{oid}},
 			{`DELETE FROM evidence_files WHERE evidence_id IN (SELECT id FROM evidence_items WHERE organiser_id = $1)`, []any{oid}},

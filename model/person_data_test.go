@@ -81,7 +81,7 @@ func TestExportAndErasePerson(t *testing.T) {
 	}
 	label := "Erased person " + strconv.FormatInt(pid, 10)
 	var given, gotEmail, phone, uln string
-	s.db.QueryRowContext(ctx, `SELECT given_name, email, phone, uln FROM people WHERE id = $1`, pid).Scan(&given, &gotEmail, &phone, &uln)
+	s.db.QueryRowContext(ctx, `SELECT given_name || ' ' || family_name, email, phone, uln FROM people WHERE id = $1`, pid).Scan(&given, &gotEmail, &phone, &uln)
 	if given != label || gotEmail != "erased-"+strconv.FormatInt(pid, 10)+"@invalid" || phone != "" || uln != "" || er.Label != label {
 		t.Errorf("after erasure: %q %q %q %q", given, gotEmail, phone, uln)
 	}
@@ -111,6 +111,20 @@ func TestExportAndErasePerson(t *testing.T) {
 	}
 	if r, err := s.Check(ctx); err != nil || !r.OK() {
 		t.Errorf("Check after erasure = %v, %v", r.Problems, err)
+	}
+	// The erased row still exports as a row import accepts.
+	_, rows, err := s.ExportTable(ctx, KindOrganisers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if r[2] == gotEmail {
+			found = r[0] == "Erased" && r[1] == "person "+strconv.FormatInt(pid, 10) && checkEmail(r[2]) == nil
+		}
+	}
+	if !found {
+		t.Errorf("the erased organiser does not export as an importable row")
 	}
 	if _, err := s.ErasePerson(ctx, gotEmail, "again"); !errors.Is(err, ErrInvalid) {
 		t.Errorf("erasing twice = %v; want ErrInvalid", err)
