@@ -113,12 +113,12 @@ func TestExportAndErasePerson(t *testing.T) {
 		t.Errorf("Check after erasure = %v, %v", r.Problems, err)
 	}
 	// The erased row still exports as a row import accepts.
-	_, rows, err := s.ExportTable(ctx, KindOrganisers)
+	_, exported, err := s.ExportTable(ctx, KindOrganisers)
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := false
-	for _, r := range rows {
+	for _, r := range exported {
 		if r[2] == gotEmail {
 			found = r[0] == "Erased" && r[1] == "person "+strconv.FormatInt(pid, 10) && checkEmail(r[2]) == nil
 		}
