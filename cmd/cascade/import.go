@@ -56,9 +56,17 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return err
 	}
 	if res.DryRun {
-		fmt.Fprintf(out, "dry run: %s is good; importing it would add %d %s to %s\n", file, res.Added, kind, *db)
+		fmt.Fprintf(out, "dry run: %s is good; importing it would add %s to %s\n", file, countOf(res.Added, kind), *db)
 		return nil
 	}
-	fmt.Fprintf(out, "added %d %s from %s to %s\n", res.Added, kind, file, *db)
+	fmt.Fprintf(out, "added %s from %s to %s\n", countOf(res.Added, kind), file, *db)
 	return nil
+}
+
+// countOf says "1 host" or "153 hosts" for a plural kind name.
+func countOf(n int, kind string) string {
+	if n == 1 {
+		kind = strings.TrimSuffix(kind, "s")
+	}
+	return fmt.Sprintf("%d %s", n, kind)
 }
