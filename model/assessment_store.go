@@ -10,7 +10,7 @@ import (
 
 // sentBackSQL lists evidence whose latest decision an internal verifier sent
 // back: it returns to the assessor's queue until decided again.
-const sentBackSQL = `SELECT d.evidence_id, s.actions, coalesce(s.verified_on, s.sampled_on) AS at
+const sentBackSQL = `SELECT d.evidence_id, coalesce(s.verified_on, s.sampled_on) AS at, s.actions
 	FROM iv_samples s JOIN assessment_decisions d ON d.id = s.decision_id
 	WHERE s.outcome = 'sent_back'
 	  AND d.id = (SELECT max(d2.id) FROM assessment_decisions d2 WHERE d2.evidence_id = d.evidence_id)`
