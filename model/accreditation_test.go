@@ -366,11 +366,11 @@ func TestCatalogueValidationPaths(t *testing.T) {
 		{"repeated outcome", `{"number":2,"text":"Reflect"`, `units[0].outcomes[1]: number 1 repeated`},
 	}
 	repl := map[string]string{
-		`"number":"1.2","text":"Record"`:       `"number":"1.1","text":"Record"`,
+		`"number":"1.2","text":"Record"`:        `"number":"1.1","text":"Record"`,
 		`"number":"2.1","text":"Reflect on it"`: `"number":"3.1","text":"Reflect on it"`,
-		`"level":3,"credits":6`:                `"level":9,"credits":6`,
-		`"units":["U2"]`:                       `"units":["U9"]`,
-		`{"number":2,"text":"Reflect"`:         `{"number":1,"text":"Reflect"`,
+		`"level":3,"credits":6`:                 `"level":9,"credits":6`,
+		`"units":["U2"]`:                        `"units":["U9"]`,
+		`{"number":2,"text":"Reflect"`:          `{"number":1,"text":"Reflect"`,
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
