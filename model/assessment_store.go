@@ -21,13 +21,15 @@ func (s *Store) AssessorQueue(ctx context.Context, f QueueFilter) ([]QueueItem, 
 	rows, err := s.db.QueryContext(ctx, `
 		WITH waiting AS (
 			SELECT e.id, e.submitted_at AS at, '' AS actions FROM evidence_items e WHERE e.status = 'submitted'
-			UNION ALL `+sentBackSQL+`)
+			UNION ALL `+sentBackSQL+`),
+		queued AS (
+			SELECT w.id, w.at, w.actions, `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "w.id")+` AS unit_id FROM waiting w)
 		SELECT e.id, e.organiser_id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0), coalesce(h.name, ''),
 			coalesce(u.code, ''), e.kind, e.title, coalesce(w.at, ''), w.actions
-		FROM waiting w JOIN evidence_items e ON e.id = w.id
+		FROM queued w JOIN evidence_items e ON e.id = w.id
 		JOIN organisers o ON o.id = e.organiser_id JOIN people p ON p.id = o.person_id
 		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN hosts h ON h.id = o.host_id
-		LEFT JOIN units u ON u.id = `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "w.id")+`
+		LEFT JOIN units u ON u.id = w.unit_id
 		WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR h.name = $2) AND ($3 = '' OR u.code = $3)
 		ORDER BY w.at, e.id`, args...)
 	if err != nil {
