@@ -32,6 +32,7 @@ type env struct {
 	app   fyne.App
 	win   fyne.Window
 	store *model.Store
+	user  model.User // who signed in; the zero User may change nothing
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -57,6 +58,7 @@ func sections() []section {
 		{"Reports", theme.DocumentIcon(), func(e *env) screen { return newReportsScreen(e) }},
 		{"Import", theme.UploadIcon(), func(e *env) screen { return newImportScreen(e) }},
 		{"Audit log", theme.HistoryIcon(), func(e *env) screen { return newAuditScreen(e) }},
+		{"Users", theme.AccountIcon(), func(e *env) screen { return newUsersScreen(e) }},
 		{"Settings", theme.SettingsIcon(), func(e *env) screen { return newSettingsScreen(e) }},
 	}
 }
@@ -71,9 +73,14 @@ type shell struct {
 	body     *fyne.Container
 }
 
-// New builds the whole window content on an open store.
+// New builds the whole window content on an open store, with nobody signed in.
 func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
-	sh := &shell{env: &env{ctx: ctx, app: a, win: w, store: s}, sections: sections(), current: -1}
+	return NewAs(ctx, a, w, s, model.User{})
+}
+
+// NewAs builds the window content for the signed-in user u.
+func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store, u model.User) fyne.CanvasObject {
+	sh := &shell{env: &env{ctx: ctx, app: a, win: w, store: s, user: u}, sections: sections(), current: -1}
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
@@ -91,7 +98,13 @@ func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.Ca
 	sh.nav.ExtendBaseWidget(sh.nav)
 	sh.registerShortcuts()
 	sh.nav.Select(0)
-	split := container.NewHSplit(sh.nav, sh.body)
+	nav := fyne.CanvasObject(sh.nav)
+	if u.ID != 0 {
+		who := widget.NewLabel(u.DisplayName + "\n" + model.RoleName(u.Role))
+		who.Wrapping = fyne.TextWrapWord
+		nav = container.NewBorder(nil, who, nil, nil, sh.nav)
+	}
+	split := container.NewHSplit(nav, sh.body)
 	split.Offset = 0.16
 	return split
 }

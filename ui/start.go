@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,6 +38,7 @@ type starter struct {
 	progress *widget.ProgressBar
 	step     *widget.Label
 	buttons  []*widget.Button
+	hint     string // the demo's users and password, shown at sign-in
 }
 
 func (st *starter) welcome() fyne.CanvasObject {
@@ -65,7 +67,7 @@ func (st *starter) onDemo() {
 	st.busy()
 	st.progress.Show()
 	st.open(func(ctx context.Context) (*model.Store, error) {
-		_, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
+		res, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
 			fyne.Do(func() {
 				st.progress.Max, st.progress.Value = float64(total), float64(done)
 				st.progress.Refresh()
@@ -75,6 +77,7 @@ func (st *starter) onDemo() {
 		if err != nil {
 			return nil, err
 		}
+		st.hint = demoHint(res)
 		return model.Open(ctx, st.path)
 	})
 }
@@ -95,7 +98,10 @@ func (st *starter) open(fn func(context.Context) (*model.Store, error)) {
 				return
 			}
 			st.onOpen(s)
-			st.win.SetContent(New(st.ctx, st.app, st.win, s))
+			// Sign in before the programme shows; the user becomes the actor.
+			st.win.SetContent(SignIn(st.ctx, s, st.hint, func(u model.User) {
+				st.win.SetContent(NewAs(st.ctx, st.app, st.win, s, u))
+			}))
 		})
 	}()
 }
@@ -108,4 +114,16 @@ func openError(path string, err error) fyne.CanvasObject {
 	hint := widget.NewLabel("Nothing was changed. Open another file with: cascade --db FILE")
 	hint.Wrapping = fyne.TextWrapWord
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(600, 220), container.NewVBox(title, msg, hint)))
+}
+
+// demoHint tells a new user of the demo how to sign in.
+func demoHint(res *model.DemoResult) string {
+	if res == nil {
+		return ""
+	}
+	var names []string
+	for _, u := range res.Users {
+		names = append(names, u.Username)
+	}
+	return "Demo users: " + strings.Join(names, ", ") + ". Password: " + res.Password
 }

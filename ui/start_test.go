@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
 )
@@ -24,6 +25,18 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 		t.Fatalf("first run shows %q; want the welcome", shownText(w.Content()))
 	}
 	test.Tap(findButton(w.Content(), "Start an empty programme"))
+	// Nobody can sign in to a new programme: its first user is made its administrator.
+	waitFor(t, "the first-administrator form", func() bool { return findButton(w.Content(), "Create and sign in") != nil })
+	var entries []*widget.Entry
+	walk(w.Content(), func(c fyne.CanvasObject) {
+		if e, ok := c.(*widget.Entry); ok {
+			entries = append(entries, e)
+		}
+	})
+	test.Type(entries[0], "hannah")
+	test.Type(entries[1], "Hannah Whitfield")
+	test.Type(entries[2], "a long password")
+	test.Tap(findButton(w.Content(), "Create and sign in"))
 	waitFor(t, "the dashboard", func() bool {
 		return strings.Contains(shownText(w.Content()), "Senior organisers: 0 of 500")
 	})
