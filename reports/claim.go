@@ -53,7 +53,7 @@ func ClaimPDF(w io.Writer, c model.Claim, lines []model.ClaimLine, centre string
 		rows[i] = []string{l.Learner, l.RegistrationNumber, l.ULN, l.UnitCode, l.UnitTitle, model.LevelName(l.Level), strconv.Itoa(l.Credits)}
 	}
 	table(pdf, []string{"Learner", "Registration", "ULN", "Unit", "Title", "Level", "Credits"},
-		[]float64{55, 32, 28, 20, 105, 14, 16}, []string{"L", "L", "L", "L", "L", "C", "R"}, rows)
+		[]float64{52, 44, 26, 18, 102, 14, 16}, []string{"L", "L", "L", "L", "L", "C", "R"}, rows)
 	return pdf.Output(w)
 }
 

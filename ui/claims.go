@@ -54,9 +54,9 @@ func newClaimsScreen(e *env) screen {
 
 func (s *claimsScreen) buildUI() {
 	s.table = textTable([]string{"Reference", "Cohort", "Qualification", "Status", "Units", "Credits", "Made by", "Submitted", "Corrects"},
-		[]float32{150, 60, 110, 90, 60, 70, 90, 110, 150}, func() int { return len(s.claims) }, s.claimCell, s.onSelected)
+		[]float32{150, 60, 110, 130, 60, 70, 90, 110, 150}, func() int { return len(s.claims) }, s.claimCell, s.onSelected)
 	s.ltable = textTable([]string{"Learner", "Registration", "ULN", "Unit", "Title", "Level", "Credits"},
-		[]float32{180, 120, 110, 60, 300, 60, 60}, func() int { return len(s.lines) }, s.lineCell, nil)
+		[]float32{180, 170, 110, 60, 300, 60, 60}, func() int { return len(s.lines) }, s.lineCell, nil)
 	s.heading = widget.NewLabelWithStyle("Choose a claim to see its lines.", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord

@@ -97,8 +97,8 @@ func (s *evidenceScreen) buildUI() {
 	s.hostEntry = &widget.Entry{PlaceHolder: "host (exact name)", OnSubmitted: func(string) { s.refresh() }}
 	s.hostEntry.ExtendBaseWidget(s.hostEntry)
 	s.queueCount = widget.NewLabel("Loading the queue…")
-	s.queueTable = textTable([]string{"Waiting since", "Learner", "Cohort", "Host", "Unit", "Type", "Title", "Verifier's actions"},
-		[]float32{110, 160, 60, 170, 60, 150, 240, 200}, func() int { return len(s.queue) }, s.queueCell, s.onQueueSelected)
+	s.queueTable = textTable([]string{"Waiting since", "Learner", "Cohort", "Unit", "Type", "Host", "Title", "Verifier's actions"},
+		[]float32{105, 150, 60, 60, 150, 170, 240, 200}, func() int { return len(s.queue) }, s.queueCell, s.onQueueSelected)
 	s.decision = container.NewStack(widget.NewLabel("Choose evidence in the queue to assess it."))
 	filters := container.NewHBox(widget.NewLabel("Queue"), s.cohortSel, s.unitSel, container.NewGridWrap(fyne.NewSize(200, 36), s.hostEntry), s.queueCount)
 	split := container.NewHSplit(s.queueTable, container.NewVScroll(s.decision))
@@ -165,11 +165,11 @@ func (s *evidenceScreen) queueCell(r, c int) string {
 	case 2:
 		return num(q.Cohort)
 	case 3:
-		return q.Host
-	case 4:
 		return q.UnitCode
-	case 5:
+	case 4:
 		return model.KindName(q.Kind)
+	case 5:
+		return q.Host
 	case 6:
 		return q.Title
 	}
