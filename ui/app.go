@@ -33,6 +33,10 @@ type env struct {
 	win   fyne.Window
 	store *model.Store
 	user  model.User // who signed in; the zero User may change nothing
+	// post runs fn on the UI goroutine: fyne.Do in the app. Tests pass a queue
+	// they drain on the test goroutine, since fyne's test driver runs fyne.Do
+	// in place, on whichever goroutine called it.
+	post func(fn func())
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -75,12 +79,16 @@ type shell struct {
 
 // New builds the whole window content on an open store, with nobody signed in.
 func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
-	return NewAs(ctx, a, w, s, model.User{})
+	return newShell(&env{ctx: ctx, app: a, win: w, store: s, post: fyne.Do})
 }
 
 // NewAs builds the window content for the signed-in user u.
 func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store, u model.User) fyne.CanvasObject {
-	sh := &shell{env: &env{ctx: ctx, app: a, win: w, store: s, user: u}, sections: sections(), current: -1}
+	return newShell(&env{ctx: ctx, app: a, win: w, store: s, user: u, post: fyne.Do})
+}
+
+func newShell(e *env) fyne.CanvasObject {
+	sh := &shell{env: e, sections: sections(), current: -1}
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
@@ -99,7 +107,7 @@ func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store, u mod
 	sh.registerShortcuts()
 	sh.nav.Select(0)
 	nav := fyne.CanvasObject(sh.nav)
-	if u.ID != 0 {
+	if u := e.user; u.ID != 0 {
 		who := widget.NewLabel(u.DisplayName + "\n" + model.RoleName(u.Role))
 		who.Wrapping = fyne.TextWrapWord
 		nav = container.NewBorder(nil, who, nil, nil, sh.nav)
@@ -166,7 +174,7 @@ func (sh *shell) registerShortcuts() {
 func load[T any](e *env, fetch func(context.Context) (T, error), show func(T), fail func(error)) {
 	go func() {
 		v, err := fetch(e.ctx)
-		fyne.Do(func() {
+		e.post(func() {
 			if err != nil {
 				fail(err)
 				return

@@ -168,7 +168,7 @@ func (s *claimsScreen) onNew() {
 		if err != nil {
 			return
 		}
-		fyne.Do(func() {
+		s.e.post(func() {
 			var codes []string
 			for _, q := range cat.Qualifications {
 				codes = append(codes, q.Code)

@@ -74,7 +74,7 @@ func newEvidenceScreen(e *env) screen {
 	go func() {
 		cat, err := s.store.LoadCatalogue(e.ctx)
 		if err == nil {
-			fyne.Do(func() {
+			e.post(func() {
 				s.catalogue = cat
 				opts := []string{"All units"}
 				for _, u := range cat.Units {

@@ -49,15 +49,13 @@ func findAll[T fyne.CanvasObject](o fyne.CanvasObject) []T {
 // The assessor signs in through the form, opens the queue, records a
 // decision on the oldest evidence and sees it leave the queue.
 func TestAssessorDecisionFlow(t *testing.T) {
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(1280, 800))
 	ctx := context.Background()
 	s, err := model.Open(ctx, copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	e, w, q := testEnv(t, s)
 	before, _ := s.AssessorQueue(ctx, model.QueueFilter{})
 	if len(before) == 0 {
 		t.Fatal("the demo's queue is empty")
@@ -65,65 +63,56 @@ func TestAssessorDecisionFlow(t *testing.T) {
 	oldest := before[0].EvidenceID
 
 	var signedIn model.User
-	w.SetContent(SignIn(ctx, s, "", func(u model.User) {
+	w.SetContent(signIn(e, "", func(u model.User) {
 		signedIn = u
-		w.SetContent(NewAs(ctx, fyne.CurrentApp(), w, s, u))
+		e.user = u
+		w.SetContent(newShell(e))
 	}))
-	waitFor(t, "the sign-in form", func() bool { return findButton(w.Content(), "Sign in") != nil })
+	waitFor(t, q, "the sign-in form", func() bool { return findButton(w.Content(), "Sign in") != nil })
 	entries := findAll[*widget.Entry](w.Content())
 	test.Type(entries[0], "assessor")
 	test.Type(entries[1], "wrong-password")
 	test.Tap(findButton(w.Content(), "Sign in"))
-	waitFor(t, "the refusal", func() bool { return strings.Contains(shownText(w.Content()), "do not match") })
+	waitFor(t, q, "the refusal", func() bool { return strings.Contains(shownText(w.Content()), "do not match") })
 	entries[1].SetText("")
 	test.Type(entries[1], "pw-for-tests")
 	test.Tap(findButton(w.Content(), "Sign in"))
-	waitFor(t, "the window after sign-in", func() bool { return signedIn.ID != 0 })
+	waitFor(t, q, "the window after sign-in", func() bool { return signedIn.ID != 0 })
 	if signedIn.Role != model.RoleAssessor || s.Actor() != "assessor" {
 		t.Fatalf("signed in as %+v, actor %q; want the assessor", signedIn, s.Actor())
 	}
+	if !strings.Contains(shownText(w.Content()), "Margaret Okonjo") {
+		t.Error("the window does not show who is signed in")
+	}
 
-	var nav *widget.List
-	waitFor(t, "the navigation", func() bool {
-		lists := findAll[*widget.List](w.Content())
-		if len(lists) > 0 {
-			nav = lists[0]
-		}
-		return nav != nil
-	})
+	nav := findAll[*widget.List](w.Content())[0]
 	for i, sec := range sections() {
 		if sec.title == "Evidence" {
 			nav.Select(i)
 		}
 	}
-	var queue *widget.Table
-	waitFor(t, "the queue", func() bool {
-		if !strings.Contains(shownText(w.Content()), num(len(before))+" waiting") {
-			return false
-		}
-		queue = findAll[*widget.Table](w.Content())[0]
-		return true
-	})
+	waitFor(t, q, "the queue", func() bool { return strings.Contains(shownText(w.Content()), num(len(before))+" waiting") })
+	queue := findAll[*widget.Table](w.Content())[0]
 	queue.Select(widget.TableCellID{Row: 0, Col: 1})
 	var radios []*widget.RadioGroup
-	waitFor(t, "the decision form", func() bool {
+	waitFor(t, q, "the decision form", func() bool {
 		radios = findAll[*widget.RadioGroup](w.Content())
 		return len(radios) > 0 && findButton(w.Content(), "Record decision") != nil
 	})
 	test.Tap(findButton(w.Content(), "Record decision"))
-	waitFor(t, "the plain refusal of a half-filled form", func() bool {
-		return strings.Contains(shownText(w.Content()), "for every criterion")
-	})
+	if !strings.Contains(shownText(w.Content()), "for every criterion") {
+		t.Error("a half-filled form was not refused in plain words")
+	}
 	for _, rg := range radios {
 		rg.SetSelected("Achieved")
 	}
 	test.Tap(findButton(w.Content(), "Record decision"))
-	waitFor(t, "the queue to shrink", func() bool {
+	waitFor(t, q, "the queue to shrink", func() bool {
 		return strings.Contains(shownText(w.Content()), num(len(before)-1)+" waiting")
 	})
 	after, _ := s.AssessorQueue(ctx, model.QueueFilter{})
-	for _, q := range after {
-		if q.EvidenceID == oldest {
+	for _, item := range after {
+		if item.EvidenceID == oldest {
 			t.Errorf("evidence %d still in the queue after its decision", oldest)
 		}
 	}
@@ -137,18 +126,16 @@ func TestAssessorDecisionFlow(t *testing.T) {
 	}
 }
 
-// A moderator sees the decision form but cannot record.
+// A moderator sees the decision form but cannot record, and is told why.
 func TestModeratorCannotDecide(t *testing.T) {
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
 	s := openDemo(t)
-	mod := model.User{ID: 99, Username: "moderator", Role: model.RoleModerator}
-	w.SetContent(NewAs(context.Background(), fyne.CurrentApp(), w, s, mod))
-	sc := newEvidenceScreen(&env{ctx: context.Background(), app: fyne.CurrentApp(), win: w, store: s, user: mod}).(*evidenceScreen)
+	e, w, q := testEnv(t, s)
+	e.user = model.User{ID: 99, Username: "moderator", Role: model.RoleModerator}
+	sc := newEvidenceScreen(e).(*evidenceScreen)
 	w.SetContent(sc.content())
-	waitFor(t, "the queue", func() bool { return len(sc.queue) > 0 })
+	waitFor(t, q, "the queue", func() bool { return len(sc.queue) > 0 })
 	sc.queueTable.Select(widget.TableCellID{Row: 0, Col: 0})
-	waitFor(t, "the form", func() bool { return findButton(w.Content(), "Record decision") != nil })
+	waitFor(t, q, "the form", func() bool { return findButton(w.Content(), "Record decision") != nil })
 	if b := findButton(w.Content(), "Record decision"); !b.Disabled() {
 		t.Error("Record decision is enabled for a moderator")
 	}

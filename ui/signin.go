@@ -16,6 +16,7 @@ import (
 // file from someone who can read it.
 type signInScreen struct {
 	ctx      context.Context
+	post     func(func())
 	store    *model.Store
 	hint     string
 	onIn     func(model.User)
@@ -31,11 +32,18 @@ type signInScreen struct {
 // SignIn shows the sign-in form for s and calls onIn on the UI goroutine
 // once a user has signed in; hint is shown under the form (the demo's users).
 func SignIn(ctx context.Context, s *model.Store, hint string, onIn func(model.User)) fyne.CanvasObject {
-	si := &signInScreen{ctx: ctx, store: s, hint: hint, onIn: onIn}
+	return signIn(&env{ctx: ctx, store: s, post: fyne.Do}, hint, onIn)
+}
+
+// signIn is SignIn within an environment, whose post runs UI work.
+func signIn(e *env, hint string, onIn func(model.User)) fyne.CanvasObject {
+	s := e.store
+	ctx := e.ctx
+	si := &signInScreen{ctx: ctx, post: e.post, store: s, hint: hint, onIn: onIn}
 	si.root = container.NewCenter(widget.NewLabel("Opening…"))
 	go func() {
 		has, err := s.HasUsers(ctx)
-		fyne.Do(func() {
+		si.post(func() {
 			si.first = err == nil && !has
 			si.buildUI()
 		})
@@ -107,7 +115,7 @@ func (si *signInScreen) onSignIn() {
 		if err == nil {
 			u, err = si.store.SignIn(si.ctx, name, pw)
 		}
-		fyne.Do(func() {
+		si.post(func() {
 			si.button.Enable()
 			switch {
 			case errors.Is(err, model.ErrSignIn):
