@@ -259,12 +259,28 @@ func TestSentBackReturnsToQueueAndBlocksClaim(t *testing.T) {
 	if q, _ := f.s.AssessorQueue(ctx, QueueFilter{}); len(q) != 0 {
 		t.Errorf("AssessorQueue after re-decision = %+v; want empty", q)
 	}
+	// However a sent-back sample is written (the demo inserts them), the
+	// evidence goes back in the queue.
+	last, _ := f.s.Decisions(ctx, ev)
+	if _, err := f.s.DB().ExecContext(ctx, `INSERT INTO iv_samples (decision_id, verifier_id, sampled_on, outcome, actions, verified_on, created_at)
+		VALUES ($1, $2, '2012-04-01', 'sent_back', 'Date the account', '2012-04-02', $3)`, last[len(last)-1].ID, f.verifier.ID, Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := f.s.QueueLength(ctx); n != 1 {
+		t.Errorf("QueueLength after a sent-back insert = %d; want 1", n)
+	}
+	if q, _ := f.s.AssessorQueue(ctx, QueueFilter{Limit: 10}); len(q) != 1 || q[0].SentBack != "Date the account" || q[0].WaitingFrom != "2012-04-02T00:00:00Z" {
+		t.Errorf("AssessorQueue = %+v; want the evidence, waiting from the send-back", q)
+	}
+	if _, err := f.decide(t, f.assessor, ev, map[string]string{"U2 1.1": OutcomeAchieved}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.s.DrawSample(ctx, f.verifier, 1); err != nil {
 		t.Fatalf("DrawSample: %v", err)
 	}
 	m, err := f.s.CoverageMatrix(ctx, 1)
-	if err != nil || len(m) != 1 || m[0].Decisions != 2 || m[0].Sampled < 1 {
-		t.Errorf("CoverageMatrix = %+v, %v; want Assessor×U2 with 2 decisions, sampled", m, err)
+	if err != nil || len(m) != 1 || m[0].Decisions != 3 || m[0].Sampled < 1 {
+		t.Errorf("CoverageMatrix = %+v, %v; want Assessor×U2 with 3 decisions, sampled", m, err)
 	}
 }
 

@@ -20,6 +20,7 @@ type QueueFilter struct {
 	Cohort int
 	Host   string
 	Unit   string
+	Limit  int // at most this many, oldest first; 0 for all
 }
 
 // QueueItem is evidence awaiting a decision.

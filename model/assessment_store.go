@@ -8,30 +8,38 @@ import (
 	"strings"
 )
 
-// sentBackSQL lists evidence whose latest decision an internal verifier sent
-// back: it returns to the assessor's queue until decided again.
-const sentBackSQL = `SELECT d.evidence_id, coalesce(s.verified_on, s.sampled_on) AS at, s.actions
-	FROM iv_samples s JOIN assessment_decisions d ON d.id = s.decision_id
-	WHERE s.outcome = 'sent_back'
-	  AND d.id = (SELECT max(d2.id) FROM assessment_decisions d2 WHERE d2.evidence_id = d.evidence_id)`
+// sentBackActionsSQL is the verifier's required actions when the evidence's
+// latest decision was sent back (migration 00021 puts it back in the queue).
+const sentBackActionsSQL = `coalesce((SELECT s.actions FROM iv_samples s WHERE s.outcome = 'sent_back'
+	AND s.decision_id = (SELECT max(d.id) FROM assessment_decisions d WHERE d.evidence_id = e.id) ORDER BY s.id DESC LIMIT 1), '')`
 
-// AssessorQueue lists evidence awaiting a decision, oldest first.
+// AssessorQueue lists evidence awaiting a decision (submitted, resubmitted,
+// or sent back by a verifier), oldest first: at most
+// f.Limit items when it is set. Without filters the oldest are picked before
+// any join, so a long queue costs no more than the page shown.
 func (s *Store) AssessorQueue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	args := []any{f.Cohort, f.Host, f.Unit}
+	page, limit := "", ""
+	if f.Limit > 0 {
+		args = append(args, f.Limit)
+		limit = " LIMIT $4"
+		if f.Cohort == 0 && f.Host == "" && f.Unit == "" {
+			page = " ORDER BY e.submitted_at, e.id LIMIT $4"
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, `
 		WITH waiting AS (
-			SELECT e.id, e.submitted_at AS at, '' AS actions FROM evidence_items e WHERE e.status = 'submitted'
-			UNION ALL `+sentBackSQL+`),
+			SELECT e.id, e.submitted_at AS at FROM evidence_items e WHERE e.status = 'submitted'`+page+`),
 		queued AS (
-			SELECT w.id, w.at, w.actions, `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "w.id")+` AS unit_id FROM waiting w)
+			SELECT w.id, w.at, `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "w.id")+` AS unit_id FROM waiting w)
 		SELECT e.id, e.organiser_id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0), coalesce(h.name, ''),
-			coalesce(u.code, ''), e.kind, e.title, coalesce(w.at, ''), w.actions
+			coalesce(u.code, ''), e.kind, e.title, coalesce(w.at, ''), `+sentBackActionsSQL+`
 		FROM queued w JOIN evidence_items e ON e.id = w.id
 		JOIN organisers o ON o.id = e.organiser_id JOIN people p ON p.id = o.person_id
 		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN hosts h ON h.id = o.host_id
 		LEFT JOIN units u ON u.id = w.unit_id
 		WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR h.name = $2) AND ($3 = '' OR u.code = $3)
-		ORDER BY w.at, e.id`, args...)
+		ORDER BY w.at, e.id`+limit, args...)
 	if err != nil {
 		return nil, fmt.Errorf("assessor queue: %w", err)
 	}
@@ -48,6 +56,16 @@ func (s *Store) AssessorQueue(ctx context.Context, f QueueFilter) ([]QueueItem, 
 	return out, rows.Err()
 }
 
+// QueueLength counts all the evidence awaiting a decision.
+func (s *Store) QueueLength(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence_items WHERE status = 'submitted'`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("queue length: %w", err)
+	}
+	return n, nil
+}
+
 // awaitingDecision reports whether evidence is in the queue.
 func awaitingDecision(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 	var status string
@@ -57,12 +75,7 @@ func awaitingDecision(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 		}
 		return false, err
 	}
-	if status == "submitted" {
-		return true, nil
-	}
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+sentBackSQL+`) sb WHERE sb.evidence_id = $1`, id).Scan(&n)
-	return n > 0, err
+	return status == "submitted", nil
 }
 
 // RecordDecision records an assessor's decision on evidence awaiting one. A

@@ -20,6 +20,7 @@ import (
 // evidenceStore is what the evidence screen asks of the model.
 type evidenceStore interface {
 	AssessorQueue(ctx context.Context, f model.QueueFilter) ([]model.QueueItem, error)
+	QueueLength(ctx context.Context) (int, error)
 	Evidence(ctx context.Context, id int64) (model.EvidenceItem, error)
 	Decisions(ctx context.Context, evidenceID int64) ([]model.Decision, error)
 	CriteriaByID(ctx context.Context, ids []int64) ([]model.Criterion, error)
@@ -139,20 +140,42 @@ func (s *evidenceScreen) focusSearch() {
 	s.e.win.Canvas().Focus(s.search)
 }
 
+// queuePage is how many of the oldest items the queue shows at once.
+const queuePage = 200
+
+// queueView is a page of the queue and how many wait in all.
+type queueView struct {
+	items []model.QueueItem
+	total int
+}
+
 // refresh reloads the queue with the current filters.
 func (s *evidenceScreen) refresh() {
-	f := model.QueueFilter{Cohort: cohortOf(s.cohortSel.Selected), Host: strings.TrimSpace(s.hostEntry.Text)}
+	f := model.QueueFilter{Cohort: cohortOf(s.cohortSel.Selected), Host: strings.TrimSpace(s.hostEntry.Text), Limit: queuePage}
 	if s.unitSel.SelectedIndex() > 0 {
 		f.Unit = s.unitSel.Selected
 	}
-	load(s.e, func(ctx context.Context) ([]model.QueueItem, error) { return s.store.AssessorQueue(ctx, f) },
-		func(q []model.QueueItem) {
-			s.queue = q
-			s.queueCount.SetText(num(len(q)) + " waiting, oldest first")
-			s.queueTable.UnselectAll()
-			s.queueTable.Refresh()
-		},
-		func(err error) { s.queueCount.SetText(plainError(err)) })
+	filtered := f.Cohort != 0 || f.Host != "" || f.Unit != ""
+	load(s.e, func(ctx context.Context) (queueView, error) {
+		items, err := s.store.AssessorQueue(ctx, f)
+		if err != nil || filtered {
+			return queueView{items, len(items)}, err
+		}
+		n, err := s.store.QueueLength(ctx)
+		return queueView{items, n}, err
+	}, func(v queueView) {
+		s.queue = v.items
+		text := num(v.total) + " waiting, oldest first"
+		if filtered {
+			text = num(v.total) + " waiting in this selection, oldest first"
+		}
+		if len(v.items) < v.total || len(v.items) == queuePage {
+			text += " (showing the oldest " + num(len(v.items)) + ")"
+		}
+		s.queueCount.SetText(text)
+		s.queueTable.UnselectAll()
+		s.queueTable.Refresh()
+	}, func(err error) { s.queueCount.SetText(plainError(err)) })
 }
 
 func (s *evidenceScreen) queueCell(r, c int) string {
