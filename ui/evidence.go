@@ -28,6 +28,7 @@ type evidenceStore interface {
 	Learners(ctx context.Context, text string, limit int) ([]model.Learner, error)
 	Portfolio(ctx context.Context, organiserID int64) ([]model.EvidenceItem, error)
 	Coverage(ctx context.Context, organiserID int64) ([]model.CriterionCoverage, error)
+	LearnerProgress(ctx context.Context, organiserID int64) ([]model.LearnerProgress, error)
 	LoadCatalogue(ctx context.Context) (model.Catalogue, error)
 	AddEvidence(ctx context.Context, by model.User, e model.EvidenceItem, submit bool) (int64, error)
 	AddEvidenceFile(ctx context.Context, by model.User, evidenceID int64, src string) (model.EvidenceFile, error)
@@ -346,6 +347,7 @@ func (s *evidenceScreen) onLearnerSelected(i widget.ListItemID) {
 type portfolio struct {
 	items    []model.EvidenceItem
 	coverage []model.CriterionCoverage
+	progress []model.LearnerProgress
 }
 
 func (s *evidenceScreen) loadPortfolio() {
@@ -356,7 +358,11 @@ func (s *evidenceScreen) loadPortfolio() {
 			return portfolio{}, err
 		}
 		cov, err := s.store.Coverage(ctx, id)
-		return portfolio{items, cov}, err
+		if err != nil {
+			return portfolio{}, err
+		}
+		prog, err := s.store.LearnerProgress(ctx, id)
+		return portfolio{items, cov, prog}, err
 	}, func(p portfolio) {
 		s.items, s.coverage, s.item = p.items, p.coverage, -1
 		achieved := 0
@@ -365,8 +371,12 @@ func (s *evidenceScreen) loadPortfolio() {
 				achieved++
 			}
 		}
-		s.heading.SetText(fmt.Sprintf("%s · cohort %d · %s · %s items · %s of %s criteria achieved", s.learner.Name, s.learner.Cohort,
-			s.learner.Host, num(len(p.items)), num(achieved), num(len(p.coverage))))
+		text := fmt.Sprintf("%s · cohort %d · %s · %s items · %s of %s criteria achieved", s.learner.Name, s.learner.Cohort,
+			s.learner.Host, num(len(p.items)), num(achieved), num(len(p.coverage)))
+		for _, lp := range p.progress {
+			text += "\n" + progressLine(lp.QualificationProgress)
+		}
+		s.heading.SetText(text)
 		s.itemTable.UnselectAll()
 		s.itemTable.Refresh()
 		s.covTable.Refresh()
@@ -535,4 +545,18 @@ func (s *evidenceScreen) onSubmit() {
 	},
 		func(struct{}) { s.loadPortfolio(); s.refresh() },
 		func(err error) { dialog.ShowError(err, s.e.win) })
+}
+
+// progressLine says where a learner stands against one qualification, from
+// the one progress function.
+func progressLine(p model.QualificationProgress) string {
+	size := p.Size
+	if size == "" {
+		size = "no credits yet"
+	}
+	line := fmt.Sprintf("%s: %s credits (%s), %s at or above the level", p.Qualification, num(p.Credits), size, num(p.CreditsAtOrAbove))
+	if p.Eligible {
+		return line + " — eligible"
+	}
+	return line + " — still needs: " + strings.Join(p.Missing, "; ")
 }
