@@ -69,3 +69,29 @@ func TestSizeBoundaries(t *testing.T) {
 		}
 	}
 }
+
+func TestSampleRates(t *testing.T) {
+	p := IVPlan{BaseRate: 10, NewAssessorRate: 25}
+	for _, c := range []struct {
+		newAssessor bool
+		generation  int
+		want        int
+	}{{false, 0, 10}, {true, 0, 25}, {false, 1, 20}, {true, 1, 35}} {
+		if got := p.sampleRate(c.newAssessor, c.generation); got != c.want {
+			t.Errorf("sampleRate(%v, %d) = %d; want %d", c.newAssessor, c.generation, got, c.want)
+		}
+	}
+	// The random part samples about the rate, and the same decisions each time.
+	n := 0
+	for id := int64(1); id <= 10000; id++ {
+		if chosen(id, 25) {
+			n++
+		}
+		if chosen(id, 25) != chosen(id, 25) {
+			t.Fatalf("chosen(%d) is not deterministic", id)
+		}
+	}
+	if n < 2200 || n > 2800 {
+		t.Errorf("chosen at 25%% picked %d of 10,000", n)
+	}
+}

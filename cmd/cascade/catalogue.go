@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,7 +34,7 @@ func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 		return err
 	}
 	var c model.Catalogue
-	dec := json.NewDecoder(bytesReader(data))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return fmt.Errorf("%s: %s", pos[0], jsonProblem(data, err))

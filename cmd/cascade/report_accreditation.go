@@ -12,8 +12,6 @@ import (
 	"cascade/reports"
 )
 
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
-
 // reportAccreditation writes the accreditation report (CSV, by the out
 // file's extension) for one cohort, or all when cohort is 0.
 func reportAccreditation(ctx context.Context, s *model.Store, cohort int, out string) error {
