@@ -38,9 +38,8 @@ func textTable(headers []string, widths []float32, rows func() int, cell func(r,
 	return t
 }
 
-// plainError is an error as a person reads it: the model's wrapped context
-// stays in the log, the last part is what they need.
-func plainError(err error) string {
+// errText is an error as a person reads it, for a label beside the field.
+func errText(err error) string {
 	if err == nil {
 		return ""
 	}

@@ -82,7 +82,7 @@ func (s *auditScreen) refresh() {
 			s.count.SetText(num(len(rows)) + " entries shown")
 			s.table.UnselectAll()
 			s.table.Refresh()
-		}, func(err error) { s.count.SetText(plainError(err)) })
+		}, func(err error) { s.count.SetText(errText(err)) })
 }
 
 func (s *auditScreen) cell(r, c int) string {

@@ -82,7 +82,7 @@ func (s *claimsScreen) refresh() {
 		s.table.Refresh()
 		s.ltable.Refresh()
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(plainError(err)) })
+	}, func(err error) { s.status.SetText(errText(err)) })
 }
 
 func (s *claimsScreen) claimCell(r, c int) string {
@@ -156,7 +156,7 @@ func (s *claimsScreen) onSelected(r int) {
 			s.lines = ls
 			s.heading.SetText(fmt.Sprintf("%s: %s units, %s credits", k.Reference, num(len(ls)), num(k.Credits)))
 			s.ltable.Refresh()
-		}, func(err error) { s.status.SetText(plainError(err)) })
+		}, func(err error) { s.status.SetText(errText(err)) })
 }
 
 func (s *claimsScreen) onNew() {

@@ -177,7 +177,7 @@ func (s *evidenceScreen) refresh() {
 		s.queueCount.SetText(text)
 		s.queueTable.UnselectAll()
 		s.queueTable.Refresh()
-	}, func(err error) { s.queueCount.SetText(plainError(err)) })
+	}, func(err error) { s.queueCount.SetText(errText(err)) })
 }
 
 func (s *evidenceScreen) queueCell(r, c int) string {
@@ -223,7 +223,7 @@ func (s *evidenceScreen) onQueueSelected(r int) {
 		hist, err := s.store.Decisions(ctx, item.ID)
 		return decisionView{item, crit, hist, q.SentBack}, err
 	}, s.showDecisionForm, func(err error) {
-		s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(plainError(err))}
+		s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(errText(err))}
 		s.decision.Refresh()
 	})
 }
@@ -303,7 +303,7 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 				s.decision.Refresh()
 				s.refresh()
 			},
-			func(err error) { record.Enable(); msg.SetText(plainError(err)) })
+			func(err error) { record.Enable(); msg.SetText(errText(err)) })
 	}
 	if !s.e.user.Can(model.ActDecide) {
 		record.Disable()
@@ -337,7 +337,7 @@ func (s *evidenceScreen) onSearchChanged(text string) {
 		return s.store.Learners(ctx, strings.TrimSpace(text), 200)
 	},
 		func(ls []model.Learner) { s.learners = ls; s.learnerLst.UnselectAll(); s.learnerLst.Refresh() },
-		func(err error) { s.heading.SetText(plainError(err)) })
+		func(err error) { s.heading.SetText(errText(err)) })
 }
 
 func (s *evidenceScreen) onLearnerSelected(i widget.ListItemID) {
@@ -382,7 +382,7 @@ func (s *evidenceScreen) loadPortfolio() {
 		s.itemTable.Refresh()
 		s.covTable.Refresh()
 		s.updateButtons()
-	}, func(err error) { s.heading.SetText(plainError(err)) })
+	}, func(err error) { s.heading.SetText(errText(err)) })
 }
 
 func (s *evidenceScreen) itemCell(r, c int) string {

@@ -122,7 +122,7 @@ func (si *signInScreen) onSignIn() {
 				si.message.SetText("That user name and password do not match an active user.")
 				si.password.SetText("")
 			case err != nil:
-				si.message.SetText(plainError(err))
+				si.message.SetText(errText(err))
 			default:
 				si.onIn(u)
 			}

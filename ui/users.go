@@ -65,7 +65,7 @@ func (s *usersScreen) refresh() {
 		s.table.UnselectAll()
 		s.table.Refresh()
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(plainError(err)) })
+	}, func(err error) { s.status.SetText(errText(err)) })
 }
 
 func (s *usersScreen) cell(r, c int) string {

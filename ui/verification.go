@@ -97,7 +97,7 @@ func (s *verificationScreen) refresh() {
 		s.table.UnselectAll()
 		s.table.Refresh()
 		s.mtable.Refresh()
-	}, func(err error) { s.status.SetText(plainError(err)) })
+	}, func(err error) { s.status.SetText(errText(err)) })
 }
 
 func (s *verificationScreen) sampleCell(r, c int) string {
@@ -184,7 +184,7 @@ func (s *verificationScreen) onSelected(r int) {
 				s.detail.Objects = []fyne.CanvasObject{wrap("Recorded.")}
 				s.detail.Refresh()
 			},
-				func(err error) { msg.SetText(plainError(err)) })
+				func(err error) { msg.SetText(errText(err)) })
 		}
 	}
 	agree := widget.NewButton("Agree", act(model.SampleAgreed))
