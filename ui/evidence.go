@@ -305,6 +305,11 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 			},
 			func(err error) { record.Enable(); msg.SetText(errText(err)) })
 	}
+	date.OnSubmitted = func(string) {
+		if !record.Disabled() {
+			record.OnTapped()
+		}
+	}
 	if !s.e.user.Can(model.ActDecide) {
 		record.Disable()
 		msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
@@ -450,19 +455,19 @@ func (s *evidenceScreen) onAddEvidence() {
 	}
 	kind := widget.NewSelect(kinds, nil)
 	kind.SetSelectedIndex(1)
-	title := widget.NewEntry()
+	title := newEscEntry(nil, nil)
 	title.Validator = func(t string) error {
 		if strings.TrimSpace(t) == "" {
 			return fmt.Errorf("a title is required")
 		}
 		return nil
 	}
-	date := widget.NewEntry()
+	date := newEscEntry(nil, nil)
 	date.SetText(time.Now().Format("2006-01-02"))
 	desc := widget.NewMultiLineEntry()
-	count := widget.NewEntry()
+	count := newEscEntry(nil, nil)
 	count.SetPlaceHolder("listening logs: how many conversations")
-	themes := widget.NewEntry()
+	themes := newEscEntry(nil, nil)
 	themes.SetPlaceHolder("listening logs: themes only, never a resident's details")
 	crit := widget.NewCheckGroup(nil, nil)
 	var units []string
@@ -509,7 +514,7 @@ func (s *evidenceScreen) onAddEvidence() {
 			func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(640, 620))
-	d.Show()
+	showForm(s.e.win, d, title, date, count, themes)
 }
 
 // onAddFile copies a file from disk into the store against the selected item.

@@ -99,7 +99,8 @@ func (s *usersScreen) updateButtons() {
 }
 
 func (s *usersScreen) onAdd() {
-	name, display, pw := widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
+	name, display, pw := newEscEntry(nil, nil), newEscEntry(nil, nil), newEscEntry(nil, nil)
+	pw.Password = true
 	roles := make([]string, len(model.Roles))
 	for i, r := range model.Roles {
 		roles[i] = model.RoleName(r)
@@ -112,7 +113,7 @@ func (s *usersScreen) onAdd() {
 		}
 		return nil
 	}
-	dialog.ShowForm("Add a user", "Add", "Cancel", []*widget.FormItem{
+	d := dialog.NewForm("Add a user", "Add", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("User name", name), widget.NewFormItem("Name", display),
 		widget.NewFormItem("Role", role), widget.NewFormItem("Password", pw)}, func(ok bool) {
 		if !ok {
@@ -122,6 +123,7 @@ func (s *usersScreen) onAdd() {
 		load(s.e, func(ctx context.Context) (model.User, error) { return s.store.CreateUser(ctx, s.e.user, n) },
 			func(model.User) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
+	showForm(s.e.win, d, name, display, pw)
 }
 
 func (s *usersScreen) onToggle() {
@@ -149,8 +151,9 @@ func (s *usersScreen) onReset() {
 		return
 	}
 	u := s.rows[s.sel]
-	pw := widget.NewPasswordEntry()
-	dialog.ShowForm("New password for "+u.Username, "Set", "Cancel", []*widget.FormItem{widget.NewFormItem("Password", pw)}, func(ok bool) {
+	pw := newEscEntry(nil, nil)
+	pw.Password = true
+	d := dialog.NewForm("New password for "+u.Username, "Set", "Cancel", []*widget.FormItem{widget.NewFormItem("Password", pw)}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -158,4 +161,5 @@ func (s *usersScreen) onReset() {
 			return struct{}{}, s.store.SetUserPassword(ctx, s.e.user, u.ID, pw.Text)
 		}, func(struct{}) { s.status.SetText("Password set for " + u.Username) }, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
+	showForm(s.e.win, d, pw)
 }
