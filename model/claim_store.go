@@ -270,3 +270,16 @@ func (s *Store) ClaimLines(ctx context.Context, id int64) ([]ClaimLine, error) {
 	}
 	return out, rows.Err()
 }
+
+// ClaimCentre is the centre named on claims: the centre.name setting.
+func (s *Store) ClaimCentre(ctx context.Context) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'centre.name'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("centre name: %w", err)
+	}
+	return v, nil
+}

@@ -24,6 +24,7 @@ type claimsStore interface {
 	SubmitClaim(ctx context.Context, by model.User, id int64) error
 	CorrectClaim(ctx context.Context, by model.User, id int64) (model.Claim, error)
 	LoadCatalogue(ctx context.Context) (model.Catalogue, error)
+	ClaimCentre(ctx context.Context) (string, error)
 }
 
 // claimsScreen makes, submits, corrects and exports claims to the OCN.
@@ -265,7 +266,11 @@ func (s *claimsScreen) onExport(kind string) {
 			if kind == "csv" {
 				err = reports.ClaimCSV(&buf, k, lines)
 			} else {
-				err = reports.ClaimPDF(&buf, k, lines, "Trafford Hall", time.Now())
+				centre, cerr := s.store.ClaimCentre(ctx)
+				if cerr != nil {
+					return nil, cerr
+				}
+				err = reports.ClaimPDF(&buf, k, lines, centre, time.Now())
 			}
 			return buf.Bytes(), err
 		}, func(b []byte) {

@@ -142,3 +142,25 @@ func TestCatalogueImportExport(t *testing.T) {
 		t.Errorf("import with a repeated criterion = %d %q", code, stderr)
 	}
 }
+
+func TestReportClaim(t *testing.T) {
+	db := accDemo(t)
+	dir := t.TempDir()
+	for _, name := range []string{"claim.csv", "claim.pdf"} {
+		out := filepath.Join(dir, name)
+		if code, _, stderr := cascade(t, "report", "claim", "--db", db, "--ref", "CLM-2013-C02", "--out", out); code != 0 {
+			t.Fatalf("report claim %s: %d %s", name, code, stderr)
+		}
+		if st, err := os.Stat(out); err != nil || st.Size() < 500 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "claim.csv"))
+	if !strings.HasPrefix(string(data), "claim_reference,corrects,cohort,qualification,learner_name,email,registration_number,uln,") {
+		t.Errorf("claim CSV starts %.80q", data)
+	}
+	if code, _, stderr := cascade(t, "report", "claim", "--db", db, "--ref", "NOPE", "--out", filepath.Join(dir, "x.csv")); code != 1 ||
+		!strings.Contains(stderr, "claim NOPE: not found") {
+		t.Errorf("unknown claim = %d %q", code, stderr)
+	}
+}
