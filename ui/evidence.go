@@ -3,7 +3,10 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -329,12 +332,44 @@ func outcomeName(o string) string {
 	return "Not yet achieved"
 }
 
-// openFile hands a stored evidence file to the system viewer.
+// openFile hands a stored evidence file to the system viewer. Stored files
+// are named by hash, so a copy under its own name (and extension) is opened,
+// which viewers need to know what it is; the stored file is never touched.
 func (s *evidenceScreen) openFile(f model.EvidenceFile) {
-	u := &url.URL{Scheme: "file", Path: s.store.EvidenceFilePath(f.SHA256)}
-	if err := s.e.app.OpenURL(u); err != nil {
-		dialog.ShowError(fmt.Errorf("open %s: %w", f.FileName, err), s.e.win)
+	src := s.store.EvidenceFilePath(f.SHA256)
+	go func() {
+		dir := filepath.Join(os.TempDir(), "cascade-evidence", f.SHA256[:12])
+		dst := filepath.Join(dir, filepath.Base(f.FileName))
+		err := os.MkdirAll(dir, 0o700)
+		if err == nil {
+			err = copyFile(src, dst)
+		}
+		s.e.post(func() {
+			if err == nil {
+				err = s.e.app.OpenURL(&url.URL{Scheme: "file", Path: dst})
+			}
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("open %s: %w", f.FileName, err), s.e.win)
+			}
+		})
+	}()
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
 	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func (s *evidenceScreen) onSearchChanged(text string) {

@@ -36,6 +36,10 @@ type usersScreen struct {
 }
 
 func newUsersScreen(e *env) screen {
+	if !e.user.Can(model.ActManageUsers) {
+		return placeholder{"Users", "Only an administrator manages users. You are signed in as " +
+			model.RoleName(e.user.Role) + "; ask an administrator to add a user or reset a password."}
+	}
 	s := &usersScreen{e: e, store: e.store, sel: -1}
 	s.buildUI()
 	s.refresh()
@@ -50,9 +54,6 @@ func (s *usersScreen) buildUI() {
 	s.toggle = widget.NewButton("Disable", s.onToggle)
 	s.reset = widget.NewButton("Set password…", s.onReset)
 	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.toggle, s.reset, s.status)
-	if !s.e.user.Can(model.ActManageUsers) {
-		s.status.SetText("Only an administrator manages users.")
-	}
 	s.updateButtons()
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 }
