@@ -17,6 +17,7 @@ import (
 type signInScreen struct {
 	ctx      context.Context
 	post     func(func())
+	win      fyne.Window // nil when shown without one (SignIn)
 	store    *model.Store
 	hint     string
 	onIn     func(model.User)
@@ -31,15 +32,15 @@ type signInScreen struct {
 
 // SignIn shows the sign-in form for s and calls onIn on the UI goroutine
 // once a user has signed in; hint is shown under the form (the demo's users).
-func SignIn(ctx context.Context, s *model.Store, hint string, onIn func(model.User)) fyne.CanvasObject {
-	return signIn(&env{ctx: ctx, store: s, post: fyne.Do}, hint, onIn)
+func SignIn(ctx context.Context, w fyne.Window, s *model.Store, hint string, onIn func(model.User)) fyne.CanvasObject {
+	return signIn(&env{ctx: ctx, win: w, store: s, post: fyne.Do}, hint, onIn)
 }
 
 // signIn is SignIn within an environment, whose post runs UI work.
 func signIn(e *env, hint string, onIn func(model.User)) fyne.CanvasObject {
 	s := e.store
 	ctx := e.ctx
-	si := &signInScreen{ctx: ctx, post: e.post, store: s, hint: hint, onIn: onIn}
+	si := &signInScreen{ctx: ctx, post: e.post, win: e.win, store: s, hint: hint, onIn: onIn}
 	si.root = container.NewCenter(widget.NewLabel("Opening…"))
 	go func() {
 		has, err := s.HasUsers(ctx)
@@ -90,8 +91,8 @@ func (si *signInScreen) buildUI() {
 	}
 	si.root.Objects = []fyne.CanvasObject{container.NewGridWrap(fyne.NewSize(460, 420), box)}
 	si.root.Refresh()
-	if c := fyne.CurrentApp().Driver().CanvasForObject(si.root); c != nil {
-		c.Focus(si.username)
+	if si.win != nil {
+		si.win.Canvas().Focus(si.username)
 	}
 }
 
