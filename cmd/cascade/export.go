@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +17,9 @@ import (
 func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("export", "export cohorts|hosts|organisers|trainers|evidence|decisions|catalogue --db FILE --out FILE.csv|.xlsx\n"+
 		"       cascade export person EMAIL --db FILE --out DIR", errOut)
+	if len(args) > 0 && args[0] == "catalogue" {
+		return cmdExportCatalogue(ctx, args[1:], out, errOut)
+	}
 	db := fs.String("db", "", "the database file")
 	outPath := fs.String("out", "", "the file to write (.csv or .xlsx), or the folder for person")
 	pos, err := parse(fs, args)
@@ -30,8 +32,8 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	kind := pos[0]
 	if kind == "catalogue" {
-		// TODO(integrator): wire cmdExportCatalogue(ctx, args, out, errOut)
-		return errors.New("catalogue export is built by the accreditation work")
+		// The OCN catalogue has its own reader and writer (catalogue.go).
+		return cmdExportCatalogue(ctx, without(args, "catalogue"), out, errOut)
 	}
 	if err := needDB(fs, *db); err != nil {
 		return err

@@ -12,6 +12,9 @@ import (
 
 func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("import", "import cohorts|hosts|organisers|trainers|catalogue FILE --db FILE [--dry-run]", errOut)
+	if len(args) > 0 && args[0] == "catalogue" {
+		return cmdImportCatalogue(ctx, args[1:], out, errOut)
+	}
 	db := fs.String("db", "", "the database file")
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would be added, changing nothing")
 	pos, err := parse(fs, args)
@@ -24,8 +27,8 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	kind, file := pos[0], pos[1]
 	if kind == "catalogue" {
-		// TODO(integrator): wire cmdImportCatalogue(ctx, args, out, errOut)
-		return errors.New("catalogue import is built by the accreditation work")
+		// The OCN catalogue has its own reader and writer (catalogue.go).
+		return cmdImportCatalogue(ctx, without(args, "catalogue"), out, errOut)
 	}
 	if _, ok := model.ImportColumns(kind); !ok {
 		fmt.Fprintf(errOut, "cascade import: cannot import %q; choose %s or catalogue\n", kind, strings.Join(model.ImportKinds(), ", "))
@@ -69,4 +72,14 @@ func countOf(n int, kind string) string {
 		kind = strings.TrimSuffix(kind, "s")
 	}
 	return fmt.Sprintf("%d %s", n, kind)
+}
+
+// without is args with the first occurrence of word taken out.
+func without(args []string, word string) []string {
+	for i, a := range args {
+		if a == word {
+			return append(append([]string(nil), args[:i]...), args[i+1:]...)
+		}
+	}
+	return args
 }
