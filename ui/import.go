@@ -45,7 +45,17 @@ type importScreen struct {
 	root       fyne.CanvasObject
 }
 
-func newImportScreen(e *env) *importScreen {
+// newImportScreen is for the administrator and training leads, who enter the
+// programme; other roles are told so.
+func newImportScreen(e *env) screen {
+	if u := e.user; u.ID == 0 || u.DisabledAt != "" || (u.Role != model.RoleAdmin && u.Role != model.RoleLead) {
+		return placeholder{"Import", "Only an administrator or a training lead imports records. You are signed in as " +
+			model.RoleName(e.user.Role) + "."}
+	}
+	return newImporter(e)
+}
+
+func newImporter(e *env) *importScreen {
 	s := &importScreen{env: e, store: e.store, kind: model.KindOrganisers}
 	s.buildUI()
 	return s

@@ -24,7 +24,7 @@ func newEmptyStore(t *testing.T) *model.Store {
 func TestImportScreenListsEveryProblemThenImports(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
-	scr := newImportScreen(e)
+	scr := newImporter(e)
 	w.SetContent(scr.content())
 
 	scr.kindSelect.SetSelected(model.KindCohorts)
@@ -59,10 +59,25 @@ func TestImportScreenListsEveryProblemThenImports(t *testing.T) {
 func TestImportScreenExplainsAnUnreadableFile(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
-	scr := newImportScreen(e)
+	scr := newImporter(e)
 	w.SetContent(scr.content())
 	scr.choosePath("../model/testdata/import/binary.csv")
 	waitFor(t, q, "the explanation", func() bool {
 		return strings.Contains(scr.status.Text, "cannot be imported: this is a binary file")
 	})
+}
+
+func TestImportScreenIsForAdministratorsAndLeads(t *testing.T) {
+	s := newEmptyStore(t)
+	for _, c := range []struct {
+		role string
+		may  bool
+	}{{model.RoleAdmin, true}, {model.RoleLead, true}, {model.RoleAssessor, false}, {model.RoleVerifier, false}, {model.RoleModerator, false}} {
+		e, _, _ := testEnv(t, s)
+		e.user = model.User{ID: 1, Username: c.role, Role: c.role}
+		_, isImporter := newImportScreen(e).(*importScreen)
+		if isImporter != c.may {
+			t.Errorf("%s sees the importer: %v; want %v", c.role, isImporter, c.may)
+		}
+	}
 }

@@ -124,6 +124,11 @@ func (s *settingsScreen) buildUI() {
 	s.autoInfo = widget.NewLabel("")
 	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText, s.autoInfo,
 		container.NewHBox(backup, restore), s.progress))
+	if !s.isAdmin() {
+		// Only an administrator restores, changes settings or handles personal data.
+		restore.Disable()
+		s.buttons = []*widget.Button{backup}
+	}
 	personText := widget.NewLabel("Subject access: everything held about one person, with their evidence files. " +
 		"Erasure removes a withdrawn organiser's name, contact details, equality answers and files; " +
 		"counts and issued certificates stay for verification.")
@@ -132,6 +137,17 @@ func (s *settingsScreen) buildUI() {
 		widget.NewForm(widget.NewFormItem("Email", s.email), widget.NewFormItem("Reason", s.reason)),
 		container.NewHBox(export, erase)))
 	centre := widget.NewCard("Centre and certificates", "", s.form)
+	if !s.isAdmin() {
+		note := widget.NewLabel("Administrators only: you are signed in as " + model.RoleName(s.env.user.Role) + ".")
+		note.Wrapping = fyne.TextWrapWord
+		person = widget.NewCard("Personal data", "", note)
+		s.form.SubmitText = ""
+		s.form.OnSubmit = nil
+		for _, en := range s.entries {
+			en.OnSubmitted = nil
+			en.Disable()
+		}
+	}
 	cols := container.NewGridWithColumns(2, container.NewVBox(centre), container.NewVBox(backups, person))
 	s.root = container.NewBorder(
 		container.NewVBox(widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.status),
@@ -139,6 +155,12 @@ func (s *settingsScreen) buildUI() {
 }
 
 func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
+
+// isAdmin reports whether the signed-in user is an active administrator.
+func (s *settingsScreen) isAdmin() bool {
+	u := s.env.user
+	return u.ID != 0 && u.DisabledAt == "" && u.Role == model.RoleAdmin
+}
 
 func (s *settingsScreen) refresh() {
 	load(s.env, s.store.AllSettings, func(all []model.Setting) {

@@ -29,6 +29,7 @@ func settingValue(t *testing.T, s *model.Store, key string) string {
 func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
+	e.user = model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}
 	var reopened *model.Store
 	e.onOpen = func(st *model.Store) { reopened = st }
 	scr := newSettingsScreen(e)
@@ -77,6 +78,7 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 func TestSettingsRefusesADamagedBackup(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
+	e.user = model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}
 	scr := newSettingsScreen(e)
 	w.SetContent(scr.content())
 	bad := filepath.Join(t.TempDir(), "bad.zip")
@@ -85,5 +87,31 @@ func TestSettingsRefusesADamagedBackup(t *testing.T) {
 	waitFor(t, q, "the refusal", func() bool { return strings.Contains(scr.status.Text, "Nothing was restored") })
 	if _, err := s.Summary(context.Background()); err != nil {
 		t.Errorf("the open programme was closed by a refused restore: %v", err)
+	}
+}
+
+func TestSettingsPersonalDataIsForAdministrators(t *testing.T) {
+	s := newEmptyStore(t)
+	for _, c := range []struct {
+		user  model.User
+		admin bool
+	}{
+		{model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}, true},
+		{model.User{ID: 2, Username: "lead", Role: model.RoleLead}, false},
+		{model.User{ID: 3, Username: "assessor", Role: model.RoleAssessor}, false},
+		{model.User{ID: 4, Username: "old", Role: model.RoleAdmin, DisabledAt: "2015-01-01"}, false},
+	} {
+		e, w, _ := testEnv(t, s)
+		e.user = c.user
+		w.SetContent(newSettingsScreen(e).content())
+		shown := shownText(w.Content())
+		hasErase := findButton(w.Content(), "Erase their personal details…") != nil
+		restore := findButton(w.Content(), "Restore from a backup…")
+		if hasErase != c.admin || restore.Disabled() == c.admin || strings.Contains(shown, "Administrators only") == c.admin {
+			t.Errorf("%s (%s): erase shown %v, restore enabled %v; want both %v", c.user.Username, c.user.Role, hasErase, !restore.Disabled(), c.admin)
+		}
+		if findButton(w.Content(), "Back up now…") == nil {
+			t.Errorf("%s cannot back up", c.user.Username)
+		}
 	}
 }
