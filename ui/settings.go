@@ -364,7 +364,7 @@ func (s *settingsScreen) exportPersonTo(email, dir string) {
 	load(s.env, func(ctx context.Context) (model.PersonExport, error) {
 		return s.store.ExportPerson(ctx, email, dir)
 	}, func(res model.PersonExport) {
-		s.status.SetText(fmt.Sprintf("Wrote everything held about %s to %s (%s evidence files).", email, dir, num(res.Files)))
+		s.status.SetText(fmt.Sprintf("Wrote everything held about %s to %s (%s).", email, dir, plural(res.Files, "evidence file")))
 	}, func(err error) { s.status.SetText("Not exported: " + err.Error()) })
 }
 
@@ -392,7 +392,7 @@ func (s *settingsScreen) erase(email, reason string) {
 	}, func(res model.Erasure) {
 		s.email.SetText("")
 		s.reason.SetText("")
-		s.status.SetText(fmt.Sprintf("Erased: the person is now shown as %q; %s evidence files removed; %s issued certificates kept.",
-			res.Label, num(res.FilesRemoved), num(res.Kept)))
+		s.status.SetText(fmt.Sprintf("Erased: the person is now shown as %q; %s removed; %s kept.",
+			res.Label, plural(res.FilesRemoved, "evidence file"), plural(res.Kept, "issued certificate")))
 	}, func(err error) { s.status.SetText("Not erased: " + err.Error()) })
 }
