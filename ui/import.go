@@ -246,10 +246,11 @@ func (s *importScreen) showPreview(res *model.ImportResult) {
 	case n == 1 && len(res.Rows) == 0:
 		s.status.SetText("This file cannot be imported: " + res.Problems[0].Reason)
 	case n > 0:
-		s.status.SetText(fmt.Sprintf("%s rows read; %s to fix before anything can be imported. Fix them in the spreadsheet, save, and choose the file again.",
-			num(len(res.Rows)), plural(n, "problem")))
+		s.status.SetText(fmt.Sprintf("%s read; %s to fix before anything can be imported. Fix them in the spreadsheet, save, and choose the file again.",
+			plural(len(res.Rows), "row"), plural(n, "problem")))
 	default:
-		s.status.SetText(fmt.Sprintf("%s rows read, no problems: Import adds %s %s, all or nothing.", num(len(res.Rows)), num(res.Added), res.Kind))
+		s.status.SetText(fmt.Sprintf("%s read, no problems: Import adds %s, all or nothing.",
+			plural(len(res.Rows), "row"), plural(res.Added, strings.TrimSuffix(res.Kind, "s"))))
 		s.importBtn.Enable()
 	}
 }
@@ -278,7 +279,7 @@ func (s *importScreen) onImport() {
 		}})
 	}, func(res *model.ImportResult) {
 		s.finishImport()
-		s.status.SetText(fmt.Sprintf("Added %s %s from %s.", num(res.Added), res.Kind, path))
+		s.status.SetText(fmt.Sprintf("Added %s from %s.", plural(res.Added, strings.TrimSuffix(res.Kind, "s")), path))
 	}, func(err error) {
 		s.finishImport()
 		var ie *model.ImportError
