@@ -2,16 +2,19 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf16"
 
 	"cascade/internal/qr"
@@ -20,6 +23,7 @@ import (
 	"github.com/go-fonts/dejavu/dejavuserifbold"
 	"github.com/go-fonts/dejavu/dejavuserifitalic"
 	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
 
 	"cascade/model"
 )
@@ -469,4 +473,84 @@ func decodePDFText(b []byte) string {
 		return string(utf16.Decode(u))
 	}
 	return string(b)
+}
+
+// WriteCertificateFiles writes one PDF per certificate into dir on every
+// core, each named by number and a safe form of the holder's name, calling
+// progress after each; it stops early when ctx is cancelled. It returns the
+// paths written, in the order of certs.
+func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printable, created time.Time, progress func(done, total int)) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("write certificates: %w", err)
+	}
+	paths := make([]string, len(certs))
+	for i, c := range certs {
+		paths[i] = filepath.Join(dir, c.Fields.Number+"-"+SafeName(c.Fields.Name)+".pdf")
+	}
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(certs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(certs) || ctx.Err() != nil {
+					return
+				}
+				buf.Reset()
+				err := WriteCertificates(&buf, certs[i:i+1], created)
+				if err == nil {
+					err = os.WriteFile(paths[i], buf.Bytes(), 0o644)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("write %s: %w", paths[i], err)
+					}
+					mu.Unlock()
+					return
+				}
+				n := int(done.Add(1))
+				if progress != nil {
+					progress(n, len(certs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return paths, nil
+}
+
+// SafeName makes a person's name safe in a file name on any system: accents
+// dropped where a base letter exists, anything but letters and digits
+// becomes a dash.
+func SafeName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if s == "" {
+		return "certificate"
+	}
+	return norm.NFC.String(s)
 }
