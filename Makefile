@@ -1,6 +1,7 @@
 # Cascade: `make run` opens the app on the demo programme, `make test` runs
 # every test. Both install the Debian packages they need when missing.
 
+export PATH := /usr/local/go/bin:$(PATH)
 GO        ?= go
 DEMO_DB   ?= demo.db
 # Fyne needs cgo and these; the tests read PDFs back with poppler-utils.
@@ -20,8 +21,7 @@ deps:
 build: deps
 	$(GO) build -o cascade ./cmd/cascade
 
-$(DEMO_DB):
-	$(MAKE) build
+$(DEMO_DB): | build
 	./cascade demo --db $(DEMO_DB) --password demo-password
 
 demo: $(DEMO_DB)

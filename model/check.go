@@ -204,14 +204,6 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// EvidenceFilePath is where the evidence file with this SHA-256 lives.
-func (s *Store) EvidenceFilePath(sha string) string {
-	if len(sha) < 2 {
-		return s.filesDir + "/" + sha
-	}
-	return s.filesDir + "/" + sha[:2] + "/" + sha
-}
-
 // flagQueries count the brief's "flagged, not refused" conditions.
 var flagQueries = []struct{ name, q string }{
 	{"hosts with a team outside 2-5", `SELECT count(*) FROM (SELECT h.id FROM hosts h

@@ -8,18 +8,22 @@ import (
 	"testing"
 )
 
-// newDemoStore builds the demo programme in a temp dir for tests that
-// damage it.
+// newDemoStore gives a test its own copy of the shared demo programme to
+// damage: VACUUM INTO snapshots the database, and the evidence files are copied.
 func newDemoStore(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
+	shared, _ := demoDB(t)
 	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := Demo(ctx, path, DemoOptions{Seed: 7, Scale: 1, Password: "pw-for-tests"}); err != nil {
-		t.Fatalf("Demo: %v", err)
+	if _, err := shared.db.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		t.Fatalf("copy demo: %v", err)
+	}
+	if err := os.CopyFS(path+".files", os.DirFS(shared.FilesDir())); err != nil {
+		t.Fatalf("copy demo files: %v", err)
 	}
 	s, err := Open(ctx, path)
 	if err != nil {
-		t.Fatalf("Open demo: %v", err)
+		t.Fatalf("Open demo copy: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s

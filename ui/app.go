@@ -32,6 +32,10 @@ type env struct {
 	app   fyne.App
 	win   fyne.Window
 	store *model.Store
+	// post runs fn on the UI goroutine: fyne.Do in the app. Tests pass a queue
+	// they drain on the test goroutine, since fyne's test driver runs fyne.Do
+	// in place, on whichever goroutine called it.
+	post func(fn func())
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -73,7 +77,11 @@ type shell struct {
 
 // New builds the whole window content on an open store.
 func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
-	sh := &shell{env: &env{ctx: ctx, app: a, win: w, store: s}, sections: sections(), current: -1}
+	return newShell(&env{ctx: ctx, app: a, win: w, store: s, post: fyne.Do})
+}
+
+func newShell(e *env) fyne.CanvasObject {
+	sh := &shell{env: e, sections: sections(), current: -1}
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
@@ -153,7 +161,7 @@ func (sh *shell) registerShortcuts() {
 func load[T any](e *env, fetch func(context.Context) (T, error), show func(T), fail func(error)) {
 	go func() {
 		v, err := fetch(e.ctx)
-		fyne.Do(func() {
+		e.post(func() {
 			if err != nil {
 				fail(err)
 				return

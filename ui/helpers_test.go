@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -58,18 +59,46 @@ func findButton(o fyne.CanvasObject, text string) *widget.Button {
 	return found
 }
 
-// waitFor polls cond until it holds or five seconds pass: screens load off
-// the UI goroutine.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// uiQueue stands in for the UI goroutine in tests: background work posts to
+// it, and the test goroutine runs what was posted while it waits, so widgets
+// are only ever touched from one goroutine, as in the app.
+type uiQueue chan func()
+
+func (q uiQueue) post(fn func()) { q <- fn }
+
+// drain runs everything posted so far.
+func (q uiQueue) drain() {
+	for {
+		select {
+		case fn := <-q:
+			fn()
+		default:
+			return
+		}
+	}
+}
+
+// testEnv is a screen environment whose UI work runs on the test goroutine.
+func testEnv(t *testing.T, s *model.Store) (*env, fyne.Window, uiQueue) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	q := make(uiQueue, 4096)
+	return &env{ctx: context.Background(), app: a, win: w, store: s, post: q.post}, w, q
+}
+
+// waitFor runs posted UI work until cond holds or ten seconds pass: screens
+// load off the UI goroutine.
+func waitFor(t *testing.T, q uiQueue, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		ok := false
-		fyne.DoAndWait(func() { ok = cond() })
-		if ok {
+		q.drain()
+		if cond() {
 			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("timed out waiting for %s", what)
 }

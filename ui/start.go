@@ -18,7 +18,12 @@ import (
 // programme when it exists, a choice of an empty or demo programme when it
 // does not, and a plain explanation when it cannot be opened.
 func Start(ctx context.Context, a fyne.App, w fyne.Window, path string, onOpen func(*model.Store)) {
-	st := &starter{ctx: ctx, app: a, win: w, path: path, onOpen: onOpen}
+	start(&env{ctx: ctx, app: a, win: w, post: fyne.Do}, path, onOpen)
+}
+
+func start(e *env, path string, onOpen func(*model.Store)) {
+	st := &starter{env: e, path: path, onOpen: onOpen}
+	w := e.win
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		w.SetContent(st.welcome())
 		return
@@ -29,9 +34,7 @@ func Start(ctx context.Context, a fyne.App, w fyne.Window, path string, onOpen f
 
 // starter holds the first-run screen's state.
 type starter struct {
-	ctx      context.Context
-	app      fyne.App
-	win      fyne.Window
+	*env
 	path     string
 	onOpen   func(*model.Store)
 	progress *widget.ProgressBar
@@ -66,7 +69,7 @@ func (st *starter) onDemo() {
 	st.progress.Show()
 	st.open(func(ctx context.Context) (*model.Store, error) {
 		_, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
-			fyne.Do(func() {
+			st.post(func() {
 				st.progress.Max, st.progress.Value = float64(total), float64(done)
 				st.progress.Refresh()
 				st.step.SetText(step)
@@ -89,13 +92,14 @@ func (st *starter) busy() {
 func (st *starter) open(fn func(context.Context) (*model.Store, error)) {
 	go func() {
 		s, err := fn(st.ctx)
-		fyne.Do(func() {
+		st.post(func() {
 			if err != nil {
 				st.win.SetContent(openError(st.path, err))
 				return
 			}
 			st.onOpen(s)
-			st.win.SetContent(New(st.ctx, st.app, st.win, s))
+			st.store = s
+			st.win.SetContent(newShell(st.env))
 		})
 	}()
 }

@@ -8,23 +8,21 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
 )
 
 func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
+	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "new.db")
 	var opened *model.Store
-	Start(context.Background(), a, w, path, func(s *model.Store) { opened = s })
+	start(e, path, func(s *model.Store) { opened = s })
 	if !strings.Contains(shownText(w.Content()), "Welcome to Cascade") {
 		t.Fatalf("first run shows %q; want the welcome", shownText(w.Content()))
 	}
 	test.Tap(findButton(w.Content(), "Start an empty programme"))
-	waitFor(t, "the dashboard", func() bool {
+	waitFor(t, q, "the dashboard", func() bool {
 		return strings.Contains(shownText(w.Content()), "Senior organisers: 0 of 500")
 	})
 	if opened == nil {
@@ -37,21 +35,19 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 }
 
 func TestOpenErrorIsExplained(t *testing.T) {
-	a := test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
+	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "notes.db")
 	os.WriteFile(path, []byte("not a database, just some notes"), 0o600)
-	Start(context.Background(), a, w, path, func(*model.Store) { t.Error("opened a file that is not SQLite") })
-	waitFor(t, "the explanation", func() bool {
+	start(e, path, func(*model.Store) { t.Error("opened a file that is not SQLite") })
+	waitFor(t, q, "the explanation", func() bool {
 		return strings.Contains(shownText(w.Content()), "not a SQLite database")
 	})
 }
 
 func TestDashboardShowsTheDemoProgramme(t *testing.T) {
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, nil)
 	s := openDemo(t)
-	w.SetContent(New(context.Background(), fyne.CurrentApp(), w, s))
+	e, w, q := testEnv(t, s)
+	w.SetContent(newShell(e))
 	d, err := s.Dashboard(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +56,7 @@ func TestDashboardShowsTheDemoProgramme(t *testing.T) {
 		t.Fatalf("demo dashboard has %d seniors, %d volunteers; want about 500 and 4,500", d.Seniors, d.Volunteers)
 	}
 	seniors := fmt.Sprintf("Senior organisers: %s of 500", num(d.Seniors))
-	waitFor(t, "the demo's numbers", func() bool {
+	waitFor(t, q, "the demo's numbers", func() bool {
 		return strings.Contains(shownText(w.Content()), seniors)
 	})
 	text := shownText(w.Content())
