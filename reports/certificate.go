@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +19,6 @@ import (
 	"unicode/utf16"
 
 	"cascade/internal/qr"
-	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavuserif"
 	"github.com/go-fonts/dejavu/dejavuserifbold"
 	"github.com/go-fonts/dejavu/dejavuserifitalic"
@@ -28,12 +28,11 @@ import (
 	"cascade/model"
 )
 
-// Certificate fonts: DejaVu Serif for the award's voice, Sans for the fine
-// print. Four faces, each parsed once per document.
-const (
-	serif = "DejaVuSerif"
-	sans  = "DejaVuSans"
-)
+// Certificate fonts: DejaVu Serif in three faces. Parsing a whole DejaVu
+// face costs gofpdf several milliseconds a document, so each face is first
+// cut, once per process, to the scripts names come in (Latin with
+// Vietnamese, Greek, Cyrillic); a name outside them gets the whole faces.
+const serif = "DejaVuSerif"
 
 // keywordsMark starts the PDF Keywords property of a certificate document:
 // after it, one "payload-base64:CODE" entry per certificate, space-separated.
@@ -46,12 +45,74 @@ var (
 	ink  = [3]int{40, 40, 40}
 )
 
-func newCertificateDocument(created time.Time) *gofpdf.Fpdf {
+type fontFace struct {
+	style string
+	full  []byte
+}
+
+var certFaces = []fontFace{{"", dejavuserif.TTF}, {"B", dejavuserifbold.TTF}, {"I", dejavuserifitalic.TTF}}
+
+// fontRanges are the runes the cut faces keep.
+var fontRanges = [][2]rune{{0x20, 0x7E}, {0xA0, 0x24F}, {0x2B0, 0x36F}, {0x370, 0x3FF}, {0x400, 0x52F},
+	{0x1E00, 0x1FFF}, {0x2000, 0x206F}, {0x20A0, 0x20BF}, {0x2100, 0x214F}}
+
+var (
+	cutOnce  sync.Once
+	cutFaces [][]byte
+)
+
+// CutFonts prepares the cut faces; callers may run it early (the window does,
+// in the background) so the first certificate is as quick as the rest.
+func CutFonts() {
+	cutOnce.Do(func() {
+		var set []rune
+		for _, r := range fontRanges {
+			for c := r[0]; c <= r[1]; c++ {
+				set = append(set, c)
+			}
+		}
+		cutFaces = make([][]byte, len(certFaces))
+		var wg sync.WaitGroup
+		for i, f := range certFaces {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cutFaces[i] = gofpdf.UTF8CutFont(f.full, string(set))
+			}()
+		}
+		wg.Wait()
+	})
+}
+
+// covered reports whether the cut faces hold every rune of s.
+func covered(s string) bool {
+	for _, r := range s {
+		ok := false
+		for _, rg := range fontRanges {
+			if r >= rg[0] && r <= rg[1] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func newCertificateDocument(created time.Time, full bool) *gofpdf.Fpdf {
 	pdf := gofpdf.New("L", "mm", "A4", "")
-	pdf.AddUTF8FontFromBytes(serif, "", dejavuserif.TTF)
-	pdf.AddUTF8FontFromBytes(serif, "B", dejavuserifbold.TTF)
-	pdf.AddUTF8FontFromBytes(serif, "I", dejavuserifitalic.TTF)
-	pdf.AddUTF8FontFromBytes(sans, "", dejavusans.TTF)
+	if !full {
+		CutFonts()
+	}
+	for i, f := range certFaces {
+		data := f.full
+		if !full {
+			data = cutFaces[i]
+		}
+		pdf.AddUTF8FontFromBytes(serif, f.style, data)
+	}
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
 	pdf.SetCatalogSort(true)
@@ -73,7 +134,14 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 	if err != nil {
 		return err
 	}
-	pdf := newCertificateDocument(created)
+	full := false
+	for _, c := range certs {
+		if !covered(c.Fields.Payload()) {
+			full = true
+			break
+		}
+	}
+	pdf := newCertificateDocument(created, full)
 	if len(certs) > 1 {
 		// gofpdf makes a fresh zlib compressor (about 1 MB of state) for each
 		// page stream, which costs more than drawing the page; a print run
@@ -136,7 +204,7 @@ var headlines = map[string]string{
 }
 
 // drawCertificate draws one award page.
-func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrm qrMatrix, logo string) {
+func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string) {
 	f := c.Fields
 	pdf.AddPage()
 	const W, H = 297.0, 210.0
@@ -162,7 +230,7 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrm qrMatrix, logo str
 
 	// Centre and headline.
 	setColor(pdf, teal)
-	pdf.SetFont(sans, "", 11)
+	pdf.SetFont(serif, "", 11)
 	pdf.SetXY(0, 22)
 	pdf.CellFormat(W, 6, spaced(strings.ToUpper(f.Centre)), "", 0, "C", false, 0, "")
 	pdf.SetFont(serif, "B", 30)
@@ -236,12 +304,12 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrm qrMatrix, logo str
 	pdf.SetXY(30, 180)
 	pdf.CellFormat(150, 5, "Certificate number "+f.Number+"   ·   Issued "+longDate(f.Issued), "", 0, "L", false, 0, "")
 
-	drawQR(pdf, qrm, W-66, 132, 40)
-	pdf.SetFont(sans, "", 6.3)
+	pdf.RawWriteStr(qrOps)
+	pdf.SetFont(serif, "", 6.3)
 	setColor(pdf, ink)
 	pdf.SetXY(W-86, 174)
 	pdf.MultiCell(60, 2.9, "Verification code\n"+model.GroupCode(c.Code), "", "C", false)
-	pdf.SetFont(sans, "", 6.5)
+	pdf.SetFont(serif, "", 6.5)
 	pdf.SetXY(20, 190)
 	pdf.CellFormat(W-40, 4, "Verify this certificate with: cascade verify "+f.Number+":CODE (the code is beside the QR code, which holds both)",
 		"", 0, "C", false, 0, "")
@@ -285,7 +353,7 @@ func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
 // drawCopyMark writes "COPY" faintly across the page and says so in words.
 func drawCopyMark(pdf *gofpdf.Fpdf, W, H float64) {
 	pdf.SetAlpha(0.12, "Normal")
-	pdf.SetFont(sans, "", 120)
+	pdf.SetFont(serif, "", 120)
 	pdf.SetTextColor(190, 40, 40)
 	pdf.TransformBegin()
 	pdf.TransformRotate(20, W/2, H/2)
@@ -293,7 +361,7 @@ func drawCopyMark(pdf *gofpdf.Fpdf, W, H float64) {
 	pdf.CellFormat(W, 50, "COPY", "", 0, "C", false, 0, "")
 	pdf.TransformEnd()
 	pdf.SetAlpha(1, "Normal")
-	pdf.SetFont(sans, "", 8)
+	pdf.SetFont(serif, "", 8)
 	pdf.SetXY(W-80, 16)
 	pdf.CellFormat(64, 4, "COPY · reprint of the certificate issued", "", 0, "R", false, 0, "")
 }
@@ -304,16 +372,14 @@ func rule(pdf *gofpdf.Fpdf, x1, y, x2 float64) {
 	pdf.Line(x1, y, x2, y)
 }
 
-// qrMatrix is a QR code's modules, true for dark, row by row.
-type qrMatrix struct {
-	n    int
-	dark []bool
-}
+// QR placement on the page, mm.
+const qrX, qrY, qrSize = 297.0 - 66, 132.0, 40.0
 
-// qrMatrices encodes every certificate's QR code on all cores: encoding
-// (choosing the mask) costs more than drawing the page.
-func qrMatrices(certs []model.Printable) ([]qrMatrix, error) {
-	out := make([]qrMatrix, len(certs))
+// qrMatrices encodes every certificate's QR code and turns it into PDF path
+// operators on all cores: encoding (choosing the mask) costs more than
+// drawing the rest of the page, and needs nothing from the document.
+func qrMatrices(certs []model.Printable) ([]string, error) {
+	out := make([]string, len(certs))
 	errs := make([]error, len(certs))
 	workers := min(runtime.NumCPU(), len(certs))
 	var next atomic.Int64
@@ -327,7 +393,7 @@ func qrMatrices(certs []model.Printable) ([]qrMatrix, error) {
 				if i >= len(certs) {
 					return
 				}
-				out[i], errs[i] = encodeQR(certs[i].QRText())
+				out[i], errs[i] = qrPath(certs[i].QRText(), qrX, qrY, qrSize, 210)
 			}
 		}()
 	}
@@ -335,41 +401,50 @@ func qrMatrices(certs []model.Printable) ([]qrMatrix, error) {
 	return out, errors.Join(errs...)
 }
 
-func encodeQR(text string) (qrMatrix, error) {
+// qrPath encodes text as a QR code and returns the PDF operators that fill
+// its dark modules as vector squares, size mm across at (x, y) mm from the
+// top left of a page pageH mm tall. Runs of dark modules in a row become one
+// rectangle: fewer operators, the same picture, no hairline gaps.
+func qrPath(text string, x, y, size, pageH float64) (string, error) {
 	code, err := qr.Encode(text, qr.M, qr.AlphaNumeric)
 	if err != nil {
-		return qrMatrix{}, fmt.Errorf("qr code for %s: %w", text, err)
+		return "", fmt.Errorf("qr code for %s: %w", text, err)
 	}
 	n := code.Bounds().Dx()
-	m := qrMatrix{n: n, dark: make([]bool, n*n)}
-	for y := 0; y < n; y++ {
-		for x := 0; x < n; x++ {
-			r, _, _, _ := code.At(x, y).RGBA()
-			m.dark[y*n+x] = r == 0
+	dark := make([]bool, n*n)
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; col++ {
+			r, _, _, _ := code.At(col, row).RGBA()
+			dark[row*n+col] = r == 0
 		}
 	}
-	return m, nil
-}
-
-// drawQR draws a QR code as filled vector squares, size mm across.
-func drawQR(pdf *gofpdf.Fpdf, m qrMatrix, x, y, size float64) {
-	cell := size / float64(m.n)
-	pdf.SetFillColor(0, 0, 0)
-	for row := 0; row < m.n; row++ {
-		// Runs of dark modules become one rectangle: fewer operators, the
-		// same picture, no hairline gaps between neighbours.
-		for col := 0; col < m.n; {
-			if !m.dark[row*m.n+col] {
+	const k = 72 / 25.4 // points per mm
+	cell := size / float64(n)
+	b := make([]byte, 0, 16*1024)
+	b = append(b, "q 0 g\n"...)
+	num := func(v float64) {
+		b = strconv.AppendFloat(b, v, 'f', 2, 64)
+		b = append(b, ' ')
+	}
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; {
+			if !dark[row*n+col] {
 				col++
 				continue
 			}
 			start := col
-			for col < m.n && m.dark[row*m.n+col] {
+			for col < n && dark[row*n+col] {
 				col++
 			}
-			pdf.Rect(x+float64(start)*cell, y+float64(row)*cell, float64(col-start)*cell, cell, "F")
+			num((x + float64(start)*cell) * k)
+			num((pageH - y - float64(row)*cell) * k)
+			num(float64(col-start) * cell * k)
+			num(-cell * k)
+			b = append(b, "re\n"...)
 		}
 	}
+	b = append(b, "f Q\n"...)
+	return string(b), nil
 }
 
 // spaced letterspaces a short heading.
