@@ -75,7 +75,7 @@ type CertFields struct {
 	Cohort     string // cohort number, '' for trainers
 	Host       string // host organisation or trainer's organisation
 	Units      []CertUnit
-	Credits    int // total credits of Units
+	Credits    int    // total credits of Units
 	Issued     string // ISO date
 	Template   string
 	IssuedBy   string

@@ -147,4 +147,3 @@ func worse(a, b string) string {
 	}
 	return a
 }
-
