@@ -87,6 +87,9 @@ func (s *Store) CertificateSettings(ctx context.Context) (CertificateSettings, e
 		if title == "" || title == name {
 			return name
 		}
+		if strings.HasPrefix(title, name) {
+			return title // the title already names them ("Head of Training, Trafford Hall")
+		}
 		return name + ", " + title
 	}
 	cs := CertificateSettings{Centre: m["centre.name"], Signatory1: sig("1"), Signatory2: sig("2"),
