@@ -280,4 +280,3 @@ func TestPublicKeyPEMRoundTrip(t *testing.T) {
 		t.Error("DecodePublicKey(garbage) succeeded")
 	}
 }
-
