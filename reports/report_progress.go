@@ -60,17 +60,22 @@ func progressTable(title string, first string, rows []model.ProgressRow, withReg
 func ProgressDocument(r model.ProgressReport, created time.Time) Document {
 	d := Document{Title: "Progress to targets", Scope: scope(r.Cohort), Programme: r.Programme, Created: created}
 	t := r.Total
-	cohorts := 0
+	cohorts, hosts := 0, 0
 	for _, c := range r.ByCohort {
 		if c.Cohort > 0 {
 			cohorts++
+		}
+	}
+	for _, h := range r.ByHost {
+		if h.Hosts > 0 { // not the "No host" row
+			hosts++
 		}
 	}
 	d.Facts = [][2]string{
 		{"Senior organisers (target " + n(r.SeniorTarget) + ")", n(t.Seniors) + " · " + pct(t.Seniors, r.SeniorTarget)},
 		{"Volunteer organisers (target " + n(r.VolunteerTarget) + ")", n(t.Volunteers) + " · " + pct(t.Volunteers, r.VolunteerTarget)},
 		{"Cohorts (target " + n(r.CohortTarget) + ")", n(cohorts)},
-		{"Host organisations", n(len(r.ByHost))},
+		{"Host organisations", n(hosts)},
 		{"Organisers completed", n(t.Completed)},
 		{"Organisers withdrawn", n(t.Withdrawn)},
 		{"Units achieved", n(t.Units)},

@@ -122,7 +122,8 @@ func (s *certificatesScreen) buildUI() {
 		widget.NewFormItem("To", s.outPath),
 	)
 	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY).",
-		container.NewVBox(form, s.eligible, container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn), s.progress, s.status))
+		container.NewVBox(form, s.eligible, s.progress,
+			container.NewBorder(nil, nil, container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn), nil, s.status)))
 
 	s.search = &widget.Entry{PlaceHolder: "Search number, name or email", OnChanged: func(string) { s.loadIssued() }}
 	s.search.ExtendBaseWidget(s.search)

@@ -32,7 +32,8 @@ type reportsScreen struct {
 	store reportsStore
 
 	doc     reports.Document // the preview
-	rows    [][2]string      // facts, then the first table's rows, for the preview table
+	rows    [][]string       // facts, then the first table, for the preview table
+	cols    int
 	lastOut string
 
 	kind     *widget.Select
@@ -81,18 +82,17 @@ func (s *reportsScreen) buildUI() {
 	s.status = widget.NewLabel("Choose a report and preview its numbers.")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.table = &widget.Table{
-		Length:     func() (int, int) { return len(s.rows), 2 },
-		CreateCell: func() fyne.CanvasObject { return widget.NewLabel("Volunteer organisers (target 4,500)") },
+		Length:     func() (int, int) { return len(s.rows), s.cols },
+		CreateCell: func() fyne.CanvasObject { return widget.NewLabel("Volunteer organisers") },
 		UpdateCell: func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
-			if id.Row < len(s.rows) {
+			l.SetText("")
+			if id.Row < len(s.rows) && id.Col < len(s.rows[id.Row]) {
 				l.SetText(s.rows[id.Row][id.Col])
 			}
 		},
 	}
 	s.table.ExtendBaseWidget(s.table)
-	s.table.SetColumnWidth(0, 420)
-	s.table.SetColumnWidth(1, 420)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Report", s.kind),
@@ -150,17 +150,20 @@ func (s *reportsScreen) onPreview() {
 		s.progress.Stop()
 		s.progress.Hide()
 		s.doc = d
-		s.rows = append([][2]string{{d.Title, d.Scope}}, d.Facts...)
+		s.rows = [][]string{{d.Title, d.Scope}}
+		for _, f := range d.Facts {
+			s.rows = append(s.rows, []string{f[0], f[1]})
+		}
+		s.cols = 2
 		if len(d.Tables) > 0 {
 			t := d.Tables[0]
-			s.rows = append(s.rows, [2]string{"", ""}, [2]string{t.Title, fmt.Sprintf("%s rows", num(len(t.Rows)))})
-			for i, r := range t.Rows {
-				if i == 12 {
-					s.rows = append(s.rows, [2]string{"…", "the file holds every row"})
-					break
-				}
-				s.rows = append(s.rows, [2]string{r[0], strings.Join(r[1:], "   ")})
-			}
+			s.rows = append(s.rows, nil, []string{t.Title, fmt.Sprintf("%s rows", num(len(t.Rows)))}, t.Header)
+			s.rows = append(s.rows, t.Rows...)
+			s.cols = max(2, len(t.Header))
+		}
+		s.table.SetColumnWidth(0, 330)
+		for c := 1; c < s.cols; c++ {
+			s.table.SetColumnWidth(c, 120)
 		}
 		s.table.Refresh()
 		s.status.SetText("Preview of the numbers. Write the file when they look right.")
