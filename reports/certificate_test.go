@@ -234,3 +234,24 @@ func BenchmarkCertificatesPerPerson(b *testing.B) {
 	}
 	reportCPU(b, start)
 }
+
+// TestQRCodeScans decodes the printed QR code with zbarimg, when installed,
+// and expects NUMBER:CODE.
+func TestQRCodeScans(t *testing.T) {
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg (zbar-tools) not installed")
+	}
+	c := samplePrintable(t, testKey(t), model.KindUnits, "Nguyễn Thị Lan", 42, false)
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	if err := WriteCertificates(&buf, []model.Printable{c}, fixed); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(dir, "c.pdf")
+	os.WriteFile(pdf, buf.Bytes(), 0o600)
+	run(t, "pdftoppm", "-png", "-r", "150", "-singlefile", pdf, filepath.Join(dir, "c"))
+	out, _ := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "c.png")).Output()
+	if got := strings.TrimSpace(string(out)); got != c.QRText() {
+		t.Errorf("QR reads %q; want %q", got, c.QRText())
+	}
+}

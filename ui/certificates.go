@@ -72,6 +72,7 @@ type certificatesScreen struct {
 
 func newCertificatesScreen(e *env) *certificatesScreen {
 	s := &certificatesScreen{env: e, store: e.store, selected: -1}
+	go reports.CutFonts() // so the first certificate is as quick as the rest
 	s.buildUI()
 	s.onSelectionChanged()
 	s.loadIssued()
