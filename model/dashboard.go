@@ -99,3 +99,93 @@ func (s *Store) Dashboard(ctx context.Context) (Dashboard, error) {
 	d.Flags = r.Flags
 	return d, nil
 }
+
+// ProgressPoint is the programme's running total at one cohort's start.
+type ProgressPoint struct {
+	Cohort     int
+	StartsOn   string
+	Seniors    int // cumulative senior organisers started by this cohort
+	Volunteers int // cumulative volunteers started by this cohort
+}
+
+// GroupCount is organisers in one group (a cohort, a region, a setting).
+type GroupCount struct {
+	Name       string
+	Seniors    int
+	Volunteers int
+}
+
+// DashboardCharts is what the dashboard's charts are drawn from. Every
+// organiser who started counts, withdrawn or not: they were reached.
+type DashboardCharts struct {
+	SeniorTarget    int
+	VolunteerTarget int
+	Progress        []ProgressPoint // cohorts in start order, totals accumulating
+	ByCohort        []GroupCount
+	ByRegion        []GroupCount
+	BySetting       []GroupCount // rural, urban, and "no host" when any
+}
+
+const chartGroupSQL = `SELECT %s,
+        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
+        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
+        FROM organisers o %s GROUP BY 1 ORDER BY %s`
+
+// DashboardCharts reads the chart series in three grouped queries.
+func (s *Store) DashboardCharts(ctx context.Context) (DashboardCharts, error) {
+	var c DashboardCharts
+	err := s.db.QueryRowContext(ctx, `SELECT senior_target, volunteer_target FROM programme WHERE id = 1`).
+		Scan(&c.SeniorTarget, &c.VolunteerTarget)
+	if err != nil {
+		return c, fmt.Errorf("dashboard charts: %w", err)
+	}
+	group := func(label, join, order string) ([]GroupCount, error) {
+		rows, err := s.db.QueryContext(ctx, fmt.Sprintf(chartGroupSQL, label, join, order))
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []GroupCount
+		for rows.Next() {
+			var g GroupCount
+			if err := rows.Scan(&g.Name, &g.Seniors, &g.Volunteers); err != nil {
+				return nil, err
+			}
+			out = append(out, g)
+		}
+		return out, rows.Err()
+	}
+	if c.ByRegion, err = group(`coalesce(nullif(h.region, ''), 'No region')`,
+		`LEFT JOIN hosts h ON h.id = o.host_id`, `1`); err != nil {
+		return c, fmt.Errorf("dashboard charts by region: %w", err)
+	}
+	if c.BySetting, err = group(`coalesce(h.setting, 'no host')`,
+		`LEFT JOIN hosts h ON h.id = o.host_id`, `1`); err != nil {
+		return c, fmt.Errorf("dashboard charts by setting: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT c.number, coalesce(c.training_starts_on, ''),
+        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
+        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
+        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
+        GROUP BY c.id, c.number, c.training_starts_on ORDER BY c.training_starts_on, c.number`)
+	if err != nil {
+		return c, fmt.Errorf("dashboard charts by cohort: %w", err)
+	}
+	defer rows.Close()
+	var seniors, volunteers int
+	for rows.Next() {
+		var p ProgressPoint
+		if err := rows.Scan(&p.Cohort, &p.StartsOn, &p.Seniors, &p.Volunteers); err != nil {
+			return c, fmt.Errorf("dashboard charts by cohort: %w", err)
+		}
+		c.ByCohort = append(c.ByCohort, GroupCount{Name: fmt.Sprint(p.Cohort), Seniors: p.Seniors, Volunteers: p.Volunteers})
+		seniors += p.Seniors
+		volunteers += p.Volunteers
+		p.Seniors, p.Volunteers = seniors, volunteers
+		c.Progress = append(c.Progress, p)
+	}
+	if err := rows.Err(); err != nil {
+		return c, fmt.Errorf("dashboard charts by cohort: %w", err)
+	}
+	return c, nil
+}

@@ -1,6 +1,392 @@
 package ui
 
-// newCohortsScreen is filled by a later issue; for now it says what it will hold.
-func newCohortsScreen(*env) screen {
-	return placeholder{"Cohorts & hosts", "This screen will show the 14 cohorts and their host organisations, with team-size flags."}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// cohortsStore is what the cohorts & hosts screen asks of the model.
+type cohortsStore interface {
+	CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model.HostRow, error)
+	HostOrganisers(ctx context.Context, hostID int64) ([]model.OrganiserRow, error)
+	SaveCohort(ctx context.Context, c model.Cohort) (int64, error)
+	SaveHost(ctx context.Context, h model.Host) (int64, error)
+}
+
+// cohortsScreen shows the cohorts, the hosts of the chosen cohort and the
+// organisers of the chosen host.
+type cohortsScreen struct {
+	e     *env
+	store cohortsStore
+
+	cohorts    []model.CohortRow
+	allHosts   []model.HostRow
+	hosts      []model.HostRow // hosts of the selected cohort (all when none)
+	organisers []model.OrganiserRow
+	cohortID   int64 // selected; survives refresh
+	hostID     int64
+
+	cohortTable *widget.Table
+	hostTable   *widget.Table
+	orgList     *widget.List
+	hostsLabel  *widget.Label
+	orgLabel    *widget.Label
+	status      *widget.Label
+	root        fyne.CanvasObject
+}
+
+func newCohortsScreen(e *env) screen {
+	s := &cohortsScreen{e: e, store: e.store}
+	s.buildUI()
+	s.refresh()
+	return s
+}
+
+func (s *cohortsScreen) content() fyne.CanvasObject { return s.root }
+
+var cohortHeaders = []string{"Cohort", "Host induction", "Training starts", "Training ends", "Hosts", "Seniors", "Volunteers", "Teams flagged"}
+var hostHeaders = []string{"Host", "Cohort", "Team", "Flag", "Volunteers", "Region", "Setting", "Kickstarter", "Referred by"}
+
+func (s *cohortsScreen) buildUI() {
+	s.cohortTable = newSimpleTable(cohortHeaders, []float32{70, 130, 130, 130, 70, 80, 95, 120}, 0, nil)
+	s.cohortTable.Length = func() (int, int) { return len(s.cohorts), len(cohortHeaders) }
+	s.cohortTable.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		o.(*widget.Label).SetText(cohortCell(s.cohorts[id.Row], id.Col))
+	}
+	s.cohortTable.OnSelected = s.onCohortSelected
+	s.hostTable = newSimpleTable(hostHeaders, []float32{240, 65, 55, 160, 90, 150, 70, 95, 170}, 0, nil)
+	s.hostTable.Length = func() (int, int) { return len(s.hosts), len(hostHeaders) }
+	s.hostTable.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		l.Truncation = fyne.TextTruncateEllipsis
+		l.SetText(hostCell(s.hosts[id.Row], id.Col))
+	}
+	s.hostTable.OnSelected = s.onHostSelected
+	s.orgList = &widget.List{
+		Length:     func() int { return len(s.organisers) },
+		CreateItem: func() fyne.CanvasObject { return widget.NewLabel("") },
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := s.organisers[i]
+			text := fmt.Sprintf("%s — %s, %s", r.Name(), r.Role, r.Status)
+			if r.Role == model.RoleSenior {
+				text += fmt.Sprintf(", supporting %d", r.Supporting)
+			}
+			o.(*widget.Label).SetText(text)
+		},
+	}
+	s.orgList.ExtendBaseWidget(s.orgList)
+	s.hostsLabel = widget.NewLabelWithStyle("Hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.orgLabel = widget.NewLabelWithStyle("Organisers: choose a host", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.status = widget.NewLabel("Loading…")
+	bar := container.NewHBox(
+		widget.NewButtonWithIcon("Add cohort", theme.ContentAddIcon(), func() { s.editCohort(model.Cohort{}) }),
+		widget.NewButtonWithIcon("Edit cohort", theme.DocumentCreateIcon(), s.onEditCohort),
+		widget.NewButtonWithIcon("Add host", theme.ContentAddIcon(), func() { s.editHost(model.Host{CohortID: s.cohortID}) }),
+		widget.NewButtonWithIcon("Edit host", theme.DocumentCreateIcon(), s.onEditHost),
+		s.status)
+	head := container.NewVBox(widget.NewLabelWithStyle("Cohorts & hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar)
+	hosts := container.NewBorder(s.hostsLabel, nil, nil, nil, s.hostTable)
+	orgs := container.NewBorder(s.orgLabel, nil, nil, nil, s.orgList)
+	lower := container.NewHSplit(hosts, orgs)
+	lower.Offset = 0.7
+	split := container.NewVSplit(s.cohortTable, lower)
+	split.Offset = 0.4
+	s.root = container.NewBorder(head, nil, nil, nil, split)
+}
+
+func cohortCell(c model.CohortRow, col int) string {
+	switch col {
+	case 0:
+		return fmt.Sprint(c.Number)
+	case 1:
+		return day(c.HostInductionOn)
+	case 2:
+		return day(c.TrainingStartsOn)
+	case 3:
+		return day(c.TrainingEndsOn)
+	case 4:
+		return num(c.Hosts)
+	case 5:
+		return num(c.Seniors)
+	case 6:
+		return num(c.Volunteers)
+	}
+	if c.Flagged == 0 {
+		return ""
+	}
+	return fmt.Sprintf("⚠ %d", c.Flagged)
+}
+
+func hostCell(h model.HostRow, col int) string {
+	switch col {
+	case 0:
+		return h.Name
+	case 1:
+		return cohortText(h.CohortNumber)
+	case 2:
+		return num(h.Team)
+	case 3:
+		if h.TeamFlagged() {
+			return fmt.Sprintf("⚠ team outside %d–%d", model.TeamMin, model.TeamMax)
+		}
+		return ""
+	case 4:
+		return num(h.Volunteers)
+	case 5:
+		return h.Region
+	case 6:
+		return capitalise(h.Setting)
+	case 7:
+		if h.Kickstarter {
+			return "Kickstarter"
+		}
+		return ""
+	}
+	if h.Partner == "" {
+		return "found directly"
+	}
+	return h.Partner
+}
+
+// refresh reloads cohorts and hosts, keeping the selected cohort and host.
+func (s *cohortsScreen) refresh() {
+	type data struct {
+		cohorts []model.CohortRow
+		hosts   []model.HostRow
+	}
+	load(s.e, func(ctx context.Context) (data, error) {
+		var d data
+		var err error
+		d.cohorts, d.hosts, err = s.store.CohortsAndHosts(ctx)
+		return d, err
+	}, func(d data) {
+		s.cohorts, s.allHosts = d.cohorts, d.hosts
+		flagged := 0
+		for _, h := range d.hosts {
+			if h.TeamFlagged() {
+				flagged++
+			}
+		}
+		s.status.SetText(fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
+			len(d.cohorts), num(len(d.hosts)), flagged, model.TeamMin, model.TeamMax))
+		s.cohortTable.Refresh()
+		s.showHosts()
+		for i, c := range s.cohorts {
+			if c.ID == s.cohortID {
+				s.cohortTable.Select(widget.TableCellID{Row: i})
+			}
+		}
+	}, func(err error) { s.status.SetText("Could not load cohorts: " + err.Error()) })
+}
+
+// showHosts lists the selected cohort's hosts, or every host.
+func (s *cohortsScreen) showHosts() {
+	s.hosts = s.hosts[:0]
+	for _, h := range s.allHosts {
+		if s.cohortID == 0 || h.CohortID == s.cohortID {
+			s.hosts = append(s.hosts, h)
+		}
+	}
+	if s.cohortID == 0 {
+		s.hostsLabel.SetText(fmt.Sprintf("All %s hosts", num(len(s.hosts))))
+	} else {
+		s.hostsLabel.SetText(fmt.Sprintf("%d hosts of cohort %s", len(s.hosts), cohortText(s.cohortNumber())))
+	}
+	s.hostTable.UnselectAll()
+	s.hostTable.Refresh()
+	for i, h := range s.hosts {
+		if h.ID == s.hostID {
+			s.hostTable.Select(widget.TableCellID{Row: i})
+		}
+	}
+}
+
+func (s *cohortsScreen) cohortNumber() int {
+	for _, c := range s.cohorts {
+		if c.ID == s.cohortID {
+			return c.Number
+		}
+	}
+	return 0
+}
+
+func (s *cohortsScreen) onCohortSelected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(s.cohorts) || s.cohorts[id.Row].ID == s.cohortID {
+		return
+	}
+	s.cohortID = s.cohorts[id.Row].ID
+	s.showHosts()
+}
+
+func (s *cohortsScreen) onHostSelected(id widget.TableCellID) {
+	if id.Row < 0 || id.Row >= len(s.hosts) {
+		return
+	}
+	h := s.hosts[id.Row]
+	s.hostID = h.ID
+	load(s.e, func(ctx context.Context) ([]model.OrganiserRow, error) { return s.store.HostOrganisers(ctx, h.ID) },
+		func(rows []model.OrganiserRow) {
+			s.organisers = rows
+			s.orgLabel.SetText(fmt.Sprintf("%s: %d organisers", h.Name, len(rows)))
+			s.orgList.Refresh()
+		}, func(err error) { s.orgLabel.SetText(err.Error()) })
+}
+
+func (s *cohortsScreen) onEditCohort() {
+	for _, c := range s.cohorts {
+		if c.ID == s.cohortID {
+			s.editCohort(c.Cohort)
+			return
+		}
+	}
+	dialog.ShowInformation("Edit cohort", "Choose a cohort in the table first.", s.e.win)
+}
+
+func (s *cohortsScreen) onEditHost() {
+	for _, h := range s.allHosts {
+		if h.ID == s.hostID {
+			s.editHost(h.Host)
+			return
+		}
+	}
+	dialog.ShowInformation("Edit host", "Choose a host in the table first.", s.e.win)
+}
+
+func dateEntry(v string) *escEntry {
+	e := newEscEntry(nil, nil)
+	e.SetPlaceHolder("YYYY-MM-DD")
+	e.SetText(v)
+	e.Validator = validatorOf(model.ValidateDate)
+	return e
+}
+
+// editCohort opens the cohort form; a new cohort has ID 0.
+func (s *cohortsScreen) editCohort(c model.Cohort) {
+	number := newEscEntry(nil, nil)
+	if c.Number > 0 {
+		number.SetText(strconv.Itoa(c.Number))
+	}
+	number.Validator = func(v string) error {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n <= 0 {
+			return errors.New("a whole number above 0")
+		}
+		return nil
+	}
+	ind, starts, ends := dateEntry(c.HostInductionOn), dateEntry(c.TrainingStartsOn), dateEntry(c.TrainingEndsOn)
+	title := "Add cohort"
+	if c.ID != 0 {
+		title = fmt.Sprintf("Edit cohort %d", c.Number)
+	}
+	items := []*widget.FormItem{widget.NewFormItem("Number", number), widget.NewFormItem("Host induction", ind),
+		widget.NewFormItem("Training starts", starts), widget.NewFormItem("Training ends", ends)}
+	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		c.Number, _ = strconv.Atoi(strings.TrimSpace(number.Text))
+		c.HostInductionOn, c.TrainingStartsOn, c.TrainingEndsOn = strings.TrimSpace(ind.Text), strings.TrimSpace(starts.Text), strings.TrimSpace(ends.Text)
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, c) },
+			func(id int64) { s.cohortID = id; s.refresh() },
+			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+	}, s.e.win)
+	d.Resize(fyne.NewSize(460, 0))
+	showForm(s.e.win, d, number, ind, starts, ends)
+}
+
+// editHost opens the host form; a new host has ID 0.
+func (s *cohortsScreen) editHost(h model.Host) {
+	name := newEscEntry(nil, nil)
+	name.SetText(h.Name)
+	name.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("is required")
+		}
+		return nil
+	}
+	region := newEscEntry(nil, nil)
+	region.SetText(h.Region)
+	region.Validator = name.Validator
+	setting := widget.NewRadioGroup([]string{"Rural", "Urban"}, nil)
+	setting.Horizontal = true
+	setting.SetSelected(capitalise(orDefault(h.Setting, model.SettingUrban)))
+	kick := widget.NewCheck("Kickstarter host", nil)
+	kick.SetChecked(h.Kickstarter)
+	partner := newEscEntry(nil, nil)
+	partner.SetPlaceHolder("empty when found directly")
+	partner.SetText(h.Partner)
+	var cohortOpts []string
+	cohortOpts = append(cohortOpts, noneShown)
+	for _, c := range s.cohorts {
+		cohortOpts = append(cohortOpts, fmt.Sprintf("Cohort %d", c.Number))
+	}
+	cohort := widget.NewSelect(cohortOpts, nil)
+	cohort.SetSelectedIndex(0)
+	for i, c := range s.cohorts {
+		if c.ID == h.CohortID {
+			cohort.SetSelectedIndex(i + 1)
+		}
+	}
+	title := "Add host"
+	if h.ID != 0 {
+		title = "Edit " + h.Name
+	}
+	items := []*widget.FormItem{widget.NewFormItem("Name", name), widget.NewFormItem("Region", region),
+		widget.NewFormItem("Setting", setting), widget.NewFormItem("", kick),
+		widget.NewFormItem("Referring partner", partner), widget.NewFormItem("Cohort", cohort)}
+	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		h.Name, h.Region, h.Partner = name.Text, region.Text, partner.Text
+		h.Setting, h.Kickstarter = strings.ToLower(setting.Selected), kick.Checked
+		h.CohortID = 0
+		if i := cohort.SelectedIndex(); i > 0 {
+			h.CohortID = s.cohorts[i-1].ID
+		}
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, h) },
+			func(id int64) { s.hostID = id; s.refresh() },
+			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+	}, s.e.win)
+	d.Resize(fyne.NewSize(520, 0))
+	showForm(s.e.win, d, name, region, partner)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// plainError keeps only the field and reason of a rule the store refused.
+func plainError(err error) error {
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg)
+	}
+	return err
+}
+
+// showForm shows a form dialog whose entries save it on Enter and cancel it
+// on Escape, with the first entry focused so the keys work at once.
+func showForm(win fyne.Window, d *dialog.FormDialog, entries ...*escEntry) {
+	for _, e := range entries {
+		e.onEscape = d.Hide
+		e.OnSubmitted = func(string) { d.Submit() }
+	}
+	d.Show()
+	if len(entries) > 0 {
+		win.Canvas().Focus(entries[0])
+	}
 }

@@ -6,16 +6,26 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/reports"
 )
 
 // dashboardStore is what the dashboard asks of the model.
 type dashboardStore interface {
 	Dashboard(ctx context.Context) (model.Dashboard, error)
+	DashboardCharts(ctx context.Context) (model.DashboardCharts, error)
 }
+
+// dashboardChartSize is the pixel size each chart is drawn at; the images
+// scale to fit their cell.
+var dashboardChartSize = fyne.NewSize(440, 400)
+
+// dashboardChartImages are the rendered charts, PNG bytes in display order.
+type dashboardChartImages [4][]byte
 
 // dashboardScreen shows progress to the targets, people per cohort, the
 // assessor's backlog and the cascade in numbers.
@@ -34,6 +44,8 @@ type dashboardScreen struct {
 	cascade    *widget.Label
 	flags      *widget.Label
 	cohorts    *widget.Table
+	charts     [4]*canvas.Image
+	chartNote  *widget.Label
 	root       fyne.CanvasObject
 }
 
@@ -79,8 +91,20 @@ func (s *dashboardScreen) buildUI() {
 	flags := widget.NewCard("Flagged for review", "", s.flags)
 	left := container.NewVBox(targets, evidence, cascade, flags)
 	people := widget.NewCard("People per cohort", "", s.cohorts)
-	body := container.NewHSplit(container.NewVScroll(left), people)
-	body.Offset = 0.5
+	s.chartNote = widget.NewLabel("Drawing the charts…")
+	s.chartNote.Wrapping = fyne.TextWrapWord
+	grid := container.NewGridWithColumns(2)
+	for i := range s.charts {
+		s.charts[i] = canvas.NewImageFromResource(nil)
+		s.charts[i].FillMode = canvas.ImageFillContain
+		s.charts[i].SetMinSize(fyne.NewSize(280, 170))
+		grid.Add(s.charts[i])
+	}
+	right := container.NewAppTabs(
+		container.NewTabItem("Charts", container.NewBorder(nil, s.chartNote, nil, nil, grid)),
+		container.NewTabItem("People per cohort", people))
+	body := container.NewHSplit(container.NewVScroll(left), right)
+	body.Offset = 0.36
 	s.root = container.NewBorder(container.NewVBox(s.title, s.status), nil, nil, nil, body)
 }
 
@@ -116,6 +140,37 @@ func (s *dashboardScreen) refresh() {
 	load(s.env, s.store.Dashboard, s.show, func(err error) {
 		s.status.SetText("Could not read the programme: " + err.Error())
 	})
+	// Charts are read and drawn off the UI goroutine: drawing takes longer
+	// than the numbers.
+	load(s.env, s.drawCharts, s.showCharts, func(err error) {
+		s.chartNote.SetText("Could not draw the charts: " + err.Error())
+	})
+}
+
+func (s *dashboardScreen) drawCharts(ctx context.Context) (dashboardChartImages, error) {
+	var out dashboardChartImages
+	data, err := s.store.DashboardCharts(ctx)
+	if err != nil {
+		return out, err
+	}
+	w, h := int(dashboardChartSize.Width), int(dashboardChartSize.Height)
+	for i, draw := range []func(model.DashboardCharts, int, int) ([]byte, error){
+		reports.ProgressChartPNG, reports.CohortChartPNG, reports.RegionChartPNG, reports.SettingChartPNG,
+	} {
+		if out[i], err = draw(data, w, h); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (s *dashboardScreen) showCharts(imgs dashboardChartImages) {
+	names := []string{"progress.png", "cohorts.png", "regions.png", "setting.png"}
+	for i, b := range imgs {
+		s.charts[i].Resource = fyne.NewStaticResource(names[i], b)
+		s.charts[i].Refresh()
+	}
+	s.chartNote.SetText("Organisers counted by the cohort they started in; withdrawn organisers were reached, so they count here too.")
 }
 
 func (s *dashboardScreen) show(d model.Dashboard) {

@@ -1,0 +1,515 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// organiserPage is one organiser's page: an editable details form and
+// read-only tabs for support, attendance, modules, accreditation and certificates.
+type organiserPage struct {
+	e       *env
+	store   organisersStore
+	id      int64 // 0 while adding a new organiser
+	onClose func()
+	onSaved func(id int64)
+	onOpen  func(id int64)
+
+	page     model.OrganiserPage
+	cohorts  []model.Choice
+	hosts    []model.Choice
+	seniors  []model.Choice
+	undo     *model.Organiser // the organiser before a withdrawal, for Undo
+	title    *widget.Label
+	status   *widget.Label
+	withdraw *widget.Button
+	undoBtn  *widget.Button
+
+	given, family, email, starts, ends *escEntry
+	role, host, cohort, support        *widget.Select
+	statusSel                          *widget.Select
+	formErr                            *widget.Label
+	notice                             string // shown under the form once it is filled again, e.g. "Saved."
+	save                               *widget.Button
+
+	tabs *container.AppTabs
+	root *fyne.Container
+}
+
+func newOrganiserPage(e *env, st organisersStore, id int64, onClose func(), onSaved, onOpen func(int64)) *organiserPage {
+	p := &organiserPage{e: e, store: st, id: id, onClose: onClose, onSaved: onSaved, onOpen: onOpen}
+	p.buildUI()
+	p.load()
+	return p
+}
+
+func (p *organiserPage) content() fyne.CanvasObject { return p.root }
+
+func (p *organiserPage) buildUI() {
+	p.title = widget.NewLabelWithStyle("New organiser", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.status = widget.NewLabel("")
+	back := widget.NewButtonWithIcon("Organisers", theme.NavigateBackIcon(), p.onClose)
+	p.withdraw = widget.NewButtonWithIcon("Withdraw…", theme.DeleteIcon(), p.onWithdraw)
+	p.withdraw.Importance = widget.DangerImportance
+	p.undoBtn = widget.NewButtonWithIcon("Undo withdrawal", theme.ContentUndoIcon(), p.onUndo)
+	p.undoBtn.Hide()
+	if p.id == 0 {
+		p.withdraw.Hide()
+	}
+
+	p.given = newEscEntry(p.onCancel, p.onSave)
+	p.given.Validator = validatorOf(model.ValidateName)
+	p.family = newEscEntry(p.onCancel, p.onSave)
+	p.family.Validator = validatorOf(model.ValidateName)
+	p.email = newEscEntry(p.onCancel, p.onSave)
+	p.email.Validator = validatorOf(model.ValidateEmail)
+	p.starts = newEscEntry(p.onCancel, p.onSave)
+	p.starts.SetPlaceHolder("YYYY-MM-DD")
+	p.starts.Validator = validatorOf(model.ValidateDate)
+	p.ends = newEscEntry(p.onCancel, p.onSave)
+	p.ends.SetPlaceHolder("YYYY-MM-DD, empty while in training")
+	p.ends.Validator = validatorOf(model.ValidateDate)
+	p.role = widget.NewSelect([]string{"Senior", "Volunteer"}, nil)
+	p.host = widget.NewSelect(nil, p.onHostChanged)
+	p.cohort = widget.NewSelect(nil, nil)
+	p.support = widget.NewSelect(nil, nil)
+	p.statusSel = widget.NewSelect([]string{"Active", "Completed", "Withdrawn"}, nil)
+	p.formErr = widget.NewLabel("")
+	p.formErr.Importance = widget.DangerImportance
+	p.formErr.Wrapping = fyne.TextWrapWord
+	p.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), p.onSave)
+	p.save.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", p.onCancel)
+	form := widget.NewForm(
+		widget.NewFormItem("Given name", p.given),
+		widget.NewFormItem("Family name", p.family),
+		widget.NewFormItem("Email", p.email),
+		widget.NewFormItem("Role", p.role),
+		widget.NewFormItem("Host", p.host),
+		widget.NewFormItem("Cohort", p.cohort),
+		widget.NewFormItem("Supported by", p.support),
+		widget.NewFormItem("Start date", p.starts),
+		widget.NewFormItem("End date", p.ends),
+		widget.NewFormItem("Status", p.statusSel),
+	)
+	hint := widget.NewLabel("Enter saves, Escape cancels.")
+	hint.Importance = widget.LowImportance
+	details := container.NewVScroll(container.NewVBox(form, p.formErr,
+		container.NewHBox(p.save, cancel, hint)))
+
+	p.tabs = container.NewAppTabs(container.NewTabItem("Details", details))
+	if p.id != 0 {
+		p.tabs.Append(container.NewTabItem("Supported by / supporting", widget.NewLabel("Loading…")))
+		p.tabs.Append(container.NewTabItem("Training attendance", widget.NewLabel("Loading…")))
+		p.tabs.Append(container.NewTabItem("Module progress", widget.NewLabel("Loading…")))
+		p.tabs.Append(container.NewTabItem("Accreditation", widget.NewLabel("Loading…")))
+		p.tabs.Append(container.NewTabItem("Certificates", widget.NewLabel("Loading…")))
+	}
+	head := container.NewBorder(nil, nil, container.NewHBox(back, p.title, p.status), container.NewHBox(p.undoBtn, p.withdraw))
+	p.root = container.NewBorder(head, nil, nil, nil, p.tabs)
+}
+
+// load reads the page and the pickers' choices off the UI goroutine.
+func (p *organiserPage) load() {
+	type data struct {
+		page           model.OrganiserPage
+		cohorts, hosts []model.Choice
+		seniors        []model.Choice
+	}
+	id := p.id
+	load(p.e, func(ctx context.Context) (data, error) {
+		var d data
+		var err error
+		if id != 0 {
+			if d.page, err = p.store.OrganiserPage(ctx, id); err != nil {
+				return d, err
+			}
+		}
+		if d.cohorts, err = p.store.CohortChoices(ctx); err != nil {
+			return d, err
+		}
+		if d.hosts, err = p.store.HostChoices(ctx); err != nil {
+			return d, err
+		}
+		d.seniors, err = p.store.SeniorChoices(ctx, d.page.Organiser.HostID)
+		return d, err
+	}, func(d data) {
+		p.page, p.cohorts, p.hosts, p.seniors = d.page, d.cohorts, d.hosts, d.seniors
+		p.cohort.Options = append([]string{noneShown}, labels(d.cohorts)...)
+		p.host.Options = append([]string{noneShown}, labels(d.hosts)...)
+		p.fillForm()
+		if id != 0 {
+			p.fillTabs()
+		}
+	}, func(err error) { p.formErr.SetText("Could not load this organiser: " + err.Error()) })
+}
+
+func labelOf(cs []model.Choice, id int64) string {
+	for _, c := range cs {
+		if c.ID == id {
+			return c.Label
+		}
+	}
+	return noneShown
+}
+
+// fillForm puts the organiser as stored into the form, dropping any edits.
+func (p *organiserPage) fillForm() {
+	o := p.page.Organiser
+	if p.id == 0 {
+		o = model.Organiser{Role: model.RoleVolunteer, Status: model.StatusActive, StartsOn: time.Now().Format("2006-01-02")}
+	} else {
+		p.title.SetText(o.Name())
+	}
+	p.given.SetText(o.GivenName)
+	p.family.SetText(o.FamilyName)
+	p.email.SetText(o.Email)
+	p.starts.SetText(o.StartsOn)
+	p.ends.SetText(o.EndsOn)
+	p.role.SetSelected(capitalise(o.Role))
+	p.cohort.SetSelected(labelOf(p.cohorts, o.CohortID))
+	p.host.SetSelected(labelOf(p.hosts, o.HostID))
+	p.setSeniors(p.seniors, o.SupportedByID)
+	p.statusSel.SetSelected(capitalise(o.Status))
+	p.formErr.SetText(p.notice)
+	p.notice = ""
+	p.showStatus()
+}
+
+func (p *organiserPage) showStatus() {
+	o := p.page.Organiser
+	switch {
+	case p.id == 0:
+		p.status.SetText("")
+	case o.Status == model.StatusWithdrawn:
+		p.status.SetText(fmt.Sprintf("%s · withdrawn %s: %s", capitalise(o.Role), day(o.WithdrawnOn), o.WithdrawnReason))
+		p.withdraw.Hide()
+	default:
+		p.status.SetText(fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
+		p.withdraw.Show()
+	}
+}
+
+// setSeniors offers the seniors at the chosen host, keeping the current supporter.
+func (p *organiserPage) setSeniors(cs []model.Choice, current int64) {
+	p.seniors = cs
+	if current != 0 && labelOf(cs, current) == noneShown && p.page.SupportedBy != "" {
+		p.seniors = append(p.seniors, model.Choice{ID: current, Label: p.page.SupportedBy})
+	}
+	p.support.Options = append([]string{noneShown}, labels(p.seniors)...)
+	p.support.SetSelected(labelOf(p.seniors, current))
+}
+
+// onHostChanged offers that host's seniors as supporters.
+func (p *organiserPage) onHostChanged(v string) {
+	hostID := choiceID(v, p.hosts, "", noneShown)
+	if hostID < 0 {
+		hostID = 0
+	}
+	current := choiceID(p.support.Selected, p.seniors, "", noneShown)
+	load(p.e, func(ctx context.Context) ([]model.Choice, error) { return p.store.SeniorChoices(ctx, hostID) },
+		func(cs []model.Choice) { p.setSeniors(cs, max(current, 0)) },
+		func(err error) { p.formErr.SetText(err.Error()) })
+}
+
+// formOrganiser reads the form into an organiser.
+func (p *organiserPage) formOrganiser() model.Organiser {
+	o := p.page.Organiser
+	o.ID = p.id
+	o.GivenName, o.FamilyName = strings.TrimSpace(p.given.Text), strings.TrimSpace(p.family.Text)
+	o.Email, o.StartsOn = strings.TrimSpace(p.email.Text), strings.TrimSpace(p.starts.Text)
+	o.EndsOn = strings.TrimSpace(p.ends.Text)
+	o.Role = strings.ToLower(p.role.Selected)
+	o.HostID = max(choiceID(p.host.Selected, p.hosts, "", noneShown), 0)
+	o.CohortID = max(choiceID(p.cohort.Selected, p.cohorts, "", noneShown), 0)
+	o.SupportedByID = max(choiceID(p.support.Selected, p.seniors, "", noneShown), 0)
+	o.Status = strings.ToLower(p.statusSel.Selected)
+	if o.Status == model.StatusWithdrawn && o.WithdrawnOn == "" {
+		o.WithdrawnOn, o.WithdrawnReason = time.Now().Format("2006-01-02"), "marked withdrawn on the details form"
+	}
+	if o.Role == model.RoleSenior {
+		o.SupportedByID = 0
+	}
+	return o
+}
+
+// onSave validates at the fields, then saves in the background.
+func (p *organiserPage) onSave() {
+	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts, p.ends} {
+		if err := e.Validate(); err != nil {
+			p.formErr.SetText("Please correct the fields marked in red.")
+			p.e.win.Canvas().Focus(e)
+			return
+		}
+	}
+	o := p.formOrganiser()
+	p.save.Disable()
+	p.formErr.SetText("Saving…")
+	load(p.e, func(ctx context.Context) (int64, error) {
+		if o.ID == 0 {
+			return p.store.CreateOrganiser(ctx, o)
+		}
+		return o.ID, p.store.UpdateOrganiser(ctx, o)
+	}, func(id int64) {
+		p.save.Enable()
+		p.formErr.SetText("Saved.")
+		p.notice = "Saved."
+		p.onSaved(id)
+		if o.ID == 0 {
+			p.onOpen(id) // a new organiser: open their full page
+			return
+		}
+		p.load()
+	}, func(err error) {
+		p.save.Enable()
+		p.showFieldError(err)
+	})
+}
+
+// showFieldError puts a rule the store refused beside its field.
+func (p *organiserPage) showFieldError(err error) {
+	var fe *model.FieldError
+	if !errors.As(err, &fe) {
+		p.formErr.SetText("Not saved: " + err.Error())
+		return
+	}
+	entries := map[string]*escEntry{"given name": p.given, "family name": p.family, "email": p.email, "start date": p.starts, "end date": p.ends}
+	if e, ok := entries[fe.Field]; ok {
+		e.SetValidationError(errors.New(fe.Msg))
+		p.e.win.Canvas().Focus(e)
+	}
+	p.formErr.SetText(fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
+}
+
+func (p *organiserPage) onCancel() {
+	if p.id == 0 {
+		p.onClose()
+		return
+	}
+	p.fillForm()
+	p.formErr.SetText("Changes cancelled.")
+}
+
+// onWithdraw asks for the date and reason, then confirms.
+func (p *organiserPage) onWithdraw() {
+	o := p.page.Organiser
+	on := newEscEntry(nil, nil)
+	on.SetText(time.Now().Format("2006-01-02"))
+	on.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("is required")
+		}
+		return model.ValidateDate(strings.TrimSpace(s))
+	}
+	reason := newEscEntry(nil, nil)
+	reason.SetPlaceHolder("e.g. moved away, new job")
+	reason.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New("a reason is required")
+		}
+		return nil
+	}
+	items := []*widget.FormItem{widget.NewFormItem("Withdrawn on", on), widget.NewFormItem("Reason", reason)}
+	d := dialog.NewForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		d, r := strings.TrimSpace(on.Text), strings.TrimSpace(reason.Text)
+		load(p.e, func(ctx context.Context) (model.Organiser, error) { return p.store.WithdrawOrganiser(ctx, p.id, d, r) },
+			func(before model.Organiser) {
+				p.undo = &before
+				p.undoBtn.Show()
+				p.onSaved(p.id)
+				p.load()
+			}, func(err error) { dialog.ShowError(err, p.e.win) })
+	}, p.e.win)
+	d.Resize(fyne.NewSize(460, 0))
+	showForm(p.e.win, d, reason, on)
+}
+
+// onUndo puts the organiser back as they were before the withdrawal.
+func (p *organiserPage) onUndo() {
+	if p.undo == nil {
+		return
+	}
+	before := *p.undo
+	load(p.e, func(ctx context.Context) (struct{}, error) { return struct{}{}, p.store.UpdateOrganiser(ctx, before) },
+		func(struct{}) {
+			p.undo = nil
+			p.undoBtn.Hide()
+			p.onSaved(p.id)
+			p.load()
+		}, func(err error) { dialog.ShowError(err, p.e.win) })
+}
+
+// fillTabs builds the read-only tabs from the loaded page.
+func (p *organiserPage) fillTabs() {
+	pg := p.page
+	// Supported by / supporting.
+	sup := "Supported by: " + noneShown
+	if pg.SupportedBy != "" {
+		sup = "Supported by: " + pg.SupportedBy
+	}
+	where := fmt.Sprintf("Host: %s · Cohort: %s", orNone(pg.HostName), cohortText(pg.CohortNumber))
+	supporting := &widget.List{
+		Length:     func() int { return len(pg.Supporting) },
+		CreateItem: func() fyne.CanvasObject { return widget.NewLabel("") },
+		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := pg.Supporting[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s — %s, %s, started %s", r.Name(), capitalise(r.Role), r.Status, day(r.StartsOn)))
+		},
+	}
+	supporting.OnSelected = func(i widget.ListItemID) { p.onOpen(pg.Supporting[i].ID) }
+	supporting.ExtendBaseWidget(supporting)
+	p.tabs.Items[1].Content = container.NewBorder(container.NewVBox(widget.NewLabel(where), widget.NewLabel(sup),
+		widget.NewLabelWithStyle(fmt.Sprintf("Supporting %s volunteer organisers", num(len(pg.Supporting))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
+		nil, nil, nil, supporting)
+
+	// Attendance.
+	present := 0
+	for _, a := range pg.Attendance {
+		if a.Present {
+			present++
+		}
+	}
+	att := newSimpleTable([]string{"Date", "Course", "Session", "Attendance"}, []float32{110, 330, 300, 110}, len(pg.Attendance),
+		func(row, col int) string {
+			a := pg.Attendance[row]
+			switch col {
+			case 0:
+				return day(a.HeldOn)
+			case 1:
+				return a.CourseTitle
+			case 2:
+				return a.Title
+			}
+			if a.Present {
+				return "Present"
+			}
+			return "Absent"
+		})
+	p.tabs.Items[2].Content = container.NewBorder(widget.NewLabel(fmt.Sprintf("Present at %s of %s sessions on the register",
+		num(present), num(len(pg.Attendance)))), nil, nil, nil, att)
+
+	// Modules.
+	done := 0
+	for _, m := range pg.Modules {
+		if m.CompletedOn != "" {
+			done++
+		}
+	}
+	mods := newSimpleTable([]string{"Module", "Title", "Completed"}, []float32{90, 420, 140}, len(pg.Modules), func(row, col int) string {
+		m := pg.Modules[row]
+		switch col {
+		case 0:
+			return m.Code
+		case 1:
+			return m.Title
+		}
+		if m.CompletedOn == "" {
+			return "Not yet"
+		}
+		return "✓ " + day(m.CompletedOn)
+	})
+	p.tabs.Items[3].Content = container.NewBorder(widget.NewLabel(fmt.Sprintf("%d of %d modules completed", done, len(pg.Modules))),
+		nil, nil, nil, mods)
+
+	// Accreditation (read-only here).
+	credits := 0
+	for _, u := range pg.Units {
+		credits += u.Credits
+	}
+	ev := pg.Evidence
+	summary := widget.NewLabel(fmt.Sprintf("%d units achieved, %d credits. Evidence: %d items — %d assessed, %d awaiting a decision, %d referred, %d drafts.",
+		len(pg.Units), credits, ev.Total(), ev.Assessed, ev.Submitted, ev.Referred, ev.Draft))
+	summary.Wrapping = fyne.TextWrapWord
+	units := newSimpleTable([]string{"Unit", "Title", "Level", "Credits", "Achieved"}, []float32{110, 380, 70, 80, 130}, len(pg.Units),
+		func(row, col int) string {
+			u := pg.Units[row]
+			switch col {
+			case 0:
+				return u.Code
+			case 1:
+				return u.Title
+			case 2:
+				return fmt.Sprint(u.Level)
+			case 3:
+				return fmt.Sprint(u.Credits)
+			}
+			return day(u.AchievedOn)
+		})
+	p.tabs.Items[4].Content = container.NewBorder(summary, nil, nil, nil, units)
+
+	// Certificates.
+	certs := newSimpleTable([]string{"Number", "Kind", "Issued", "Revoked"}, []float32{190, 120, 130, 130}, len(pg.Certificates),
+		func(row, col int) string {
+			c := pg.Certificates[row]
+			switch col {
+			case 0:
+				return c.Number
+			case 1:
+				return capitalise(c.Kind)
+			case 2:
+				return day(c.IssuedOn)
+			}
+			if c.RevokedAt == "" {
+				return ""
+			}
+			return day(c.RevokedAt)
+		})
+	p.tabs.Items[5].Content = container.NewBorder(widget.NewLabel(fmt.Sprintf("%d certificates issued", len(pg.Certificates))),
+		nil, nil, nil, certs)
+	p.tabs.Refresh()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return noneShown
+	}
+	return s
+}
+
+func cohortText(n int) string {
+	if n == 0 {
+		return noneShown
+	}
+	return fmt.Sprint(n)
+}
+
+// newSimpleTable is a read-only table with a header row over cell(row, col).
+func newSimpleTable(headers []string, widths []float32, rows int, cell func(row, col int) string) *widget.Table {
+	t := &widget.Table{
+		Length:     func() (int, int) { return rows, len(headers) },
+		CreateCell: func() fyne.CanvasObject { return widget.NewLabel("") },
+		UpdateCell: func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Truncation = fyne.TextTruncateEllipsis
+			l.SetText(cell(id.Row, id.Col))
+		},
+		CreateHeader: func() fyne.CanvasObject {
+			return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		},
+		UpdateHeader: func(id widget.TableCellID, o fyne.CanvasObject) {
+			if id.Col >= 0 && id.Col < len(headers) {
+				o.(*widget.Label).SetText(headers[id.Col])
+			}
+		},
+	}
+	t.ShowHeaderRow = true
+	t.ExtendBaseWidget(t)
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}
