@@ -26,6 +26,12 @@ type ReportSource interface {
 	CertificateSettings(ctx context.Context) (model.CertificateSettings, error)
 }
 
+// cascadeSource is a ReportSource that can also read the trainer network
+// for the cascade diagram.
+type cascadeSource interface {
+	Cascade(ctx context.Context) (*model.Cascade, error)
+}
+
 // BuildReport reads a report's data and lays it out as a Document; cohort 0
 // is the whole programme.
 func BuildReport(ctx context.Context, src ReportSource, kind string, cohort int, created time.Time) (Document, error) {
@@ -39,7 +45,20 @@ func BuildReport(ctx context.Context, src ReportSource, kind string, cohort int,
 		return ProgressDocument(r, created), err
 	case "cascade":
 		r, err := src.CascadeReport(ctx, cohort)
-		return CascadeDocument(r, created), err
+		if err != nil {
+			return Document{}, err
+		}
+		var diagram CascadeDiagram
+		if cs, ok := src.(cascadeSource); ok && cohort == 0 {
+			// The diagram is of the whole trainer network, so it goes in the
+			// whole-programme report only.
+			c, err := cs.Cascade(ctx)
+			if err != nil {
+				return Document{}, err
+			}
+			diagram = diagramPage(c, created.Format("2 January 2006"))
+		}
+		return CascadeDocument(r, diagram, created), nil
 	case "verification":
 		r, err := src.VerificationReport(ctx, cohort)
 		return VerificationDocument(r, cs.Programme, created), err

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"time"
@@ -10,15 +11,38 @@ import (
 	"cascade/model"
 )
 
-// CascadeDiagram draws the cascade diagram onto the report's PDF. It is the
-// hook for the diagram drawn in reports/cascade.go (another issue's file):
-// when set, the cascade report calls it after its charts, and it adds the
-// pages it needs. Left nil, the report says the diagram is not included.
-var CascadeDiagram func(pdf *gofpdf.Fpdf, r model.CascadeReport)
+// CascadeDiagram draws the cascade diagram onto the report's PDF, adding the
+// pages it needs; BuildReport sets it from reports/cascade.go's diagram when
+// the store can read the cascade. This hook is where a vector drawing of the
+// diagram onto this document belongs once cascade.go offers one; until then
+// it places CascadePNG's picture of the same layout on a landscape page.
+type CascadeDiagram func(pdf *gofpdf.Fpdf)
+
+// diagramPage places the cascade diagram, drawn by CascadePNG, on its own
+// landscape page.
+func diagramPage(c *model.Cascade, asOf string) CascadeDiagram {
+	return func(pdf *gofpdf.Fpdf) {
+		var png bytes.Buffer
+		if err := CascadePNG(&png, c, asOf, 6); err != nil {
+			pdf.SetError(fmt.Errorf("cascade diagram: %w", err))
+			return
+		}
+		pdf.RegisterImageOptionsReader("cascade-diagram", gofpdf.ImageOptions{ImageType: "PNG"}, &png)
+		pdf.AddPageFormat("L", pdf.GetPageSizeStr("A4"))
+		left, top, right, _ := pdf.GetMargins()
+		w, h := pdf.GetPageSize()
+		maxW, maxH := w-left-right, h-top-40
+		imgW := maxW
+		if imgW*diagramH/diagramW > maxH {
+			imgW = maxH * diagramW / diagramH
+		}
+		pdf.ImageOptions("cascade-diagram", left, pdf.GetY()+2, imgW, 0, false, gofpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	}
+}
 
 // CascadeDocument is the cascade reach report: the trainer network by
 // generation and how far training reached in each cohort.
-func CascadeDocument(r model.CascadeReport, created time.Time) Document {
+func CascadeDocument(r model.CascadeReport, diagram CascadeDiagram, created time.Time) Document {
 	d := Document{Title: "Cascade reach", Scope: scope(r.Cohort), Programme: r.Programme, Created: created}
 	perSenior := "—"
 	if r.SeniorsSupporting > 0 {
@@ -29,7 +53,7 @@ func CascadeDocument(r model.CascadeReport, created time.Time) Document {
 		{"  accredited or active", n(r.ActiveTrainers)},
 		{"Trainer generations", n(len(r.Generations))},
 		{"Senior organisers", n(r.Seniors)},
-		{"  supporting volunteers", n(r.SeniorsSupporting) + " · " + pct(r.SeniorsSupporting, r.Seniors)},
+		{"  supporting volunteers", n(r.SeniorsSupporting) + " · " + percentText(r.SeniorsSupporting, r.Seniors)},
 		{"Volunteer organisers", n(r.Volunteers)},
 		{"  supported by a senior organiser", n(r.VolunteersSupported)},
 		{"Volunteers per supporting senior", perSenior},
@@ -67,8 +91,8 @@ func CascadeDocument(r model.CascadeReport, created time.Time) Document {
 	if len(reach.Labels) > 0 {
 		d.Charts = append(d.Charts, reach)
 	}
-	if CascadeDiagram != nil {
-		d.Extra = func(pdf *gofpdf.Fpdf) { CascadeDiagram(pdf, r) }
+	if diagram != nil {
+		d.Extra = diagram
 	} else {
 		d.Notes = append(d.Notes, "The cascade diagram is not included in this version.")
 	}

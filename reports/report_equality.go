@@ -40,7 +40,7 @@ func EqualityDocument(r model.EqualityReport, programme string, created time.Tim
 	for _, row := range r.Rows {
 		share := "—"
 		if row.Count >= smallCount && r.Responded > 0 {
-			share = pct(row.Count, r.Responded)
+			share = percentText(row.Count, r.Responded)
 		}
 		t.Rows = append(t.Rows, []string{row.Dimension, row.Category, suppress(row.Count), share})
 		if row.Count < smallCount {

@@ -16,8 +16,8 @@ var ukNumbers = message.NewPrinter(language.BritishEnglish)
 // n formats a count the UK way: 4,500.
 func n(v int) string { return ukNumbers.Sprintf("%d", v) }
 
-// pct is part of whole as a whole percentage.
-func pct(part, whole int) string {
+// percentText is part of whole as a whole percentage.
+func percentText(part, whole int) string {
 	if whole <= 0 {
 		return "—"
 	}
@@ -72,8 +72,8 @@ func ProgressDocument(r model.ProgressReport, created time.Time) Document {
 		}
 	}
 	d.Facts = [][2]string{
-		{"Senior organisers (target " + n(r.SeniorTarget) + ")", n(t.Seniors) + " · " + pct(t.Seniors, r.SeniorTarget)},
-		{"Volunteer organisers (target " + n(r.VolunteerTarget) + ")", n(t.Volunteers) + " · " + pct(t.Volunteers, r.VolunteerTarget)},
+		{"Senior organisers (target " + n(r.SeniorTarget) + ")", n(t.Seniors) + " · " + percentText(t.Seniors, r.SeniorTarget)},
+		{"Volunteer organisers (target " + n(r.VolunteerTarget) + ")", n(t.Volunteers) + " · " + percentText(t.Volunteers, r.VolunteerTarget)},
 		{"Cohorts (target " + n(r.CohortTarget) + ")", n(cohorts)},
 		{"Host organisations", n(hosts)},
 		{"Organisers completed", n(t.Completed)},

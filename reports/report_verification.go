@@ -36,7 +36,7 @@ func VerificationDocument(r model.VerificationReport, programme string, created 
 	}
 	d.Facts = [][2]string{
 		{"Assessment decisions (decision × unit)", n(r.Total.Decisions)},
-		{"Sampled by an internal verifier", n(r.Total.Sampled) + " · " + pct(r.Total.Sampled, r.Total.Decisions)},
+		{"Sampled by an internal verifier", n(r.Total.Sampled) + " · " + percentText(r.Total.Sampled, r.Total.Decisions)},
 		{"  agreed", n(r.Total.Agreed)},
 		{"  sent back", n(r.Total.SentBack)},
 		{"Assessors", n(len(r.Assessors))},
@@ -68,7 +68,7 @@ func VerificationDocument(r model.VerificationReport, programme string, created 
 		t := Table{Title: title, Header: []string{first, "Decisions", "Sampled", "Sampled %", "Agreed", "Sent back"},
 			Widths: []float64{3, 1, 1, 1, 1, 1}, Align: []string{"L", "R", "R", "R", "R", "R"}}
 		for _, x := range list {
-			t.Rows = append(t.Rows, []string{strings.ReplaceAll(x.Label, "_", " "), n(x.Decisions), n(x.Sampled), pct(x.Sampled, x.Decisions), n(x.Agreed), n(x.SentBack)})
+			t.Rows = append(t.Rows, []string{strings.ReplaceAll(x.Label, "_", " "), n(x.Decisions), n(x.Sampled), percentText(x.Sampled, x.Decisions), n(x.Agreed), n(x.SentBack)})
 		}
 		return t
 	}
