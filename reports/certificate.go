@@ -111,7 +111,10 @@ func newCertificateDocument(created time.Time, full bool) *gofpdf.Fpdf {
 		if !full {
 			data = cutFaces[i]
 		}
-		pdf.AddUTF8FontFromBytes(serif, f.style, data)
+		// Each document gets its own copy: gofpdf's checksum pads table
+		// slices with append, writing into the bytes it was given, which
+		// races when documents are written on several cores.
+		pdf.AddUTF8FontFromBytes(serif, f.style, bytes.Clone(data))
 	}
 	pdf.SetCreationDate(created)
 	pdf.SetModificationDate(created)
