@@ -56,12 +56,12 @@ type CertUnit struct {
 	Achieved string // ISO date
 }
 
-// LevelName is how a level is printed: "Entry" or "Level 2".
-func LevelName(level int) string {
+// LevelLabel is how a certificate prints a level: "Entry" or "Level 2".
+func LevelLabel(level int) string {
 	if level == 0 {
 		return "Entry"
 	}
-	return "Level " + strconv.Itoa(level)
+	return "Level " + LevelName(level)
 }
 
 // CertFields are the signed fields of a certificate: everything printed on
@@ -200,7 +200,7 @@ func (f CertFields) Lines() []string {
 		out = append(out, "host: "+f.Host)
 	}
 	for _, u := range f.Units {
-		out = append(out, fmt.Sprintf("unit: %s %s (%s, %d credits, achieved %s)", u.Code, u.Title, LevelName(u.Level), u.Credits, u.Achieved))
+		out = append(out, fmt.Sprintf("unit: %s %s (%s, %d credits, achieved %s)", u.Code, u.Title, LevelLabel(u.Level), u.Credits, u.Achieved))
 	}
 	if f.Kind == KindUnits {
 		out = append(out, "credits: "+strconv.Itoa(f.Credits))

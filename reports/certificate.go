@@ -338,7 +338,7 @@ func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
 		pdf.SetXY(x, y)
 		pdf.CellFormat(26, lineH, u.Code, "", 0, "L", false, 0, "")
 		pdf.CellFormat(110, lineH, fitText(pdf, u.Title, 108), "", 0, "L", false, 0, "")
-		pdf.CellFormat(22, lineH, model.LevelName(u.Level), "", 0, "L", false, 0, "")
+		pdf.CellFormat(22, lineH, model.LevelLabel(u.Level), "", 0, "L", false, 0, "")
 		pdf.CellFormat(22, lineH, fmt.Sprintf("%d credits", u.Credits), "", 0, "R", false, 0, "")
 		y += lineH
 	}

@@ -32,6 +32,7 @@ type env struct {
 	app   fyne.App
 	win   fyne.Window
 	store *model.Store
+	user  model.User // who signed in; the zero User may change nothing
 	// post runs fn on the UI goroutine: fyne.Do in the app. Tests pass a queue
 	// they drain on the test goroutine, since fyne's test driver runs fyne.Do
 	// in place, on whichever goroutine called it.
@@ -61,6 +62,7 @@ func sections() []section {
 		{"Reports", theme.DocumentIcon(), func(e *env) screen { return newReportsScreen(e) }},
 		{"Import", theme.UploadIcon(), func(e *env) screen { return newImportScreen(e) }},
 		{"Audit log", theme.HistoryIcon(), func(e *env) screen { return newAuditScreen(e) }},
+		{"Users", theme.AccountIcon(), func(e *env) screen { return newUsersScreen(e) }},
 		{"Settings", theme.SettingsIcon(), func(e *env) screen { return newSettingsScreen(e) }},
 	}
 }
@@ -75,9 +77,14 @@ type shell struct {
 	body     *fyne.Container
 }
 
-// New builds the whole window content on an open store.
+// New builds the whole window content on an open store, with nobody signed in.
 func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
 	return newShell(&env{ctx: ctx, app: a, win: w, store: s, post: fyne.Do})
+}
+
+// NewAs builds the window content for the signed-in user u.
+func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store, u model.User) fyne.CanvasObject {
+	return newShell(&env{ctx: ctx, app: a, win: w, store: s, user: u, post: fyne.Do})
 }
 
 func newShell(e *env) fyne.CanvasObject {
@@ -99,7 +106,13 @@ func newShell(e *env) fyne.CanvasObject {
 	sh.nav.ExtendBaseWidget(sh.nav)
 	sh.registerShortcuts()
 	sh.nav.Select(0)
-	split := container.NewHSplit(sh.nav, sh.body)
+	nav := fyne.CanvasObject(sh.nav)
+	if u := e.user; u.ID != 0 {
+		who := widget.NewLabel(u.DisplayName + "\n" + model.RoleName(u.Role))
+		who.Wrapping = fyne.TextWrapWord
+		nav = container.NewBorder(nil, who, nil, nil, sh.nav)
+	}
+	split := container.NewHSplit(nav, sh.body)
 	split.Offset = 0.16
 	return split
 }

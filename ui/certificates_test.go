@@ -12,18 +12,10 @@ import (
 	"cascade/model"
 )
 
-// copyOfDemo opens a private copy of the demo programme, for tests that write.
-func copyOfDemo(t *testing.T) *model.Store {
+// openCopyOfDemo opens a private copy of the demo programme, for tests that write.
+func openCopyOfDemo(t *testing.T) *model.Store {
 	t.Helper()
-	data, err := os.ReadFile(demoDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s, err := model.Open(context.Background(), path)
+	s, err := model.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +24,7 @@ func copyOfDemo(t *testing.T) *model.Store {
 }
 
 func TestCertificatesScreenIssuesAndRevokes(t *testing.T) {
-	st := copyOfDemo(t)
+	st := openCopyOfDemo(t)
 	e, w, q := testEnv(t, st)
 	s := newCertificatesScreen(e)
 	w.SetContent(s.content())

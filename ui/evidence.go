@@ -1,6 +1,603 @@
 package ui
 
-// newEvidenceScreen is filled by a later issue; for now it says what it will hold.
-func newEvidenceScreen(*env) screen {
-	return placeholder{"Evidence", "This screen will show portfolios, the criteria coverage grid and the assessor's queue."}
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// evidenceStore is what the evidence screen asks of the model.
+type evidenceStore interface {
+	AssessorQueue(ctx context.Context, f model.QueueFilter) ([]model.QueueItem, error)
+	QueueLength(ctx context.Context) (int, error)
+	Evidence(ctx context.Context, id int64) (model.EvidenceItem, error)
+	Decisions(ctx context.Context, evidenceID int64) ([]model.Decision, error)
+	CriteriaByID(ctx context.Context, ids []int64) ([]model.Criterion, error)
+	RecordDecision(ctx context.Context, by model.User, d model.DecisionDraft) (int64, error)
+	Learners(ctx context.Context, text string, limit int) ([]model.Learner, error)
+	Portfolio(ctx context.Context, organiserID int64) ([]model.EvidenceItem, error)
+	Coverage(ctx context.Context, organiserID int64) ([]model.CriterionCoverage, error)
+	LearnerProgress(ctx context.Context, organiserID int64) ([]model.LearnerProgress, error)
+	LoadCatalogue(ctx context.Context) (model.Catalogue, error)
+	AddEvidence(ctx context.Context, by model.User, e model.EvidenceItem, submit bool) (int64, error)
+	AddEvidenceFile(ctx context.Context, by model.User, evidenceID int64, src string) (model.EvidenceFile, error)
+	SubmitEvidence(ctx context.Context, by model.User, id int64) error
+	EvidenceFilePath(sha string) string
+}
+
+// evidenceScreen holds the assessor queue with its decision form, and
+// learners' portfolios with their criteria coverage grid.
+type evidenceScreen struct {
+	e     *env
+	store evidenceStore
+	root  *container.AppTabs
+
+	// assessor queue
+	queue      []model.QueueItem
+	queueTable *widget.Table
+	cohortSel  *widget.Select
+	unitSel    *widget.Select
+	hostEntry  *widget.Entry
+	queueCount *widget.Label
+	decision   *fyne.Container // the decision form for the selected item
+
+	// portfolio
+	search     *widget.Entry
+	searchGen  int // the newest search; older answers arriving late are dropped
+	learners   []model.Learner
+	learnerLst *widget.List
+	learner    model.Learner
+	items      []model.EvidenceItem
+	itemTable  *widget.Table
+	item       int // selected row of items, -1 for none
+	coverage   []model.CriterionCoverage
+	covTable   *widget.Table
+	heading    *widget.Label
+	addButton  *widget.Button
+	fileButton *widget.Button
+	subButton  *widget.Button
+	catalogue  model.Catalogue
+}
+
+func newEvidenceScreen(e *env) screen {
+	s := &evidenceScreen{e: e, store: e.store, item: -1}
+	s.buildUI()
+	s.refresh()
+	go func() {
+		cat, err := s.store.LoadCatalogue(e.ctx)
+		if err == nil {
+			e.post(func() {
+				s.catalogue = cat
+				opts := []string{"All units"}
+				for _, u := range cat.Units {
+					opts = append(opts, u.Code)
+				}
+				s.unitSel.SetOptions(opts)
+			})
+		}
+	}()
+	return s
+}
+
+func (s *evidenceScreen) buildUI() {
+	s.cohortSel = widget.NewSelect(cohortChoices(14), nil)
+	s.cohortSel.SetSelectedIndex(0)
+	s.cohortSel.OnChanged = func(string) { s.refresh() }
+	s.unitSel = widget.NewSelect([]string{"All units"}, nil)
+	s.unitSel.SetSelectedIndex(0)
+	s.unitSel.OnChanged = func(string) { s.refresh() }
+	s.hostEntry = &widget.Entry{PlaceHolder: "host (exact name)", OnSubmitted: func(string) { s.refresh() }}
+	s.hostEntry.ExtendBaseWidget(s.hostEntry)
+	s.queueCount = widget.NewLabel("Loading the queue…")
+	s.queueTable = textTable([]string{"Waiting since", "Learner", "Cohort", "Unit", "Type", "Host", "Title", "Verifier's actions"},
+		[]float32{105, 150, 60, 60, 150, 170, 240, 200}, func() int { return len(s.queue) }, s.queueCell, s.onQueueSelected)
+	s.decision = container.NewStack(widget.NewLabel("Choose evidence in the queue to assess it."))
+	filters := container.NewHBox(widget.NewLabel("Queue"), s.cohortSel, s.unitSel, container.NewGridWrap(fyne.NewSize(200, 36), s.hostEntry), s.queueCount)
+	split := container.NewHSplit(s.queueTable, container.NewVScroll(s.decision))
+	split.Offset = 0.52
+	queueTab := container.NewBorder(filters, nil, nil, nil, split)
+
+	s.search = &widget.Entry{PlaceHolder: "Find a learner by name or email (Ctrl+F)", OnChanged: s.onSearchChanged}
+	s.search.ExtendBaseWidget(s.search)
+	s.learnerLst = widget.NewList(func() int { return len(s.learners) },
+		func() fyne.CanvasObject { return widget.NewLabel("Learner name, cohort 00") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			l := s.learners[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · cohort %d", l.Name, l.Cohort))
+		})
+	s.learnerLst.OnSelected = s.onLearnerSelected
+	s.heading = widget.NewLabelWithStyle("Choose a learner", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.itemTable = textTable([]string{"Date", "Unit", "Type", "Title", "Status", "Files"}, []float32{100, 60, 150, 260, 90, 50},
+		func() int { return len(s.items) }, s.itemCell, func(r int) { s.item = r; s.updateButtons() })
+	s.covTable = textTable([]string{"Unit", "Criterion", "Text", "Evidence", "Where it stands"}, []float32{60, 70, 330, 70, 120},
+		func() int { return len(s.coverage) }, s.coverageCell, nil)
+	s.addButton = widget.NewButton("Add evidence…", s.onAddEvidence)
+	s.fileButton = widget.NewButton("Add file…", s.onAddFile)
+	s.subButton = widget.NewButton("Submit for assessment", s.onSubmit)
+	s.updateButtons()
+	right := container.NewVSplit(
+		container.NewBorder(container.NewVBox(s.heading, container.NewHBox(s.addButton, s.fileButton, s.subButton)), nil, nil, nil, s.itemTable),
+		container.NewBorder(widget.NewLabel("Criteria coverage grid"), nil, nil, nil, s.covTable))
+	left := container.NewBorder(s.search, nil, nil, nil, s.learnerLst)
+	port := container.NewHSplit(left, right)
+	port.Offset = 0.25
+	s.root = container.NewAppTabs(container.NewTabItem("Assessor queue", queueTab), container.NewTabItem("Portfolios", port))
+}
+
+func (s *evidenceScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *evidenceScreen) focusSearch() {
+	s.root.SelectIndex(1)
+	s.e.win.Canvas().Focus(s.search)
+}
+
+// queuePage is how many of the oldest items the queue shows at once.
+const queuePage = 200
+
+// queueView is a page of the queue and how many wait in all.
+type queueView struct {
+	items []model.QueueItem
+	total int
+}
+
+// refresh reloads the queue with the current filters.
+func (s *evidenceScreen) refresh() {
+	f := model.QueueFilter{Cohort: cohortOf(s.cohortSel.Selected), Host: strings.TrimSpace(s.hostEntry.Text), Limit: queuePage}
+	if s.unitSel.SelectedIndex() > 0 {
+		f.Unit = s.unitSel.Selected
+	}
+	filtered := f.Cohort != 0 || f.Host != "" || f.Unit != ""
+	load(s.e, func(ctx context.Context) (queueView, error) {
+		items, err := s.store.AssessorQueue(ctx, f)
+		if err != nil || filtered {
+			return queueView{items, len(items)}, err
+		}
+		n, err := s.store.QueueLength(ctx)
+		return queueView{items, n}, err
+	}, func(v queueView) {
+		s.queue = v.items
+		text := num(v.total) + " waiting, oldest first"
+		if filtered {
+			text = num(v.total) + " waiting in this selection, oldest first"
+		}
+		if len(v.items) < v.total || len(v.items) == queuePage {
+			text += " (showing the oldest " + num(len(v.items)) + ")"
+		}
+		s.queueCount.SetText(text)
+		s.queueTable.UnselectAll()
+		s.queueTable.Refresh()
+	}, func(err error) { s.queueCount.SetText(errText(err)) })
+}
+
+func (s *evidenceScreen) queueCell(r, c int) string {
+	q := s.queue[r]
+	switch c {
+	case 0:
+		return day(q.WaitingFrom)
+	case 1:
+		return q.Learner
+	case 2:
+		return num(q.Cohort)
+	case 3:
+		return q.UnitCode
+	case 4:
+		return model.KindName(q.Kind)
+	case 5:
+		return q.Host
+	case 6:
+		return q.Title
+	}
+	return q.SentBack
+}
+
+// decisionView is what the decision form shows for one evidence item.
+type decisionView struct {
+	item     model.EvidenceItem
+	criteria []model.Criterion
+	history  []model.Decision
+	sentBack string
+}
+
+func (s *evidenceScreen) onQueueSelected(r int) {
+	q := s.queue[r]
+	load(s.e, func(ctx context.Context) (decisionView, error) {
+		item, err := s.store.Evidence(ctx, q.EvidenceID)
+		if err != nil {
+			return decisionView{}, err
+		}
+		crit, err := s.store.CriteriaByID(ctx, item.CriterionIDs)
+		if err != nil {
+			return decisionView{}, err
+		}
+		hist, err := s.store.Decisions(ctx, item.ID)
+		return decisionView{item, crit, hist, q.SentBack}, err
+	}, s.showDecisionForm, func(err error) {
+		s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(errText(err))}
+		s.decision.Refresh()
+	})
+}
+
+// showDecisionForm builds the form: the evidence, its files and history, an
+// outcome per criterion, feedback and date.
+func (s *evidenceScreen) showDecisionForm(v decisionView) {
+	it := v.item
+	wrap := func(text string) *widget.Label {
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}
+	box := container.NewVBox(widget.NewLabelWithStyle(it.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrap(fmt.Sprintf("%s · %s · unit %s · submitted %s", model.KindName(it.Kind), day(it.EvidenceOn), it.UnitCode, day(it.SubmittedAt))))
+	if it.Description != "" {
+		box.Add(wrap(it.Description))
+	}
+	if it.Kind == "listening_log" {
+		box.Add(wrap(fmt.Sprintf("Listening: %s conversations. Themes: %s", num(it.ListeningCount), it.ListeningThemes)))
+	}
+	for _, f := range it.Files {
+		f := f
+		box.Add(widget.NewButton(fmt.Sprintf("Open %s (%s bytes)", f.FileName, num(int(f.Size))), func() { s.openFile(f) }))
+	}
+	if v.sentBack != "" {
+		l := wrap("Sent back by the internal verifier: " + v.sentBack)
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+	for _, d := range v.history {
+		box.Add(wrap(fmt.Sprintf("Attempt %d, %s: %s by %s. %s", d.Attempt, day(d.DecidedOn), outcomeName(d.Outcome), d.Assessor, d.Feedback)))
+	}
+	box.Add(widget.NewSeparator())
+	radios := map[int64]*widget.RadioGroup{}
+	for _, c := range v.criteria {
+		rg := widget.NewRadioGroup([]string{"Achieved", "Not yet achieved"}, nil)
+		rg.Horizontal = true
+		radios[c.ID] = rg
+		box.Add(wrap(c.Number + "  " + c.Text))
+		box.Add(rg)
+	}
+	feedback := widget.NewMultiLineEntry()
+	feedback.SetPlaceHolder("Feedback to the learner")
+	feedback.SetMinRowsVisible(3)
+	date := widget.NewEntry()
+	date.SetText(time.Now().Format("2006-01-02"))
+	date.Validator = func(t string) error {
+		if _, err := time.Parse("2006-01-02", t); err != nil {
+			return fmt.Errorf("a date like 2012-12-02")
+		}
+		return nil
+	}
+	msg := widget.NewLabel("")
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	record := widget.NewButton("Record decision", nil)
+	record.Importance = widget.HighImportance
+	record.OnTapped = func() {
+		d := model.DecisionDraft{EvidenceID: it.ID, Outcomes: map[int64]string{}, Feedback: feedback.Text, DecidedOn: date.Text}
+		for id, rg := range radios {
+			switch rg.Selected {
+			case "Achieved":
+				d.Outcomes[id] = model.OutcomeAchieved
+			case "Not yet achieved":
+				d.Outcomes[id] = model.OutcomeNotYet
+			}
+		}
+		if len(d.Outcomes) < len(radios) {
+			msg.SetText("Choose Achieved or Not yet achieved for every criterion.")
+			return
+		}
+		record.Disable()
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.RecordDecision(ctx, s.e.user, d) },
+			func(int64) {
+				s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf("Recorded: %s for %q.", outcomeName(d.Overall()), it.Title))}
+				s.decision.Refresh()
+				s.refresh()
+			},
+			func(err error) { record.Enable(); msg.SetText(errText(err)) })
+	}
+	date.OnSubmitted = func(string) {
+		if !record.Disabled() {
+			record.OnTapped()
+		}
+	}
+	if !s.e.user.Can(model.ActDecide) {
+		record.Disable()
+		msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
+	}
+	form := widget.NewForm(widget.NewFormItem("Feedback", feedback), widget.NewFormItem("Date", date))
+	box.Add(form)
+	box.Add(record)
+	box.Add(msg)
+	s.decision.Objects = []fyne.CanvasObject{box}
+	s.decision.Refresh()
+}
+
+func outcomeName(o string) string {
+	if o == model.OutcomeAchieved {
+		return "Achieved"
+	}
+	return "Not yet achieved"
+}
+
+// openFile hands a stored evidence file to the system viewer. Stored files
+// are named by hash, so a copy under its own name (and extension) is opened,
+// which viewers need to know what it is; the stored file is never touched.
+func (s *evidenceScreen) openFile(f model.EvidenceFile) {
+	src := s.store.EvidenceFilePath(f.SHA256)
+	go func() {
+		dir := filepath.Join(os.TempDir(), "cascade-evidence", f.SHA256[:12])
+		dst := filepath.Join(dir, filepath.Base(f.FileName))
+		err := os.MkdirAll(dir, 0o700)
+		if err == nil {
+			err = copyFile(src, dst)
+		}
+		s.e.post(func() {
+			if err == nil {
+				err = s.e.app.OpenURL(&url.URL{Scheme: "file", Path: dst})
+			}
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("open %s: %w", f.FileName, err), s.e.win)
+			}
+		})
+	}()
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func (s *evidenceScreen) onSearchChanged(text string) {
+	load(s.e, func(ctx context.Context) ([]model.Learner, error) {
+		return s.store.Learners(ctx, strings.TrimSpace(text), 200)
+	},
+		func(ls []model.Learner) { s.learners = ls; s.learnerLst.UnselectAll(); s.learnerLst.Refresh() },
+		func(err error) { s.heading.SetText(errText(err)) })
+}
+
+func (s *evidenceScreen) onLearnerSelected(i widget.ListItemID) {
+	s.learner = s.learners[i]
+	s.loadPortfolio()
+}
+
+type portfolio struct {
+	items    []model.EvidenceItem
+	coverage []model.CriterionCoverage
+	progress []model.LearnerProgress
+}
+
+func (s *evidenceScreen) loadPortfolio() {
+	id := s.learner.OrganiserID
+	load(s.e, func(ctx context.Context) (portfolio, error) {
+		items, err := s.store.Portfolio(ctx, id)
+		if err != nil {
+			return portfolio{}, err
+		}
+		cov, err := s.store.Coverage(ctx, id)
+		if err != nil {
+			return portfolio{}, err
+		}
+		prog, err := s.store.LearnerProgress(ctx, id)
+		return portfolio{items, cov, prog}, err
+	}, func(p portfolio) {
+		s.items, s.coverage, s.item = p.items, p.coverage, -1
+		achieved := 0
+		for _, c := range p.coverage {
+			if c.State == model.CoverageAchieved {
+				achieved++
+			}
+		}
+		text := fmt.Sprintf("%s · cohort %d · %s · %s items · %s of %s criteria achieved", s.learner.Name, s.learner.Cohort,
+			s.learner.Host, num(len(p.items)), num(achieved), num(len(p.coverage)))
+		for _, lp := range p.progress {
+			text += "\n" + progressLine(lp.QualificationProgress)
+		}
+		s.heading.SetText(text)
+		s.itemTable.UnselectAll()
+		s.itemTable.Refresh()
+		s.covTable.Refresh()
+		s.updateButtons()
+	}, func(err error) { s.heading.SetText(errText(err)) })
+}
+
+func (s *evidenceScreen) itemCell(r, c int) string {
+	it := s.items[r]
+	switch c {
+	case 0:
+		return day(it.EvidenceOn)
+	case 1:
+		return it.UnitCode
+	case 2:
+		return model.KindName(it.Kind)
+	case 3:
+		return it.Title
+	case 4:
+		return it.Status
+	}
+	return num(len(it.Files))
+}
+
+func (s *evidenceScreen) coverageCell(r, c int) string {
+	cv := s.coverage[r]
+	switch c {
+	case 0:
+		return cv.UnitCode
+	case 1:
+		return cv.Criterion.Number
+	case 2:
+		return cv.Criterion.Text
+	case 3:
+		return num(cv.Evidence)
+	}
+	switch cv.State {
+	case model.CoverageAchieved:
+		return "✔ achieved"
+	case model.CoverageAssessed:
+		return "assessed: not yet"
+	case model.CoverageCovered:
+		return "covered, awaiting"
+	}
+	return "✘ missing"
+}
+
+// updateButtons shows only what the role may do.
+func (s *evidenceScreen) updateButtons() {
+	may := s.e.user.Can(model.ActEditEvidence)
+	setEnabled(s.addButton, may && s.learner.OrganiserID != 0)
+	setEnabled(s.fileButton, may && s.item >= 0)
+	setEnabled(s.subButton, may && s.item >= 0 && s.item < len(s.items) &&
+		(s.items[s.item].Status == "draft" || s.items[s.item].Status == "referred"))
+}
+
+func setEnabled(b *widget.Button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// onAddEvidence asks for a new item: type, unit and the criteria it covers.
+func (s *evidenceScreen) onAddEvidence() {
+	kinds := make([]string, len(model.EvidenceKinds))
+	for i, k := range model.EvidenceKinds {
+		kinds[i] = model.KindName(k)
+	}
+	kind := widget.NewSelect(kinds, nil)
+	kind.SetSelectedIndex(1)
+	title := newEscEntry(nil, nil)
+	title.Validator = func(t string) error {
+		if strings.TrimSpace(t) == "" {
+			return fmt.Errorf("a title is required")
+		}
+		return nil
+	}
+	date := newEscEntry(nil, nil)
+	date.SetText(time.Now().Format("2006-01-02"))
+	desc := widget.NewMultiLineEntry()
+	count := newEscEntry(nil, nil)
+	count.SetPlaceHolder("listening logs: how many conversations")
+	themes := newEscEntry(nil, nil)
+	themes.SetPlaceHolder("listening logs: themes only, never a resident's details")
+	crit := widget.NewCheckGroup(nil, nil)
+	var units []string
+	byCode := map[string]model.Unit{}
+	for _, u := range s.catalogue.Units {
+		units = append(units, u.Code+" "+u.Title)
+		byCode[u.Code+" "+u.Title] = u
+	}
+	sort.Strings(units)
+	critIDs := map[string]int64{}
+	unit := widget.NewSelect(units, func(choice string) {
+		var opts []string
+		for _, c := range byCode[choice].Criteria() {
+			label := c.Number + " " + c.Text
+			opts = append(opts, label)
+			critIDs[label] = c.ID
+		}
+		crit.Options = opts
+		crit.Selected = opts
+		crit.Refresh()
+	})
+	submit := widget.NewCheck("Submit for assessment now", nil)
+	submit.SetChecked(true)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Type", kind), widget.NewFormItem("Title", title), widget.NewFormItem("Date", date),
+		widget.NewFormItem("Description", desc), widget.NewFormItem("Conversations", count), widget.NewFormItem("Themes", themes),
+		widget.NewFormItem("Unit", unit), widget.NewFormItem("Criteria", crit), widget.NewFormItem("", submit),
+	}
+	learner := s.learner
+	d := dialog.NewForm("Add evidence for "+learner.Name, "Add", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		it := model.EvidenceItem{OrganiserID: learner.OrganiserID, Kind: model.EvidenceKinds[kind.SelectedIndex()], Title: title.Text,
+			EvidenceOn: strings.TrimSpace(date.Text), Description: desc.Text, ListeningThemes: strings.TrimSpace(themes.Text)}
+		fmt.Sscan(count.Text, &it.ListeningCount)
+		for _, c := range crit.Selected {
+			it.CriterionIDs = append(it.CriterionIDs, critIDs[c])
+		}
+		load(s.e, func(ctx context.Context) (int64, error) {
+			return s.store.AddEvidence(ctx, s.e.user, it, submit.Checked)
+		},
+			func(int64) { s.loadPortfolio(); s.refresh() },
+			func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+	d.Resize(fyne.NewSize(640, 620))
+	showForm(s.e.win, d, title, date, count, themes)
+}
+
+// onAddFile copies a file from disk into the store against the selected item.
+func (s *evidenceScreen) onAddFile() {
+	if s.item < 0 {
+		return
+	}
+	it := s.items[s.item]
+	fd := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		load(s.e, func(ctx context.Context) (model.EvidenceFile, error) {
+			return s.store.AddEvidenceFile(ctx, s.e.user, it.ID, path)
+		},
+			func(model.EvidenceFile) { s.loadPortfolio() },
+			func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+	if home, err := storage.ListerForURI(storage.NewFileURI(userHome())); err == nil {
+		fd.SetLocation(home)
+	}
+	fd.Show()
+}
+
+func (s *evidenceScreen) onSubmit() {
+	if s.item < 0 {
+		return
+	}
+	id := s.items[s.item].ID
+	load(s.e, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.store.SubmitEvidence(ctx, s.e.user, id)
+	},
+		func(struct{}) { s.loadPortfolio(); s.refresh() },
+		func(err error) { dialog.ShowError(err, s.e.win) })
+}
+
+// progressLine says where a learner stands against one qualification, from
+// the one progress function.
+func progressLine(p model.QualificationProgress) string {
+	size := p.Size
+	if size == "" {
+		size = "no credits yet"
+	}
+	line := fmt.Sprintf("%s: %s credits (%s), %s at or above the level", p.Qualification, num(p.Credits), size, num(p.CreditsAtOrAbove))
+	if p.Eligible {
+		return line + " — eligible"
+	}
+	return line + " — still needs: " + strings.Join(p.Missing, "; ")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,6 +41,7 @@ type starter struct {
 	progress *widget.ProgressBar
 	step     *widget.Label
 	buttons  []*widget.Button
+	hint     string // the demo's users and password, shown at sign-in
 }
 
 func (st *starter) welcome() fyne.CanvasObject {
@@ -68,7 +70,7 @@ func (st *starter) onDemo() {
 	st.busy()
 	st.progress.Show()
 	st.open(func(ctx context.Context) (*model.Store, error) {
-		_, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
+		res, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
 			st.post(func() {
 				st.progress.Max, st.progress.Value = float64(total), float64(done)
 				st.progress.Refresh()
@@ -78,6 +80,7 @@ func (st *starter) onDemo() {
 		if err != nil {
 			return nil, err
 		}
+		st.hint = demoHint(res)
 		return model.Open(ctx, st.path)
 	})
 }
@@ -99,7 +102,11 @@ func (st *starter) open(fn func(context.Context) (*model.Store, error)) {
 			}
 			st.onOpen(s)
 			st.store = s
-			st.win.SetContent(newShell(st.env))
+			// Sign in before the programme shows; the user becomes the actor.
+			st.win.SetContent(signIn(st.env, st.hint, func(u model.User) {
+				st.user = u
+				st.win.SetContent(newShell(st.env))
+			}))
 		})
 	}()
 }
@@ -112,4 +119,16 @@ func openError(path string, err error) fyne.CanvasObject {
 	hint := widget.NewLabel("Nothing was changed. Open another file with: cascade --db FILE")
 	hint.Wrapping = fyne.TextWrapWord
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(600, 220), container.NewVBox(title, msg, hint)))
+}
+
+// demoHint tells a new user of the demo how to sign in.
+func demoHint(res *model.DemoResult) string {
+	if res == nil {
+		return ""
+	}
+	var names []string
+	for _, u := range res.Users {
+		names = append(names, u.Username)
+	}
+	return "Demo users: " + strings.Join(names, ", ") + ". Password: " + res.Password
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
 )
@@ -22,6 +23,13 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 		t.Fatalf("first run shows %q; want the welcome", shownText(w.Content()))
 	}
 	test.Tap(findButton(w.Content(), "Start an empty programme"))
+	// Nobody can sign in to a new programme: its first user is made its administrator.
+	waitFor(t, q, "the first-administrator form", func() bool { return findButton(w.Content(), "Create and sign in") != nil })
+	entries := findAll[*widget.Entry](w.Content())
+	test.Type(entries[0], "hannah")
+	test.Type(entries[1], "Hannah Whitfield")
+	test.Type(entries[2], "a long password")
+	test.Tap(findButton(w.Content(), "Create and sign in"))
 	waitFor(t, q, "the dashboard", func() bool {
 		return strings.Contains(shownText(w.Content()), "Senior organisers: 0 of 500")
 	})

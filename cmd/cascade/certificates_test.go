@@ -218,8 +218,14 @@ func TestReportKinds(t *testing.T) {
 			}
 		}
 	}
-	if code, _, errOut := cascade(t, "report", "claim", "--db", db, "--out", filepath.Join(dir, "c.pdf")); code != 1 || !strings.Contains(errOut, "not built yet") {
-		t.Errorf("report claim: exit %d %q; want a not-built-yet error", code, errOut)
+	if code, _, errOut := cascade(t, "report", "claim", "--db", db, "--out", filepath.Join(dir, "c.pdf")); code != 2 || !strings.Contains(errOut, "--ref") {
+		t.Errorf("report claim without --ref: exit %d %q; want 2 asking for --ref", code, errOut)
+	}
+	acc := filepath.Join(dir, "acc.csv")
+	if code, _, errOut := cascade(t, "report", "accreditation", "--db", db, "--cohort", "3", "--out", acc); code != 0 {
+		t.Errorf("report accreditation: exit %d %q", code, errOut)
+	} else if st, err := os.Stat(acc); err != nil || st.Size() == 0 {
+		t.Errorf("report accreditation wrote nothing")
 	}
 	if code, _, _ := cascade(t, "report", "progress", "--db", db, "--out", filepath.Join(dir, "x.doc")); code != 2 {
 		t.Errorf("report to .doc: exit %d; want 2", code)

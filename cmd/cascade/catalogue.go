@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"cascade/model"
+)
+
+// cmdImportCatalogue is `cascade import catalogue FILE.json --db FILE`: adds
+// the file's units and qualifications, all or nothing.
+func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("import catalogue", "import catalogue FILE.json --db FILE", errOut)
+	db := fs.String("db", "", "the database file")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(errOut, "cascade import catalogue: give one FILE.json")
+		return errUsage
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return err
+	}
+	var c model.Catalogue
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return fmt.Errorf("%s: %s", pos[0], jsonProblem(data, err))
+	}
+	s, err := model.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	units, quals, err := s.ImportCatalogue(ctx, c)
+	var pe *model.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %s (nothing imported)", pos[0], pe)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "imported %d units and %d qualifications from %s\n", units, quals, filepath.Base(pos[0]))
+	return nil
+}
+
+// cmdExportCatalogue is `cascade export catalogue --db FILE --out FILE.json`.
+func cmdExportCatalogue(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("export catalogue", "export catalogue --db FILE --out FILE.json", errOut)
+	db := fs.String("db", "", "the database file")
+	to := fs.String("out", "", "the JSON file to write (- for standard output)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB(fs, *db); err != nil {
+		return err
+	}
+	if *to == "" {
+		fmt.Fprintln(errOut, "cascade export catalogue: --out FILE.json is required")
+		return errUsage
+	}
+	s, err := model.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	c, err := s.LoadCatalogue(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Units == nil {
+		c.Units = []model.Unit{}
+	}
+	if c.Qualifications == nil {
+		c.Qualifications = []model.Qualification{}
+	}
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if *to == "-" {
+		_, err = out.Write(data)
+		return err
+	}
+	if err := os.WriteFile(*to, data, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wrote %d units and %d qualifications to %s\n", len(c.Units), len(c.Qualifications), *to)
+	return nil
+}
+
+// jsonProblem says where in the file a JSON syntax or type error is.
+func jsonProblem(data []byte, err error) string {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+		if te.Field != "" {
+			return fmt.Sprintf("%s: %s is not a %s (line %d)", te.Field, te.Value, te.Type, lineOf(data, off))
+		}
+	}
+	if off >= 0 {
+		return fmt.Sprintf("line %d: %v", lineOf(data, off), err)
+	}
+	return err.Error()
+}
+
+func lineOf(data []byte, off int64) int {
+	line := 1
+	for i := int64(0); i < off && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line++
+		}
+	}
+	return line
+}

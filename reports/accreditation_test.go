@@ -1,0 +1,69 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"cascade/model"
+)
+
+func TestAccreditationCSVHeaderAndEscaping(t *testing.T) {
+	var buf bytes.Buffer
+	rows := []model.AccreditationRow{{Email: "zoe@example.org", Name: "Zoë Łukasz", Cohort: 3, Host: "=HYPERLINK(\"x\")",
+		UnitCode: "CO201", Title: "Listening, \"carefully\"", Level: 0, Credits: 3, Status: "achieved", Assessor: "@mention",
+		AssessedOn: "2012-03-10"}}
+	if err := AccreditationCSV(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatalf("not RFC 4180: %v", err)
+	}
+	if got := strings.Join(recs[0], ","); got != "organiser_email,organiser_name,cohort,host,unit_code,unit_title,level,credits,status,assessor,assessed_on,verifier,verified_on" {
+		t.Errorf("header = %s", got)
+	}
+	r := recs[1]
+	if r[1] != "Zoë Łukasz" || r[2] != "3" || r[3] != "'=HYPERLINK(\"x\")" || r[5] != "Listening, \"carefully\"" || r[6] != "0" ||
+		r[9] != "'@mention" || r[11] != "" || r[12] != "" {
+		t.Errorf("row = %q", r)
+	}
+}
+
+func TestClaimPDFReadsBack(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	c := model.Claim{Reference: "CLM-2013-C02-1", Cohort: 2, Qualification: "COQ3C", Status: "submitted", SubmittedBy: "lead",
+		SubmittedAt: "2013-02-28T09:00:00Z", CorrectsRef: "CLM-2013-C02"}
+	var lines []model.ClaimLine
+	for i := 0; i < 60; i++ {
+		lines = append(lines, model.ClaimLine{Learner: "Zoë Łukasz", RegistrationNumber: "OCN-NW-1", ULN: "1234567890",
+			UnitCode: "CO201", UnitTitle: "Listening to local people", Level: 2, Credits: 3})
+	}
+	var buf bytes.Buffer
+	if err := ClaimPDF(&buf, c, lines, "Trafford Hall", time.Date(2013, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "claim.pdf")
+	os.WriteFile(path, buf.Bytes(), 0o644)
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, want := range []string{"OCN claim CLM-2013-C02-1", "Zoë Łukasz", "1234567890", "60 units · 180 credits", "corrects CLM-2013-C02",
+		"Submitted by lead on 2013-02-28", "Page 2"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("claim PDF lacks %q", want)
+		}
+	}
+	if strings.Count(text, "Registration") < 2 {
+		t.Error("the table header does not repeat on the second page")
+	}
+}

@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// textTable is a read-only table with a bold header row; cell reads only the
+// screen's cached rows, never the database.
+func textTable(headers []string, widths []float32, rows func() int, cell func(r, c int) string, onSelect func(r int)) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(headers) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) })
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(headers) {
+			o.(*widget.Label).SetText(headers[id.Col])
+		}
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	t.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && onSelect != nil {
+			onSelect(id.Row)
+		}
+	}
+	return t
+}
+
+// errText is an error as a person reads it, for a label beside the field.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// cohortChoices are the cohort numbers offered in filters, "All" first.
+func cohortChoices(n int) []string {
+	out := []string{"All cohorts"}
+	for i := 1; i <= n; i++ {
+		out = append(out, "Cohort "+num(i))
+	}
+	return out
+}
+
+// cohortOf reads "Cohort 3" back as 3, "All cohorts" as 0.
+func cohortOf(choice string) int {
+	var n int
+	for _, r := range choice {
+		if r >= '0' && r <= '9' {
+			n = n*10 + int(r-'0')
+		}
+	}
+	return n
+}
+
+// userHome is where file dialogs start.
+func userHome() string {
+	if h, err := os.UserHomeDir(); err == nil {
+		return h
+	}
+	return "/"
+}

@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// usersStore is what the users screen asks of the model.
+type usersStore interface {
+	Users(ctx context.Context) ([]model.User, error)
+	CreateUser(ctx context.Context, by model.User, n model.NewUser) (model.User, error)
+	SetUserActive(ctx context.Context, by model.User, id int64, active bool) error
+	SetUserPassword(ctx context.Context, by model.User, id int64, password string) error
+}
+
+// usersScreen lets an administrator add users, reset passwords and disable
+// users; everyone else sees who can sign in.
+type usersScreen struct {
+	e      *env
+	store  usersStore
+	rows   []model.User
+	sel    int
+	table  *widget.Table
+	status *widget.Label
+	add    *widget.Button
+	toggle *widget.Button
+	reset  *widget.Button
+	root   fyne.CanvasObject
+}
+
+func newUsersScreen(e *env) screen {
+	if !e.user.Can(model.ActManageUsers) {
+		return placeholder{"Users", "Only an administrator manages users. You are signed in as " +
+			model.RoleName(e.user.Role) + "; ask an administrator to add a user or reset a password."}
+	}
+	s := &usersScreen{e: e, store: e.store, sel: -1}
+	s.buildUI()
+	s.refresh()
+	return s
+}
+
+func (s *usersScreen) buildUI() {
+	s.table = textTable([]string{"User name", "Name", "Role", "Active since", "Status"}, []float32{140, 200, 150, 120, 120},
+		func() int { return len(s.rows) }, s.cell, func(r int) { s.sel = r; s.updateButtons() })
+	s.status = widget.NewLabel("")
+	s.add = widget.NewButton("Add user…", s.onAdd)
+	s.toggle = widget.NewButton("Disable", s.onToggle)
+	s.reset = widget.NewButton("Set password…", s.onReset)
+	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.toggle, s.reset, s.status)
+	s.updateButtons()
+	s.root = container.NewBorder(top, nil, nil, nil, s.table)
+}
+
+func (s *usersScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *usersScreen) refresh() {
+	load(s.e, s.store.Users, func(us []model.User) {
+		s.rows, s.sel = us, -1
+		s.table.UnselectAll()
+		s.table.Refresh()
+		s.updateButtons()
+	}, func(err error) { s.status.SetText(errText(err)) })
+}
+
+func (s *usersScreen) cell(r, c int) string {
+	u := s.rows[r]
+	switch c {
+	case 0:
+		return u.Username
+	case 1:
+		return u.DisplayName
+	case 2:
+		return model.RoleName(u.Role)
+	case 3:
+		return day(u.ActiveSince)
+	}
+	if u.DisabledAt != "" {
+		return "disabled " + day(u.DisabledAt)
+	}
+	return "active"
+}
+
+func (s *usersScreen) updateButtons() {
+	admin := s.e.user.Can(model.ActManageUsers)
+	setEnabled(s.add, admin)
+	setEnabled(s.toggle, admin && s.sel >= 0)
+	setEnabled(s.reset, admin && s.sel >= 0)
+	if s.sel >= 0 && s.sel < len(s.rows) && s.rows[s.sel].DisabledAt != "" {
+		s.toggle.SetText("Enable")
+	} else {
+		s.toggle.SetText("Disable")
+	}
+}
+
+func (s *usersScreen) onAdd() {
+	name, display, pw := newEscEntry(nil, nil), newEscEntry(nil, nil), newEscEntry(nil, nil)
+	pw.Password = true
+	roles := make([]string, len(model.Roles))
+	for i, r := range model.Roles {
+		roles[i] = model.RoleName(r)
+	}
+	role := widget.NewSelect(roles, nil)
+	role.SetSelectedIndex(2)
+	pw.Validator = func(t string) error {
+		if len(t) < 8 {
+			return fmt.Errorf("at least 8 characters")
+		}
+		return nil
+	}
+	d := dialog.NewForm("Add a user", "Add", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("User name", name), widget.NewFormItem("Name", display),
+		widget.NewFormItem("Role", role), widget.NewFormItem("Password", pw)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		n := model.NewUser{Username: name.Text, DisplayName: display.Text, Role: model.Roles[role.SelectedIndex()], Password: pw.Text}
+		load(s.e, func(ctx context.Context) (model.User, error) { return s.store.CreateUser(ctx, s.e.user, n) },
+			func(model.User) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+	showForm(s.e.win, d, name, display, pw)
+}
+
+func (s *usersScreen) onToggle() {
+	if s.sel < 0 {
+		return
+	}
+	u := s.rows[s.sel]
+	active := u.DisabledAt != ""
+	verb := "Disable"
+	if active {
+		verb = "Enable"
+	}
+	dialog.ShowConfirm(verb+" "+u.Username+"?", fmt.Sprintf("%s %s (%s)?", verb, u.DisplayName, model.RoleName(u.Role)), func(ok bool) {
+		if !ok {
+			return
+		}
+		load(s.e, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, s.store.SetUserActive(ctx, s.e.user, u.ID, active)
+		}, func(struct{}) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+}
+
+func (s *usersScreen) onReset() {
+	if s.sel < 0 {
+		return
+	}
+	u := s.rows[s.sel]
+	pw := newEscEntry(nil, nil)
+	pw.Password = true
+	d := dialog.NewForm("New password for "+u.Username, "Set", "Cancel", []*widget.FormItem{widget.NewFormItem("Password", pw)}, func(ok bool) {
+		if !ok {
+			return
+		}
+		load(s.e, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, s.store.SetUserPassword(ctx, s.e.user, u.ID, pw.Text)
+		}, func(struct{}) { s.status.SetText("Password set for " + u.Username) }, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+	showForm(s.e.win, d, pw)
+}

@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
+)
+
+// A verifier draws a sample to plan and agrees the first pending decision.
+func TestVerifierAgreesASample(t *testing.T) {
+	ctx := context.Background()
+	s, err := model.Open(ctx, copyOfDemo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, w, q := testEnv(t, s)
+	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	sc := newVerificationScreen(e).(*verificationScreen)
+	w.SetContent(sc.content())
+	waitFor(t, q, "the samples", func() bool { return len(sc.samples) > 0 })
+	test.Tap(findButton(w.Content(), "Draw sample to plan"))
+	waitFor(t, q, "pending samples", func() bool { return len(sc.samples) > 0 && sc.samples[0].IVOutcome == model.SamplePending })
+	first := sc.samples[0]
+	if first.AssessorID == e.user.ID {
+		t.Fatal("the verifier's own decision was sampled")
+	}
+	sc.table.Select(widget.TableCellID{Row: 0, Col: 1})
+	waitFor(t, q, "the verify form", func() bool { return findButton(w.Content(), "Agree") != nil })
+	test.Tap(findButton(w.Content(), "Send back to the assessor"))
+	waitFor(t, q, "the refusal", func() bool { return strings.Contains(shownText(w.Content()), "say what the assessor must do") })
+	test.Tap(findButton(w.Content(), "Agree"))
+	waitFor(t, q, "the agreement", func() bool { return strings.Contains(shownText(w.Content()), "Recorded.") })
+	got, _ := s.Samples(ctx, model.SampleFilter{Cohort: first.Cohort})
+	for _, x := range got {
+		if x.ID == first.ID && (x.IVOutcome != model.SampleAgreed || x.Verifier != e.user.DisplayName) {
+			t.Errorf("sample %d after Agree = %+v", x.ID, x)
+		}
+	}
+}
