@@ -332,7 +332,7 @@ func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
 		more = len(units) - (max - 1)
 		units = units[:max-1]
 	}
-	x := 50.0
+	x := 40.0 // the list ends clear of the QR code at the right
 	pdf.SetFont(serif, "", size)
 	for _, u := range units {
 		pdf.SetXY(x, y)
