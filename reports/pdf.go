@@ -58,7 +58,11 @@ func table(pdf *gofpdf.Fpdf, header []string, widths []float64, align []string, 
 		pdf.SetFillColor(31, 111, 120)
 		pdf.SetTextColor(255, 255, 255)
 		for i, h := range header {
-			pdf.CellFormat(widths[i], lineH+1, h, "", 0, "L", true, 0, "")
+			a := "L"
+			if i < len(align) {
+				a = align[i]
+			}
+			pdf.CellFormat(widths[i], lineH+1, fitText(pdf, h, widths[i]-1), "", 0, a, true, 0, "")
 		}
 		pdf.Ln(-1)
 		pdf.SetTextColor(0, 0, 0)

@@ -4,31 +4,44 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
 	"cascade/model"
+	"cascade/reports"
 )
 
-// cmdReport: TEMPORARY wiring on branch accred so `report accreditation` can
-// be tried; the owner of report.go wires reportAccreditation at merge.
 func cmdReport(ctx context.Context, args []string, out, errOut io.Writer) error {
-	if len(args) > 0 && args[0] == "claim" {
-		return cmdReportClaim(ctx, args[1:], out, errOut)
-	}
-	if len(args) == 0 || args[0] != "accreditation" {
-		return notYet("report")(ctx, args, out, errOut)
-	}
-	fs := newFlags("report accreditation", "report accreditation --db FILE [--cohort N] --out FILE.csv", errOut)
+	fs := newFlags("report", `report KIND --db FILE [--cohort N] --out FILE.pdf|.csv|.xlsx
+
+KIND is one of: `+strings.Join(reports.ReportKinds, ", ")+`.
+The format follows the --out file's extension. The accreditation report is
+written as .csv; the claim report needs --ref and is written as .csv or .pdf.`, errOut)
 	db := fs.String("db", "", "the database file")
-	cohort := fs.Int("cohort", 0, "one cohort (all when 0)")
-	to := fs.String("out", "", "the CSV file to write")
-	if _, err := parse(fs, args[1:]); err != nil {
+	cohort := fs.Int("cohort", 0, "only this cohort `number` (default the whole programme)")
+	outPath := fs.String("out", "", "the report file: .pdf, .csv or .xlsx")
+	ref := fs.String("ref", "", "for the claim report: the claim's `reference`, e.g. CLM-2013-C02")
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) != 1 || !slices.Contains(reports.ReportKinds, pos[0]) {
+		fmt.Fprintf(errOut, "cascade report: give one KIND: %s\n", strings.Join(reports.ReportKinds, ", "))
+		return errUsage
 	}
 	if err := needDB(fs, *db); err != nil {
 		return err
 	}
-	if *to == "" {
-		fmt.Fprintln(errOut, "cascade report accreditation: --out FILE.csv is required")
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(*outPath)), ".")
+	if !slices.Contains(reports.Formats, format) {
+		fmt.Fprintln(errOut, "cascade report: --out must name a .pdf, .csv or .xlsx file")
+		return errUsage
+	}
+	if pos[0] == "claim" && *ref == "" {
+		fmt.Fprintln(errOut, "cascade report claim: --ref REFERENCE is required")
 		return errUsage
 	}
 	s, err := model.Open(ctx, *db)
@@ -36,37 +49,43 @@ func cmdReport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return err
 	}
 	defer s.Close()
-	if err := reportAccreditation(ctx, s, *cohort, *to); err != nil {
+	// The accreditation and claim reports are the accreditation work's
+	// (report_accreditation.go, report_claim.go), in the formats they write.
+	switch pos[0] {
+	case "accreditation":
+		if err := reportAccreditation(ctx, s, *cohort, *outPath); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "wrote %s\n", *outPath)
+		return nil
+	case "claim":
+		if err := reportClaim(ctx, s, *ref, *outPath); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "wrote %s\n", *outPath)
+		return nil
+	}
+	doc, err := reports.BuildReport(ctx, s, pos[0], *cohort, time.Now().UTC())
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "wrote %s\n", *to)
-	return nil
+	return writeReport(doc, format, *outPath, out)
 }
 
-// cmdReportClaim: TEMPORARY wiring of reportClaim, as above.
-func cmdReportClaim(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("report claim", "report claim --db FILE --ref REFERENCE --out FILE.csv|FILE.pdf", errOut)
-	db := fs.String("db", "", "the database file")
-	ref := fs.String("ref", "", "the claim's reference, e.g. CLM-2013-C02")
-	to := fs.String("out", "", "the CSV or PDF file to write")
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := needDB(fs, *db); err != nil {
-		return err
-	}
-	if *ref == "" || *to == "" {
-		fmt.Fprintln(errOut, "cascade report claim: --ref and --out are required")
-		return errUsage
-	}
-	s, err := model.Open(ctx, *db)
+// writeReport writes doc to path, leaving no half-written file behind.
+func writeReport(doc reports.Document, format, path string, out io.Writer) error {
+	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer s.Close()
-	if err := reportClaim(ctx, s, *ref, *to); err != nil {
-		return err
+	if err := doc.Write(f, format); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("write %s: %w", path, err)
 	}
-	fmt.Fprintf(out, "wrote %s\n", *to)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	fmt.Fprintf(out, "wrote %s\n", path)
 	return nil
 }

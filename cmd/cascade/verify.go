@@ -1,4 +1,149 @@
 package main
 
-// cmdVerify is built by a later issue.
-var cmdVerify = notYet("verify")
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"cascade/model"
+	"cascade/reports"
+)
+
+func cmdVerify(ctx context.Context, args []string, out, errOut io.Writer) error {
+	fs := newFlags("verify", `verify --db FILE PDF|NUMBER:CODE
+       cascade verify --key KEY.pub FILE.pdf
+
+Prints the certificate's fields and ends with status: valid, revoked or
+invalid; exits 0 only when valid. With --key a PDF is checked against the
+public key alone (cascade keys export), which cannot know of revocation.`, errOut)
+	db := fs.String("db", "", "the database file")
+	keyPath := fs.String("key", "", "a public key from cascade keys export, instead of --db")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(errOut, "cascade verify: give one PDF file or NUMBER:CODE")
+		return errUsage
+	}
+	if (*db == "") == (*keyPath == "") {
+		fmt.Fprintln(errOut, "cascade verify: give --db FILE or --key KEY.pub")
+		return errUsage
+	}
+	arg := pos[0]
+	var entries []reports.CertificateEntry
+	var number, code string
+	if data, err := os.ReadFile(arg); err == nil {
+		entries, err = reports.ReadCertificatePDF(data)
+		if err != nil {
+			fmt.Fprintf(out, "file: %s\nproblem: %v\nstatus: invalid\n", arg, err)
+			return errReported
+		}
+	} else if n, c, ok := strings.Cut(arg, ":"); ok && !strings.HasSuffix(strings.ToLower(arg), ".pdf") {
+		number, code = strings.ToUpper(strings.TrimSpace(n)), c
+	} else {
+		return fmt.Errorf("%s: %w", arg, err)
+	}
+
+	var results []model.Verification
+	if *keyPath != "" {
+		if entries == nil {
+			fmt.Fprintln(errOut, "cascade verify: NUMBER:CODE needs --db; with --key give the PDF")
+			return errUsage
+		}
+		pub, err := readKey(*keyPath)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			results = append(results, model.VerifyOffline(pub, e.Payload, e.Code))
+		}
+	} else {
+		s, err := model.Open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if entries == nil {
+			v, err := s.VerifyCertificate(ctx, number, code, "")
+			if err != nil {
+				return err
+			}
+			results = append(results, v)
+		}
+		for _, e := range entries {
+			f, perr := model.ParsePayload(e.Payload)
+			if perr != nil {
+				results = append(results, model.Verification{Status: model.StatusInvalid, Reason: perr.Error(), Code: e.Code})
+				continue
+			}
+			v, err := s.VerifyCertificate(ctx, f.Number, e.Code, e.Payload)
+			if err != nil {
+				return err
+			}
+			results = append(results, v)
+		}
+	}
+	status := printVerifications(out, results)
+	if status != model.StatusValid {
+		return errReported
+	}
+	return nil
+}
+
+func readKey(path string) (ed25519.PublicKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read key %s: %w", path, err)
+	}
+	pub, err := model.DecodePublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return pub, nil
+}
+
+// printVerifications prints each certificate's fields and returns the one
+// overall status it ends with: valid only when every certificate is.
+func printVerifications(out io.Writer, vs []model.Verification) string {
+	overall := model.StatusValid
+	for i, v := range vs {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		if v.Fields.Number != "" {
+			for _, l := range v.Fields.Lines() {
+				fmt.Fprintln(out, l)
+			}
+		}
+		fmt.Fprintln(out, "code: "+v.Code)
+		fmt.Fprintln(out, "checked against: "+v.Checked)
+		switch v.Status {
+		case model.StatusRevoked:
+			fmt.Fprintf(out, "revoked: %s\nreason: %s\n", v.Revoked, v.Reason)
+		case model.StatusInvalid:
+			fmt.Fprintln(out, "problem: "+v.Reason)
+		}
+		if len(vs) > 1 {
+			fmt.Fprintf(out, "certificate status: %s\n", v.Status)
+		}
+		overall = worse(overall, v.Status)
+	}
+	if len(vs) > 1 {
+		fmt.Fprintln(out)
+		fmt.Fprintf(out, "certificates: %d\n", len(vs))
+	}
+	fmt.Fprintln(out, "status: "+overall)
+	return overall
+}
+
+func worse(a, b string) string {
+	rank := map[string]int{model.StatusValid: 0, model.StatusRevoked: 1, model.StatusInvalid: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"cascade/model"
+)
+
+var (
+	certDemoOnce sync.Once
+	certDemoPath string
+	certDemoErr  string
+)
+
+// certDemo builds one demo programme per test binary and returns a copy the
+// test may change.
+func certDemo(t *testing.T) string {
+	t.Helper()
+	certDemoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "cascade-cert-")
+		if err != nil {
+			certDemoErr = err.Error()
+			return
+		}
+		certDemoPath = filepath.Join(dir, "demo.db")
+		if code, _, errOut := cascade(t, "demo", "--db", certDemoPath, "--password", "pw", "--quiet"); code != 0 {
+			certDemoErr = errOut
+		}
+	})
+	if certDemoErr != "" {
+		t.Fatalf("demo: %s", certDemoErr)
+	}
+	data, err := os.ReadFile(certDemoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "p.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCertificatesIssueVerifyRevoke(t *testing.T) {
+	db := certDemo(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "people")
+	host := mixedHost(t, db)
+	code, stdout, errOut := cascade(t, "certificates", "--db", db, "--cohort", "2", "--host", host, "--kind", "completion", "--out", out)
+	if code != 0 {
+		t.Fatalf("certificates: exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "issued ") || !strings.Contains(last, ", reprinted 0, skipped ") {
+		t.Fatalf("last line %q; want issued N, reprinted 0, skipped N", last)
+	}
+	if !strings.Contains(stdout, "skipped completion ") {
+		t.Errorf("no skips listed with why:\n%s", stdout)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "CO-*.pdf"))
+	if len(files) == 0 {
+		t.Fatalf("no certificate files in %s", out)
+	}
+	pdf := files[0]
+	number := filepath.Base(pdf)[:14]
+
+	code, stdout, _ = cascade(t, "verify", "--db", db, pdf)
+	if code != 0 || !strings.Contains(stdout, "number: "+number) || !strings.HasSuffix(stdout, "status: valid\n") {
+		t.Fatalf("verify good PDF: exit %d\n%s", code, stdout)
+	}
+	key := filepath.Join(dir, "k.pub")
+	if code, _, errOut := cascade(t, "keys", "export", "--db", db, "--out", key); code != 0 {
+		t.Fatalf("keys export: %s", errOut)
+	}
+	if code, stdout, _ := cascade(t, "verify", "--key", key, pdf); code != 0 || !strings.HasSuffix(stdout, "status: valid\n") {
+		t.Fatalf("verify --key: exit %d\n%s", code, stdout)
+	}
+
+	// One character of the name changed in the PDF's signed fields.
+	data, _ := os.ReadFile(pdf)
+	tampered := tamperName(t, data)
+	bad := filepath.Join(dir, "bad.pdf")
+	os.WriteFile(bad, tampered, 0o600)
+	for _, args := range [][]string{{"--db", db}, {"--key", key}} {
+		code, stdout, _ := cascade(t, append(append([]string{"verify"}, args...), bad)...)
+		if code != 1 || !strings.HasSuffix(stdout, "status: invalid\n") {
+			t.Errorf("verify %s tampered PDF: exit %d\n%s", args[0], code, stdout)
+		}
+	}
+
+	// NUMBER:CODE as printed, and with one character changed.
+	codeText := fieldOf(stdout0(t, db, pdf), "code")
+	if c, s, _ := cascade(t, "verify", "--db", db, number+":"+codeText); c != 0 || !strings.HasSuffix(s, "status: valid\n") {
+		t.Errorf("verify NUMBER:CODE: exit %d\n%s", c, s)
+	}
+	wrong := []byte(codeText)
+	wrong[0] = map[bool]byte{true: 'B', false: 'A'}[wrong[0] == 'A']
+	if c, s, _ := cascade(t, "verify", "--db", db, number+":"+string(wrong)); c != 1 || !strings.HasSuffix(s, "status: invalid\n") {
+		t.Errorf("verify changed code: exit %d\n%s", c, s)
+	}
+
+	// Reprint keeps the number.
+	code, stdout, _ = cascade(t, "certificates", "--db", db, "--cohort", "2", "--host", host, "--kind", "completion", "--out", filepath.Join(dir, "again.pdf"))
+	if code != 0 || !strings.Contains(stdout, "issued 0, reprinted ") {
+		t.Errorf("second run: exit %d\n%s", code, stdout)
+	}
+	text, err := exec.Command("pdftotext", filepath.Join(dir, "again.pdf"), "-").Output()
+	if err != nil || !strings.Contains(string(text), number) || !strings.Contains(string(text), "COPY") {
+		t.Errorf("reprint file lacks %s or its COPY mark (%v)", number, err)
+	}
+
+	if code, _, errOut := cascade(t, "certificates", "revoke", number, "--reason", "issued to the wrong person", "--db", db); code != 0 {
+		t.Fatalf("revoke: %s", errOut)
+	}
+	code, stdout, _ = cascade(t, "verify", "--db", db, pdf)
+	if code != 1 || !strings.Contains(stdout, "reason: issued to the wrong person") || !strings.HasSuffix(stdout, "status: revoked\n") {
+		t.Errorf("verify revoked: exit %d\n%s", code, stdout)
+	}
+	if code, _, errOut := cascade(t, "certificates", "revoke", number, "--db", db); code != 2 {
+		t.Errorf("revoke without reason: exit %d, %s; want 2", code, errOut)
+	}
+}
+
+// mixedHost finds a cohort-2 host with organisers both eligible and not for
+// a completion certificate, so one host's run shows issues and skips.
+func mixedHost(t *testing.T, db string) string {
+	t.Helper()
+	s, err := model.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cands, err := s.Candidates(context.Background(), model.CertSelection{Cohort: 2, Kind: model.KindCompletion})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, no := map[string]bool{}, map[string]bool{}
+	for _, c := range cands {
+		if c.Eligible {
+			yes[c.Host] = true
+		} else {
+			no[c.Host] = true
+		}
+	}
+	for h := range yes {
+		if no[h] && h != "" {
+			return h
+		}
+	}
+	t.Fatal("no cohort-2 host with both eligible and ineligible organisers")
+	return ""
+}
+
+func stdout0(t *testing.T, db, pdf string) string {
+	_, s, _ := cascade(t, "verify", "--db", db, pdf)
+	return s
+}
+
+func fieldOf(out, name string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(l, name+": "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// tamperName changes one letter of the holder's name inside the base64
+// payload in the PDF's Keywords, keeping the file's length.
+func tamperName(t *testing.T, data []byte) []byte {
+	t.Helper()
+	i := bytes.Index(data, []byte("cascade-certificate-v1 "))
+	if i < 0 {
+		t.Fatal("no certificate keywords in PDF")
+	}
+	start := i + len("cascade-certificate-v1 ")
+	end := start + bytes.IndexByte(data[start:], ':')
+	payload, err := base64.StdEncoding.DecodeString(string(data[start:end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := bytes.Index(payload, []byte("\nname: ")) + len("\nname: ")
+	if payload[j] == 'X' {
+		payload[j] = 'Y'
+	} else {
+		payload[j] = 'X'
+	}
+	enc := base64.StdEncoding.EncodeToString(payload)
+	if len(enc) != end-start {
+		t.Fatalf("re-encoded payload changed length")
+	}
+	out := append([]byte(nil), data...)
+	copy(out[start:end], enc)
+	return out
+}
+
+func TestReportKinds(t *testing.T) {
+	db := certDemo(t)
+	dir := t.TempDir()
+	for _, kind := range []string{"progress", "cascade", "verification", "equality"} {
+		for _, ext := range []string{"pdf", "csv", "xlsx"} {
+			out := filepath.Join(dir, kind+"."+ext)
+			if code, _, errOut := cascade(t, "report", kind, "--db", db, "--cohort", "3", "--out", out); code != 0 {
+				t.Errorf("report %s %s: %s", kind, ext, errOut)
+				continue
+			}
+			if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+				t.Errorf("report %s.%s: empty or missing", kind, ext)
+			}
+		}
+	}
+	if code, _, errOut := cascade(t, "report", "claim", "--db", db, "--out", filepath.Join(dir, "c.pdf")); code != 2 || !strings.Contains(errOut, "--ref") {
+		t.Errorf("report claim without --ref: exit %d %q; want 2 asking for --ref", code, errOut)
+	}
+	acc := filepath.Join(dir, "acc.csv")
+	if code, _, errOut := cascade(t, "report", "accreditation", "--db", db, "--cohort", "3", "--out", acc); code != 0 {
+		t.Errorf("report accreditation: exit %d %q", code, errOut)
+	} else if st, err := os.Stat(acc); err != nil || st.Size() == 0 {
+		t.Errorf("report accreditation wrote nothing")
+	}
+	if code, _, _ := cascade(t, "report", "progress", "--db", db, "--out", filepath.Join(dir, "x.doc")); code != 2 {
+		t.Errorf("report to .doc: exit %d; want 2", code)
+	}
+}

@@ -1,0 +1,43 @@
+package qr
+
+import (
+	"testing"
+
+	upstream "github.com/boombuler/barcode/qr"
+)
+
+// TestSameMatrixAsUpstream checks the one change keeps every module as the
+// upstream package draws it.
+func TestSameMatrixAsUpstream(t *testing.T) {
+	for _, text := range []string{
+		"CO-2013-000123:MXAE62GX6ELFCNL6VMKNPD3W3HM54FS2WNCG3EQKOEQ4EB2CURONDNJ6USV2FGC44BMGZLKBLTOUUCL5PG7S4D6YYNJ5Y6NYXAKTOAQ",
+		"CT-2026-000001:AAAA",
+		"HELLO WORLD 12345",
+	} {
+		ours, err := Encode(text, M, AlphaNumeric)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := upstream.Encode(text, upstream.M, upstream.AlphaNumeric)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := theirs.Bounds().Dx()
+		if ours.Bounds().Dx() != n {
+			t.Fatalf("%q: size %d; upstream %d", text, ours.Bounds().Dx(), n)
+		}
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				if ours.At(x, y) != theirs.At(x, y) {
+					t.Fatalf("%q: module (%d,%d) differs from upstream", text, x, y)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for b.Loop() {
+		Encode("CO-2013-000123:MXAE62GX6ELFCNL6VMKNPD3W3HM54FS2WNCG3EQKOEQ4EB2CURONDNJ6USV2FGC44BMGZLKBLTOUUCL5PG7S4D6YYNJ5Y6NYXAKTOAQ", M, AlphaNumeric)
+	}
+}

@@ -1,0 +1,326 @@
+package model
+
+import (
+	"crypto/ed25519"
+	"encoding/base32"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Certificate kinds, and the prefix each puts on its numbers.
+const (
+	KindCompletion = "completion" // programme completion, to organisers
+	KindUnits      = "units"      // unit and credit achievement, to organisers
+	KindTrainer    = "trainer"    // trainer accreditation
+)
+
+// CertificateKinds lists the kinds in the order they are issued and shown.
+var CertificateKinds = []string{KindCompletion, KindUnits, KindTrainer}
+
+// TemplateVersion is recorded on every certificate: a later template draws
+// the same signed fields, so it never changes what was certified.
+const TemplateVersion = "1"
+
+// payloadVersion heads every payload so a later format can be told apart.
+const payloadVersion = "cascade-certificate 1"
+
+// KindPrefix is the two letters a kind's numbers start with.
+func KindPrefix(kind string) (string, error) {
+	switch kind {
+	case KindCompletion:
+		return "CO", nil
+	case KindUnits:
+		return "CU", nil
+	case KindTrainer:
+		return "CT", nil
+	}
+	return "", fmt.Errorf("certificate kind %q: want completion, units or trainer: %w", kind, ErrInvalid)
+}
+
+// CertificateNumber formats a number: CO-2013-000123.
+func CertificateNumber(kind string, year, seq int) (string, error) {
+	p, err := KindPrefix(kind)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%04d-%06d", p, year, seq), nil
+}
+
+// CertUnit is one achieved unit named on a units certificate.
+type CertUnit struct {
+	Code     string
+	Title    string
+	Level    int
+	Credits  int
+	Achieved string // ISO date
+}
+
+// LevelLabel is how a certificate prints a level: "Entry" or "Level 2".
+func LevelLabel(level int) string {
+	if level == 0 {
+		return "Entry"
+	}
+	return "Level " + LevelName(level)
+}
+
+// CertFields are the signed fields of a certificate: everything printed on
+// it that says who and what, so the paper can be checked against the key.
+type CertFields struct {
+	Number     string
+	Kind       string
+	Name       string
+	Certifies  string // what is certified, in words
+	Programme  string
+	Cohort     string // cohort number, '' for trainers
+	Host       string // host organisation or trainer's organisation
+	Units      []CertUnit
+	Credits    int    // total credits of Units
+	Issued     string // ISO date
+	Template   string
+	IssuedBy   string
+	Centre     string
+	Signatory1 string // "Name, Title"
+	Signatory2 string
+}
+
+// clean keeps a field on one line, so the payload's line structure holds.
+func clean(s string) string {
+	s = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(s)
+	return strings.TrimSpace(s)
+}
+
+// Payload is the canonical text that is signed: one "field: value" line per
+// field in a fixed order, UTF-8, each value on one line.
+func (f CertFields) Payload() string {
+	var b strings.Builder
+	line := func(k, v string) { b.WriteString(k + ": " + clean(v) + "\n") }
+	b.WriteString(payloadVersion + "\n")
+	line("number", f.Number)
+	line("kind", f.Kind)
+	line("name", f.Name)
+	line("certifies", f.Certifies)
+	line("programme", f.Programme)
+	line("cohort", f.Cohort)
+	line("host", f.Host)
+	for _, u := range f.Units {
+		line("unit", fmt.Sprintf("%s | %s | %d | %d | %s", clean(u.Code), clean(u.Title), u.Level, u.Credits, u.Achieved))
+	}
+	line("credits", strconv.Itoa(f.Credits))
+	line("issued", f.Issued)
+	line("template", f.Template)
+	line("issued_by", f.IssuedBy)
+	line("centre", f.Centre)
+	line("signatory1", f.Signatory1)
+	line("signatory2", f.Signatory2)
+	return b.String()
+}
+
+// ParsePayload reads a payload back into fields. It refuses anything that
+// is not exactly what Payload writes, so a payload that parses is canonical.
+func ParsePayload(p string) (CertFields, error) {
+	var f CertFields
+	lines := strings.Split(p, "\n")
+	if len(lines) < 2 || lines[0] != payloadVersion || lines[len(lines)-1] != "" {
+		return f, fmt.Errorf("certificate payload: not a cascade certificate: %w", ErrInvalid)
+	}
+	for i, l := range lines[1 : len(lines)-1] {
+		k, v, ok := strings.Cut(l, ": ")
+		if !ok {
+			return f, fmt.Errorf("certificate payload line %d: no field name: %w", i+2, ErrInvalid)
+		}
+		switch k {
+		case "number":
+			f.Number = v
+		case "kind":
+			f.Kind = v
+		case "name":
+			f.Name = v
+		case "certifies":
+			f.Certifies = v
+		case "programme":
+			f.Programme = v
+		case "cohort":
+			f.Cohort = v
+		case "host":
+			f.Host = v
+		case "unit":
+			parts := strings.Split(v, " | ")
+			if len(parts) != 5 {
+				return f, fmt.Errorf("certificate payload line %d: unit needs 5 parts: %w", i+2, ErrInvalid)
+			}
+			lvl, err1 := strconv.Atoi(parts[2])
+			cr, err2 := strconv.Atoi(parts[3])
+			if err1 != nil || err2 != nil {
+				return f, fmt.Errorf("certificate payload line %d: unit level or credits not a number: %w", i+2, ErrInvalid)
+			}
+			f.Units = append(f.Units, CertUnit{Code: parts[0], Title: parts[1], Level: lvl, Credits: cr, Achieved: parts[4]})
+		case "credits":
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return f, fmt.Errorf("certificate payload line %d: credits not a number: %w", i+2, ErrInvalid)
+			}
+			f.Credits = n
+		case "issued":
+			f.Issued = v
+		case "template":
+			f.Template = v
+		case "issued_by":
+			f.IssuedBy = v
+		case "centre":
+			f.Centre = v
+		case "signatory1":
+			f.Signatory1 = v
+		case "signatory2":
+			f.Signatory2 = v
+		default:
+			return f, fmt.Errorf("certificate payload line %d: unknown field %q: %w", i+2, k, ErrInvalid)
+		}
+	}
+	if f.Payload() != p {
+		return f, fmt.Errorf("certificate payload: not in canonical form: %w", ErrInvalid)
+	}
+	return f, nil
+}
+
+// Lines lists the fields as verify prints them, "field: value".
+func (f CertFields) Lines() []string {
+	out := []string{
+		"number: " + f.Number,
+		"name: " + f.Name,
+		"kind: " + f.Kind,
+		"issued: " + f.Issued,
+		"certifies: " + f.Certifies,
+		"programme: " + f.Programme,
+	}
+	if f.Cohort != "" {
+		out = append(out, "cohort: "+f.Cohort)
+	}
+	if f.Host != "" {
+		out = append(out, "host: "+f.Host)
+	}
+	for _, u := range f.Units {
+		out = append(out, fmt.Sprintf("unit: %s %s (%s, %d credits, achieved %s)", u.Code, u.Title, LevelLabel(u.Level), u.Credits, u.Achieved))
+	}
+	if f.Kind == KindUnits {
+		out = append(out, "credits: "+strconv.Itoa(f.Credits))
+	}
+	return append(out,
+		"centre: "+f.Centre,
+		"signatory1: "+f.Signatory1,
+		"signatory2: "+f.Signatory2,
+		"template: "+f.Template,
+		"issued_by: "+f.IssuedBy,
+	)
+}
+
+// codeEncoding writes signatures as upper-case base32 without padding: no
+// characters that are mistaken for one another when typed from paper.
+var codeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// Sign makes the verification code: an Ed25519 signature over the payload.
+func Sign(key ed25519.PrivateKey, payload string) string {
+	return codeEncoding.EncodeToString(ed25519.Sign(key, []byte(payload)))
+}
+
+// NormaliseCode undoes how a person may type a code: spaces, dashes, case.
+func NormaliseCode(code string) string {
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\n", "", "\t", "").Replace(code))
+}
+
+// VerifyCode reports whether code is a valid signature of payload by pub.
+func VerifyCode(pub ed25519.PublicKey, payload, code string) bool {
+	sig, err := codeEncoding.DecodeString(NormaliseCode(code))
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return false
+	}
+	return ed25519.Verify(pub, []byte(payload), sig)
+}
+
+// GroupCode prints a code in groups of five for reading off paper.
+func GroupCode(code string) string {
+	var b strings.Builder
+	for i, r := range code {
+		if i > 0 && i%5 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Certificate is an issued certificate as recorded.
+type Certificate struct {
+	ID              int64
+	Number          string
+	Kind            string
+	Year            int
+	Seq             int
+	PersonID        int64
+	HolderName      string
+	Email           string
+	IssuedOn        string
+	TemplateVersion string
+	IssuedBy        string
+	Payload         string
+	Code            string // the signature, base32
+	RevokedAt       string
+	RevokedBy       string
+	RevokedReason   string
+	CreatedAt       string
+	Fields          CertFields // parsed from Payload
+}
+
+// Revoked reports whether the certificate has been revoked.
+func (c Certificate) Revoked() bool { return c.RevokedAt != "" }
+
+// Printable is what the renderer draws: the signed fields, the code, and
+// whether this printing is a copy (a reprint).
+type Printable struct {
+	Fields CertFields
+	Code   string
+	Copy   bool
+	Logo   string // path to the centre's logo, '' for none
+}
+
+// Printable makes what the renderer draws for this certificate.
+func (c Certificate) Printable(copyMark bool, logo string) Printable {
+	return Printable{Fields: c.Fields, Code: c.Code, Copy: copyMark, Logo: logo}
+}
+
+// QRText is what the QR code holds: NUMBER:CODE, which verify accepts.
+func (p Printable) QRText() string { return p.Fields.Number + ":" + p.Code }
+
+// Verification is what checking a certificate found.
+type Verification struct {
+	Fields  CertFields
+	Code    string
+	Status  string // valid, revoked or invalid
+	Reason  string // why invalid, or the revocation reason
+	Revoked string // when revoked
+	Checked string // what was checked against: database or key
+}
+
+// Verification statuses.
+const (
+	StatusValid   = "valid"
+	StatusRevoked = "revoked"
+	StatusInvalid = "invalid"
+)
+
+// VerifyOffline checks a payload and code against a public key alone, as
+// `verify --key` does: it cannot know of revocation.
+func VerifyOffline(pub ed25519.PublicKey, payload, code string) Verification {
+	v := Verification{Code: NormaliseCode(code), Checked: "public key (revocation needs the database)"}
+	f, err := ParsePayload(payload)
+	v.Fields = f
+	switch {
+	case err != nil:
+		v.Status, v.Reason = StatusInvalid, err.Error()
+	case !VerifyCode(pub, payload, code):
+		v.Status, v.Reason = StatusInvalid, "the verification code does not match the certificate's fields (changed or forged)"
+	default:
+		v.Status = StatusValid
+	}
+	return v
+}

@@ -1,0 +1,72 @@
+package model
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"database/sql"
+	"encoding/pem"
+	"errors"
+	"fmt"
+)
+
+// signingKey reads the database's Ed25519 key pair, made when it was created.
+func (s *Store) signingKey(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (ed25519.PrivateKey, error) {
+	var pub, priv []byte
+	err := q.QueryRowContext(ctx, `SELECT public_key, private_key FROM signing_keys WHERE id = 1`).Scan(&pub, &priv)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read signing key: %w (the database has no key pair)", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read signing key: %w", err)
+	}
+	if len(priv) != ed25519.PrivateKeySize || len(pub) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("read signing key: stored key has the wrong size: %w", ErrInvalid)
+	}
+	return ed25519.PrivateKey(priv), nil
+}
+
+// PublicKey is the database's certificate-signing public key.
+func (s *Store) PublicKey(ctx context.Context) (ed25519.PublicKey, error) {
+	var pub []byte
+	err := s.db.QueryRowContext(ctx, `SELECT public_key FROM signing_keys WHERE id = 1`).Scan(&pub)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read public key: %w (the database has no key pair)", ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read public key: %w", err)
+	}
+	if len(pub) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("read public key: stored key has the wrong size: %w", ErrInvalid)
+	}
+	return ed25519.PublicKey(pub), nil
+}
+
+// EncodePublicKey writes a public key as a standard PEM "PUBLIC KEY" block,
+// which openssl and other tools read too.
+func EncodePublicKey(pub ed25519.PublicKey) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, fmt.Errorf("encode public key: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}
+
+// DecodePublicKey reads a key written by EncodePublicKey.
+func DecodePublicKey(data []byte) (ed25519.PublicKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "PUBLIC KEY" {
+		return nil, fmt.Errorf("read public key: no PEM PUBLIC KEY block: %w", ErrInvalid)
+	}
+	k, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("read public key: %w", err)
+	}
+	pub, ok := k.(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("read public key: not an Ed25519 key: %w", ErrInvalid)
+	}
+	return pub, nil
+}

@@ -1,0 +1,634 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf16"
+
+	"cascade/internal/qr"
+	"github.com/go-fonts/dejavu/dejavuserif"
+	"github.com/go-fonts/dejavu/dejavuserifbold"
+	"github.com/go-fonts/dejavu/dejavuserifitalic"
+	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/text/unicode/norm"
+
+	"cascade/model"
+)
+
+// Certificate fonts: DejaVu Serif in three faces. Parsing a whole DejaVu
+// face costs gofpdf several milliseconds a document, so each face is first
+// cut, once per process, to the scripts names come in (Latin with
+// Vietnamese, Greek, Cyrillic); a name outside them gets the whole faces.
+const serif = "DejaVuSerif"
+
+// keywordsMark starts the PDF Keywords property of a certificate document:
+// after it, one "payload-base64:CODE" entry per certificate, space-separated.
+const keywordsMark = "cascade-certificate-v1"
+
+// Palette: the centre's teal and a muted gold for rules and borders.
+var (
+	teal = [3]int{31, 111, 120}
+	gold = [3]int{176, 141, 62}
+	ink  = [3]int{40, 40, 40}
+)
+
+type fontFace struct {
+	style string
+	full  []byte
+}
+
+var certFaces = []fontFace{{"", dejavuserif.TTF}, {"B", dejavuserifbold.TTF}, {"I", dejavuserifitalic.TTF}}
+
+// fontRanges are the runes the cut faces keep.
+var fontRanges = [][2]rune{{0x20, 0x7E}, {0xA0, 0x24F}, {0x2B0, 0x36F}, {0x370, 0x3FF}, {0x400, 0x52F},
+	{0x1E00, 0x1FFF}, {0x2000, 0x206F}, {0x20A0, 0x20BF}, {0x2100, 0x214F}}
+
+var (
+	cutOnce  sync.Once
+	cutFaces [][]byte
+)
+
+// CutFonts prepares the cut faces; callers may run it early (the window does,
+// in the background) so the first certificate is as quick as the rest.
+func CutFonts() {
+	cutOnce.Do(func() {
+		var set []rune
+		for _, r := range fontRanges {
+			for c := r[0]; c <= r[1]; c++ {
+				set = append(set, c)
+			}
+		}
+		cutFaces = make([][]byte, len(certFaces))
+		var wg sync.WaitGroup
+		for i, f := range certFaces {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cutFaces[i] = gofpdf.UTF8CutFont(f.full, string(set))
+			}()
+		}
+		wg.Wait()
+	})
+}
+
+// covered reports whether the cut faces hold every rune of s.
+func covered(s string) bool {
+	for _, r := range s {
+		ok := false
+		for _, rg := range fontRanges {
+			if r >= rg[0] && r <= rg[1] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func newCertificateDocument(created time.Time, full bool) *gofpdf.Fpdf {
+	pdf := gofpdf.New("L", "mm", "A4", "")
+	if !full {
+		CutFonts()
+	}
+	for i, f := range certFaces {
+		data := f.full
+		if !full {
+			data = cutFaces[i]
+		}
+		// Each document gets its own copy: gofpdf's checksum pads table
+		// slices with append, writing into the bytes it was given, which
+		// races when documents are written on several cores.
+		pdf.AddUTF8FontFromBytes(serif, f.style, bytes.Clone(data))
+	}
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
+	pdf.SetCatalogSort(true)
+	pdf.SetCreator("Cascade", true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(0, 0, 0)
+	return pdf
+}
+
+// WriteCertificates draws certificates, one A4 landscape page each, as one
+// PDF onto w: one certificate for a person's own file, many for a print run.
+// The document's Keywords carry each certificate's signed fields and code,
+// so ReadCertificatePDF and `cascade verify FILE.pdf` read them back.
+func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) error {
+	if len(certs) == 0 {
+		return errors.New("write certificates: none to write")
+	}
+	qrs, err := qrMatrices(certs)
+	if err != nil {
+		return err
+	}
+	full := false
+	for _, c := range certs {
+		if !covered(c.Fields.Payload()) {
+			full = true
+			break
+		}
+	}
+	pdf := newCertificateDocument(created, full)
+	if len(certs) > 1 {
+		// gofpdf makes a fresh zlib compressor (about 1 MB of state) for each
+		// page stream, which costs more than drawing the page; a print run
+		// keeps its pages plain (fonts are still compressed and subset).
+		pdf.SetCompression(false)
+	}
+	logos := map[string]string{} // path → registered image name, '' when unreadable
+	kw := make([]string, 0, len(certs)+1)
+	kw = append(kw, keywordsMark)
+	for i, c := range certs {
+		drawCertificate(pdf, c, qrs[i], logoFor(pdf, logos, c.Logo))
+		kw = append(kw, base64.StdEncoding.EncodeToString([]byte(c.Fields.Payload()))+":"+c.Code)
+	}
+	first := certs[0].Fields
+	if len(certs) == 1 {
+		pdf.SetTitle(fmt.Sprintf("Certificate %s: %s", first.Number, first.Name), true)
+		pdf.SetSubject(strings.Join(first.Lines(), "; ")+"; code: "+certs[0].Code, true)
+	} else {
+		pdf.SetTitle(fmt.Sprintf("%d certificates, %s to %s", len(certs), first.Number, certs[len(certs)-1].Fields.Number), true)
+		pdf.SetSubject("Certificates printed together; verify each by the NUMBER:CODE on its page", true)
+	}
+	pdf.SetAuthor(first.Centre, true)
+	pdf.SetKeywords(strings.Join(kw, " "), false)
+	return pdf.Output(w)
+}
+
+// logoFor registers a logo file once per document; a missing or unreadable
+// logo is left off rather than failing a print run.
+func logoFor(pdf *gofpdf.Fpdf, done map[string]string, path string) string {
+	if path == "" {
+		return ""
+	}
+	if name, ok := done[path]; ok {
+		return name
+	}
+	done[path] = ""
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	tp := strings.ToUpper(strings.TrimPrefix(strings.ToLower(path[strings.LastIndex(path, ".")+1:]), "."))
+	if tp == "JPEG" {
+		tp = "JPG"
+	}
+	info := pdf.RegisterImageOptionsReader(path, gofpdf.ImageOptions{ImageType: tp}, bytes.NewReader(data))
+	if pdf.Err() || info == nil {
+		pdf.ClearError()
+		return ""
+	}
+	done[path] = path
+	return path
+}
+
+func setColor(pdf *gofpdf.Fpdf, c [3]int) { pdf.SetTextColor(c[0], c[1], c[2]) }
+
+var headlines = map[string]string{
+	model.KindCompletion: "Certificate of Completion",
+	model.KindUnits:      "Certificate of Achievement",
+	model.KindTrainer:    "Certificate of Trainer Accreditation",
+}
+
+// drawCertificate draws one award page.
+func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string) {
+	f := c.Fields
+	pdf.AddPage()
+	const W, H = 297.0, 210.0
+
+	// Border: a heavy teal frame, a gold rule inside it, and corner marks.
+	pdf.SetDrawColor(teal[0], teal[1], teal[2])
+	pdf.SetLineWidth(2.2)
+	pdf.Rect(8, 8, W-16, H-16, "D")
+	pdf.SetDrawColor(gold[0], gold[1], gold[2])
+	pdf.SetLineWidth(0.5)
+	pdf.Rect(12, 12, W-24, H-24, "D")
+	pdf.SetFillColor(gold[0], gold[1], gold[2])
+	for _, p := range [][2]float64{{12, 12}, {W - 12, 12}, {12, H - 12}, {W - 12, H - 12}} {
+		pdf.Polygon([]gofpdf.PointType{{X: p[0] - 3, Y: p[1]}, {X: p[0], Y: p[1] - 3}, {X: p[0] + 3, Y: p[1]}, {X: p[0], Y: p[1] + 3}}, "F")
+	}
+
+	if c.Copy {
+		drawCopyMark(pdf, W, H)
+	}
+	if logo != "" {
+		pdf.ImageOptions(logo, 20, 18, 0, 20, false, gofpdf.ImageOptions{}, 0, "")
+	}
+
+	// Centre and headline.
+	setColor(pdf, teal)
+	pdf.SetFont(serif, "", 11)
+	pdf.SetXY(0, 22)
+	pdf.CellFormat(W, 6, spaced(strings.ToUpper(f.Centre)), "", 0, "C", false, 0, "")
+	pdf.SetFont(serif, "B", 30)
+	pdf.SetXY(0, 33)
+	pdf.CellFormat(W, 14, headlines[f.Kind], "", 0, "C", false, 0, "")
+	rule(pdf, W/2-40, 50, W/2+40)
+
+	setColor(pdf, ink)
+	pdf.SetFont(serif, "I", 13)
+	pdf.SetXY(0, 56)
+	pdf.CellFormat(W, 7, "This is to certify that", "", 0, "C", false, 0, "")
+
+	// The holder's name, as large as fits.
+	size := 36.0
+	pdf.SetFont(serif, "B", size)
+	for size > 18 && pdf.GetStringWidth(f.Name) > W-70 {
+		size -= 2
+		pdf.SetFont(serif, "B", size)
+	}
+	setColor(pdf, teal)
+	pdf.SetXY(0, 66)
+	pdf.CellFormat(W, 16, f.Name, "", 0, "C", false, 0, "")
+	rule(pdf, 60, 84, W-60)
+
+	setColor(pdf, ink)
+	pdf.SetFont(serif, "", 13)
+	pdf.SetXY(35, 89)
+	pdf.MultiCell(W-70, 6.5, f.Certifies, "", "C", false)
+	pdf.SetFont(serif, "B", 15)
+	pdf.SetX(0)
+	pdf.CellFormat(W, 8, f.Programme, "", 1, "C", false, 0, "")
+
+	y := pdf.GetY() + 2
+	switch f.Kind {
+	case model.KindUnits:
+		y = drawUnits(pdf, f, y, W)
+	default:
+		var bits []string
+		if f.Cohort != "" {
+			bits = append(bits, "Cohort "+f.Cohort)
+		}
+		if f.Host != "" {
+			bits = append(bits, f.Host)
+		}
+		if len(bits) > 0 {
+			pdf.SetFont(serif, "I", 12)
+			pdf.SetXY(0, y)
+			pdf.CellFormat(W, 7, strings.Join(bits, "  ·  "), "", 0, "C", false, 0, "")
+		}
+	}
+	_ = y
+
+	// Signatures, left and centre; the verification block on the right.
+	for i, s := range []string{f.Signatory1, f.Signatory2} {
+		if s == "" {
+			continue
+		}
+		x := 30 + float64(i)*82
+		pdf.SetDrawColor(ink[0], ink[1], ink[2])
+		pdf.SetLineWidth(0.3)
+		pdf.Line(x, 165, x+68, 165)
+		name, title, _ := strings.Cut(s, ", ")
+		pdf.SetFont(serif, "B", 10.5)
+		pdf.SetXY(x, 166.5)
+		pdf.CellFormat(68, 5, name, "", 2, "C", false, 0, "")
+		pdf.SetFont(serif, "I", 9)
+		pdf.CellFormat(68, 4.5, fitText(pdf, title, 68), "", 0, "C", false, 0, "")
+	}
+	setColor(pdf, ink)
+	pdf.SetFont(serif, "", 10.5)
+	pdf.SetXY(30, 180)
+	pdf.CellFormat(150, 5, "Certificate number "+f.Number+"   ·   Issued "+longDate(f.Issued), "", 0, "L", false, 0, "")
+
+	pdf.RawWriteStr(qrOps)
+	pdf.SetFont(serif, "", 6.3)
+	setColor(pdf, ink)
+	pdf.SetXY(W-86, 174)
+	pdf.MultiCell(60, 2.9, "Verification code\n"+model.GroupCode(c.Code), "", "C", false)
+	pdf.SetFont(serif, "", 6.5)
+	pdf.SetXY(20, 190)
+	pdf.CellFormat(W-40, 4, "Verify this certificate with: cascade verify "+f.Number+":CODE (the code is beside the QR code, which holds both)",
+		"", 0, "C", false, 0, "")
+	setColor(pdf, [3]int{0, 0, 0})
+}
+
+// drawUnits lists a units certificate's units and total credits.
+func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
+	size, lineH := 10.0, 5.0
+	if len(f.Units) > 6 {
+		size, lineH = 8.5, 4.0
+	}
+	max := int((160 - y) / lineH)
+	units := f.Units
+	more := 0
+	if len(units) > max-1 {
+		more = len(units) - (max - 1)
+		units = units[:max-1]
+	}
+	x := 40.0 // the list ends clear of the QR code at the right
+	pdf.SetFont(serif, "", size)
+	for _, u := range units {
+		pdf.SetXY(x, y)
+		pdf.CellFormat(26, lineH, u.Code, "", 0, "L", false, 0, "")
+		pdf.CellFormat(110, lineH, fitText(pdf, u.Title, 108), "", 0, "L", false, 0, "")
+		pdf.CellFormat(22, lineH, model.LevelLabel(u.Level), "", 0, "L", false, 0, "")
+		pdf.CellFormat(22, lineH, fmt.Sprintf("%d credits", u.Credits), "", 0, "R", false, 0, "")
+		y += lineH
+	}
+	if more > 0 {
+		pdf.SetXY(x, y)
+		pdf.CellFormat(180, lineH, fmt.Sprintf("and %d more units (listed in the certificate's record)", more), "", 0, "L", false, 0, "")
+		y += lineH
+	}
+	pdf.SetFont(serif, "B", size+1)
+	pdf.SetXY(x, y+1)
+	pdf.CellFormat(180, lineH+1, fmt.Sprintf("Total: %d credits", f.Credits), "", 0, "R", false, 0, "")
+	return y + lineH + 2
+}
+
+// drawCopyMark writes "COPY" faintly across the page and says so in words.
+func drawCopyMark(pdf *gofpdf.Fpdf, W, H float64) {
+	pdf.SetAlpha(0.12, "Normal")
+	pdf.SetFont(serif, "", 120)
+	pdf.SetTextColor(190, 40, 40)
+	pdf.TransformBegin()
+	pdf.TransformRotate(20, W/2, H/2)
+	pdf.SetXY(0, H/2-25)
+	pdf.CellFormat(W, 50, "COPY", "", 0, "C", false, 0, "")
+	pdf.TransformEnd()
+	pdf.SetAlpha(1, "Normal")
+	pdf.SetFont(serif, "", 8)
+	pdf.SetXY(W-80, 16)
+	pdf.CellFormat(64, 4, "COPY · reprint of the certificate issued", "", 0, "R", false, 0, "")
+}
+
+func rule(pdf *gofpdf.Fpdf, x1, y, x2 float64) {
+	pdf.SetDrawColor(gold[0], gold[1], gold[2])
+	pdf.SetLineWidth(0.6)
+	pdf.Line(x1, y, x2, y)
+}
+
+// QR placement on the page, mm.
+const qrX, qrY, qrSize = 297.0 - 66, 132.0, 40.0
+
+// qrMatrices encodes every certificate's QR code and turns it into PDF path
+// operators on all cores: encoding (choosing the mask) costs more than
+// drawing the rest of the page, and needs nothing from the document.
+func qrMatrices(certs []model.Printable) ([]string, error) {
+	out := make([]string, len(certs))
+	errs := make([]error, len(certs))
+	workers := min(runtime.NumCPU(), len(certs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(certs) {
+					return
+				}
+				out[i], errs[i] = qrPath(certs[i].QRText(), qrX, qrY, qrSize, 210)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// qrPath encodes text as a QR code and returns the PDF operators that fill
+// its dark modules as vector squares, size mm across at (x, y) mm from the
+// top left of a page pageH mm tall. Runs of dark modules in a row become one
+// rectangle: fewer operators, the same picture, no hairline gaps.
+func qrPath(text string, x, y, size, pageH float64) (string, error) {
+	code, err := qr.Encode(text, qr.M, qr.AlphaNumeric)
+	if err != nil {
+		return "", fmt.Errorf("qr code for %s: %w", text, err)
+	}
+	n := code.Bounds().Dx()
+	dark := make([]bool, n*n)
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; col++ {
+			r, _, _, _ := code.At(col, row).RGBA()
+			dark[row*n+col] = r == 0
+		}
+	}
+	const k = 72 / 25.4 // points per mm
+	cell := size / float64(n)
+	b := make([]byte, 0, 16*1024)
+	b = append(b, "q 0 g\n"...)
+	num := func(v float64) {
+		b = strconv.AppendFloat(b, v, 'f', 2, 64)
+		b = append(b, ' ')
+	}
+	for row := 0; row < n; row++ {
+		for col := 0; col < n; {
+			if !dark[row*n+col] {
+				col++
+				continue
+			}
+			start := col
+			for col < n && dark[row*n+col] {
+				col++
+			}
+			num((x + float64(start)*cell) * k)
+			num((pageH - y - float64(row)*cell) * k)
+			num(float64(col-start) * cell * k)
+			num(-cell * k)
+			b = append(b, "re\n"...)
+		}
+	}
+	b = append(b, "f Q\n"...)
+	return string(b), nil
+}
+
+// spaced letterspaces a short heading.
+func spaced(s string) string {
+	r := []rune(s)
+	var b strings.Builder
+	for i, c := range r {
+		if i > 0 {
+			b.WriteRune(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// longDate prints an ISO date as "25 November 2026".
+func longDate(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 January 2006")
+}
+
+// CertificateEntry is one certificate read back from a PDF's properties.
+type CertificateEntry struct {
+	Payload string
+	Code    string
+}
+
+// ReadCertificatePDF reads the signed fields and codes a certificate PDF
+// carries in its Keywords property.
+func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
+	kw, err := pdfInfoString(data, "/Keywords")
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Fields(kw)
+	if len(parts) == 0 || parts[0] != keywordsMark {
+		return nil, errors.New("read certificate: this PDF carries no Cascade certificate fields")
+	}
+	var out []CertificateEntry
+	for i, p := range parts[1:] {
+		b64, code, ok := strings.Cut(p, ":")
+		payload, err := base64.StdEncoding.DecodeString(b64)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
+		}
+		out = append(out, CertificateEntry{Payload: string(payload), Code: code})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("read certificate: the PDF's certificate list is empty")
+	}
+	return out, nil
+}
+
+// pdfInfoString reads a literal string value from a PDF's info dictionary,
+// undoing PDF escapes and UTF-16 (as gofpdf writes UTF-8 properties).
+func pdfInfoString(data []byte, key string) (string, error) {
+	i := bytes.LastIndex(data, []byte(key+" ("))
+	if i < 0 {
+		return "", fmt.Errorf("read PDF: no %s property", strings.TrimPrefix(key, "/"))
+	}
+	var b []byte
+	depth := 0
+	for j := i + len(key) + 2; j < len(data); j++ {
+		ch := data[j]
+		switch {
+		case ch == '\\' && j+1 < len(data):
+			j++
+			switch e := data[j]; e {
+			case 'n':
+				b = append(b, '\n')
+			case 'r':
+				b = append(b, '\r')
+			case 't':
+				b = append(b, '\t')
+			default:
+				b = append(b, e)
+			}
+			continue
+		case ch == '(':
+			depth++
+		case ch == ')':
+			if depth == 0 {
+				return decodePDFText(b), nil
+			}
+			depth--
+		}
+		b = append(b, ch)
+	}
+	return "", fmt.Errorf("read PDF: %s property is not closed", strings.TrimPrefix(key, "/"))
+}
+
+func decodePDFText(b []byte) string {
+	if len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF {
+		u := make([]uint16, 0, len(b)/2)
+		for k := 2; k+1 < len(b); k += 2 {
+			u = append(u, uint16(b[k])<<8|uint16(b[k+1]))
+		}
+		return string(utf16.Decode(u))
+	}
+	return string(b)
+}
+
+// WriteCertificateFiles writes one PDF per certificate into dir on every
+// core, each named by number and a safe form of the holder's name, calling
+// progress after each; it stops early when ctx is cancelled. It returns the
+// paths written, in the order of certs.
+func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printable, created time.Time, progress func(done, total int)) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("write certificates: %w", err)
+	}
+	paths := make([]string, len(certs))
+	for i, c := range certs {
+		paths[i] = filepath.Join(dir, c.Fields.Number+"-"+SafeName(c.Fields.Name)+".pdf")
+	}
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), len(certs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(certs) || ctx.Err() != nil {
+					return
+				}
+				buf.Reset()
+				err := WriteCertificates(&buf, certs[i:i+1], created)
+				if err == nil {
+					err = os.WriteFile(paths[i], buf.Bytes(), 0o644)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = fmt.Errorf("write %s: %w", paths[i], err)
+					}
+					mu.Unlock()
+					return
+				}
+				n := int(done.Add(1))
+				if progress != nil {
+					progress(n, len(certs))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return paths, nil
+}
+
+// SafeName makes a person's name safe in a file name on any system: accents
+// dropped where a base letter exists, anything but letters and digits
+// becomes a dash.
+func SafeName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if s == "" {
+		return "certificate"
+	}
+	return norm.NFC.String(s)
+}
