@@ -18,7 +18,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"cascade/internal/qr"
+	"cascade/reports/internal/qr"
 	"github.com/go-fonts/dejavu/dejavuserif"
 	"github.com/go-fonts/dejavu/dejavuserifbold"
 	"github.com/go-fonts/dejavu/dejavuserifitalic"
