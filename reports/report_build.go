@@ -13,8 +13,8 @@ import (
 // screen offer them.
 var ReportKinds = []string{"progress", "accreditation", "claim", "cascade", "verification", "equality"}
 
-// ErrReportNotBuilt is returned for a kind whose report another issue
-// builds (accreditation, claim): the integrator wires them here.
+// ErrReportNotBuilt is returned for a kind BuildReport cannot make: the
+// claim report names one claim, so it is written from that claim.
 var ErrReportNotBuilt = errors.New("not built yet in this version")
 
 // ReportSource is what building a report reads: the store's report queries.
@@ -24,6 +24,7 @@ type ReportSource interface {
 	VerificationReport(ctx context.Context, cohort int) (model.VerificationReport, error)
 	EqualityReport(ctx context.Context, cohort int) (model.EqualityReport, error)
 	CertificateSettings(ctx context.Context) (model.CertificateSettings, error)
+	AccreditationReport(ctx context.Context, cohort int) ([]model.AccreditationRow, error)
 }
 
 // cascadeSource is a ReportSource that can also read the trainer network
@@ -65,8 +66,11 @@ func BuildReport(ctx context.Context, src ReportSource, kind string, cohort int,
 	case "equality":
 		r, err := src.EqualityReport(ctx, cohort)
 		return EqualityDocument(r, cs.Programme, created), err
-	case "accreditation", "claim":
-		return Document{}, fmt.Errorf("the %s report is %w (it comes with the accreditation work)", kind, ErrReportNotBuilt)
+	case "accreditation":
+		rows, err := src.AccreditationReport(ctx, cohort)
+		return AccreditationDocument(rows, cohort, cs.Programme, created), err
+	case "claim":
+		return Document{}, fmt.Errorf("a claim report is one claim's: %w (export it from the Claims screen, or cascade report claim --ref)", ErrReportNotBuilt)
 	}
 	return Document{}, fmt.Errorf("report kind %q: want one of progress, accreditation, claim, cascade, verification, equality", kind)
 }

@@ -206,7 +206,7 @@ func tamperName(t *testing.T, data []byte) []byte {
 func TestReportKinds(t *testing.T) {
 	db := certDemo(t)
 	dir := t.TempDir()
-	for _, kind := range []string{"progress", "cascade", "verification", "equality"} {
+	for _, kind := range []string{"progress", "accreditation", "cascade", "verification", "equality"} {
 		for _, ext := range []string{"pdf", "csv", "xlsx"} {
 			out := filepath.Join(dir, kind+"."+ext)
 			if code, _, errOut := cascade(t, "report", kind, "--db", db, "--cohort", "3", "--out", out); code != 0 {
@@ -227,7 +227,25 @@ func TestReportKinds(t *testing.T) {
 	} else if st, err := os.Stat(acc); err != nil || st.Size() == 0 {
 		t.Errorf("report accreditation wrote nothing")
 	}
+	if text := pdfText(t, filepath.Join(dir, "accreditation.pdf")); !strings.Contains(text, "Accreditation summary") ||
+		!strings.Contains(text, "Units by learner") {
+		t.Errorf("accreditation PDF reads %q; want its title and the learner table", text[:min(len(text), 300)])
+	}
+	if head, _ := os.ReadFile(filepath.Join(dir, "accreditation.csv")); !strings.HasPrefix(string(head),
+		"organiser_email,organiser_name,cohort,host,unit_code,unit_title,level,credits,status,assessor,assessed_on,verifier,verified_on\n") {
+		t.Errorf("accreditation CSV starts %q; want the issue's exact header", string(head[:min(len(head), 200)]))
+	}
 	if code, _, _ := cascade(t, "report", "progress", "--db", db, "--out", filepath.Join(dir, "x.doc")); code != 2 {
 		t.Errorf("report to .doc: exit %d; want 2", code)
 	}
+}
+
+// pdfText reads a PDF's text back with poppler's pdftotext.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	text, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(text)
 }

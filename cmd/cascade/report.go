@@ -18,8 +18,8 @@ func cmdReport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	fs := newFlags("report", `report KIND --db FILE [--cohort N] --out FILE.pdf|.csv|.xlsx
 
 KIND is one of: `+strings.Join(reports.ReportKinds, ", ")+`.
-The format follows the --out file's extension. The accreditation report is
-written as .csv; the claim report needs --ref and is written as .csv or .pdf.`, errOut)
+The format follows the --out file's extension. The claim report needs --ref
+and is written as .csv or .pdf.`, errOut)
 	db := fs.String("db", "", "the database file")
 	cohort := fs.Int("cohort", 0, "only this cohort `number` (default the whole programme)")
 	outPath := fs.String("out", "", "the report file: .pdf, .csv or .xlsx")
@@ -49,15 +49,8 @@ written as .csv; the claim report needs --ref and is written as .csv or .pdf.`, 
 		return err
 	}
 	defer s.Close()
-	// The accreditation and claim reports are the accreditation work's
-	// (report_accreditation.go, report_claim.go), in the formats they write.
+	// A claim report is one claim's (report_claim.go), in the formats it writes.
 	switch pos[0] {
-	case "accreditation":
-		if err := reportAccreditation(ctx, s, *cohort, *outPath); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "wrote %s\n", *outPath)
-		return nil
 	case "claim":
 		if err := reportClaim(ctx, s, *ref, *outPath); err != nil {
 			return err
