@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -9,35 +8,11 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-
-	"cascade/model"
 )
 
-var (
-	accDemoOnce sync.Once
-	accDemoPath string
-	accDemoErr  error
-)
-
-// accDemo builds the demo programme once for this test binary.
-func accDemo(t *testing.T) string {
-	t.Helper()
-	accDemoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cascade-accred-")
-		if err != nil {
-			accDemoErr = err
-			return
-		}
-		accDemoPath = filepath.Join(dir, "demo.db")
-		_, accDemoErr = model.Demo(context.Background(), accDemoPath, model.DemoOptions{Seed: 1, Scale: 1, Password: "pw"})
-	})
-	if accDemoErr != nil {
-		t.Fatalf("demo: %v", accDemoErr)
-	}
-	return accDemoPath
-}
+// accDemo is a copy of the shared demo for the accreditation tests.
+func accDemo(t *testing.T) string { return demoCopy(t) }
 
 func TestReportAccreditationCSV(t *testing.T) {
 	db := accDemo(t)

@@ -8,46 +8,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"cascade/model"
 )
 
-var (
-	certDemoOnce sync.Once
-	certDemoPath string
-	certDemoErr  string
-)
-
-// certDemo builds one demo programme per test binary and returns a copy the
-// test may change.
-func certDemo(t *testing.T) string {
-	t.Helper()
-	certDemoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cascade-cert-")
-		if err != nil {
-			certDemoErr = err.Error()
-			return
-		}
-		certDemoPath = filepath.Join(dir, "demo.db")
-		if code, _, errOut := cascade(t, "demo", "--db", certDemoPath, "--password", "pw", "--quiet"); code != 0 {
-			certDemoErr = errOut
-		}
-	})
-	if certDemoErr != "" {
-		t.Fatalf("demo: %s", certDemoErr)
-	}
-	data, err := os.ReadFile(certDemoPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "p.db")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+// certDemo is a copy of the shared demo the test may change.
+func certDemo(t *testing.T) string { return demoCopy(t) }
 
 func TestCertificatesIssueVerifyRevoke(t *testing.T) {
 	db := certDemo(t)

@@ -14,21 +14,20 @@ import (
 var (
 	demoOnce sync.Once
 	demoPath string
-	demoDir  string
 )
 
 // demoDB builds one demo programme per test binary with the real command.
 func demoDB(t *testing.T) string {
 	t.Helper()
 	demoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cascade-cmd-demo-")
+		dir, err := os.MkdirTemp("", "cascade-cmd-data-")
 		if err != nil {
 			return
 		}
-		demoDir = dir
+		testTempDirs = append(testTempDirs, dir)
 		path := filepath.Join(dir, "demo.db")
-		if code, _, errOut := cascade(t, "demo", "--db", path, "--password", "pw", "--quiet"); code != 0 {
-			t.Logf("demo: %s", errOut)
+		if code, _, errOut := cascade(t, "restore", backupOfSharedDemo(t, dir), "--db", path); code != 0 {
+			t.Logf("copy demo: %s", errOut)
 			return
 		}
 		// Values a spreadsheet would run as formulas, and ones starting with
@@ -50,12 +49,14 @@ func demoDB(t *testing.T) string {
 	return demoPath
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if demoDir != "" {
-		os.RemoveAll(demoDir)
+// backupOfSharedDemo archives the shared demo, evidence files and all, so
+// the data tests get a whole copy of their own.
+func backupOfSharedDemo(t *testing.T, dir string) string {
+	archive := filepath.Join(dir, "demo.zip")
+	if code, _, errOut := cascade(t, "backup", "--db", sharedDemo(t), "--out", archive); code != 0 {
+		t.Logf("backup demo: %s", errOut)
 	}
-	os.Exit(code)
+	return archive
 }
 
 // TestExportImportRoundTrip exports every importable kind from the demo,

@@ -4,11 +4,67 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 )
+
+var (
+	sharedDemoOnce sync.Once
+	sharedDemoPath string
+	sharedDemoErr  string
+	testTempDirs   []string
+)
+
+// sharedDemo builds the demo programme once per test binary with the real
+// command (password "pw"); tests that change it take a demoCopy.
+func sharedDemo(t *testing.T) string {
+	t.Helper()
+	sharedDemoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "cascade-cmd-demo-")
+		if err != nil {
+			sharedDemoErr = err.Error()
+			return
+		}
+		testTempDirs = append(testTempDirs, dir)
+		path := filepath.Join(dir, "demo.db")
+		if code, _, errOut := cascade(t, "demo", "--db", path, "--password", "pw", "--quiet"); code != 0 {
+			sharedDemoErr = errOut
+			return
+		}
+		sharedDemoPath = path
+	})
+	if sharedDemoErr != "" {
+		t.Fatalf("demo: %s", sharedDemoErr)
+	}
+	return sharedDemoPath
+}
+
+// demoCopy is a copy of the shared demo database (its evidence files are
+// not copied) that the test may change.
+func demoCopy(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(sharedDemo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "p.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range testTempDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
 
 // cascade runs the command line in-process and returns its exit code and output.
 func cascade(t *testing.T, args ...string) (code int, stdout, stderr string) {
