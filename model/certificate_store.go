@@ -33,7 +33,10 @@ type Candidate struct {
 	Eligible bool
 	Why      string     // why not eligible
 	Units    []CertUnit // achieved units, for the units kind
-	Existing *Certificate
+	// Qualified names the qualifications whose rules of combination the
+	// units meet, from the shared progress function (units kind).
+	Qualified []string
+	Existing  *Certificate
 }
 
 // Reprint reports whether issuing to this candidate reprints what they hold.
@@ -182,6 +185,12 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 	if err != nil {
 		return nil, err
 	}
+	qualified := map[int64][]string{}
+	if kind == KindUnits {
+		if qualified, err = s.qualifiedFor(ctx, sel); err != nil {
+			return nil, err
+		}
+	}
 	rows, err := s.db.QueryContext(ctx, organiserSelect, sel.Cohort, sel.Host, sel.Person)
 	if err != nil {
 		return nil, fmt.Errorf("select organisers for %s certificates: %w", kind, err)
@@ -203,6 +212,7 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 			c.Cohort = strconv.Itoa(cohort)
 		}
 		c.Units = units[orgID]
+		c.Qualified = qualified[orgID]
 		switch {
 		case erased:
 			c.Why = "personal details erased"
@@ -227,10 +237,34 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 	return out, nil
 }
 
+// qualifiedFor names, per organiser, the qualifications whose rules of
+// combination their achieved units meet, through the one progress function
+// every screen and report uses.
+func (s *Store) qualifiedFor(ctx context.Context, sel CertSelection) (map[int64][]string, error) {
+	cat, err := s.LoadCatalogue(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("qualifications for certificates: %w", err)
+	}
+	titles := map[string]string{}
+	for _, q := range cat.Qualifications {
+		titles[q.Code] = q.Title
+	}
+	progress, err := s.ProgressOf(ctx, ProgressFilter{Cohort: sel.Cohort, Email: sel.Person})
+	if err != nil {
+		return nil, fmt.Errorf("qualifications for certificates: %w", err)
+	}
+	out := map[int64][]string{}
+	for _, p := range progress {
+		if p.Eligible {
+			out[p.OrganiserID] = append(out[p.OrganiserID],
+				fmt.Sprintf("%s (%s, %d credits)", titles[p.Qualification], p.Size, p.Credits))
+		}
+	}
+	return out, nil
+}
+
 // achievedUnits reads the units each selected organiser has achieved, with
-// their level and credits. When the shared qualification-progress function
-// lands (accreditation issue) the units certificate can name the
-// qualification too; the unit list itself is already the achieved record.
+// their level and credits: the achieved record the certificate lists.
 func (s *Store) achievedUnits(ctx context.Context, sel CertSelection) (map[int64][]CertUnit, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT ua.organiser_id, u.code, u.title, u.level, u.credits, ua.achieved_on
@@ -310,7 +344,11 @@ func certifies(c Candidate, cs CertificateSettings) string {
 		if ocn == "" {
 			ocn = "the Open College Network"
 		}
-		return "has achieved the following units, accredited by " + ocn
+		text := "has achieved the following units, accredited by " + ocn
+		if len(c.Qualified) > 0 {
+			text += ", meeting the requirements of the " + strings.Join(c.Qualified, " and the ")
+		}
+		return text
 	default:
 		return "is an accredited trainer of the programme's trainer network"
 	}

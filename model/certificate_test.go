@@ -280,3 +280,39 @@ func TestPublicKeyPEMRoundTrip(t *testing.T) {
 		t.Error("DecodePublicKey(garbage) succeeded")
 	}
 }
+
+// TestUnitsCertificateNamesQualificationsFromProgress checks the units
+// certificate and the shared progress function agree on the demo.
+func TestUnitsCertificateNamesQualificationsFromProgress(t *testing.T) {
+	s, _ := demoDB(t)
+	ctx := context.Background()
+	cs, err := s.Candidates(ctx, CertSelection{Cohort: 1, Kind: KindUnits})
+	if err != nil {
+		t.Fatal(err)
+	}
+	progress, err := s.ProgressOf(ctx, ProgressFilter{Cohort: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eligible := map[string]bool{}
+	for _, p := range progress {
+		if p.Eligible {
+			eligible[p.Email] = true
+		}
+	}
+	named := 0
+	for _, c := range cs {
+		if (len(c.Qualified) > 0) != eligible[c.Email] {
+			t.Errorf("%s: certificate names %v; progress says eligible=%v", c.Email, c.Qualified, eligible[c.Email])
+		}
+		if len(c.Qualified) > 0 {
+			named++
+			if !strings.Contains(certifies(c, CertificateSettings{}), "meeting the requirements of the Level 3 Certificate") {
+				t.Errorf("%s: certifies %q; want the qualification named", c.Email, certifies(c, CertificateSettings{}))
+			}
+		}
+	}
+	if named == 0 {
+		t.Error("no cohort 1 learner's units certificate names a qualification; the demo has eligible learners")
+	}
+}
