@@ -357,6 +357,9 @@ func certifies(c Candidate, cs CertificateSettings) string {
 // IssueOptions tunes IssueCertificates.
 type IssueOptions struct {
 	On string // issue date, ISO; today (UTC) when empty
+	// Progress, when set, is told after each certificate is written inside
+	// the transaction.
+	Progress func(done, total int)
 }
 
 // Issued is one certificate that IssueCertificates issued or reprinted.
@@ -446,6 +449,9 @@ func (s *Store) IssueCertificates(ctx context.Context, cands []Candidate, opt Is
 				return err
 			}
 			out = append(out, Issued{Certificate: cert})
+			if opt.Progress != nil {
+				opt.Progress(len(out), len(cands))
+			}
 		}
 		return nil
 	})

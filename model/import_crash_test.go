@@ -63,6 +63,46 @@ func crashBase(tb testing.TB, path string) []string {
 	return []string{"North Trust", "South Trust", "East Trust"}
 }
 
+// killMidway runs the named test of this binary as a helper process, waits
+// for it to print a line starting with midway, and kills it with SIGKILL.
+func killMidway(t *testing.T, helper, midwayPrefix string, env ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+helper+"$", "-test.v")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	midway := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), midwayPrefix) {
+				midway <- sc.Text()
+			}
+		}
+		close(midway)
+	}()
+	select {
+	case line, ok := <-midway:
+		if !ok {
+			cmd.Wait()
+			t.Fatalf("%s ended without reaching the middle of its work", helper)
+		}
+		t.Logf("helper says %q; killing it", line)
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("%s never reached the middle of its work", helper)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+}
+
 // TestImportKilledMidwayLeavesNone kills a process with SIGKILL while its
 // import is half written, then shows the database opens, passes check and
 // holds none of the rows; a second import then adds all of them.
@@ -77,40 +117,7 @@ func TestImportKilledMidwayLeavesNone(t *testing.T) {
 	const rows = 30000
 	writeOrganisersCSV(t, csvPath, rows, hosts)
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestImportCrashHelper$", "-test.v")
-	cmd.Env = append(os.Environ(), "CASCADE_CRASH_DB="+db, "CASCADE_CRASH_CSV="+csvPath)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	midway := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "mid-import") {
-				midway <- sc.Text()
-			}
-		}
-		close(midway)
-	}()
-	select {
-	case line, ok := <-midway:
-		if !ok {
-			cmd.Wait()
-			t.Fatal("the helper ended without reaching the middle of its import")
-		}
-		t.Logf("helper says %q; killing it", line)
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("the helper never reached the middle of its import")
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	killMidway(t, "TestImportCrashHelper", "mid-import", "CASCADE_CRASH_DB="+db, "CASCADE_CRASH_CSV="+csvPath)
 
 	ctx := context.Background()
 	s, err := Open(ctx, db)
