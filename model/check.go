@@ -80,6 +80,9 @@ func (s *Store) checkIntegrity(ctx context.Context, r *CheckReport) error {
 			return fmt.Errorf("integrity check: %w", err)
 		}
 		if line != "ok" {
+			// SQLite may put a heading and the detail on separate lines; a
+			// problem is reported on one.
+			line = strings.ReplaceAll(strings.TrimPrefix(line, "*** in database main ***\n"), "\n", "; ")
 			r.Problems = append(r.Problems, Problem{s.path, "database file is damaged: " + line})
 		}
 	}

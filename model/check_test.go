@@ -141,4 +141,9 @@ func TestCheckFindsDamagedPage(t *testing.T) {
 	if r.OK() || !strings.Contains(r.Problems[0].What, "damaged") {
 		t.Fatalf("Check(damaged page) = %+v; want a damage problem", r.Problems)
 	}
+	for _, p := range r.Problems {
+		if strings.Contains(p.String(), "\n") {
+			t.Errorf("problem %q spans lines; want one line per problem", p)
+		}
+	}
 }

@@ -31,7 +31,11 @@ func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 		for _, p := range r.Problems {
 			fmt.Fprintln(out, p)
 		}
-		fmt.Fprintf(errOut, "cascade check: %d problems in %s\n", len(r.Problems), *db)
+		noun := "problems"
+		if len(r.Problems) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(errOut, "cascade check: %d %s in %s\n", len(r.Problems), noun, *db)
 		return errReported
 	}
 	var flags []string
