@@ -17,50 +17,19 @@ import (
 // next nine volunteers name as supported_by, spread over the given hosts.
 func writeOrganisersCSV(tb testing.TB, path string, n int, hosts []string) {
 	tb.Helper()
-	f, err := os.Create(path)
-	if err != nil {
+	if err := WriteOrganisersCSV(path, n, hosts); err != nil {
 		tb.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	w.WriteString("given_name,family_name,email,role,host,cohort,start_date,supported_by\n")
-	senior := ""
-	for i := 0; i < n; i++ {
-		role, sup := "volunteer", senior
-		if i%10 == 0 {
-			role, sup = "senior", ""
-			senior = fmt.Sprintf("person%d@example.org", i)
-		}
-		host := ""
-		if len(hosts) > 0 {
-			host = hosts[i%len(hosts)]
-		}
-		fmt.Fprintf(w, "Given%d,Family%d,person%d@example.org,%s,%s,1,%d/%d/2012,%s\n",
-			i, i, i, role, host, 1+i%28, 1+i%12, sup)
-	}
-	if err := w.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	f.Close()
 }
 
 // crashBase is a programme with cohort 1 and three hosts, ready for organisers.
 func crashBase(tb testing.TB, path string) []string {
 	tb.Helper()
-	ctx := context.Background()
-	s, err := Create(ctx, path)
+	hosts, err := CreateImportBase(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer s.Close()
-	dir := filepath.Dir(path)
-	os.WriteFile(filepath.Join(dir, "c.csv"), []byte("number,host_induction_on,training_starts_on,training_ends_on\n1,,,\n"), 0o600)
-	os.WriteFile(filepath.Join(dir, "h.csv"), []byte("name,region,setting,kickstarter,partner,cohort\nNorth Trust,,urban,no,,1\nSouth Trust,,rural,yes,,1\nEast Trust,,urban,no,,\n"), 0o600)
-	for _, f := range []struct{ kind, file string }{{KindCohorts, "c.csv"}, {KindHosts, "h.csv"}} {
-		if _, err := s.Import(ctx, f.kind, filepath.Join(dir, f.file), ImportOptions{}); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return []string{"North Trust", "South Trust", "East Trust"}
+	return hosts
 }
 
 // killMidway runs the named test of this binary as a helper process, waits

@@ -38,6 +38,8 @@ type bench struct {
 	rows  []result
 	store *model.Store
 	db    string
+	// restored is set once the working copy (workPath) holds a restore of db.
+	restored bool
 }
 
 func (b *bench) run() error {
@@ -47,9 +49,10 @@ func (b *bench) run() error {
 	b.db = filepath.Join(b.dir, fmt.Sprintf("demo-scale%d.db", b.scale))
 	if !b.json {
 		fmt.Fprintf(b.out, "cascade-bench: scale %d, database %s\n\n", b.scale, b.db)
-		fmt.Fprintf(b.out, "%-44s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
+		fmt.Fprintf(b.out, "%-52s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
 	}
-	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries}
+	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries, b.measureScreens,
+		b.measureBackup, b.measureCertificates, b.measureImport}
 	for _, p := range phases {
 		if err := b.ctx.Err(); err != nil {
 			return err
@@ -90,7 +93,7 @@ func (b *bench) add(r result) {
 	if r.Reason != "" {
 		ok = strings.TrimSpace(ok + " " + r.Reason)
 	}
-	fmt.Fprintf(b.out, "%-44s %12.3f %-5s %-26s %12s %7s %-14s %s\n", r.Name, r.Value, r.Unit, r.Peer, peerValue, ratio, r.Target, ok)
+	fmt.Fprintf(b.out, "%-52s %12.3f %-5s %-26s %12s %7s %-14s %s\n", r.Name, r.Value, r.Unit, r.Peer, peerValue, ratio, r.Target, ok)
 }
 
 func ptr[T any](v T) *T { return &v }
