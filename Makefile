@@ -35,7 +35,9 @@ vet: deps
 test: vet
 	$(GO) test -race -count=1 ./...
 
+# The benchmark compares against the sqlite3 shell on the same file.
 bench: deps
+	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq sqlite3; }
 	$(GO) run ./cmd/cascade-bench
 
 package: deps
