@@ -120,7 +120,7 @@ func (s *Store) Candidates(ctx context.Context, sel CertSelection) ([]Candidate,
 		}
 		kinds = []string{sel.Kind}
 	}
-	held, err := s.heldCertificates(ctx)
+	held, err := s.heldCertificates(ctx, sel.Person)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +152,16 @@ type heldKey struct {
 }
 
 // heldCertificates maps each person and kind to the newest certificate they
-// hold that is not revoked.
-func (s *Store) heldCertificates(ctx context.Context) (map[heldKey]Certificate, error) {
-	list, err := s.queryCertificates(ctx, `WHERE c.revoked_at IS NULL ORDER BY c.id`)
+// hold that is not revoked; for one person (email) when given, so issuing on
+// demand does not read every certificate ever issued.
+func (s *Store) heldCertificates(ctx context.Context, email string) (map[heldKey]Certificate, error) {
+	var list []Certificate
+	var err error
+	if email != "" {
+		list, err = s.queryCertificates(ctx, `WHERE c.revoked_at IS NULL AND lower(p.email) = lower($1) ORDER BY c.id`, email)
+	} else {
+		list, err = s.queryCertificates(ctx, `WHERE c.revoked_at IS NULL ORDER BY c.id`)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -316,3 +316,14 @@ func TestUnitsCertificateNamesQualificationsFromProgress(t *testing.T) {
 		t.Error("no cohort 1 learner's units certificate names a qualification; the demo has eligible learners")
 	}
 }
+
+// TestIssueToOnePersonTwiceReprints checks the one-person look-up finds the
+// certificate already held, whatever the case of the email given.
+func TestIssueToOnePersonTwiceReprints(t *testing.T) {
+	f := newCertFixture(t)
+	first := issueAll(t, f, CertSelection{Person: "zoe@example.org", Kind: KindCompletion})[0]
+	again := issueAll(t, f, CertSelection{Person: "ZOE@Example.org", Kind: KindCompletion})[0]
+	if !again.Reprint || again.Number != first.Number {
+		t.Errorf("second issue to one person = %s reprint=%v; want a reprint of %s", again.Number, again.Reprint, first.Number)
+	}
+}
