@@ -3,10 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -36,7 +33,7 @@ type evidenceStore interface {
 	AddEvidence(ctx context.Context, by model.User, e model.EvidenceItem, submit bool) (int64, error)
 	AddEvidenceFile(ctx context.Context, by model.User, evidenceID int64, src string) (model.EvidenceFile, error)
 	SubmitEvidence(ctx context.Context, by model.User, id int64) error
-	EvidenceFilePath(sha string) string
+	ViewableCopy(f model.EvidenceFile) (string, error)
 }
 
 // evidenceScreen holds the assessor queue with its decision form, and
@@ -336,40 +333,17 @@ func outcomeName(o string) string {
 // are named by hash, so a copy under its own name (and extension) is opened,
 // which viewers need to know what it is; the stored file is never touched.
 func (s *evidenceScreen) openFile(f model.EvidenceFile) {
-	src := s.store.EvidenceFilePath(f.SHA256)
 	go func() {
-		dir := filepath.Join(os.TempDir(), "cascade-evidence", f.SHA256[:12])
-		dst := filepath.Join(dir, filepath.Base(f.FileName))
-		err := os.MkdirAll(dir, 0o700)
-		if err == nil {
-			err = copyFile(src, dst)
-		}
+		path, err := s.store.ViewableCopy(f)
 		s.e.post(func() {
 			if err == nil {
-				err = s.e.app.OpenURL(&url.URL{Scheme: "file", Path: dst})
+				err = s.e.app.OpenURL(&url.URL{Scheme: "file", Path: path})
 			}
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("open %s: %w", f.FileName, err), s.e.win)
 			}
 		})
 	}()
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func (s *evidenceScreen) onSearchChanged(text string) {
