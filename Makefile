@@ -4,9 +4,10 @@
 export PATH := /usr/local/go/bin:$(PATH)
 GO        ?= go
 DEMO_DB   ?= demo.db
-# Fyne needs cgo and these; the tests read PDFs back with poppler-utils.
+# Fyne needs cgo and these; the tests read PDFs back with poppler-utils and
+# scan the certificates' QR codes with zbar-tools.
 APT_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils
+             libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils zbar-tools
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run demo test vet bench screens package clean

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -406,45 +408,65 @@ func qrMatrices(certs []model.Printable) ([]string, error) {
 
 // qrPath encodes text as a QR code and returns the PDF operators that fill
 // its dark modules as vector squares, size mm across at (x, y) mm from the
-// top left of a page pageH mm tall. Runs of dark modules in a row become one
-// rectangle: fewer operators, the same picture, no hairline gaps.
+// top left of a page pageH mm tall. The operators work in module units under
+// one transform, so each rectangle is four small integers; runs of dark
+// modules in a row become one rectangle, and a run repeated in the rows
+// below grows taller instead of starting another: fewer bytes on every page
+// of a print run, the same picture, and no hairline gaps.
 func qrPath(text string, x, y, size, pageH float64) (string, error) {
 	code, err := qr.Encode(text, qr.M, qr.AlphaNumeric)
 	if err != nil {
 		return "", fmt.Errorf("qr code for %s: %w", text, err)
 	}
+	modules, ok := code.(interface{ Get(x, y int) bool })
+	if !ok {
+		return "", fmt.Errorf("qr code for %s: no module access", text)
+	}
 	n := code.Bounds().Dx()
-	dark := make([]bool, n*n)
-	for row := 0; row < n; row++ {
-		for col := 0; col < n; col++ {
-			r, _, _, _ := code.At(col, row).RGBA()
-			dark[row*n+col] = r == 0
-		}
-	}
-	const k = 72 / 25.4 // points per mm
-	cell := size / float64(n)
-	b := make([]byte, 0, 16*1024)
-	b = append(b, "q 0 g\n"...)
-	num := func(v float64) {
-		b = strconv.AppendFloat(b, v, 'f', 2, 64)
-		b = append(b, ' ')
-	}
-	for row := 0; row < n; row++ {
-		for col := 0; col < n; {
-			if !dark[row*n+col] {
+	type run struct{ start, end, row, height int }
+	var done []run
+	open := map[[2]int]*run{} // runs still growing, by [start, end)
+	for row := 0; row <= n; row++ {
+		next := map[[2]int]*run{}
+		for col := 0; row < n && col < n; {
+			if !modules.Get(col, row) {
 				col++
 				continue
 			}
 			start := col
-			for col < n && dark[row*n+col] {
+			for col < n && modules.Get(col, row) {
 				col++
 			}
-			num((x + float64(start)*cell) * k)
-			num((pageH - y - float64(row)*cell) * k)
-			num(float64(col-start) * cell * k)
-			num(-cell * k)
-			b = append(b, "re\n"...)
+			k := [2]int{start, col}
+			if r, ok := open[k]; ok {
+				r.height++
+				next[k] = r
+				delete(open, k)
+			} else {
+				next[k] = &run{start: start, end: col, row: row, height: 1}
+			}
 		}
+		for _, r := range open {
+			done = append(done, *r)
+		}
+		open = next
+	}
+	// Map iteration order varies; sort so the same code gives the same bytes.
+	slices.SortFunc(done, func(a, b run) int { return cmp.Or(a.row-b.row, a.start-b.start) })
+
+	const k = 72 / 25.4 // points per mm
+	cell := size / float64(n) * k
+	b := make([]byte, 0, 16+12*len(done))
+	b = fmt.Appendf(b, "q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n", cell, -cell, x*k, (pageH-y)*k)
+	for _, r := range done {
+		b = strconv.AppendInt(b, int64(r.start), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.row), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.end-r.start), 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(r.height), 10)
+		b = append(b, " re\n"...)
 	}
 	b = append(b, "f Q\n"...)
 	return string(b), nil

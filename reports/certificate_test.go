@@ -241,17 +241,26 @@ func TestQRCodeScans(t *testing.T) {
 	if _, err := exec.LookPath("zbarimg"); err != nil {
 		t.Skip("zbarimg (zbar-tools) not installed")
 	}
-	c := samplePrintable(t, testKey(t), model.KindUnits, "Nguyễn Thị Lan", 42, false)
+	// A print run of every kind: each page's QR code must read back as its
+	// own NUMBER:CODE.
+	key := testKey(t)
+	var certs []model.Printable
+	for i, kind := range model.CertificateKinds {
+		certs = append(certs, samplePrintable(t, key, kind, testNames[i], 42+i, i == 1))
+	}
 	dir := t.TempDir()
 	var buf bytes.Buffer
-	if err := WriteCertificates(&buf, []model.Printable{c}, fixed); err != nil {
+	if err := WriteCertificates(&buf, certs, fixed); err != nil {
 		t.Fatal(err)
 	}
 	pdf := filepath.Join(dir, "c.pdf")
 	os.WriteFile(pdf, buf.Bytes(), 0o600)
-	run(t, "pdftoppm", "-png", "-r", "150", "-singlefile", pdf, filepath.Join(dir, "c"))
-	out, _ := exec.Command("zbarimg", "-q", "--raw", filepath.Join(dir, "c.png")).Output()
-	if got := strings.TrimSpace(string(out)); got != c.QRText() {
-		t.Errorf("QR reads %q; want %q", got, c.QRText())
+	run(t, "pdftoppm", "-png", "-r", "150", pdf, filepath.Join(dir, "c"))
+	for i, c := range certs {
+		png := filepath.Join(dir, fmt.Sprintf("c-%d.png", i+1))
+		out, _ := exec.Command("zbarimg", "-q", "--raw", png).Output()
+		if got := strings.TrimSpace(string(out)); got != c.QRText() {
+			t.Errorf("page %d: QR reads %q; want %q", i+1, got, c.QRText())
+		}
 	}
 }

@@ -6,16 +6,26 @@ type block struct {
 }
 type blockList []*block
 
-func splitToBlocks(data <-chan byte, vi *versionInfo) blockList {
+// splitToBlocks cuts the data codewords into the version's blocks, each with
+// its error correction; upstream read them from a channel fed by a goroutine.
+func splitToBlocks(data []byte, vi *versionInfo) blockList {
 	result := make(blockList, vi.NumberOfBlocksInGroup1+vi.NumberOfBlocksInGroup2)
+	pos := 0
+	next := func() byte {
+		if pos >= len(data) {
+			return 0
+		}
+		pos++
+		return data[pos-1]
+	}
 
 	for b := 0; b < int(vi.NumberOfBlocksInGroup1); b++ {
 		blk := new(block)
 		blk.data = make([]byte, vi.DataCodeWordsPerBlockInGroup1)
 		for cw := 0; cw < int(vi.DataCodeWordsPerBlockInGroup1); cw++ {
-			blk.data[cw] = <-data
+			blk.data[cw] = next()
 		}
-		blk.ecc = ec.calcECC(blk.data, vi.ErrorCorrectionCodewordsPerBlock)
+		blk.ecc = calcECC(blk.data, vi.ErrorCorrectionCodewordsPerBlock)
 		result[b] = blk
 	}
 
@@ -23,9 +33,9 @@ func splitToBlocks(data <-chan byte, vi *versionInfo) blockList {
 		blk := new(block)
 		blk.data = make([]byte, vi.DataCodeWordsPerBlockInGroup2)
 		for cw := 0; cw < int(vi.DataCodeWordsPerBlockInGroup2); cw++ {
-			blk.data[cw] = <-data
+			blk.data[cw] = next()
 		}
-		blk.ecc = ec.calcECC(blk.data, vi.ErrorCorrectionCodewordsPerBlock)
+		blk.ecc = calcECC(blk.data, vi.ErrorCorrectionCodewordsPerBlock)
 		result[int(vi.NumberOfBlocksInGroup1)+b] = blk
 	}
 

@@ -1,8 +1,10 @@
 // Package qr is github.com/boombuler/barcode/qr v1.1.0 (MIT, see LICENSE)
-// with two changes for speed that keep every module as upstream draws it
-// (qr_test.go compares): a code's modules are kept in a []bool instead of a
-// utils.BitList, since choosing the mask scores all eight candidates module
-// by module; and the data path is walked by an iterator instead of two
-// goroutines and unbuffered channels (a context switch per module).
-// Upstream took 2-3 ms per certificate, most of a print run's time.
+// changed for speed, keeping every module as upstream draws it (qr_test.go
+// compares across versions 1-20): modules are a []bool instead of a
+// utils.BitList; the data path, the data bytes and the alphanumeric indexes
+// are walked directly instead of through goroutines and unbuffered channels;
+// the unmasked code is drawn once and each of the eight masks applied as an
+// XOR; the mask penalty is one pass per line; and Reed–Solomon uses log
+// tables. Upstream took 2-3 ms per certificate, most of a print run's time;
+// this takes about a tenth of a millisecond.
 package qr

@@ -62,7 +62,7 @@ func EncodeWithColor(content string, level ErrorCorrectionLevel, mode Encoding, 
 		return nil, err
 	}
 
-	blocks := splitToBlocks(bits.IterateBytes(), vi)
+	blocks := splitToBlocks(bits.GetBytes(), vi)
 	data := blocks.interleave(vi)
 	result := render(data, vi, color)
 	result.content = content
@@ -75,18 +75,15 @@ func Encode(content string, level ErrorCorrectionLevel, mode Encoding) (barcode.
 
 func render(data []byte, vi *versionInfo, color barcode.ColorScheme) *qrcode {
 	dim := vi.modulWidth()
-	results := make([]*qrcode, 8)
-	for i := 0; i < 8; i++ {
-		results[i] = newBarCodeWithColor(dim, color)
-	}
-
+	// Upstream drew all eight masked codes module by module through
+	// closures; here the unmasked code is drawn once and each mask is an
+	// XOR over the data modules, which gives the same modules.
+	base := newBarCodeWithColor(dim, color)
 	occupied := newBarCodeWithColor(dim, color)
 
 	setAll := func(x int, y int, val bool) {
 		occupied.Set(x, y, true)
-		for i := 0; i < 8; i++ {
-			results[i].Set(x, y, val)
-		}
+		base.Set(x, y, val)
 	}
 
 	drawFinderPatterns(vi, setAll)
@@ -107,66 +104,62 @@ func render(data []byte, vi *versionInfo, color barcode.ColorScheme) *qrcode {
 
 	drawVersionInfo(vi, setAll)
 	drawFormatInfo(vi, -1, occupied.Set)
-	for i := 0; i < 8; i++ {
-		drawFormatInfo(vi, i, results[i].Set)
-	}
 
 	// Write the data
 	var curBitNo int
-
+	positions := make([]image.Point, 0, dim*dim)
 	for pos := range iterateModules(occupied) {
-		var curBit bool
 		if curBitNo < len(data)*8 {
-			curBit = ((data[curBitNo/8] >> uint(7-(curBitNo%8))) & 1) == 1
-		} else {
-			curBit = false
+			base.Set(pos.X, pos.Y, ((data[curBitNo/8]>>uint(7-(curBitNo%8)))&1) == 1)
 		}
-
-		for i := 0; i < 8; i++ {
-			setMasked(pos.X, pos.Y, curBit, i, results[i].Set)
-		}
+		positions = append(positions, pos)
 		curBitNo++
 	}
 
+	var best *qrcode
 	lowestPenalty := ^uint(0)
-	lowestPenaltyIdx := -1
+	cand := newBarCodeWithColor(dim, color)
 	for i := 0; i < 8; i++ {
-		p := results[i].calcPenalty()
-		if p < lowestPenalty {
+		copy(cand.data, base.data)
+		for _, p := range positions {
+			if maskFlips(p.X, p.Y, i) {
+				j := p.X*dim + p.Y
+				cand.data[j] = !cand.data[j]
+			}
+		}
+		drawFormatInfo(vi, i, cand.Set)
+		if p := cand.calcPenalty(); p < lowestPenalty {
 			lowestPenalty = p
-			lowestPenaltyIdx = i
+			best, cand = cand, best
+			if cand == nil {
+				cand = newBarCodeWithColor(dim, color)
+			}
 		}
 	}
-	return results[lowestPenaltyIdx]
+	return best
 }
 
-func setMasked(x, y int, val bool, mask int, set func(int, int, bool)) {
+// maskFlips reports whether mask pattern mask inverts the module at (x, y).
+func maskFlips(x, y, mask int) bool {
 	switch mask {
 	case 0:
-		val = val != (((y + x) % 2) == 0)
-		break
+		return (y+x)%2 == 0
 	case 1:
-		val = val != ((y % 2) == 0)
-		break
+		return y%2 == 0
 	case 2:
-		val = val != ((x % 3) == 0)
-		break
+		return x%3 == 0
 	case 3:
-		val = val != (((y + x) % 3) == 0)
-		break
+		return (y+x)%3 == 0
 	case 4:
-		val = val != (((y/2 + x/3) % 2) == 0)
-		break
+		return (y/2+x/3)%2 == 0
 	case 5:
-		val = val != (((y*x)%2)+((y*x)%3) == 0)
-		break
+		return (y*x)%2+(y*x)%3 == 0
 	case 6:
-		val = val != ((((y*x)%2)+((y*x)%3))%2 == 0)
-		break
+		return ((y*x)%2+(y*x)%3)%2 == 0
 	case 7:
-		val = val != ((((y+x)%2)+((y*x)%3))%2 == 0)
+		return ((y+x)%2+(y*x)%3)%2 == 0
 	}
-	set(x, y, val)
+	return false
 }
 
 func iterateModules(occupied *qrcode) iter.Seq[image.Point] {

@@ -9,11 +9,22 @@ import (
 // TestSameMatrixAsUpstream checks the one change keeps every module as the
 // upstream package draws it.
 func TestSameMatrixAsUpstream(t *testing.T) {
-	for _, text := range []string{
+	texts := []string{
 		"CO-2013-000123:MXAE62GX6ELFCNL6VMKNPD3W3HM54FS2WNCG3EQKOEQ4EB2CURONDNJ6USV2FGC44BMGZLKBLTOUUCL5PG7S4D6YYNJ5Y6NYXAKTOAQ",
 		"CT-2026-000001:AAAA",
 		"HELLO WORLD 12345",
-	} {
+	}
+	// Every length up to version 20 at level M, so every block layout,
+	// ECC length and mask choice the certificates could meet is compared.
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+	for n := 1; n <= 970; n += 7 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[(i*7+n*13)%len(alphabet)]
+		}
+		texts = append(texts, string(b))
+	}
+	for _, text := range texts {
 		ours, err := Encode(text, M, AlphaNumeric)
 		if err != nil {
 			t.Fatal(err)

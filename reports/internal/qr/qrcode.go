@@ -50,117 +50,74 @@ func (qr *qrcode) Set(x, y int, val bool) {
 	qr.data[x*qr.dimension+y] = val
 }
 
+// calcPenalty scores a masked code by the four rules of ISO 18004 as
+// upstream counts them, in one pass over each line in both directions:
+// runs of five or more, 2×2 blocks, finder-like 1:1:3:1:1 patterns (kept as
+// a rolling 11-module window), and the balance of dark modules.
 func (qr *qrcode) calcPenalty() uint {
-	return qr.calcPenaltyRule1() + qr.calcPenaltyRule2() + qr.calcPenaltyRule3() + qr.calcPenaltyRule4()
-}
-
-func (qr *qrcode) calcPenaltyRule1() uint {
-	var result uint
-	for x := 0; x < qr.dimension; x++ {
-		checkForX := false
-		var cntX uint
-		checkForY := false
-		var cntY uint
-
-		for y := 0; y < qr.dimension; y++ {
-			if qr.Get(x, y) == checkForX {
-				cntX++
-			} else {
-				checkForX = !checkForX
-				if cntX >= 5 {
-					result += cntX - 2
-				}
-				cntX = 1
-			}
-
-			if qr.Get(y, x) == checkForY {
-				cntY++
-			} else {
-				checkForY = !checkForY
-				if cntY >= 5 {
-					result += cntY - 2
-				}
-				cntY = 1
-			}
-		}
-
-		if cntX >= 5 {
-			result += cntX - 2
-		}
-		if cntY >= 5 {
-			result += cntY - 2
-		}
-	}
-
-	return result
-}
-
-func (qr *qrcode) calcPenaltyRule2() uint {
-	var result uint
-	for x := 0; x < qr.dimension-1; x++ {
-		for y := 0; y < qr.dimension-1; y++ {
-			check := qr.Get(x, y)
-			if qr.Get(x, y+1) == check && qr.Get(x+1, y) == check && qr.Get(x+1, y+1) == check {
-				result += 3
-			}
-		}
-	}
-	return result
-}
-
-func (qr *qrcode) calcPenaltyRule3() uint {
-	// The same count as upstream's, but each run stops comparing as soon as
-	// it matches neither pattern, which is almost always within a few modules.
-	pattern1 := [11]bool{true, false, true, true, true, false, true, false, false, false, false}
-	pattern2 := [11]bool{false, false, false, false, true, false, true, true, true, false, true}
+	const finder1, finder2 = 0b10111010000, 0b00001011101
 	dim := qr.dimension
 	d := qr.data
 	var result uint
-	for x := 0; x <= dim-11; x++ {
-		for y := 0; y < dim; y++ {
-			// Along x: modules (x+i, y) at (x+i)*dim+y.
-			p1, p2 := true, true
-			for i := 0; i < 11; i++ {
-				v := d[(x+i)*dim+y]
-				p1 = p1 && v == pattern1[i]
-				p2 = p2 && v == pattern2[i]
-				if !p1 && !p2 {
-					break
+	dark := 0
+	for a := 0; a < dim; a++ {
+		var runX, runY uint
+		var lastX, lastY bool
+		var winX, winY uint16
+		for b := 0; b < dim; b++ {
+			vx := d[a*dim+b] // along the second coordinate
+			vy := d[b*dim+a] // along the first
+			if vx {
+				dark++
+			}
+			if b == 0 || vx != lastX {
+				if runX >= 5 {
+					result += runX - 2
+				}
+				runX, lastX = 1, vx
+			} else {
+				runX++
+			}
+			if b == 0 || vy != lastY {
+				if runY >= 5 {
+					result += runY - 2
+				}
+				runY, lastY = 1, vy
+			} else {
+				runY++
+			}
+			winX = (winX<<1 | b2u(vx)) & 0x7FF
+			winY = (winY<<1 | b2u(vy)) & 0x7FF
+			if b >= 10 {
+				if winX == finder1 || winX == finder2 {
+					result += 40
+				}
+				if winY == finder1 || winY == finder2 {
+					result += 40
 				}
 			}
-			if p1 || p2 {
-				result += 40
-			}
-			// Along y: modules (y, x+i) at y*dim+x+i.
-			p1, p2 = true, true
-			row := d[y*dim+x : y*dim+x+11]
-			for i, v := range row {
-				p1 = p1 && v == pattern1[i]
-				p2 = p2 && v == pattern2[i]
-				if !p1 && !p2 {
-					break
-				}
-			}
-			if p1 || p2 {
-				result += 40
+			if a < dim-1 && b < dim-1 && vx == d[a*dim+b+1] && vx == d[(a+1)*dim+b] && vx == d[(a+1)*dim+b+1] {
+				result += 3
 			}
 		}
-	}
-	return result
-}
-
-func (qr *qrcode) calcPenaltyRule4() uint {
-	totalNum := len(qr.data)
-	trueCnt := 0
-	for _, dark := range qr.data {
-		if dark {
-			trueCnt++
+		if runX >= 5 {
+			result += runX - 2
+		}
+		if runY >= 5 {
+			result += runY - 2
 		}
 	}
-	percDark := float64(trueCnt) * 100 / float64(totalNum)
+	percDark := float64(dark) * 100 / float64(len(d))
 	floor := math.Abs(math.Floor(percDark/5) - 10)
 	ceil := math.Abs(math.Ceil(percDark/5) - 10)
-	return uint(math.Min(floor, ceil) * 10)
+	return result + uint(math.Min(floor, ceil)*10)
+}
+
+func b2u(v bool) uint16 {
+	if v {
+		return 1
+	}
+	return 0
 }
 
 func newBarCodeWithColor(dim int, color barcode.ColorScheme) *qrcode {
