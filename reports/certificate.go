@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -424,11 +422,12 @@ func qrPath(text string, x, y, size, pageH float64) (string, error) {
 	}
 	n := code.Bounds().Dx()
 	type run struct{ start, end, row, height int }
-	var done []run
-	open := map[[2]int]*run{} // runs still growing, by [start, end)
-	for row := 0; row <= n; row++ {
-		next := map[[2]int]*run{}
-		for col := 0; row < n && col < n; {
+	var all []run        // every rectangle, in the order they start
+	var open, next []int // indexes into all of the previous and this row's runs, by start
+	for row := 0; row < n; row++ {
+		next = next[:0]
+		j := 0
+		for col := 0; col < n; {
 			if !modules.Get(col, row) {
 				col++
 				continue
@@ -437,28 +436,26 @@ func qrPath(text string, x, y, size, pageH float64) (string, error) {
 			for col < n && modules.Get(col, row) {
 				col++
 			}
-			k := [2]int{start, col}
-			if r, ok := open[k]; ok {
-				r.height++
-				next[k] = r
-				delete(open, k)
-			} else {
-				next[k] = &run{start: start, end: col, row: row, height: 1}
+			for j < len(open) && all[open[j]].start < start {
+				j++
 			}
+			if j < len(open) && all[open[j]].start == start && all[open[j]].end == col {
+				all[open[j]].height++
+				next = append(next, open[j])
+				j++
+				continue
+			}
+			all = append(all, run{start: start, end: col, row: row, height: 1})
+			next = append(next, len(all)-1)
 		}
-		for _, r := range open {
-			done = append(done, *r)
-		}
-		open = next
+		open, next = next, open
 	}
-	// Map iteration order varies; sort so the same code gives the same bytes.
-	slices.SortFunc(done, func(a, b run) int { return cmp.Or(a.row-b.row, a.start-b.start) })
 
 	const k = 72 / 25.4 // points per mm
 	cell := size / float64(n) * k
-	b := make([]byte, 0, 16+12*len(done))
+	b := make([]byte, 0, 48+16*len(all))
 	b = fmt.Appendf(b, "q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n", cell, -cell, x*k, (pageH-y)*k)
-	for _, r := range done {
+	for _, r := range all {
 		b = strconv.AppendInt(b, int64(r.start), 10)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(r.row), 10)

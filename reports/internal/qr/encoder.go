@@ -107,13 +107,21 @@ func render(data []byte, vi *versionInfo, color barcode.ColorScheme) *qrcode {
 
 	// Write the data
 	var curBitNo int
-	positions := make([]image.Point, 0, dim*dim)
+	var positions []image.Point
+	if dim > 64 {
+		positions = make([]image.Point, 0, dim*dim)
+	}
 	for pos := range iterateModules(occupied) {
 		if curBitNo < len(data)*8 {
 			base.Set(pos.X, pos.Y, ((data[curBitNo/8]>>uint(7-(curBitNo%8)))&1) == 1)
 		}
-		positions = append(positions, pos)
+		if dim > 64 {
+			positions = append(positions, pos)
+		}
 		curBitNo++
+	}
+	if dim <= 64 {
+		return renderBits(base, occupied, vi)
 	}
 
 	var best *qrcode

@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	upstream "github.com/boombuler/barcode/qr"
@@ -50,5 +51,27 @@ func TestSameMatrixAsUpstream(t *testing.T) {
 func BenchmarkEncode(b *testing.B) {
 	for b.Loop() {
 		Encode("CO-2013-000123:MXAE62GX6ELFCNL6VMKNPD3W3HM54FS2WNCG3EQKOEQ4EB2CURONDNJ6USV2FGC44BMGZLKBLTOUUCL5PG7S4D6YYNJ5Y6NYXAKTOAQ", M, AlphaNumeric)
+	}
+}
+
+// TestBitboardPenaltyMatchesModules scores random codes both ways: the
+// line-at-a-time bitboard must give calcPenalty's sum for every width it takes.
+func TestBitboardPenaltyMatchesModules(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 21; n <= 64; n++ {
+		for it := 0; it < 20; it++ {
+			q := newBarcode(n)
+			b := bitboard{n: n}
+			for x := 0; x < n; x++ {
+				for y := 0; y < n; y++ {
+					v := r.IntN(2+it%3) == 0 // sparse and even codes
+					q.Set(x, y, v)
+					b.set(x, y, v)
+				}
+			}
+			if want, got := q.calcPenalty(), b.penalty(); got != want {
+				t.Fatalf("width %d, code %d: bitboard penalty %d; module penalty %d", n, it, got, want)
+			}
+		}
 	}
 }
