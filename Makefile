@@ -12,12 +12,18 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run demo test vet bench screens package clean
 
-deps:
-	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# install_missing installs whichever of the Debian packages in $(1) are
+# missing, with apt-get install options $(2).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing $$missing"; \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2) $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(APT_PKGS))
 
 build: deps
 	$(GO) build -o cascade ./cmd/cascade
@@ -36,9 +42,11 @@ vet: deps
 test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-# The benchmark compares against the sqlite3 shell on the same file.
+# The benchmark compares against the sqlite3 shell on the same file and
+# LibreOffice converting the same certificates to PDF.
+BENCH_PKGS := sqlite3 libreoffice-writer-nogui
 bench: deps
-	@command -v sqlite3 >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq sqlite3; }
+	$(call install_missing,$(BENCH_PKGS),--no-install-recommends)
 	$(GO) run ./cmd/cascade-bench
 
 package: deps

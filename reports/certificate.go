@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -133,10 +134,6 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 	if len(certs) == 0 {
 		return errors.New("write certificates: none to write")
 	}
-	qrs, err := qrMatrices(certs)
-	if err != nil {
-		return err
-	}
 	full := false
 	for _, c := range certs {
 		if !covered(c.Fields.Payload()) {
@@ -154,8 +151,12 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 	logos := map[string]string{} // path → registered image name, '' when unreadable
 	kw := make([]string, 0, len(certs)+1)
 	kw = append(kw, keywordsMark)
-	for i, c := range certs {
-		drawCertificate(pdf, c, qrs[i], logoFor(pdf, logos, c.Logo))
+	qrs := qrStream(certs)
+	var qrErr error
+	for _, c := range certs {
+		qr := <-<-qrs
+		qrErr = cmp.Or(qrErr, qr.err)
+		drawCertificate(pdf, c, qr.ops, logoFor(pdf, logos, c.Logo))
 		kw = append(kw, base64.StdEncoding.EncodeToString([]byte(c.Fields.Payload()))+":"+c.Code)
 	}
 	first := certs[0].Fields
@@ -168,6 +169,9 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 	}
 	pdf.SetAuthor(first.Centre, true)
 	pdf.SetKeywords(strings.Join(kw, " "), false)
+	if qrErr != nil {
+		return qrErr
+	}
 	return pdf.Output(w)
 }
 
@@ -378,31 +382,50 @@ func rule(pdf *gofpdf.Fpdf, x1, y, x2 float64) {
 // QR placement on the page, mm.
 const qrX, qrY, qrSize = 297.0 - 66, 132.0, 40.0
 
-// qrMatrices encodes every certificate's QR code and turns it into PDF path
-// operators on all cores: encoding (choosing the mask) costs more than
-// drawing the rest of the page, and needs nothing from the document.
-func qrMatrices(certs []model.Printable) ([]string, error) {
-	out := make([]string, len(certs))
-	errs := make([]error, len(certs))
-	workers := min(runtime.NumCPU(), len(certs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
+// qrLookahead bounds how many QR codes are encoded ahead of the page being
+// drawn, so a long print run does not hold every page's operators at once.
+const qrLookahead = 64
+
+// qrStream encodes the certificates' QR codes into PDF path operators on
+// all cores while the caller draws pages on its own goroutine: encoding
+// needs nothing from the document. It yields results in certificate order;
+// the caller must receive one per certificate.
+func qrStream(certs []model.Printable) <-chan chan qrResult {
+	order := make(chan chan qrResult, qrLookahead)
+	work := make(chan qrJob)
+	go func() {
+		for i := range certs {
+			out := make(chan qrResult, 1)
+			work <- qrJob{i, out}
+			order <- out
+		}
+		close(work)
+		close(order)
+	}()
+	for range min(runtime.NumCPU(), len(certs)) {
 		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(certs) {
-					return
-				}
-				out[i], errs[i] = qrPath(certs[i].QRText(), qrX, qrY, qrSize, 210)
+			for j := range work {
+				ops, err := qrPath(certs[j.i].QRText(), qrX, qrY, qrSize, 210)
+				j.out <- qrResult{ops, err}
 			}
 		}()
 	}
-	wg.Wait()
-	return out, errors.Join(errs...)
+	return order
 }
+
+type qrJob struct {
+	i   int
+	out chan qrResult
+}
+
+type qrResult struct {
+	ops string
+	err error
+}
+
+// qrRun is a rectangle of dark modules: columns [start, end) from row down
+// height rows.
+type qrRun struct{ start, end, row, height int }
 
 // qrPath encodes text as a QR code and returns the PDF operators that fill
 // its dark modules as vector squares, size mm across at (x, y) mm from the
@@ -421,41 +444,11 @@ func qrPath(text string, x, y, size, pageH float64) (string, error) {
 		return "", fmt.Errorf("qr code for %s: no module access", text)
 	}
 	n := code.Bounds().Dx()
-	type run struct{ start, end, row, height int }
-	var all []run        // every rectangle, in the order they start
-	var open, next []int // indexes into all of the previous and this row's runs, by start
-	for row := 0; row < n; row++ {
-		next = next[:0]
-		j := 0
-		for col := 0; col < n; {
-			if !modules.Get(col, row) {
-				col++
-				continue
-			}
-			start := col
-			for col < n && modules.Get(col, row) {
-				col++
-			}
-			for j < len(open) && all[open[j]].start < start {
-				j++
-			}
-			if j < len(open) && all[open[j]].start == start && all[open[j]].end == col {
-				all[open[j]].height++
-				next = append(next, open[j])
-				j++
-				continue
-			}
-			all = append(all, run{start: start, end: col, row: row, height: 1})
-			next = append(next, len(all)-1)
-		}
-		open, next = next, open
-	}
-
 	const k = 72 / 25.4 // points per mm
 	cell := size / float64(n) * k
-	b := make([]byte, 0, 48+16*len(all))
+	b := make([]byte, 0, 8*n*n/5) // about what a code of this size takes
 	b = fmt.Appendf(b, "q 0 g %.4f 0 0 %.4f %.2f %.2f cm\n", cell, -cell, x*k, (pageH-y)*k)
-	for _, r := range all {
+	rect := func(r qrRun) {
 		b = strconv.AppendInt(b, int64(r.start), 10)
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(r.row), 10)
@@ -464,6 +457,38 @@ func qrPath(text string, x, y, size, pageH float64) (string, error) {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(r.height), 10)
 		b = append(b, " re\n"...)
+	}
+	// open holds the previous row's runs by start; a run this row repeats
+	// exactly grows taller, and one it does not is drawn.
+	open := make([]qrRun, 0, n/2+1)
+	next := make([]qrRun, 0, n/2+1)
+	for row := 0; row <= n; row++ {
+		next = next[:0]
+		j := 0
+		for col := 0; row < n && col < n; {
+			if !modules.Get(col, row) {
+				col++
+				continue
+			}
+			start := col
+			for col < n && modules.Get(col, row) {
+				col++
+			}
+			for ; j < len(open) && open[j].start < start; j++ {
+				rect(open[j])
+			}
+			if j < len(open) && open[j].start == start && open[j].end == col {
+				open[j].height++
+				next = append(next, open[j])
+				j++
+				continue
+			}
+			next = append(next, qrRun{start: start, end: col, row: row, height: 1})
+		}
+		for ; j < len(open); j++ {
+			rect(open[j])
+		}
+		open, next = next, open
 	}
 	b = append(b, "f Q\n"...)
 	return string(b), nil

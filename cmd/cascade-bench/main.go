@@ -8,9 +8,17 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
 func main() {
+	// As in cascade, the collector may let the heap grow to five times what is live, up to
+	// a soft 256 MB. The live heap is a few MB while each PDF allocates
+	// several MB of gofpdf font tables, so at the default it collects once per
+	// certificate; this halves the CPU of printing one file each
+	// (docs/performance.md).
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(256 << 20)
 	scale := flag.Int("scale", 1, "demo scale: 1 is the national programme, 10 has 50,000 organisers")
 	asJSON := flag.Bool("json", false, "print one JSON object per line")
 	only := flag.String("only", "", "run only measurements whose name contains this")

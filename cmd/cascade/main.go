@@ -6,11 +6,19 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 
 	_ "cascade/cmd/cascade/locale" // before Fyne reads the locale
 )
 
 func main() {
+	// The collector may let the heap grow to five times what is live, up to
+	// a soft 256 MB. The live heap is a few MB while each PDF allocates
+	// several MB of gofpdf font tables, so at the default it collects once per
+	// certificate; this halves the CPU of printing one file each
+	// (docs/performance.md).
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(256 << 20)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
