@@ -243,14 +243,6 @@ func (s *Store) insertPeople(ctx context.Context, tx *sql.Tx, plan *importPlan, 
 		plan.people[i].personID = look.maxID["people"] + int64(i) + 1
 		plan.people[i].roleID = look.maxID[roleTable] + int64(i) + 1
 	}
-	// A big import outgrows SQLite's 2 MB page cache and would spill pages to
-	// the WAL mid-transaction; a larger cache for this connection keeps them
-	// in memory until commit. (cache_size may change inside a transaction.)
-	if len(plan.people) > 2000 {
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err == nil {
-			defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
-		}
-	}
 	w := newBatchInserter(ctx, tx)
 	defer w.close()
 	for n, i := range plan.order {
