@@ -297,6 +297,7 @@ func (b *demoBuilder) build(tx *sql.Tx) error {
 		{"evidence and assessment", b.makeEvidence},
 		{"internal verification", b.makeVerification},
 		{"claims", b.makeClaims},
+		{"equality monitoring", b.makeEquality},
 	}
 	for i, st := range steps {
 		if b.opt.Progress != nil {

@@ -325,6 +325,9 @@ func (s *Store) SetEquality(ctx context.Context, actingRole string, personID int
 	if actingRole != RoleAdmin {
 		return fmt.Errorf("record equality monitoring: %w: administrators only", ErrPermission)
 	}
+	if err := e.Validate(); err != nil {
+		return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO equality_monitoring (person_id, gender, age_band, ethnicity, disability, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET gender = excluded.gender,

@@ -25,7 +25,7 @@ func TestExportAndErasePerson(t *testing.T) {
 	}
 	s.db.QueryRowContext(ctx, `SELECT p.email FROM organisers o JOIN people p ON p.id = o.person_id
 		WHERE o.status = 'active' LIMIT 1`).Scan(&active)
-	if err := s.SetEquality(ctx, RoleAdmin, pid, Equality{Gender: "woman", AgeBand: "25-34"}); err != nil {
+	if err := s.SetEquality(ctx, RoleAdmin, pid, Equality{Gender: "Woman", AgeBand: "25–34"}); err != nil {
 		t.Fatal(err)
 	}
 	files := count(t, s, `SELECT count(*) FROM evidence_files f JOIN evidence_items e ON e.id = f.evidence_id WHERE e.organiser_id = $1`, oid)
@@ -137,19 +137,24 @@ func TestEqualityIsForAdministratorsOnly(t *testing.T) {
 	var pid int64
 	s.db.QueryRowContext(ctx, `SELECT id FROM people LIMIT 1`).Scan(&pid)
 	for _, role := range []string{RoleLead, RoleAssessor, RoleVerifier, RoleModerator, ""} {
-		if err := s.SetEquality(ctx, role, pid, Equality{Gender: "man"}); !errors.Is(err, ErrPermission) {
+		if err := s.SetEquality(ctx, role, pid, Equality{Gender: "Man"}); !errors.Is(err, ErrPermission) {
 			t.Errorf("SetEquality as %q = %v; want ErrPermission", role, err)
 		}
 		if _, err := s.Equality(ctx, role, pid); !errors.Is(err, ErrPermission) {
 			t.Errorf("Equality as %q = %v; want ErrPermission", role, err)
 		}
 	}
-	if err := s.SetEquality(ctx, RoleAdmin, pid, Equality{Gender: "man", Ethnicity: "White British"}); err != nil {
+	if err := s.SetEquality(ctx, RoleAdmin, pid, Equality{Gender: "Man", Ethnicity: "White British"}); err != nil {
 		t.Fatal(err)
 	}
 	e, err := s.Equality(ctx, RoleAdmin, pid)
-	if err != nil || e.Gender != "man" || e.Ethnicity != "White British" {
+	if err != nil || e.Gender != "Man" || e.Ethnicity != "White British" {
 		t.Errorf("Equality as admin = %+v, %v", e, err)
+	}
+	// An answer the form does not offer is refused, naming the question.
+	err = s.SetEquality(ctx, RoleAdmin, pid, Equality{Gender: "Man", AgeBand: "25-34"})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `age: "25-34"`) {
+		t.Errorf("SetEquality with an age band not offered = %v; want ErrInvalid naming the age", err)
 	}
 	counts, err := s.EqualityCounts(ctx)
 	if err != nil || len(counts) != 4 {

@@ -16,12 +16,20 @@ var ukNumbers = message.NewPrinter(language.BritishEnglish)
 // n formats a count the UK way: 4,500.
 func n(v int) string { return ukNumbers.Sprintf("%d", v) }
 
-// percentText is part of whole as a whole percentage.
+// percentText is part of whole as a rounded whole percentage.
 func percentText(part, whole int) string {
 	if whole <= 0 {
 		return "—"
 	}
-	return strconv.Itoa(part*100/whole) + "%"
+	// Rounded, but never to a 0% that hides someone or a 100% that hides a gap.
+	p := (part*200 + whole) / (2 * whole)
+	switch {
+	case p == 0 && part > 0:
+		return "<1%"
+	case p == 100 && part < whole:
+		return ">99%"
+	}
+	return strconv.Itoa(p) + "%"
 }
 
 func scope(cohort int) string {

@@ -27,7 +27,7 @@ func TestEqualitySuppressesSmallCountsInEveryFormat(t *testing.T) {
 	if err := d.WriteCSV(&csv); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Gender,Woman,14,60%", "Gender,Non-binary,<5,—", "Gender,Not stated,<5,—"} {
+	for _, want := range []string{"Gender,Woman,14,61%", "Gender,Non-binary,<5,—", "Gender,Not stated,<5,—"} {
 		if !strings.Contains(csv.String(), want) {
 			t.Errorf("CSV lacks %q:\n%s", want, csv.String())
 		}
@@ -118,4 +118,15 @@ func TestWriteReportPages(t *testing.T) {
 	os.WriteFile(p, buf.Bytes(), 0o644)
 	run(t, "pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "3", p, strings.TrimSuffix(p, ".pdf"))
 	os.Remove(p)
+}
+
+func TestPercentTextRoundsWithoutHiding(t *testing.T) {
+	for _, c := range []struct {
+		part, whole int
+		want        string
+	}{{10, 3687, "<1%"}, {27, 3687, "1%"}, {14, 23, "61%"}, {1, 2, "50%"}, {0, 5, "0%"}, {999, 1000, ">99%"}, {1000, 1000, "100%"}, {3, 0, "—"}} {
+		if got := percentText(c.part, c.whole); got != c.want {
+			t.Errorf("percentText(%d, %d) = %q; want %q", c.part, c.whole, got, c.want)
+		}
+	}
 }
