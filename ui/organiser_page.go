@@ -16,8 +16,9 @@ import (
 	"cascade/model"
 )
 
-// organiserPage is one organiser's page: an editable details form and
-// read-only tabs for support, attendance, modules, accreditation and certificates.
+// organiserPage is one organiser's page: an editable details form,
+// read-only tabs for support, attendance, modules, accreditation and
+// certificates, and for administrators the equality monitoring answers.
 type organiserPage struct {
 	e       *env
 	store   organisersStore
@@ -43,8 +44,9 @@ type organiserPage struct {
 	notice                             string // shown under the form once it is filled again, e.g. "Saved."
 	save                               *widget.Button
 
-	tabs *container.AppTabs
-	root *fyne.Container
+	tabs     *container.AppTabs
+	equality *equalityForm // administrators only
+	root     *fyne.Container
 }
 
 func newOrganiserPage(e *env, st organisersStore, id int64, onClose func(), onSaved, onOpen func(int64)) *organiserPage {
@@ -115,6 +117,9 @@ func (p *organiserPage) buildUI() {
 		p.tabs.Append(container.NewTabItem("Module progress", widget.NewLabel("Loading…")))
 		p.tabs.Append(container.NewTabItem("Accreditation", widget.NewLabel("Loading…")))
 		p.tabs.Append(container.NewTabItem("Certificates", widget.NewLabel("Loading…")))
+		if p.e.user.Role == model.RoleAdmin {
+			p.tabs.Append(container.NewTabItem("Equality monitoring", widget.NewLabel("Loading…")))
+		}
 	}
 	head := container.NewBorder(nil, nil, container.NewHBox(back, p.title, p.status), container.NewHBox(p.undoBtn, p.withdraw))
 	p.root = container.NewBorder(head, nil, nil, nil, p.tabs)
@@ -470,6 +475,10 @@ func (p *organiserPage) fillTabs() {
 		})
 	p.tabs.Items[5].Content = container.NewBorder(widget.NewLabel(fmt.Sprintf("%d certificates issued", len(pg.Certificates))),
 		nil, nil, nil, certs)
+	if len(p.tabs.Items) > 6 {
+		p.equality = newEqualityForm(p.e, p.e.store, pg.Organiser.PersonID)
+		p.tabs.Items[6].Content = p.equality.content()
+	}
 	p.tabs.Refresh()
 }
 
