@@ -63,11 +63,21 @@ func (s *usersScreen) buildUI() {
 
 func (s *usersScreen) content() fyne.CanvasObject { return s.root }
 
-func (s *usersScreen) refresh() {
+func (s *usersScreen) refresh() { s.refreshKeeping(0) }
+
+// refreshKeeping reloads the users and selects user id again, wherever the
+// change moved them (the list is ordered by role); 0 selects nobody.
+func (s *usersScreen) refreshKeeping(id int64) {
 	load(s.e, s.store.Users, func(us []model.User) {
 		s.rows, s.sel = us, -1
 		s.table.UnselectAll()
 		s.table.Refresh()
+		for i, u := range us {
+			if id != 0 && u.ID == id {
+				s.table.Select(widget.TableCellID{Row: i, Col: 0})
+				s.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+			}
+		}
 		s.updateButtons()
 	}, func(err error) { s.status.SetText(errText(err)) })
 }
@@ -147,7 +157,7 @@ func (s *usersScreen) onToggle() {
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserActive(ctx, s.e.user, u.ID, active)
-		}, func(struct{}) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -184,7 +194,7 @@ func (s *usersScreen) onRole() {
 	role.SetSelected(model.RoleName(u.Role))
 	item := widget.NewFormItem("Role", role)
 	item.HintText = "Now " + model.RoleName(u.Role)
-	d := dialog.NewForm("Change the role of "+u.Username, "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+	d := dialog.NewForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
 		if !ok || role.SelectedIndex() < 0 || model.Roles[role.SelectedIndex()] == u.Role {
 			return
 		}
@@ -200,7 +210,7 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 	if u.ID == s.e.user.ID && to != model.RoleAdmin {
 		msg += "\nThis is you: after signing in again you will no longer manage users."
 	}
-	dialog.ShowConfirm("Change role of "+u.Username+"?", msg, func(ok bool) {
+	d := dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -208,9 +218,12 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 			return struct{}{}, s.store.SetUserRole(ctx, s.e.user, u.ID, to)
 		}, func(struct{}) {
 			s.status.SetText(u.Username + " is now " + model.RoleName(to))
-			s.refresh()
+			s.refreshKeeping(u.ID)
 		}, func(err error) {
 			dialog.ShowError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
 		})
 	}, s.e.win)
+	d.SetConfirmText("Change role")
+	d.SetDismissText("Cancel")
+	d.Show()
 }

@@ -198,8 +198,8 @@ func TestUsersChangeRoleAsksThenChanges(t *testing.T) {
 		t.Fatalf("the confirmation reads %q; want it to name assessor2 and say %q", text, want)
 	}
 
-	// Saying no changes nothing.
-	tapIn(t, confirm, "No")
+	// Cancelling changes nothing.
+	tapIn(t, confirm, "Cancel")
 	q.drain()
 	if u := demoUser(t, st, "assessor2"); u.Role != model.RoleAssessor {
 		t.Fatalf("after saying no, assessor2 is %s", u.Role)
@@ -208,7 +208,7 @@ func TestUsersChangeRoleAsksThenChanges(t *testing.T) {
 	over, role = openRoleDialog(t, s, w, "assessor2")
 	role.SetSelected("internal verifier")
 	tapIn(t, over, "Change")
-	tapIn(t, topDialog(t, w, "confirming the role"), "Yes")
+	tapIn(t, topDialog(t, w, "confirming the role"), "Change role")
 	waitFor(t, q, "the status", func() bool { return s.status.Text == "assessor2 is now internal verifier" })
 	u := demoUser(t, st, "assessor2")
 	if u.Role != model.RoleVerifier {
@@ -222,6 +222,10 @@ func TestUsersChangeRoleAsksThenChanges(t *testing.T) {
 		}
 		return false
 	})
+	// The list is ordered by role, so assessor2 moved; the selection follows.
+	if s.sel < 0 || s.rows[s.sel].Username != "assessor2" || s.role.Disabled() {
+		t.Errorf("after the change row %d is selected and Change role disabled %v; want assessor2's row", s.sel, s.role.Disabled())
+	}
 	// The role decides what assessor2 may now do.
 	if u.Can(model.ActDecide) || !u.Can(model.ActVerify) {
 		t.Errorf("assessor2 as verifier: may decide %v, may verify %v", u.Can(model.ActDecide), u.Can(model.ActVerify))
@@ -242,7 +246,7 @@ func TestUsersChangingOwnRoleWarns(t *testing.T) {
 	if text := shownText(confirm); !strings.Contains(text, "This is you") {
 		t.Errorf("changing your own role does not warn: %q", text)
 	}
-	tapIn(t, confirm, "No")
+	tapIn(t, confirm, "Cancel")
 	q.drain()
 	if u := demoUser(t, st, "admin"); u.Role != model.RoleAdmin {
 		t.Errorf("after saying no, admin is %s", u.Role)
@@ -280,13 +284,11 @@ func TestUsersDisableAsksThenDisables(t *testing.T) {
 	if u := demoUser(t, st, "verifier2"); u.DisabledAt == "" {
 		t.Fatal("verifier2 is still active in the database")
 	}
+	if s.sel < 0 || s.rows[s.sel].Username != "verifier2" || s.toggle.Text != "Enable" {
+		t.Errorf("after disabling, row %d is selected and the button reads %q; want verifier2 and Enable", s.sel, s.toggle.Text)
+	}
 	if _, err := st.SignIn(ctx, "verifier2", "pw-for-tests"); !errors.Is(err, model.ErrSignIn) {
 		t.Errorf("a disabled user signs in: %v", err)
-	}
-	// Selected again, the button offers to enable.
-	selectUser(t, s, "verifier2")
-	if s.toggle.Text != "Enable" {
-		t.Errorf("for a disabled user the button reads %q; want Enable", s.toggle.Text)
 	}
 }
 
