@@ -192,9 +192,14 @@ func (s *usersScreen) onRole() {
 	}
 	role := widget.NewSelect(names, nil)
 	role.SetSelected(model.RoleName(u.Role))
+	// A focused Select keeps Enter to itself; once chosen, Enter is the form's.
+	role.OnChanged = func(string) { s.e.win.Canvas().Unfocus() }
 	item := widget.NewFormItem("Role", role)
 	item.HintText = "Now " + model.RoleName(u.Role)
-	d := dialog.NewForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+	var d *dialog.FormDialog
+	restore := dialogKeys(s.e.win.Canvas(), func() { d.Submit() }, func() { d.Hide() })
+	d = dialog.NewForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+		restore()
 		if !ok || role.SelectedIndex() < 0 || model.Roles[role.SelectedIndex()] == u.Role {
 			return
 		}
@@ -210,7 +215,10 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 	if u.ID == s.e.user.ID && to != model.RoleAdmin {
 		msg += "\nThis is you: after signing in again you will no longer manage users."
 	}
-	d := dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
+	var d *dialog.ConfirmDialog
+	restore := dialogKeys(s.e.win.Canvas(), func() { d.Confirm() }, func() { d.Hide() })
+	d = dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
+		restore()
 		if !ok {
 			return
 		}
@@ -226,4 +234,24 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 	d.SetConfirmText("Change role")
 	d.SetDismissText("Cancel")
 	d.Show()
+}
+
+// dialogKeys makes Enter and Escape answer a dialog that has no entry to
+// take them, until the returned restore is called (first thing in the
+// dialog's callback, so a dialog opened from it can take the keys over).
+func dialogKeys(c fyne.Canvas, enter, escape func()) (restore func()) {
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			enter()
+		case fyne.KeyEscape:
+			escape()
+		default:
+			if prev != nil {
+				prev(k)
+			}
+		}
+	})
+	return func() { c.SetOnTypedKey(prev) }
 }

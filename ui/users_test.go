@@ -246,7 +246,11 @@ func TestUsersChangingOwnRoleWarns(t *testing.T) {
 	if text := shownText(confirm); !strings.Contains(text, "This is you") {
 		t.Errorf("changing your own role does not warn: %q", text)
 	}
-	tapIn(t, confirm, "Cancel")
+	// Escape cancels, as it does in a form.
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape left the confirmation open")
+	}
 	q.drain()
 	if u := demoUser(t, st, "admin"); u.Role != model.RoleAdmin {
 		t.Errorf("after saying no, admin is %s", u.Role)
@@ -304,5 +308,36 @@ func TestUsersDisablingYourselfIsRefusedInWords(t *testing.T) {
 	})
 	if u := demoUser(t, st, "admin"); u.DisabledAt != "" {
 		t.Errorf("admin disabled themselves at %s", u.DisabledAt)
+	}
+}
+
+func TestUsersRoleByKeyboard(t *testing.T) {
+	st := peopleDemoCopy(t)
+	s, w, q := openUsers(t, st)
+	_, role := openRoleDialog(t, s, w, "moderator")
+	role.SetSelected("training lead")
+	press := func(k fyne.KeyName) {
+		t.Helper()
+		h := w.Canvas().OnTypedKey()
+		if h == nil {
+			t.Fatalf("nothing takes %s", k)
+		}
+		h(&fyne.KeyEvent{Name: k})
+	}
+	press(fyne.KeyReturn) // the role
+	if text := shownText(topDialog(t, w, "confirming by keyboard")); !strings.Contains(text, "from external moderator to training lead?") {
+		t.Fatalf("Enter did not lead to the confirmation: %q", text)
+	}
+	press(fyne.KeyReturn) // the confirmation
+	waitFor(t, q, "the change", func() bool { return s.status.Text == "moderator is now training lead" })
+	if u := demoUser(t, st, "moderator"); u.Role != model.RoleLead {
+		t.Errorf("moderator's role is %q after Enter, Enter; want %q", u.Role, model.RoleLead)
+	}
+	if w.Canvas().Overlays().Top() != nil {
+		t.Error("a dialog is still open")
+	}
+	// The keys are the window's again: the test window had no handler.
+	if w.Canvas().OnTypedKey() != nil {
+		t.Error("the dialogs' key handler outlived them")
 	}
 }
