@@ -1,10 +1,12 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -180,13 +182,17 @@ func (s *Store) loadCascade(ctx context.Context) (*cascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("organisers: %w", err)
 	}
-	sort.SliceStable(d.orgOrder, func(i, j int) bool {
-		a, b := d.organisers[d.orgOrder[i]], d.organisers[d.orgOrder[j]]
-		if a.family != b.family {
-			return a.family < b.family
-		}
-		return a.given < b.given
+	// By family then given name, ties in id order (the rows came by id).
+	byName := make([]*cOrganiser, len(d.orgOrder))
+	for i, id := range d.orgOrder {
+		byName[i] = d.organisers[id]
+	}
+	slices.SortStableFunc(byName, func(a, b *cOrganiser) int {
+		return cmp.Or(strings.Compare(a.family, b.family), strings.Compare(a.given, b.given))
 	})
+	for i, o := range byName {
+		d.orgOrder[i] = o.id
+	}
 	team := map[int64]int{} // the same team as check's flag: senior organisers not withdrawn
 	for _, id := range d.orgOrder {
 		o := d.organisers[id]

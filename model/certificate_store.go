@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -124,18 +125,35 @@ func (s *Store) Candidates(ctx context.Context, sel CertSelection) ([]Candidate,
 	if err != nil {
 		return nil, err
 	}
-	var out []Candidate
+	// Completion and units certificates go to the same organisers: read
+	// them once for both.
+	var orgKinds []string
 	for _, k := range kinds {
-		var cs []Candidate
-		var err error
-		if k == KindTrainer {
-			cs, err = s.trainerCandidates(ctx, sel)
-		} else {
-			cs, err = s.organiserCandidates(ctx, sel, k)
+		if k != KindTrainer {
+			orgKinds = append(orgKinds, k)
 		}
-		if err != nil {
+	}
+	var byKind map[string][]Candidate
+	if len(orgKinds) > 0 {
+		if byKind, err = s.organiserCandidates(ctx, sel, orgKinds); err != nil {
 			return nil, err
 		}
+	}
+	if slices.Contains(kinds, KindTrainer) {
+		if byKind == nil {
+			byKind = map[string][]Candidate{}
+		}
+		if byKind[KindTrainer], err = s.trainerCandidates(ctx, sel); err != nil {
+			return nil, err
+		}
+	}
+	n := 0
+	for _, k := range kinds {
+		n += len(byKind[k])
+	}
+	out := make([]Candidate, 0, n)
+	for _, k := range kinds {
+		cs := byKind[k]
 		for i := range cs {
 			if c, ok := held[heldKey{cs[i].PersonID, k}]; ok {
 				cs[i].Existing = &c
@@ -174,74 +192,122 @@ func (s *Store) heldCertificates(ctx context.Context, email string) (map[heldKey
 
 const organiserSelect = `
 SELECT o.id, p.id, p.given_name, p.family_name, p.email, p.erased_at IS NOT NULL, o.role, o.status,
-       coalesce(c.number, 0), coalesce(h.name, ''),
-       (SELECT count(*) FROM module_completions mc WHERE mc.organiser_id = o.id)
+       coalesce(c.number, 0), coalesce(h.name, '')
 FROM organisers o
 JOIN people p ON p.id = o.person_id
 LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
-WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR lower(h.name) = lower($2)) AND ($3 = '' OR lower(p.email) = lower($3))
-ORDER BY coalesce(c.number, 0), h.name, p.family_name, p.given_name, p.id`
+WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR lower(h.name) = lower($2)) AND ($3 = '' OR lower(p.email) = lower($3))`
 
-func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind string) ([]Candidate, error) {
+// organiserCandidates lists the selected organisers once for each of kinds
+// (completion, units), read in one pass.
+func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kinds []string) (map[string][]Candidate, error) {
 	var modules int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM modules`).Scan(&modules); err != nil {
 		return nil, fmt.Errorf("count modules: %w", err)
+	}
+	done, err := s.modulesDone(ctx)
+	if err != nil {
+		return nil, err
 	}
 	units, err := s.achievedUnits(ctx, sel)
 	if err != nil {
 		return nil, err
 	}
 	qualified := map[int64][]string{}
-	if kind == KindUnits {
+	if slices.Contains(kinds, KindUnits) {
 		if qualified, err = s.qualifiedFor(ctx, sel); err != nil {
 			return nil, err
 		}
 	}
+	type organiser struct {
+		id, person          int64
+		given, family, name string
+		email, role, host   string
+		status, cohort      string
+		erased              bool
+		cohortNum, done     int
+	}
 	rows, err := s.db.QueryContext(ctx, organiserSelect, sel.Cohort, sel.Host, sel.Person)
 	if err != nil {
-		return nil, fmt.Errorf("select organisers for %s certificates: %w", kind, err)
+		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
 	defer rows.Close()
-	var out []Candidate
+	var orgs []organiser
 	for rows.Next() {
-		var orgID int64
-		var c Candidate
-		var given, family, status string
-		var erased bool
-		var cohort, done int
-		if err := rows.Scan(&orgID, &c.PersonID, &given, &family, &c.Email, &erased, &c.Role, &status,
-			&cohort, &c.Host, &done); err != nil {
-			return nil, fmt.Errorf("select organisers for %s certificates: %w", kind, err)
+		var o organiser
+		if err := rows.Scan(&o.id, &o.person, &o.given, &o.family, &o.email, &o.erased, &o.role, &o.status,
+			&o.cohortNum, &o.host); err != nil {
+			return nil, fmt.Errorf("select organisers for certificates: %w", err)
 		}
-		c.Kind, c.Name = kind, strings.TrimSpace(given+" "+family)
-		if cohort > 0 {
-			c.Cohort = strconv.Itoa(cohort)
+		o.name = strings.TrimSpace(o.given + " " + o.family)
+		o.done = done[o.id]
+		if o.cohortNum > 0 {
+			o.cohort = strconv.Itoa(o.cohortNum)
 		}
-		c.Units = units[orgID]
-		c.Qualified = qualified[orgID]
-		switch {
-		case erased:
-			c.Why = "personal details erased"
-		case kind == KindCompletion && status == "withdrawn":
-			c.Why = "withdrawn from the programme"
-		case kind == KindCompletion && status == "completed":
-			c.Eligible = true
-		case kind == KindCompletion && modules > 0 && done >= modules:
-			c.Eligible = true
-		case kind == KindCompletion:
-			c.Why = fmt.Sprintf("status %s, %d of %d modules completed", status, done, modules)
-		case kind == KindUnits && len(c.Units) == 0:
-			c.Why = "no units achieved yet"
-		case kind == KindUnits:
-			c.Eligible = true
-		}
-		out = append(out, c)
+		orgs = append(orgs, o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("select organisers for %s certificates: %w", kind, err)
+		return nil, fmt.Errorf("select organisers for certificates: %w", err)
+	}
+	// By cohort, host, family and given name: sorted here, since SQLite's
+	// sorter took longer than reading the rows.
+	order := make([]*organiser, len(orgs))
+	for i := range orgs {
+		order[i] = &orgs[i]
+	}
+	slices.SortFunc(order, func(a, b *organiser) int {
+		return cmp.Or(cmp.Compare(a.cohortNum, b.cohortNum), strings.Compare(a.host, b.host),
+			strings.Compare(a.family, b.family), strings.Compare(a.given, b.given), cmp.Compare(a.id, b.id))
+	})
+	out := map[string][]Candidate{}
+	for _, kind := range kinds {
+		cs := make([]Candidate, len(orgs))
+		for i, o := range order {
+			c := &cs[i]
+			c.Kind, c.PersonID, c.Name, c.Email, c.Role, c.Cohort, c.Host = kind, o.person, o.name, o.email, o.role, o.cohort, o.host
+			c.Units = units[o.id]
+			c.Qualified = qualified[o.id]
+			switch {
+			case o.erased:
+				c.Why = "personal details erased"
+			case kind == KindCompletion && o.status == "withdrawn":
+				c.Why = "withdrawn from the programme"
+			case kind == KindCompletion && o.status == "completed":
+				c.Eligible = true
+			case kind == KindCompletion && modules > 0 && o.done >= modules:
+				c.Eligible = true
+			case kind == KindCompletion:
+				c.Why = fmt.Sprintf("status %s, %d of %d modules completed", o.status, o.done, modules)
+			case kind == KindUnits && len(c.Units) == 0:
+				c.Why = "no units achieved yet"
+			case kind == KindUnits:
+				c.Eligible = true
+			}
+		}
+		out[kind] = cs
 	}
 	return out, nil
+}
+
+// modulesDone counts each organiser's completed modules: one grouped scan,
+// quicker than a count per organiser.
+func (s *Store) modulesDone(ctx context.Context) (map[int64]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT organiser_id, count(*) FROM module_completions GROUP BY organiser_id`)
+	if err != nil {
+		return nil, fmt.Errorf("count completed modules: %w", err)
+	}
+	defer rows.Close()
+	m := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("count completed modules: %w", err)
+		}
+		m[id] = n
+	}
+	return m, rows.Err()
 }
 
 // qualifiedFor names, per organiser, the qualifications whose rules of

@@ -30,6 +30,11 @@ type DemoOptions struct {
 	Progress func(step string, done, total int) // called at each step; may be nil
 }
 
+// DemoPassword is the demo users' password when the demo is built from the
+// window or by `make run`: the README gives it, so a user who signs out of
+// the demo can always sign in again.
+const DemoPassword = "demo-password"
+
 // DemoUser is a sign-in user the demo made.
 type DemoUser struct {
 	Username, Role, DisplayName string

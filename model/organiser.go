@@ -214,12 +214,12 @@ func (r OrganiserRow) Flags() []string {
 	return f
 }
 
-// searchText is what instant search looks in: name, email and host, lower-cased.
+// searchText is what instant search looks in: name, email and host, folded.
 func (r *OrganiserRow) searchText() string {
 	if r.search != "" {
 		return r.search
 	}
-	return strings.ToLower(r.GivenName + " " + r.FamilyName + "\x00" + r.Email + "\x00" + r.HostName)
+	return Fold(r.GivenName + " " + r.FamilyName + "\x00" + r.Email + "\x00" + r.HostName)
 }
 
 // Flagged reports whether the organiser meets flag (or any flag, for FlagAny)
@@ -259,9 +259,10 @@ type OrganiserFilter struct {
 const FlagAny = "any"
 
 // Match reports whether r passes the filter. Every word of Text must appear
-// in the name, email or host, so "ann leeds" finds Ann at a Leeds host.
+// in the name, email or host, so "ann leeds" finds Ann at a Leeds host;
+// case and accents are ignored (see Fold).
 func (f OrganiserFilter) Match(r *OrganiserRow) bool {
-	return f.match(r, strings.Fields(strings.ToLower(f.Text)))
+	return f.match(r, strings.Fields(Fold(f.Text)))
 }
 
 func (f OrganiserFilter) match(r *OrganiserRow, words []string) bool {
@@ -292,7 +293,7 @@ func (f OrganiserFilter) match(r *OrganiserRow, words []string) bool {
 // works in memory over rows loaded once, and copies no rows, which keeps
 // search instant at 50,000 organisers.
 func FilterOrganisers(rows []OrganiserRow, f OrganiserFilter) []*OrganiserRow {
-	words := strings.Fields(strings.ToLower(f.Text))
+	words := strings.Fields(Fold(f.Text))
 	out := make([]*OrganiserRow, 0, len(rows))
 	for i := range rows {
 		if f.match(&rows[i], words) {

@@ -71,7 +71,7 @@ func (st *starter) onDemo() {
 	st.busy()
 	st.progress.Show()
 	st.open(func(ctx context.Context) (*model.Store, error) {
-		res, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Progress: func(step string, done, total int) {
+		res, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Password: model.DemoPassword, Progress: func(step string, done, total int) {
 			st.post(func() {
 				st.progress.Max, st.progress.Value = float64(total), float64(done)
 				st.progress.Refresh()

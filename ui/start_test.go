@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -40,6 +41,37 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the empty programme was not created: %v", err)
 	}
+}
+
+// TestWelcomeBuildsTheDemo builds the demo from the welcome screen: the
+// sign-in form names the README's password, and it signs in.
+func TestWelcomeBuildsTheDemo(t *testing.T) {
+	e, w, q := testEnv(t, nil)
+	path := filepath.Join(t.TempDir(), "demo.db")
+	var opened *model.Store
+	start(e, path, func(s *model.Store) { opened = s })
+	test.Tap(findButton(w.Content(), "Build the demo programme"))
+	// Building takes a second or two, far longer under the race detector.
+	deadline := time.Now().Add(2 * time.Minute)
+	for findButton(w.Content(), "Sign in") == nil && time.Now().Before(deadline) {
+		q.drain()
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(shownText(w.Content()), "Password: "+model.DemoPassword) {
+		t.Fatalf("the sign-in form shows %q; want the demo password %q", shownText(w.Content()), model.DemoPassword)
+	}
+	t.Cleanup(func() {
+		if opened != nil {
+			opened.Close()
+		}
+	})
+	entries := findAll[*widget.Entry](w.Content())
+	test.Type(entries[0], "lead")
+	test.Type(entries[1], model.DemoPassword)
+	test.Tap(findButton(w.Content(), "Sign in"))
+	waitFor(t, q, "the demo's dashboard", func() bool {
+		return strings.Contains(shownText(w.Content()), "Senior organisers:")
+	})
 }
 
 func TestOpenErrorIsExplained(t *testing.T) {

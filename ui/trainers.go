@@ -169,7 +169,7 @@ func (s *trainersScreen) onFilterChanged(string) {
 // applyFilter narrows the cached list in memory: the network is a few
 // hundred people at most, so every keystroke can filter instantly.
 func (s *trainersScreen) applyFilter() {
-	words := strings.Fields(strings.ToLower(s.search.Text))
+	words := strings.Fields(model.Fold(s.search.Text))
 	s.shown = s.shown[:0]
 	noTrainer, idle := 0, 0
 	for i, t := range s.list.Trainers {
@@ -193,7 +193,7 @@ func (s *trainersScreen) applyFilter() {
 				continue
 			}
 		}
-		hay := strings.ToLower(strings.Join([]string{t.Name(), t.Email, t.Organisation, t.TrainedByName}, " "))
+		hay := model.Fold(strings.Join([]string{t.Name(), t.Email, t.Organisation, t.TrainedByName}, " "))
 		match := true
 		for _, w := range words {
 			match = match && strings.Contains(hay, w)
