@@ -29,6 +29,9 @@ type auditScreen struct {
 	table  *widget.Table
 	detail *widget.Label
 	root   fyne.CanvasObject
+	// gen counts loads so that, while someone types, an older and slower
+	// answer never replaces a newer one.
+	gen int
 }
 
 func newAuditScreen(e *env) screen {
@@ -45,6 +48,7 @@ func (s *auditScreen) buildUI() {
 		return en
 	}
 	s.actor, s.text = entry("who (e.g. assessor, os:root)"), entry("text in the change (Ctrl+F)")
+	s.text.OnChanged = func(string) { s.refresh() } // narrows as you type; the actor must match whole
 	s.action = widget.NewSelect([]string{"any action", "create", "update", "submit", "decide", "achieve", "withdraw", "sample",
 		"verify", "claim", "sign_in", "issue", "revoke"}, nil)
 	s.action.SetSelectedIndex(0)
@@ -76,8 +80,13 @@ func (s *auditScreen) refresh() {
 	if s.entity.SelectedIndex() > 0 {
 		f.Entity = s.entity.Selected
 	}
+	s.gen++
+	gen := s.gen
 	load(s.e, func(ctx context.Context) ([]model.AuditEntry, error) { return s.store.AuditLog(ctx, f) },
 		func(rows []model.AuditEntry) {
+			if gen != s.gen {
+				return
+			}
 			s.rows = rows
 			s.count.SetText(num(len(rows)) + " entries shown")
 			s.table.UnselectAll()

@@ -18,10 +18,11 @@ type usersStore interface {
 	CreateUser(ctx context.Context, by model.User, n model.NewUser) (model.User, error)
 	SetUserActive(ctx context.Context, by model.User, id int64, active bool) error
 	SetUserPassword(ctx context.Context, by model.User, id int64, password string) error
+	SetUserRole(ctx context.Context, by model.User, id int64, role string) error
 }
 
-// usersScreen lets an administrator add users, reset passwords and disable
-// users; everyone else sees who can sign in.
+// usersScreen lets an administrator add users, change their roles, reset
+// passwords and disable users; everyone else sees who can sign in.
 type usersScreen struct {
 	e      *env
 	store  usersStore
@@ -32,6 +33,7 @@ type usersScreen struct {
 	add    *widget.Button
 	toggle *widget.Button
 	reset  *widget.Button
+	role   *widget.Button
 	root   fyne.CanvasObject
 }
 
@@ -53,18 +55,29 @@ func (s *usersScreen) buildUI() {
 	s.add = widget.NewButton("Add user…", s.onAdd)
 	s.toggle = widget.NewButton("Disable", s.onToggle)
 	s.reset = widget.NewButton("Set password…", s.onReset)
-	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.toggle, s.reset, s.status)
+	s.role = widget.NewButton("Change role…", s.onRole)
+	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.role, s.toggle, s.reset, s.status)
 	s.updateButtons()
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 }
 
 func (s *usersScreen) content() fyne.CanvasObject { return s.root }
 
-func (s *usersScreen) refresh() {
+func (s *usersScreen) refresh() { s.refreshKeeping(0) }
+
+// refreshKeeping reloads the users and selects user id again, wherever the
+// change moved them (the list is ordered by role); 0 selects nobody.
+func (s *usersScreen) refreshKeeping(id int64) {
 	load(s.e, s.store.Users, func(us []model.User) {
 		s.rows, s.sel = us, -1
 		s.table.UnselectAll()
 		s.table.Refresh()
+		for i, u := range us {
+			if id != 0 && u.ID == id {
+				s.table.Select(widget.TableCellID{Row: i, Col: 0})
+				s.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+			}
+		}
 		s.updateButtons()
 	}, func(err error) { s.status.SetText(errText(err)) })
 }
@@ -92,6 +105,7 @@ func (s *usersScreen) updateButtons() {
 	setEnabled(s.add, admin)
 	setEnabled(s.toggle, admin && s.sel >= 0)
 	setEnabled(s.reset, admin && s.sel >= 0)
+	setEnabled(s.role, admin && s.sel >= 0)
 	if s.sel >= 0 && s.sel < len(s.rows) && s.rows[s.sel].DisabledAt != "" {
 		s.toggle.SetText("Enable")
 	} else {
@@ -143,7 +157,7 @@ func (s *usersScreen) onToggle() {
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserActive(ctx, s.e.user, u.ID, active)
-		}, func(struct{}) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -163,4 +177,81 @@ func (s *usersScreen) onReset() {
 		}, func(struct{}) { s.status.SetText("Password set for " + u.Username) }, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
 	showForm(s.e.win, d, pw)
+}
+
+// onRole offers the roles with the user's own chosen, then asks before
+// changing it: a role decides what someone may do.
+func (s *usersScreen) onRole() {
+	if s.sel < 0 {
+		return
+	}
+	u := s.rows[s.sel]
+	names := make([]string, len(model.Roles))
+	for i, r := range model.Roles {
+		names[i] = model.RoleName(r)
+	}
+	role := widget.NewSelect(names, nil)
+	role.SetSelected(model.RoleName(u.Role))
+	// A focused Select keeps Enter to itself; once chosen, Enter is the form's.
+	role.OnChanged = func(string) { s.e.win.Canvas().Unfocus() }
+	item := widget.NewFormItem("Role", role)
+	item.HintText = "Now " + model.RoleName(u.Role)
+	var d *dialog.FormDialog
+	restore := dialogKeys(s.e.win.Canvas(), func() { d.Submit() }, func() { d.Hide() })
+	d = dialog.NewForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+		restore()
+		if !ok || role.SelectedIndex() < 0 || model.Roles[role.SelectedIndex()] == u.Role {
+			return
+		}
+		s.confirmRole(u, model.Roles[role.SelectedIndex()])
+	}, s.e.win)
+	d.Resize(fyne.NewSize(420, d.MinSize().Height))
+	d.Show()
+}
+
+// confirmRole names the user and both roles before changing anything.
+func (s *usersScreen) confirmRole(u model.User, to string) {
+	msg := fmt.Sprintf("Change %s (%s) from %s to %s?", u.DisplayName, u.Username, model.RoleName(u.Role), model.RoleName(to))
+	if u.ID == s.e.user.ID && to != model.RoleAdmin {
+		msg += "\nThis is you: after signing in again you will no longer manage users."
+	}
+	var d *dialog.ConfirmDialog
+	restore := dialogKeys(s.e.win.Canvas(), func() { d.Confirm() }, func() { d.Hide() })
+	d = dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
+		restore()
+		if !ok {
+			return
+		}
+		load(s.e, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, s.store.SetUserRole(ctx, s.e.user, u.ID, to)
+		}, func(struct{}) {
+			s.status.SetText(u.Username + " is now " + model.RoleName(to))
+			s.refreshKeeping(u.ID)
+		}, func(err error) {
+			dialog.ShowError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
+		})
+	}, s.e.win)
+	d.SetConfirmText("Change role")
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// dialogKeys makes Enter and Escape answer a dialog that has no entry to
+// take them, until the returned restore is called (first thing in the
+// dialog's callback, so a dialog opened from it can take the keys over).
+func dialogKeys(c fyne.Canvas, enter, escape func()) (restore func()) {
+	prev := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter:
+			enter()
+		case fyne.KeyEscape:
+			escape()
+		default:
+			if prev != nil {
+				prev(k)
+			}
+		}
+	})
+	return func() { c.SetOnTypedKey(prev) }
 }
