@@ -141,6 +141,11 @@ func (s *Store) SetUserRole(ctx context.Context, by User, id int64, role string)
 	if !ValidRole(role) {
 		return fmt.Errorf("set role: %w: %q", ErrInvalid, role)
 	}
+	// Only administrators get here, so refusing their own demotion means the
+	// programme always keeps one.
+	if by.ID == id && role != RoleAdmin {
+		return fmt.Errorf("%w: you cannot take away your own administrator role; another administrator can", ErrPermission)
+	}
 	return s.changeUser(ctx, id, "role", role, `UPDATE users SET role = $1 WHERE id = $2`)
 }
 

@@ -211,10 +211,13 @@ func (s *usersScreen) onRole() {
 
 // confirmRole names the user and both roles before changing anything.
 func (s *usersScreen) confirmRole(u model.User, to string) {
-	msg := fmt.Sprintf("Change %s (%s) from %s to %s?", u.DisplayName, u.Username, model.RoleName(u.Role), model.RoleName(to))
 	if u.ID == s.e.user.ID && to != model.RoleAdmin {
-		msg += "\nThis is you: after signing in again you will no longer manage users."
+		// The model refuses it too; saying so here saves a pointless confirmation.
+		dialog.ShowInformation("Your own role", "You cannot take away your own administrator role: "+
+			"the programme must keep someone who manages users. Another administrator can change it.", s.e.win)
+		return
 	}
+	msg := fmt.Sprintf("Change %s (%s) from %s to %s?", u.DisplayName, u.Username, model.RoleName(u.Role), model.RoleName(to))
 	var d *dialog.ConfirmDialog
 	restore := dialogKeys(s.e.win.Canvas(), func() { d.Confirm() }, func() { d.Hide() })
 	d = dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {

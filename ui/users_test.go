@@ -236,24 +236,24 @@ func TestUsersChangeRoleAsksThenChanges(t *testing.T) {
 	}
 }
 
-func TestUsersChangingOwnRoleWarns(t *testing.T) {
+func TestUsersCannotDemoteThemselves(t *testing.T) {
 	st := peopleDemoCopy(t)
 	s, w, q := openUsers(t, st)
 	over, role := openRoleDialog(t, s, w, "admin")
 	role.SetSelected("training lead")
 	tapIn(t, over, "Change")
-	confirm := topDialog(t, w, "confirming the role")
-	if text := shownText(confirm); !strings.Contains(text, "This is you") {
-		t.Errorf("changing your own role does not warn: %q", text)
-	}
-	// Escape cancels, as it does in a form.
-	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if w.Canvas().Overlays().Top() != nil {
-		t.Fatal("Escape left the confirmation open")
+	refusal := topDialog(t, w, "the refusal")
+	if text := shownText(refusal); !strings.Contains(text, "cannot take away your own administrator role") {
+		t.Errorf("demoting yourself shows %q; want the refusal", text)
 	}
 	q.drain()
 	if u := demoUser(t, st, "admin"); u.Role != model.RoleAdmin {
-		t.Errorf("after saying no, admin is %s", u.Role)
+		t.Errorf("after the refusal, admin is %s", u.Role)
+	}
+	// The model refuses it too, whatever screen asks.
+	me := demoUser(t, st, "admin")
+	if err := st.SetUserRole(context.Background(), me, me.ID, model.RoleLead); !errors.Is(err, model.ErrPermission) {
+		t.Errorf("SetUserRole on yourself = %v; want ErrPermission", err)
 	}
 }
 
