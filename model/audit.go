@@ -76,6 +76,36 @@ type AuditFilter struct {
 	Limit  int
 }
 
+// AuditChoices lists the actions and the kinds of thing the log holds, for
+// the audit screen's filters: a fixed list would miss what new code records.
+func (s *Store) AuditChoices(ctx context.Context) (actions, entities []string, err error) {
+	for _, c := range []struct {
+		query string
+		into  *[]string
+	}{
+		{`SELECT DISTINCT action FROM audit_log ORDER BY action`, &actions},
+		{`SELECT DISTINCT entity FROM audit_log ORDER BY entity`, &entities},
+	} {
+		rows, err := s.db.QueryContext(ctx, c.query)
+		if err != nil {
+			return nil, nil, fmt.Errorf("audit choices: %w", err)
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("audit choices: %w", err)
+			}
+			*c.into = append(*c.into, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("audit choices: %w", err)
+		}
+	}
+	return actions, entities, nil
+}
+
 // AuditLog lists entries newest first.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	var where []string

@@ -14,7 +14,10 @@ import (
 // auditStore is what the audit screen asks of the model.
 type auditStore interface {
 	AuditLog(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
+	AuditChoices(ctx context.Context) (actions, entities []string, err error)
 }
+
+const anyAction, anyEntity = "any action", "anything"
 
 // auditScreen reads the append-only audit log with filters.
 type auditScreen struct {
@@ -49,14 +52,21 @@ func (s *auditScreen) buildUI() {
 	}
 	s.actor, s.text = entry("who (e.g. assessor, os:root)"), entry("text in the change (Ctrl+F)")
 	s.text.OnChanged = func(string) { s.refresh() } // narrows as you type; the actor must match whole
-	s.action = widget.NewSelect([]string{"any action", "create", "update", "submit", "decide", "achieve", "withdraw", "sample",
-		"verify", "claim", "sign_in", "issue", "revoke"}, nil)
+	// The choices are what the log holds, read with the first load.
+	s.action = widget.NewSelect([]string{anyAction}, nil)
 	s.action.SetSelectedIndex(0)
 	s.action.OnChanged = func(string) { s.refresh() }
-	s.entity = widget.NewSelect([]string{"anything", "evidence", "evidence_file", "assessment_decision", "unit_achievement",
-		"iv_plan", "iv_sample", "claim", "user", "unit", "qualification", "certificate", "organiser", "programme"}, nil)
+	s.entity = widget.NewSelect([]string{anyEntity}, nil)
 	s.entity.SetSelectedIndex(0)
 	s.entity.OnChanged = func(string) { s.refresh() }
+	type choices struct{ actions, entities []string }
+	load(s.e, func(ctx context.Context) (choices, error) {
+		a, e, err := s.store.AuditChoices(ctx)
+		return choices{a, e}, err
+	}, func(c choices) {
+		s.action.Options = append([]string{anyAction}, c.actions...)
+		s.entity.Options = append([]string{anyEntity}, c.entities...)
+	}, func(err error) { s.count.SetText("Could not read the filters: " + err.Error()) })
 	s.count = widget.NewLabel("")
 	s.table = textTable([]string{"When (UTC)", "Who", "Action", "What", "Id", "After"}, []float32{170, 130, 90, 160, 80, 520},
 		func() int { return len(s.rows) }, s.cell, s.onSelected)

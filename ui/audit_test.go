@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,4 +157,20 @@ func TestAuditSelectingShowsDetails(t *testing.T) {
 	if want := fmt.Sprintf(`"role":%q`, model.RoleAssessor); !strings.Contains(s.detail.Text, "Before: ") || !strings.Contains(s.detail.Text, want) {
 		t.Errorf("details of the role change %q lack the role before, %s", s.detail.Text, want)
 	}
+}
+
+// TestAuditFiltersOfferWhatTheLogHolds: the action and entity choices come
+// from the log, so actions a fixed list missed (the demo's own) are offered.
+func TestAuditFiltersOfferWhatTheLogHolds(t *testing.T) {
+	st := auditDemo(t)
+	s, _, q := openAudit(t, st)
+	waitFor(t, q, "the filter choices", func() bool { return len(s.action.Options) > 1 })
+	if !slices.Contains(s.action.Options, "demo") || !slices.Contains(s.entity.Options, "programme") {
+		t.Errorf("action choices %v, entity choices %v; want the demo's action and entity among them", s.action.Options, s.entity.Options)
+	}
+	if s.action.Options[0] != anyAction || s.entity.Options[0] != anyEntity {
+		t.Errorf("first choices %q, %q; want %q, %q", s.action.Options[0], s.entity.Options[0], anyAction, anyEntity)
+	}
+	s.action.SetSelected("demo")
+	waitFor(t, q, "the demo's entry", func() bool { return len(s.rows) == 1 && s.rows[0].Action == "demo" })
 }
