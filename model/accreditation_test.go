@@ -239,9 +239,10 @@ func TestSentBackReturnsToQueueAndBlocksClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Nothing else is claimable, so no claim is made; the problem says why.
 	_, problems, err := f.s.CreateClaim(ctx, f.lead, 1, "Q")
-	if err != nil || len(problems) != 1 || !strings.Contains(problems[0].Reason, "not yet agreed") {
-		t.Fatalf("CreateClaim with a pending sample = %v, %v; want one problem, not yet agreed", problems, err)
+	if !errors.Is(err, ErrInvalid) || len(problems) != 1 || !strings.Contains(problems[0].Reason, "not yet agreed") {
+		t.Fatalf("CreateClaim with a pending sample = %v, %v; want ErrInvalid and one problem, not yet agreed", problems, err)
 	}
 	if err := f.s.VerifySample(ctx, f.verifier, sample, SampleSentBack, ""); !errors.Is(err, ErrInvalid) {
 		t.Errorf("send back without actions = %v; want ErrInvalid", err)
@@ -307,14 +308,17 @@ func TestClaimLockingAndCorrection(t *testing.T) {
 	if err := f.s.SubmitClaim(ctx, f.lead, c.ID); !errors.Is(err, ErrLocked) {
 		t.Errorf("SubmitClaim twice = %v; want ErrLocked", err)
 	}
-	// The unit is claimed: a new claim does not carry it again.
-	again, _, err := f.s.CreateClaim(ctx, f.lead, 1, "Q")
-	if err != nil || again.Lines != 0 {
-		t.Errorf("second claim = %+v, %v; want no lines", again, err)
+	// The unit is claimed: no new claim carries it again.
+	if again, _, err := f.s.CreateClaim(ctx, f.lead, 1, "Q"); !errors.Is(err, ErrInvalid) || again.ID != 0 {
+		t.Errorf("second claim = %+v, %v; want ErrInvalid and no claim", again, err)
 	}
 	fix, err := f.s.CorrectClaim(ctx, f.admin, c.ID)
-	if err != nil || fix.CorrectsID != c.ID {
+	if err != nil || fix.CorrectsID != c.ID || fix.Reference != c.Reference+"-R1" {
 		t.Fatalf("CorrectClaim = %+v, %v", fix, err)
+	}
+	// While the correction is a draft it holds the unit: still no new claim.
+	if _, _, err := f.s.CreateClaim(ctx, f.lead, 1, "Q"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a claim beside the correcting draft = %v; want ErrInvalid", err)
 	}
 	if err := f.s.RemoveClaimLine(ctx, f.admin, fix.ID, f.learner, "U2"); err != nil {
 		t.Errorf("RemoveClaimLine on the correcting draft: %v", err)
@@ -323,8 +327,25 @@ func TestClaimLockingAndCorrection(t *testing.T) {
 	if len(orig) != 1 || orig[0].ULN != "1234567890" || orig[0].RegistrationNumber != "REG-1" {
 		t.Errorf("original claim lines = %+v; want unchanged", orig)
 	}
-	if n := auditCounts(t, f.s); n["claim"] != 3 || n["submit claim"] != 1 {
-		t.Errorf("audit = %v; want 3 claim, 1 submit claim", n)
+	if n := auditCounts(t, f.s); n["claim"] != 2 || n["submit claim"] != 1 {
+		t.Errorf("audit = %v; want 2 claim, 1 submit claim", n)
+	}
+	// Discarding the correcting draft frees nothing twice: the original stands again.
+	if err := f.s.DiscardClaim(ctx, f.lead, c.ID); !errors.Is(err, ErrLocked) {
+		t.Errorf("DiscardClaim on a submitted claim = %v; want ErrLocked", err)
+	}
+	if err := f.s.DiscardClaim(ctx, f.lead, fix.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.ClaimByID(ctx, fix.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the discarded draft is still there: %v", err)
+	}
+	if _, _, err := f.s.CreateClaim(ctx, f.lead, 1, "Q"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a claim after discarding the correction = %v; want ErrInvalid (the original claims the unit)", err)
+	}
+	fix2, err := f.s.CorrectClaim(ctx, f.admin, c.ID)
+	if err != nil || fix2.Reference != c.Reference+"-R1" {
+		t.Errorf("correcting again after a discard = %+v, %v; want %s-R1", fix2, err, c.Reference)
 	}
 }
 
@@ -335,7 +356,7 @@ func TestClaimRefusesBadULN(t *testing.T) {
 	ev := f.evidence(t, "U2 1.1")
 	f.decide(t, f.assessor, ev, map[string]string{"U2 1.1": OutcomeAchieved})
 	c, problems, err := f.s.CreateClaim(ctx, f.lead, 1, "Q")
-	if err != nil || c.Lines != 0 || len(problems) != 1 || !strings.Contains(problems[0].Reason, "ULN") {
+	if !errors.Is(err, ErrInvalid) || c.ID != 0 || len(problems) != 1 || !strings.Contains(problems[0].Reason, "ULN") {
 		t.Errorf("CreateClaim with a 5-digit ULN = %+v, %v, %v; want the line refused for its ULN", c, problems, err)
 	}
 	for uln, want := range map[string]bool{"1234567890": true, "123456789": false, "12345678901": false, "123456789a": false, "": false} {
@@ -462,5 +483,14 @@ func TestSignInAndFiles(t *testing.T) {
 	if _, err := f.s.AddEvidence(ctx, f.lead, EvidenceItem{OrganiserID: 1, Kind: "listening_log", Title: "Log", EvidenceOn: "2012-01-01",
 		ListeningCount: 3, ListeningThemes: "housing; call Mrs P on 07700 900123", CriterionIDs: []int64{f.crit["U1 1.1"]}}, true); !errors.Is(err, ErrInvalid) {
 		t.Errorf("listening log with a phone number = %v; want ErrInvalid", err)
+	}
+}
+
+func TestCorrectionReference(t *testing.T) {
+	for in, want := range map[string]string{"CLM-2015-C03": "CLM-2015-C03-R1", "CLM-2026-C04-2-R1": "CLM-2026-C04-2-R2",
+		"CLM-2026-C04-2-R9": "CLM-2026-C04-2-R10", "CLM-R-Rx": "CLM-R-Rx-R1"} {
+		if got := correctionReference(in); got != want {
+			t.Errorf("correctionReference(%q) = %q; want %q", in, got, want)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,13 +20,15 @@ func lockedErr(err error) error {
 
 // claimableSQL lists a cohort's achieved units a claim may carry: the learner
 // registered for the qualification, the unit in its rules, the deciding
-// decision verified where it was sampled, and not already on a submitted
-// claim that stands (one no later claim corrects).
+// decision verified where it was sampled, and not already on a claim that
+// stands: a draft or a submitted claim that no later claim corrects (a
+// correction carries the lines of the claim it corrects). So no unit is
+// ever on two claims at once, however drafts and corrections interleave.
 const claimableSQL = `
 	SELECT a.organiser_id, p.given_name || ' ' || p.family_name, u.code, u.credits, r.registration_number, p.uln, u.id,
 		(SELECT count(*) FROM iv_samples s WHERE s.decision_id = a.decision_id AND s.outcome <> 'agreed'),
 		(SELECT count(*) FROM claim_lines cl JOIN claims k ON k.id = cl.claim_id
-			WHERE cl.organiser_id = a.organiser_id AND cl.unit_id = a.unit_id AND k.status = 'submitted'
+			WHERE cl.organiser_id = a.organiser_id AND cl.unit_id = a.unit_id
 			AND NOT EXISTS (SELECT 1 FROM claims k2 WHERE k2.corrects_id = k.id))
 	FROM unit_achievements a
 	JOIN organisers o ON o.id = a.organiser_id JOIN people p ON p.id = o.person_id JOIN cohorts c ON c.id = o.cohort_id
@@ -52,9 +55,11 @@ func (s *Store) CreateClaim(ctx context.Context, by User, cohort int, qualCode s
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM qualifications WHERE code = $1`, qualCode).Scan(&qualID); err != nil {
 			return fmt.Errorf("qualification %s: %w", qualCode, ErrNotFound)
 		}
-		var n int
-		tx.QueryRowContext(ctx, `SELECT count(*) FROM claims WHERE cohort_id = $1`, cohortID).Scan(&n)
-		c = Claim{Reference: fmt.Sprintf("CLM-%d-C%02d-%d", time.Now().Year(), cohort, n+1), Cohort: cohort,
+		ref, err := nextReference(ctx, tx, fmt.Sprintf("CLM-%d-C%02d-", time.Now().Year(), cohort))
+		if err != nil {
+			return err
+		}
+		c = Claim{Reference: ref, Cohort: cohort,
 			Qualification: qualCode, Status: "draft", CreatedBy: by.Username, CreatedAt: Now()}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO claims (reference, cohort_id, qualification_id, status, created_by, created_at)
 			VALUES ($1, $2, $3, 'draft', $4, $5) RETURNING id`, c.Reference, cohortID, qualID, c.CreatedBy, c.CreatedAt).Scan(&c.ID); err != nil {
@@ -95,6 +100,13 @@ func (s *Store) CreateClaim(ctx context.Context, by User, cohort int, qualCode s
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if len(lines) == 0 {
+			why := "every achieved unit is already on a claim"
+			if len(problems) > 0 {
+				why = fmt.Sprintf("%d achieved units are held back (listed)", len(problems))
+			}
+			return fmt.Errorf("%w: nothing to claim for %s: %s", ErrInvalid, qualCode, why)
+		}
 		for _, l := range lines {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO claim_lines (claim_id, organiser_id, unit_id, registration_number, uln, credits)
 				VALUES ($1, $2, $3, $4, $5, $6)`, c.ID, l.org, l.unit, l.reg, l.uln, l.credits); err != nil {
@@ -107,9 +119,64 @@ func (s *Store) CreateClaim(ctx context.Context, by User, cohort int, qualCode s
 			map[string]any{"reference": c.Reference, "cohort": cohort, "qualification": qualCode, "lines": c.Lines, "credits": c.Credits})
 	})
 	if err != nil {
-		return Claim{}, nil, fmt.Errorf("make claim for cohort %d: %w", cohort, err)
+		return Claim{}, problems, fmt.Errorf("make claim for cohort %d: %w", cohort, err)
 	}
 	return c, problems, nil
+}
+
+// nextReference is prefix followed by one more than the highest number any
+// claim's reference has after it: unique even after a draft is discarded.
+func nextReference(ctx context.Context, tx *sql.Tx, prefix string) (string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT reference FROM claims WHERE substr(reference, 1, length($1)) = $1`, prefix)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	top := 0
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			return "", err
+		}
+		num, _, _ := strings.Cut(strings.TrimPrefix(ref, prefix), "-")
+		if n, err := strconv.Atoi(num); err == nil && n > top {
+			top = n
+		}
+	}
+	return prefix + strconv.Itoa(top+1), rows.Err()
+}
+
+// DiscardClaim deletes a draft claim and its lines, so its units can be
+// claimed again; a submitted claim is never deleted (correct it instead).
+func (s *Store) DiscardClaim(ctx context.Context, by User, id int64) error {
+	if err := require(by, ActClaim); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var status, ref string
+		var lines int
+		if err := tx.QueryRowContext(ctx, `SELECT status, reference, (SELECT count(*) FROM claim_lines WHERE claim_id = $1)
+			FROM claims WHERE id = $1`, id).Scan(&status, &ref, &lines); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return err
+		}
+		if status != "draft" {
+			return fmt.Errorf("%w: %s is submitted; make a correcting claim", ErrLocked, ref)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE claim_id = $1`, id); err != nil {
+			return lockedErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claims WHERE id = $1 AND status = 'draft'`, id); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "discard", "claim", fmt.Sprint(id), map[string]any{"reference": ref, "lines": lines}, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("discard claim %d: %w", id, err)
+	}
+	return nil
 }
 
 // SubmitClaim submits a draft claim; from then on it is locked.
@@ -193,7 +260,7 @@ func (s *Store) CorrectClaim(ctx context.Context, by User, id int64) (Claim, err
 		if n > 0 {
 			return fmt.Errorf("%w: %s already has a correcting claim", ErrExists, ref)
 		}
-		c = Claim{Reference: fmt.Sprintf("%s-R%d", ref, 1), Status: "draft", CorrectsID: id, CorrectsRef: ref, CreatedBy: by.Username, CreatedAt: Now()}
+		c = Claim{Reference: correctionReference(ref), Status: "draft", CorrectsID: id, CorrectsRef: ref, CreatedBy: by.Username, CreatedAt: Now()}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO claims (reference, cohort_id, qualification_id, status, corrects_id, created_by, created_at)
 			VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id`, c.Reference, cohortID, qualID, id, c.CreatedBy, c.CreatedAt).Scan(&c.ID); err != nil {
 			return err
@@ -208,6 +275,17 @@ func (s *Store) CorrectClaim(ctx context.Context, by User, id int64) (Claim, err
 		return Claim{}, fmt.Errorf("correct claim %d: %w", id, err)
 	}
 	return c, nil
+}
+
+// correctionReference names the claim correcting ref: CLM-…-R1, and a
+// correction of CLM-…-R1 is CLM-…-R2 (not CLM-…-R1-R1).
+func correctionReference(ref string) string {
+	if i := strings.LastIndex(ref, "-R"); i >= 0 {
+		if n, err := strconv.Atoi(ref[i+2:]); err == nil {
+			return fmt.Sprintf("%s-R%d", ref[:i], n+1)
+		}
+	}
+	return ref + "-R1"
 }
 
 // Claims lists every claim, newest first.

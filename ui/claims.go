@@ -23,6 +23,7 @@ type claimsStore interface {
 	CreateClaim(ctx context.Context, by model.User, cohort int, qual string) (model.Claim, []model.ClaimProblem, error)
 	SubmitClaim(ctx context.Context, by model.User, id int64) error
 	CorrectClaim(ctx context.Context, by model.User, id int64) (model.Claim, error)
+	DiscardClaim(ctx context.Context, by model.User, id int64) error
 	LoadCatalogue(ctx context.Context) (model.Catalogue, error)
 	ClaimCentre(ctx context.Context) (string, error)
 }
@@ -41,6 +42,7 @@ type claimsScreen struct {
 	newBtn  *widget.Button
 	subBtn  *widget.Button
 	fixBtn  *widget.Button
+	delBtn  *widget.Button
 	csvBtn  *widget.Button
 	pdfBtn  *widget.Button
 	root    fyne.CanvasObject
@@ -64,11 +66,13 @@ func (s *claimsScreen) buildUI() {
 	s.newBtn = widget.NewButton("New claim…", s.onNew)
 	s.subBtn = widget.NewButton("Submit…", s.onSubmit)
 	s.fixBtn = widget.NewButton("Correct…", s.onCorrect)
+	s.delBtn = widget.NewButton("Discard draft…", s.onDiscard)
+	s.delBtn.Importance = widget.DangerImportance
 	s.csvBtn = widget.NewButton("Export CSV…", func() { s.onExport("csv") })
 	s.pdfBtn = widget.NewButton("Export PDF…", func() { s.onExport("pdf") })
 	s.updateButtons()
 	top := container.NewVBox(container.NewHBox(widget.NewLabelWithStyle("Claims to the OCN", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.newBtn, s.subBtn, s.fixBtn, s.csvBtn, s.pdfBtn), s.status)
+		s.newBtn, s.subBtn, s.fixBtn, s.delBtn, s.csvBtn, s.pdfBtn), s.status)
 	split := container.NewVSplit(s.table, container.NewBorder(s.heading, nil, nil, nil, s.ltable))
 	split.Offset = 0.4
 	s.root = container.NewBorder(top, nil, nil, nil, split)
@@ -144,6 +148,7 @@ func (s *claimsScreen) updateButtons() {
 	setEnabled(s.newBtn, may)
 	setEnabled(s.subBtn, may && ok && k.Status == "draft")
 	setEnabled(s.fixBtn, may && ok && k.Status == "submitted")
+	setEnabled(s.delBtn, may && ok && k.Status == "draft")
 	setEnabled(s.csvBtn, ok)
 	setEnabled(s.pdfBtn, ok)
 }
@@ -164,37 +169,43 @@ func (s *claimsScreen) onNew() {
 	cohort := widget.NewSelect(cohortChoices(14)[1:], nil)
 	cohort.SetSelectedIndex(0)
 	qual := widget.NewSelect(nil, nil)
-	go func() {
-		cat, err := s.store.LoadCatalogue(s.e.ctx)
-		if err != nil {
-			return
-		}
-		s.e.post(func() {
+	qual.PlaceHolder = "Loading…"
+	load(s.e, func(ctx context.Context) (model.Catalogue, error) { return s.store.LoadCatalogue(ctx) },
+		func(cat model.Catalogue) {
 			var codes []string
 			for _, q := range cat.Qualifications {
 				codes = append(codes, q.Code)
 			}
+			qual.PlaceHolder = "(no qualifications in the catalogue)"
 			qual.SetOptions(codes)
 			if len(codes) > 0 {
 				qual.SetSelectedIndex(0)
 			}
+		}, func(err error) {
+			qual.PlaceHolder = "(could not read the catalogue)"
+			qual.Refresh()
+			s.status.SetText("Could not read the qualifications: " + errText(err))
 		})
-	}()
 	dialog.ShowForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Cohort", cohort), widget.NewFormItem("Qualification", qual)}, func(ok bool) {
-		if !ok || qual.Selected == "" {
+		if !ok {
+			return
+		}
+		if qual.Selected == "" {
+			s.status.SetText("No claim made: choose a qualification.")
 			return
 		}
 		n, q := cohortOf(cohort.Selected), qual.Selected
 		type made struct {
 			c        model.Claim
 			problems []model.ClaimProblem
+			err      error // kept beside the problems, which say why nothing could be claimed
 		}
 		load(s.e, func(ctx context.Context) (made, error) {
 			c, p, err := s.store.CreateClaim(ctx, s.e.user, n, q)
-			return made{c, p}, err
+			return made{c, p, err}, nil
 		}, func(m made) {
-			text := fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits))
+			left := ""
 			if len(m.problems) > 0 {
 				var b strings.Builder
 				for i, p := range m.problems {
@@ -204,9 +215,13 @@ func (s *claimsScreen) onNew() {
 					}
 					fmt.Fprintf(&b, " %s %s: %s;", p.Learner, p.UnitCode, p.Reason)
 				}
-				text += fmt.Sprintf(" Left off %s:%s", num(len(m.problems)), b.String())
+				left = fmt.Sprintf(" Left off %s:%s", num(len(m.problems)), b.String())
 			}
-			s.status.SetText(text)
+			if m.err != nil {
+				dialog.ShowError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
+				return
+			}
+			s.status.SetText(fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits)) + left)
 			s.refresh()
 		}, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
@@ -246,6 +261,28 @@ func (s *claimsScreen) onCorrect() {
 				s.refresh()
 			},
 			func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
+}
+
+// onDiscard deletes a draft claim after asking, so its units can be
+// claimed again; a submitted claim is corrected, never discarded.
+func (s *claimsScreen) onDiscard() {
+	k, ok := s.selected()
+	if !ok || k.Status != "draft" {
+		return
+	}
+	dialog.ShowConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
+		"Its units become claimable again. Nothing was sent to the OCN.", k.Reference, num(k.Lines), num(k.Credits)), func(yes bool) {
+		if !yes {
+			return
+		}
+		load(s.e, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, s.store.DiscardClaim(ctx, s.e.user, k.ID)
+		}, func(struct{}) {
+			s.status.SetText("Discarded the draft " + k.Reference + ".")
+			s.heading.SetText("Choose a claim to see its lines.")
+			s.refresh()
+		}, func(err error) { dialog.ShowError(err, s.e.win) })
 	}, s.e.win)
 }
 
