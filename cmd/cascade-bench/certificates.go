@@ -108,8 +108,8 @@ func (b *bench) measureCertificates() error {
 		return r
 	}
 
-	// One combined PDF, to print.
-	d, err := timeIt(1, func() error { return writeFile(filepath.Join(out, "all.pdf"), prints) })
+	// One combined PDF, to print: the best of three, as LibreOffice's is.
+	d, err := bestOf(3, func() error { return writeFile(filepath.Join(out, "all.pdf"), prints) })
 	if err != nil {
 		return err
 	}
@@ -243,9 +243,14 @@ func (b *bench) libreOffice(certs []model.Printable, dir string) (*loTimes, erro
 		return time.Since(start), nil
 	}
 	var t loTimes
-	var err error
-	if t.merged, err = convert([]string{merged}); err != nil {
-		return nil, err
+	for i := 0; i < 3; i++ { // the best of three, as ours is
+		d, err := convert([]string{merged})
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 || d < t.merged {
+			t.merged = d
+		}
 	}
 	var each time.Duration
 	for i := 0; i < len(files); i += loBatch {
