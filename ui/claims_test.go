@@ -93,7 +93,7 @@ func TestClaimsListShowsDemoClaims(t *testing.T) {
 	if len(s.claims) != 3 {
 		t.Errorf("%d claims listed; want the demo's 3", len(s.claims))
 	}
-	for _, b := range []*widget.Button{s.subBtn, s.fixBtn, s.csvBtn, s.pdfBtn} {
+	for _, b := range []*widget.Button{s.subBtn, s.fixBtn, s.delBtn, s.csvBtn, s.pdfBtn} {
 		if !b.Disabled() {
 			t.Errorf("%q is enabled with no claim chosen", b.Text)
 		}
@@ -107,7 +107,7 @@ func TestClaimsAssessorMayOnlyRead(t *testing.T) {
 	st := openDemo(t)
 	s, _, q := openClaims(t, st, "assessor")
 	selectClaim(t, s, q, "CLM-2015-C03")
-	for _, b := range []*widget.Button{s.newBtn, s.subBtn, s.fixBtn} {
+	for _, b := range []*widget.Button{s.newBtn, s.subBtn, s.fixBtn, s.delBtn} {
 		if !b.Disabled() {
 			t.Errorf("%q is enabled for an assessor", b.Text)
 		}
