@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +31,24 @@ func TestDemoEqualityAnswersAreOffered(t *testing.T) {
 	people := count(t, s, `SELECT count(*) FROM people`)
 	if n < people*65/100 || n > people*85/100 {
 		t.Errorf("%d of %d people answered; want about three in four", n, people)
+	}
+}
+
+// TestEqualityReportFollowsTheFormsOrder: ages run young to old and
+// "Prefer not to say" comes last, as on the form, not alphabetically.
+func TestEqualityReportFollowsTheFormsOrder(t *testing.T) {
+	s, _ := demoDB(t)
+	r, err := s.EqualityReport(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ages []string
+	for _, row := range r.Rows {
+		if row.Dimension == "Age band" {
+			ages = append(ages, row.Category)
+		}
+	}
+	if want := EqualityQuestions[1].Answers; strings.Join(ages, "|") != strings.Join(want, "|") {
+		t.Errorf("age bands in the report: %v; want %v", ages, want)
 	}
 }

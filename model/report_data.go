@@ -318,6 +318,7 @@ func (s *Store) EqualityReport(ctx context.Context, cohort int) (EqualityReport,
 		if err != nil {
 			return r, fmt.Errorf("equality report %s: %w", d.label, err)
 		}
+		first := len(r.Rows)
 		for rows.Next() {
 			e := EqualityRow{Dimension: d.label}
 			if err := rows.Scan(&e.Category, &e.Count); err != nil {
@@ -330,8 +331,31 @@ func (s *Store) EqualityReport(ctx context.Context, cohort int) (EqualityReport,
 		if err := rows.Err(); err != nil {
 			return r, fmt.Errorf("equality report %s: %w", d.label, err)
 		}
+		sortAnswers(r.Rows[first:], d.col)
 	}
 	return r, nil
+}
+
+// sortAnswers puts one question's rows in the order the form offers its
+// answers (ages young to old, Prefer not to say last), then any answer the
+// form does not offer, then Not stated.
+func sortAnswers(rows []EqualityRow, field string) {
+	var offered []string
+	for _, q := range EqualityQuestions {
+		if q.Field == field {
+			offered = q.Answers
+		}
+	}
+	rank := func(v string) int {
+		if i := slices.Index(offered, v); i >= 0 {
+			return i
+		}
+		if v == "Not stated" {
+			return len(offered) + 1
+		}
+		return len(offered)
+	}
+	slices.SortStableFunc(rows, func(a, b EqualityRow) int { return rank(a.Category) - rank(b.Category) })
 }
 
 func sortStrings(s []string) { slices.Sort(s) }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -160,8 +161,21 @@ func spread(rel []float64, n int, usable float64) []float64 {
 	return out
 }
 
+// crowded reports whether the labels would collide along a horizontal axis
+// (the charting library then drops every other one), so bars go sideways.
+func (c Chart) crowded() bool {
+	width := 0
+	for _, l := range c.Labels {
+		width += max(len([]rune(l)), 6) + 2
+	}
+	return width > 110
+}
+
 // png renders the chart with go-analyze/charts.
 func (c Chart) png() ([]byte, error) {
+	if c.crowded() {
+		return c.horizontalPNG()
+	}
 	opts := []charts.OptionFunc{
 		charts.XAxisLabelsOptionFunc(c.Labels),
 		charts.DimensionsOptionFunc(1400, 700),
@@ -177,6 +191,35 @@ func (c Chart) png() ([]byte, error) {
 	p, err := charts.BarRender(c.Values, opts...)
 	if err != nil {
 		return nil, err
+	}
+	return p.Bytes()
+}
+
+// horizontalPNG draws the bars sideways, each label on its own line, the
+// first label at the top.
+func (c Chart) horizontalPNG() ([]byte, error) {
+	values := make([][]float64, len(c.Values))
+	for i, v := range c.Values {
+		values[i] = slices.Clone(v)
+		slices.Reverse(values[i]) // the library draws the first category at the bottom
+	}
+	labels := slices.Clone(c.Labels)
+	slices.Reverse(labels)
+	opt := charts.NewBarChartOptionWithData(values)
+	opt.Horizontal = true
+	opt.CategoryAxis.Labels = labels
+	if len(opt.ValueAxis) == 0 {
+		opt.ValueAxis = []charts.ValueAxisOption{{}}
+	}
+	opt.ValueAxis[0].Min = charts.Ptr(0.0)
+	opt.ValueFormatter = func(v float64) string { return ukNumbers.Sprintf("%.0f", v) }
+	if len(c.Series) > 0 {
+		opt.Legend = charts.LegendOption{SeriesNames: c.Series}
+	}
+	opt.Padding = charts.Box{Top: 30, Left: 20, Right: 40, Bottom: 20}
+	p := newChartPainter(1400, 700)
+	if err := p.BarChart(opt); err != nil {
+		return nil, fmt.Errorf("chart %s: %w", c.Title, err)
 	}
 	return p.Bytes()
 }

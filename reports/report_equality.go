@@ -34,7 +34,7 @@ func EqualityDocument(r model.EqualityReport, programme string, created time.Tim
 		d.Notes = append(d.Notes, "No equality monitoring information has been recorded for this scope.")
 	}
 	t := Table{Title: "Monitoring answers", Header: []string{"Question", "Answer", "People", "Share of those answering"},
-		Widths: []float64{1.3, 2.6, 1, 1.4}, Align: []string{"L", "L", "R", "R"}}
+		Widths: []float64{1.2, 2.4, 0.9, 1.8}, Align: []string{"L", "L", "R", "R"}}
 	charts := map[string]*Chart{}
 	var order []string
 	for _, row := range r.Rows {
