@@ -166,7 +166,7 @@ func spread(rel []float64, n int, usable float64) []float64 {
 func (c Chart) crowded() bool {
 	width := 0
 	for _, l := range c.Labels {
-		width += max(len([]rune(l)), 6) + 2
+		width += len([]rune(l)) + 2
 	}
 	return width > 110
 }
