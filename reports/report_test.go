@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,6 +128,27 @@ func TestPercentTextRoundsWithoutHiding(t *testing.T) {
 	}{{10, 3687, "<1%"}, {27, 3687, "1%"}, {14, 23, "61%"}, {1, 2, "50%"}, {0, 5, "0%"}, {999, 1000, ">99%"}, {1000, 1000, "100%"}, {3, 0, "—"}} {
 		if got := percentText(c.part, c.whole); got != c.want {
 			t.Errorf("percentText(%d, %d) = %q; want %q", c.part, c.whole, got, c.want)
+		}
+	}
+}
+
+// TestCrowdedChartsGoSideways: bars turn horizontal only when their labels
+// would collide along the bottom axis.
+func TestCrowdedChartsGoSideways(t *testing.T) {
+	short, long := Chart{}, Chart{}
+	for i := 1; i <= 14; i++ {
+		short.Labels = append(short.Labels, fmt.Sprint(i))
+		long.Labels = append(long.Labels, fmt.Sprintf("Cohort %d", i))
+	}
+	ethnic := Chart{Labels: model.EqualityQuestions[2].Answers}
+	for _, c := range []struct {
+		name  string
+		chart Chart
+		want  bool
+	}{{"cohort numbers", short, false}, {"cohort names", long, true}, {"ethnic groups", ethnic, true},
+		{"genders", Chart{Labels: model.EqualityQuestions[0].Answers}, false}} {
+		if got := c.chart.crowded(); got != c.want {
+			t.Errorf("%s: crowded = %v; want %v", c.name, got, c.want)
 		}
 	}
 }
