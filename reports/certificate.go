@@ -202,7 +202,13 @@ func logoFor(pdf *gofpdf.Fpdf, done map[string]string, path string) string {
 	return path
 }
 
-func setColor(pdf *gofpdf.Fpdf, c [3]int) { pdf.SetTextColor(c[0], c[1], c[2]) }
+// setColor sets the text colour and, to match, the fill colour: gofpdf wraps
+// every piece of text whose colour differs from the fill in its own
+// save/restore, bytes on every page of a print run.
+func setColor(pdf *gofpdf.Fpdf, c [3]int) {
+	pdf.SetTextColor(c[0], c[1], c[2])
+	pdf.SetFillColor(c[0], c[1], c[2])
+}
 
 var headlines = map[string]string{
 	model.KindCompletion: "Certificate of Completion",
@@ -291,20 +297,27 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	_ = y
 
 	// Signatures, left and centre; the verification block on the right.
-	for i, s := range []string{f.Signatory1, f.Signatory2} {
+	// Names first, then titles: one change of font each, not one per signatory.
+	sigs := []string{f.Signatory1, f.Signatory2}
+	pdf.SetDrawColor(ink[0], ink[1], ink[2])
+	pdf.SetLineWidth(0.3)
+	pdf.SetFont(serif, "B", 10.5)
+	for i, s := range sigs {
 		if s == "" {
 			continue
 		}
 		x := 30 + float64(i)*82
-		pdf.SetDrawColor(ink[0], ink[1], ink[2])
-		pdf.SetLineWidth(0.3)
 		pdf.Line(x, 165, x+68, 165)
-		name, title, _ := strings.Cut(s, ", ")
-		pdf.SetFont(serif, "B", 10.5)
+		name, _, _ := strings.Cut(s, ", ")
 		pdf.SetXY(x, 166.5)
-		pdf.CellFormat(68, 5, name, "", 2, "C", false, 0, "")
-		pdf.SetFont(serif, "I", 9)
-		pdf.CellFormat(68, 4.5, fitText(pdf, title, 68), "", 0, "C", false, 0, "")
+		pdf.CellFormat(68, 5, name, "", 0, "C", false, 0, "")
+	}
+	pdf.SetFont(serif, "I", 9)
+	for i, s := range sigs {
+		if _, title, ok := strings.Cut(s, ", "); ok {
+			pdf.SetXY(30+float64(i)*82, 171.5)
+			pdf.CellFormat(68, 4.5, fitText(pdf, title, 68), "", 0, "C", false, 0, "")
+		}
 	}
 	setColor(pdf, ink)
 	pdf.SetFont(serif, "", 10.5)
