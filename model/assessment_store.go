@@ -83,7 +83,7 @@ func awaitingDecision(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 // every criterion is now achieved for the learner is recorded as achieved
 // (and one that no longer is, after a verifier sent it back, is withdrawn).
 func (s *Store) RecordDecision(ctx context.Context, by User, d DecisionDraft) (int64, error) {
-	if err := require(by, ActDecide); err != nil {
+	if err := s.require(ctx, by, ActDecide); err != nil {
 		return 0, err
 	}
 	var id int64

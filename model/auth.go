@@ -54,6 +54,23 @@ func require(u User, action string) error {
 	return nil
 }
 
+// require refuses with ErrPermission what by may not do, judged on the user
+// as the database holds them now: a role changed or an account disabled
+// since they signed in takes effect at once, not at their next sign-in.
+func (s *Store) require(ctx context.Context, by User, action string) error {
+	if err := require(by, action); err != nil {
+		return err
+	}
+	now, err := s.userBy(ctx, s.db, `id = $1`, by.ID)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w: %s is no longer a user", ErrPermission, by.Username)
+	}
+	if err != nil {
+		return fmt.Errorf("check what %s may do: %w", by.Username, err)
+	}
+	return require(now, action)
+}
+
 // RoleName is how a role reads to a person.
 func RoleName(role string) string {
 	switch role {

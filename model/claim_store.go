@@ -42,7 +42,7 @@ const claimableSQL = `
 // CreateClaim makes a draft claim for a cohort and qualification holding
 // every claimable achieved unit; units left off are returned with the reason.
 func (s *Store) CreateClaim(ctx context.Context, by User, cohort int, qualCode string) (Claim, []ClaimProblem, error) {
-	if err := require(by, ActClaim); err != nil {
+	if err := s.require(ctx, by, ActClaim); err != nil {
 		return Claim{}, nil, err
 	}
 	var c Claim
@@ -149,7 +149,7 @@ func nextReference(ctx context.Context, tx *sql.Tx, prefix string) (string, erro
 // DiscardClaim deletes a draft claim and its lines, so its units can be
 // claimed again; a submitted claim is never deleted (correct it instead).
 func (s *Store) DiscardClaim(ctx context.Context, by User, id int64) error {
-	if err := require(by, ActClaim); err != nil {
+	if err := s.require(ctx, by, ActClaim); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -181,7 +181,7 @@ func (s *Store) DiscardClaim(ctx context.Context, by User, id int64) error {
 
 // SubmitClaim submits a draft claim; from then on it is locked.
 func (s *Store) SubmitClaim(ctx context.Context, by User, id int64) error {
-	if err := require(by, ActClaim); err != nil {
+	if err := s.require(ctx, by, ActClaim); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -214,7 +214,7 @@ func (s *Store) SubmitClaim(ctx context.Context, by User, id int64) error {
 
 // RemoveClaimLine takes a learner's unit off a draft claim.
 func (s *Store) RemoveClaimLine(ctx context.Context, by User, claimID, organiserID int64, unitCode string) error {
-	if err := require(by, ActClaim); err != nil {
+	if err := s.require(ctx, by, ActClaim); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -238,7 +238,7 @@ func (s *Store) RemoveClaimLine(ctx context.Context, by User, claimID, organiser
 // CorrectClaim makes a new draft claim, linked to a submitted one, holding
 // the same lines to be corrected; the submitted claim is never changed.
 func (s *Store) CorrectClaim(ctx context.Context, by User, id int64) (Claim, error) {
-	if err := require(by, ActClaim); err != nil {
+	if err := s.require(ctx, by, ActClaim); err != nil {
 		return Claim{}, err
 	}
 	var c Claim

@@ -16,7 +16,7 @@ import (
 
 // AddEvidence adds an item to a learner's portfolio, as a draft or submitted.
 func (s *Store) AddEvidence(ctx context.Context, by User, e EvidenceItem, submit bool) (int64, error) {
-	if err := require(by, ActEditEvidence); err != nil {
+	if err := s.require(ctx, by, ActEditEvidence); err != nil {
 		return 0, err
 	}
 	if err := e.Validate(); err != nil {
@@ -66,7 +66,7 @@ func (s *Store) AddEvidence(ctx context.Context, by User, e EvidenceItem, submit
 // SubmitEvidence puts a draft, or referred evidence the learner has
 // reworked, into the assessor's queue.
 func (s *Store) SubmitEvidence(ctx context.Context, by User, id int64) error {
-	if err := require(by, ActEditEvidence); err != nil {
+	if err := s.require(ctx, by, ActEditEvidence); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -90,7 +90,7 @@ func (s *Store) SubmitEvidence(ctx context.Context, by User, id int64) error {
 // AddEvidenceFile copies a file from disk into the store, named by its
 // SHA-256 (the same content is kept once), and attaches it to evidence.
 func (s *Store) AddEvidenceFile(ctx context.Context, by User, evidenceID int64, src string) (EvidenceFile, error) {
-	if err := require(by, ActEditEvidence); err != nil {
+	if err := s.require(ctx, by, ActEditEvidence); err != nil {
 		return EvidenceFile{}, err
 	}
 	f := EvidenceFile{EvidenceID: evidenceID, FileName: filepath.Base(src), AddedAt: Now()}

@@ -84,7 +84,7 @@ func (n NewUser) Validate() error {
 
 // CreateUser adds a user; only administrators manage users.
 func (s *Store) CreateUser(ctx context.Context, by User, n NewUser) (User, error) {
-	if err := require(by, ActManageUsers); err != nil {
+	if err := s.require(ctx, by, ActManageUsers); err != nil {
 		return User{}, err
 	}
 	return s.createUser(ctx, n)
@@ -135,7 +135,7 @@ func (s *Store) createUser(ctx context.Context, n NewUser) (User, error) {
 
 // SetUserRole changes a user's role; only administrators manage users.
 func (s *Store) SetUserRole(ctx context.Context, by User, id int64, role string) error {
-	if err := require(by, ActManageUsers); err != nil {
+	if err := s.require(ctx, by, ActManageUsers); err != nil {
 		return err
 	}
 	if !ValidRole(role) {
@@ -151,7 +151,7 @@ func (s *Store) SetUserRole(ctx context.Context, by User, id int64, role string)
 
 // SetUserPassword sets a new password for a user; only administrators manage users.
 func (s *Store) SetUserPassword(ctx context.Context, by User, id int64, password string) error {
-	if err := require(by, ActManageUsers); err != nil {
+	if err := s.require(ctx, by, ActManageUsers); err != nil {
 		return err
 	}
 	if len(password) < 8 {
@@ -166,7 +166,7 @@ func (s *Store) SetUserPassword(ctx context.Context, by User, id int64, password
 
 // SetUserActive disables a user (they can no longer sign in) or enables them again.
 func (s *Store) SetUserActive(ctx context.Context, by User, id int64, active bool) error {
-	if err := require(by, ActManageUsers); err != nil {
+	if err := s.require(ctx, by, ActManageUsers); err != nil {
 		return err
 	}
 	if by.ID == id && !active {

@@ -22,7 +22,7 @@ func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
 	}
-	if err := require(by, ActSample); err != nil {
+	if err := s.require(ctx, by, ActSample); err != nil {
 		return p, err
 	}
 	p.BaseRate, p.NewAssessorRate = 10, 25
@@ -51,7 +51,7 @@ func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
 // their first year and for deeper cascade generations. A verifier's own
 // decisions as an assessor are never put in their sample.
 func (s *Store) DrawSample(ctx context.Context, by User, cohort int) (int, error) {
-	if err := require(by, ActSample); err != nil {
+	if err := s.require(ctx, by, ActSample); err != nil {
 		return 0, err
 	}
 	p, err := s.Plan(ctx, by, cohort)
@@ -133,7 +133,7 @@ func (s *Store) DrawSample(ctx context.Context, by User, cohort int) (int, error
 
 // SampleDecision puts one decision in the verifier's sample by hand.
 func (s *Store) SampleDecision(ctx context.Context, by User, decisionID int64) (int64, error) {
-	if err := require(by, ActSample); err != nil {
+	if err := s.require(ctx, by, ActSample); err != nil {
 		return 0, err
 	}
 	var id int64
@@ -164,7 +164,7 @@ func (s *Store) SampleDecision(ctx context.Context, by User, decisionID int64) (
 // or sent back with the actions the assessor must take (the evidence then
 // returns to the assessor's queue). Nobody verifies their own decision.
 func (s *Store) VerifySample(ctx context.Context, by User, sampleID int64, outcome, actions string) error {
-	if err := require(by, ActVerify); err != nil {
+	if err := s.require(ctx, by, ActVerify); err != nil {
 		return err
 	}
 	actions = strings.TrimSpace(actions)
