@@ -190,6 +190,30 @@ func (s *Store) heldCertificates(ctx context.Context, email string) (map[heldKey
 	return m, nil
 }
 
+// where is the SQL condition for an organiser selection over people p,
+// cohorts c and hosts h, naming only what is set: "anything or this person"
+// written as one OR keeps SQLite from using the email index, so issuing one
+// person's certificate read every organiser.
+func (sel CertSelection) where() (string, []any) {
+	conds := []string{"1 = 1"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if sel.Cohort != 0 {
+		add("c.number = $%d", sel.Cohort)
+	}
+	if sel.Host != "" {
+		add("lower(h.name) = lower($%d)", sel.Host)
+	}
+	if sel.Person != "" {
+		add("lower(p.email) = lower($%d)", sel.Person)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// organiserSelect lists organisers; %s is the selection's condition.
 const organiserSelect = `
 SELECT o.id, p.id, p.given_name, p.family_name, p.email, p.erased_at IS NOT NULL, o.role, o.status,
        coalesce(c.number, 0), coalesce(h.name, '')
@@ -197,7 +221,7 @@ FROM organisers o
 JOIN people p ON p.id = o.person_id
 LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
-WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR lower(h.name) = lower($2)) AND ($3 = '' OR lower(p.email) = lower($3))`
+WHERE %s`
 
 // organiserCandidates lists the selected organisers once for each of kinds
 // (completion, units), read in one pass.
@@ -206,7 +230,7 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM modules`).Scan(&modules); err != nil {
 		return nil, fmt.Errorf("count modules: %w", err)
 	}
-	done, err := s.modulesDone(ctx)
+	done, err := s.modulesDone(ctx, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +252,8 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 		erased              bool
 		cohortNum, done     int
 	}
-	rows, err := s.db.QueryContext(ctx, organiserSelect, sel.Cohort, sel.Host, sel.Person)
+	where, args := sel.where()
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(organiserSelect, where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
@@ -290,10 +315,20 @@ func (s *Store) organiserCandidates(ctx context.Context, sel CertSelection, kind
 	return out, nil
 }
 
-// modulesDone counts each organiser's completed modules: one grouped scan,
-// quicker than a count per organiser.
-func (s *Store) modulesDone(ctx context.Context) (map[int64]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT organiser_id, count(*) FROM module_completions GROUP BY organiser_id`)
+// modulesDone counts each selected organiser's completed modules: one
+// grouped read, quicker than a count per organiser; for one person (issuing
+// on demand) it reads only theirs.
+func (s *Store) modulesDone(ctx context.Context, sel CertSelection) (map[int64]int, error) {
+	where, args := sel.where()
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`
+SELECT mc.organiser_id, count(*)
+FROM module_completions mc
+JOIN organisers o ON o.id = mc.organiser_id
+JOIN people p ON p.id = o.person_id
+LEFT JOIN cohorts c ON c.id = o.cohort_id
+LEFT JOIN hosts h ON h.id = o.host_id
+WHERE %s
+GROUP BY mc.organiser_id`, where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("count completed modules: %w", err)
 	}
@@ -339,7 +374,8 @@ func (s *Store) qualifiedFor(ctx context.Context, sel CertSelection) (map[int64]
 // achievedUnits reads the units each selected organiser has achieved, with
 // their level and credits: the achieved record the certificate lists.
 func (s *Store) achievedUnits(ctx context.Context, sel CertSelection) (map[int64][]CertUnit, error) {
-	rows, err := s.db.QueryContext(ctx, `
+	where, args := sel.where()
+	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`
 SELECT ua.organiser_id, u.code, u.title, u.level, u.credits, ua.achieved_on
 FROM unit_achievements ua
 JOIN units u ON u.id = ua.unit_id
@@ -347,8 +383,8 @@ JOIN organisers o ON o.id = ua.organiser_id
 JOIN people p ON p.id = o.person_id
 LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
-WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR lower(h.name) = lower($2)) AND ($3 = '' OR lower(p.email) = lower($3))
-ORDER BY ua.organiser_id, u.code`, sel.Cohort, sel.Host, sel.Person)
+WHERE %s
+ORDER BY ua.organiser_id, u.code`, where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
