@@ -2,9 +2,12 @@ package ui
 
 import (
 	"os"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"cascade/model"
 )
 
 // textTable is a read-only table with a bold header row; cell reads only the
@@ -44,6 +47,31 @@ func errText(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// cohortsFromStore swaps sel's choices for the programme's own cohorts once
+// read (the national programme has 14; an imported one may have more or
+// fewer), keeping the choice made when it is still offered. all puts
+// "All cohorts" first.
+func cohortsFromStore(e *env, sel *widget.Select, all bool) {
+	if e.store == nil {
+		return
+	}
+	load(e, e.store.CohortChoices, func(cs []model.Choice) {
+		opts := labels(cs)
+		if all {
+			opts = append([]string{"All cohorts"}, opts...)
+		}
+		if len(opts) == 0 || slices.Equal(opts, sel.Options) {
+			return
+		}
+		sel.Options = opts
+		if slices.Contains(opts, sel.Selected) {
+			sel.Refresh()
+			return
+		}
+		sel.SetSelectedIndex(0)
+	}, func(error) {}) // the default choices stay; the screen's own load says what failed
 }
 
 // cohortChoices are the cohort numbers offered in filters, "All" first.

@@ -168,6 +168,7 @@ func (s *claimsScreen) onSelected(r int) {
 func (s *claimsScreen) onNew() {
 	cohort := widget.NewSelect(cohortChoices(14)[1:], nil)
 	cohort.SetSelectedIndex(0)
+	cohortsFromStore(s.e, cohort, false)
 	qual := widget.NewSelect(nil, nil)
 	qual.PlaceHolder = "Loading…"
 	load(s.e, func(ctx context.Context) (model.Catalogue, error) { return s.store.LoadCatalogue(ctx) },

@@ -94,6 +94,7 @@ func (s *evidenceScreen) buildUI() {
 	s.cohortSel = widget.NewSelect(cohortChoices(14), nil)
 	s.cohortSel.SetSelectedIndex(0)
 	s.cohortSel.OnChanged = func(string) { s.refresh() }
+	cohortsFromStore(s.e, s.cohortSel, true)
 	s.unitSel = widget.NewSelect([]string{"All units"}, nil)
 	s.unitSel.SetSelectedIndex(0)
 	s.unitSel.OnChanged = func(string) { s.refresh() }

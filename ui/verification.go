@@ -50,6 +50,7 @@ func (s *verificationScreen) buildUI() {
 	s.cohort = widget.NewSelect(choices, nil)
 	s.cohort.SetSelectedIndex(0)
 	s.cohort.OnChanged = func(string) { s.refresh() }
+	cohortsFromStore(s.e, s.cohort, false)
 	s.pending = widget.NewCheck("Pending only", func(bool) { s.refresh() })
 	s.draw = widget.NewButton("Draw sample to plan", s.onDraw)
 	setEnabled(s.draw, s.e.user.Can(model.ActSample))

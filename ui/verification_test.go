@@ -45,3 +45,29 @@ func TestVerifierAgreesASample(t *testing.T) {
 		}
 	}
 }
+
+// TestCohortChoicesFollowTheProgramme: a programme with a 15th cohort offers
+// it in the cohort choices, which were fixed at the national 14.
+func TestCohortChoicesFollowTheProgramme(t *testing.T) {
+	ctx := context.Background()
+	s, err := model.Open(ctx, copyOfDemo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.SaveCohort(ctx, model.Cohort{Number: 15}); err != nil {
+		t.Fatal(err)
+	}
+	e, w, q := testEnv(t, s)
+	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	sc := newVerificationScreen(e).(*verificationScreen)
+	w.SetContent(sc.content())
+	waitFor(t, q, "cohort 15 among the choices", func() bool {
+		return len(sc.cohort.Options) == 15 && sc.cohort.Options[14] == "Cohort 15"
+	})
+	if sc.cohort.Selected != "Cohort 1" {
+		t.Errorf("after the choices were read the screen shows %q; want the first cohort still", sc.cohort.Selected)
+	}
+}
