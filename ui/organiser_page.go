@@ -496,29 +496,11 @@ func cohortText(n int) string {
 	return fmt.Sprint(n)
 }
 
-// newSimpleTable is a read-only table with a header row over cell(row, col).
+// newSimpleTable is textTable over a fixed number of rows; screens that
+// keep their rows in a slice set Length and UpdateCell themselves after.
 func newSimpleTable(headers []string, widths []float32, rows int, cell func(row, col int) string) *widget.Table {
-	t := &widget.Table{
-		Length:     func() (int, int) { return rows, len(headers) },
-		CreateCell: func() fyne.CanvasObject { return widget.NewLabel("") },
-		UpdateCell: func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.Truncation = fyne.TextTruncateEllipsis
-			l.SetText(cell(id.Row, id.Col))
-		},
-		CreateHeader: func() fyne.CanvasObject {
-			return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		},
-		UpdateHeader: func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Col >= 0 && id.Col < len(headers) {
-				o.(*widget.Label).SetText(headers[id.Col])
-			}
-		},
+	if cell == nil {
+		cell = func(int, int) string { return "" }
 	}
-	t.ShowHeaderRow = true
-	t.ExtendBaseWidget(t)
-	for i, w := range widths {
-		t.SetColumnWidth(i, w)
-	}
-	return t
+	return textTable(headers, widths, func() int { return rows }, cell, nil)
 }
