@@ -76,34 +76,42 @@ type AuditFilter struct {
 	Limit  int
 }
 
-// AuditChoices lists the actions and the kinds of thing the log holds, for
-// the audit screen's filters: a fixed list would miss what new code records.
-func (s *Store) AuditChoices(ctx context.Context) (actions, entities []string, err error) {
+// AuditChoices are the values the audit screen's filters offer: the
+// actions, kinds of thing and actors the log holds (a fixed list would miss
+// what new code records).
+type AuditChoices struct {
+	Actions, Entities, Actors []string
+}
+
+// AuditChoices reads the distinct actions, entities and actors in the log.
+func (s *Store) AuditChoices(ctx context.Context) (AuditChoices, error) {
+	var ch AuditChoices
 	for _, c := range []struct {
 		query string
 		into  *[]string
 	}{
-		{`SELECT DISTINCT action FROM audit_log ORDER BY action`, &actions},
-		{`SELECT DISTINCT entity FROM audit_log ORDER BY entity`, &entities},
+		{`SELECT DISTINCT action FROM audit_log ORDER BY action`, &ch.Actions},
+		{`SELECT DISTINCT entity FROM audit_log ORDER BY entity`, &ch.Entities},
+		{`SELECT DISTINCT actor FROM audit_log ORDER BY actor`, &ch.Actors},
 	} {
 		rows, err := s.db.QueryContext(ctx, c.query)
 		if err != nil {
-			return nil, nil, fmt.Errorf("audit choices: %w", err)
+			return ch, fmt.Errorf("audit choices: %w", err)
 		}
 		for rows.Next() {
 			var v string
 			if err := rows.Scan(&v); err != nil {
 				rows.Close()
-				return nil, nil, fmt.Errorf("audit choices: %w", err)
+				return ch, fmt.Errorf("audit choices: %w", err)
 			}
 			*c.into = append(*c.into, v)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, nil, fmt.Errorf("audit choices: %w", err)
+			return ch, fmt.Errorf("audit choices: %w", err)
 		}
 	}
-	return actions, entities, nil
+	return ch, nil
 }
 
 // AuditLog lists entries newest first.

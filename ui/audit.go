@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +15,7 @@ import (
 // auditStore is what the audit screen asks of the model.
 type auditStore interface {
 	AuditLog(ctx context.Context, f model.AuditFilter) ([]model.AuditEntry, error)
-	AuditChoices(ctx context.Context) (actions, entities []string, err error)
+	AuditChoices(ctx context.Context) (model.AuditChoices, error)
 }
 
 const anyAction, anyEntity = "any action", "anything"
@@ -24,7 +25,8 @@ type auditScreen struct {
 	e      *env
 	store  auditStore
 	rows   []model.AuditEntry
-	actor  *widget.Entry
+	actor  *widget.SelectEntry
+	actors []string // everyone in the log, as the who filter offers them
 	action *widget.Select
 	entity *widget.Select
 	text   *widget.Entry
@@ -50,7 +52,16 @@ func (s *auditScreen) buildUI() {
 		en.ExtendBaseWidget(en)
 		return en
 	}
-	s.actor, s.text = entry("who (e.g. assessor, os:root)"), entry("text in the change (Ctrl+F)")
+	s.text = entry("text in the change (Ctrl+F)")
+	// Who: pick from everyone in the log, or type a whole name and press Enter.
+	s.actor = widget.NewSelectEntry(nil)
+	s.actor.PlaceHolder = "who (e.g. assessor, os:root)"
+	s.actor.OnSubmitted = func(string) { s.refresh() }
+	s.actor.OnChanged = func(v string) {
+		if v == "" || slices.Contains(s.actors, v) {
+			s.refresh()
+		}
+	}
 	s.text.OnChanged = func(string) { s.refresh() } // narrows as you type; the actor must match whole
 	// The choices are what the log holds, read with the first load.
 	s.action = widget.NewSelect([]string{anyAction}, nil)
@@ -59,13 +70,11 @@ func (s *auditScreen) buildUI() {
 	s.entity = widget.NewSelect([]string{anyEntity}, nil)
 	s.entity.SetSelectedIndex(0)
 	s.entity.OnChanged = func(string) { s.refresh() }
-	type choices struct{ actions, entities []string }
-	load(s.e, func(ctx context.Context) (choices, error) {
-		a, e, err := s.store.AuditChoices(ctx)
-		return choices{a, e}, err
-	}, func(c choices) {
-		s.action.Options = append([]string{anyAction}, c.actions...)
-		s.entity.Options = append([]string{anyEntity}, c.entities...)
+	load(s.e, s.store.AuditChoices, func(c model.AuditChoices) {
+		s.action.Options = append([]string{anyAction}, c.Actions...)
+		s.entity.Options = append([]string{anyEntity}, c.Entities...)
+		s.actor.SetOptions(c.Actors)
+		s.actors = c.Actors
 	}, func(err error) { s.count.SetText("Could not read the filters: " + err.Error()) })
 	s.count = widget.NewLabel("")
 	s.table = textTable([]string{"When (UTC)", "Who", "Action", "What", "Id", "After"}, []float32{170, 130, 90, 160, 80, 520},

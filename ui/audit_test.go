@@ -168,9 +168,30 @@ func TestAuditFiltersOfferWhatTheLogHolds(t *testing.T) {
 	if !slices.Contains(s.action.Options, "demo") || !slices.Contains(s.entity.Options, "programme") {
 		t.Errorf("action choices %v, entity choices %v; want the demo's action and entity among them", s.action.Options, s.entity.Options)
 	}
+	if !slices.Contains(s.actors, "admin") {
+		t.Errorf("who choices %v; want the demo's admin among them", s.actors)
+	}
 	if s.action.Options[0] != anyAction || s.entity.Options[0] != anyEntity {
 		t.Errorf("first choices %q, %q; want %q, %q", s.action.Options[0], s.entity.Options[0], anyAction, anyEntity)
 	}
 	s.action.SetSelected("demo")
 	waitFor(t, q, "the demo's entry", func() bool { return len(s.rows) == 1 && s.rows[0].Action == "demo" })
+
+	// Choosing who narrows at once; a half-typed name waits for Enter.
+	s.action.SetSelectedIndex(0)
+	waitFor(t, q, "the whole log", func() bool { return len(s.rows) > 1 })
+	s.actor.SetText("adm")
+	q.drain()
+	if len(s.rows) <= 1 {
+		t.Errorf("a half-typed name narrowed the log to %d entries", len(s.rows))
+	}
+	s.actor.SetText("admin")
+	waitFor(t, q, "admin's entries", func() bool {
+		for _, r := range s.rows {
+			if r.Actor != "admin" {
+				return false
+			}
+		}
+		return len(s.rows) > 0
+	})
 }
