@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"cascade/model"
 )
 
 func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -15,10 +13,7 @@ func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := needDB(fs, *db); err != nil {
-		return err
-	}
-	s, err := model.Open(ctx, *db)
+	s, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

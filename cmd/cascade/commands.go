@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"cascade/model"
 )
 
 // command is one verb of the cascade binary.
@@ -112,6 +114,15 @@ func needDB(fs *flag.FlagSet, db string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// openStore opens the existing database a command's --db names, refusing
+// with the usage line when none was given.
+func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*model.Store, error) {
+	if err := needDB(fs, db); err != nil {
+		return nil, err
+	}
+	return model.Open(ctx, db)
 }
 
 // notYet is what a command says before the issue that builds it lands.

@@ -34,10 +34,7 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		fmt.Fprintf(errOut, "cascade import: cannot import %q; choose %s or catalogue\n", kind, strings.Join(model.ImportKinds(), ", "))
 		return errUsage
 	}
-	if err := needDB(fs, *db); err != nil {
-		return err
-	}
-	s, err := model.Open(ctx, *db)
+	s, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

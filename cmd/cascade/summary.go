@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-
-	"cascade/model"
 )
 
 func cmdSummary(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -16,10 +14,7 @@ func cmdSummary(ctx context.Context, args []string, out, errOut io.Writer) error
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := needDB(fs, *db); err != nil {
-		return err
-	}
-	s, err := model.Open(ctx, *db)
+	s, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
