@@ -494,3 +494,37 @@ func TestCorrectionReference(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanRatesChangeAsANewPlan: verifiers change a cohort's sampling
+// rates; the change is a new plan that Plan and DrawSample then use.
+func TestPlanRatesChangeAsANewPlan(t *testing.T) {
+	f := newAccredFixture(t)
+	ctx := context.Background()
+	p, err := f.s.PlanRates(ctx, 1)
+	if err != nil || p.BaseRate != DefaultBaseRate || p.NewAssessorRate != DefaultNewAssessorRate || p.ID != 0 {
+		t.Fatalf("PlanRates with no plan = %+v, %v; want the defaults and no plan made", p, err)
+	}
+	if _, err := f.s.SetPlanRates(ctx, f.lead, 1, 15, 30); !errors.Is(err, ErrPermission) {
+		t.Errorf("a training lead changed the plan: %v; want ErrPermission", err)
+	}
+	for _, r := range [][2]int{{0, 10}, {10, 101}, {30, 20}} {
+		if _, err := f.s.SetPlanRates(ctx, f.verifier, 1, r[0], r[1]); !errors.Is(err, ErrInvalid) {
+			t.Errorf("rates %d%% and %d%%: %v; want ErrInvalid", r[0], r[1], err)
+		}
+	}
+	if _, err := f.s.SetPlanRates(ctx, f.verifier, 99, 15, 30); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a plan for cohort 99: %v; want ErrNotFound", err)
+	}
+	got, err := f.s.SetPlanRates(ctx, f.verifier, 1, 15, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.s.Plan(ctx, f.verifier, 1)
+	if err != nil || plan.ID != got.ID || plan.BaseRate != 15 || plan.NewAssessorRate != 30 {
+		t.Errorf("Plan after the change = %+v, %v; want plan %d at 15%% and 30%%", plan, err, got.ID)
+	}
+	log, _ := f.s.AuditLog(ctx, AuditFilter{Entity: "iv_plan", Action: "update"})
+	if len(log) != 1 || !strings.Contains(log[0].Before, `"base_rate":10`) || !strings.Contains(log[0].After, `"base_rate":15`) {
+		t.Errorf("audit of the change = %+v; want the rates before and after", log)
+	}
+}

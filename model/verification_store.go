@@ -25,7 +25,7 @@ func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
 	if err := s.require(ctx, by, ActSample); err != nil {
 		return p, err
 	}
-	p.BaseRate, p.NewAssessorRate = 10, 25
+	p.BaseRate, p.NewAssessorRate = DefaultBaseRate, DefaultNewAssessorRate
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT id FROM cohorts WHERE number = $1`, cohort).Scan(&p.CohortID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
@@ -41,6 +41,75 @@ func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
 	})
 	if err != nil {
 		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+	}
+	return p, nil
+}
+
+// Default sampling rates for a cohort with no plan yet.
+const (
+	DefaultBaseRate        = 10
+	DefaultNewAssessorRate = 25
+)
+
+// PlanRates reads a cohort's current sampling rates without making a plan
+// (anyone may read them): the defaults while it has none.
+func (s *Store) PlanRates(ctx context.Context, cohort int) (IVPlan, error) {
+	p := IVPlan{Cohort: cohort, BaseRate: DefaultBaseRate, NewAssessorRate: DefaultNewAssessorRate}
+	err := s.db.QueryRowContext(ctx, `SELECT p.id, c.id, p.base_rate, p.new_assessor_rate FROM iv_plans p
+		JOIN cohorts c ON c.id = p.cohort_id WHERE c.number = $1 ORDER BY p.id DESC LIMIT 1`, cohort).
+		Scan(&p.ID, &p.CohortID, &p.BaseRate, &p.NewAssessorRate)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+	}
+	return p, nil
+}
+
+// ValidatePlanRates checks a plan's rates: whole percentages from 1 to 100,
+// and an assessor's first year sampled at least as often as the rest.
+func ValidatePlanRates(base, newAssessor int) error {
+	switch {
+	case base < 1 || base > 100:
+		return fmt.Errorf("%w: the rate must be a percentage from 1 to 100, not %d", ErrInvalid, base)
+	case newAssessor < 1 || newAssessor > 100:
+		return fmt.Errorf("%w: the first-year rate must be a percentage from 1 to 100, not %d", ErrInvalid, newAssessor)
+	case newAssessor < base:
+		return fmt.Errorf("%w: the first-year rate (%d%%) may not be below the rate for everyone (%d%%)", ErrInvalid, newAssessor, base)
+	}
+	return nil
+}
+
+// SetPlanRates changes a cohort's sampling rates; internal verifiers only.
+// The change is a new plan, so samples already drawn keep the plan they were
+// drawn under, and the audit log holds the rates before and after.
+func (s *Store) SetPlanRates(ctx context.Context, by User, cohort, base, newAssessor int) (IVPlan, error) {
+	if err := s.require(ctx, by, ActSample); err != nil {
+		return IVPlan{}, err
+	}
+	if err := ValidatePlanRates(base, newAssessor); err != nil {
+		return IVPlan{}, err
+	}
+	before, err := s.PlanRates(ctx, cohort)
+	if err != nil {
+		return IVPlan{}, err
+	}
+	p := IVPlan{Cohort: cohort, BaseRate: base, NewAssessorRate: newAssessor}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM cohorts WHERE number = $1`, cohort).Scan(&p.CohortID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("cohort %d: %w", cohort, ErrNotFound)
+			}
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO iv_plans (cohort_id, base_rate, new_assessor_rate, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.CohortID, base, newAssessor, by.ID, Now()).Scan(&p.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, "update", "iv_plan", fmt.Sprint(p.ID),
+			map[string]int{"base_rate": before.BaseRate, "new_assessor_rate": before.NewAssessorRate},
+			map[string]int{"cohort": cohort, "base_rate": base, "new_assessor_rate": newAssessor})
+	})
+	if err != nil {
+		return IVPlan{}, fmt.Errorf("change the plan for cohort %d: %w", cohort, err)
 	}
 	return p, nil
 }

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,6 +21,8 @@ type verificationStore interface {
 	CoverageMatrix(ctx context.Context, cohort int) ([]model.MatrixCell, error)
 	DrawSample(ctx context.Context, by model.User, cohort int) (int, error)
 	VerifySample(ctx context.Context, by model.User, sampleID int64, outcome, actions string) error
+	PlanRates(ctx context.Context, cohort int) (model.IVPlan, error)
+	SetPlanRates(ctx context.Context, by model.User, cohort, base, newAssessor int) (model.IVPlan, error)
 }
 
 // verificationScreen is the internal verifier's: a cohort's sample to its
@@ -29,6 +33,9 @@ type verificationScreen struct {
 	cohort  *widget.Select
 	pending *widget.Check
 	draw    *widget.Button
+	plan    model.IVPlan // the chosen cohort's current rates
+	planLbl *widget.Label
+	planBtn *widget.Button
 	status  *widget.Label
 	samples []model.Sample
 	table   *widget.Table
@@ -54,6 +61,9 @@ func (s *verificationScreen) buildUI() {
 	s.pending = widget.NewCheck("Pending only", func(bool) { s.refresh() })
 	s.draw = widget.NewButton("Draw sample to plan", s.onDraw)
 	setEnabled(s.draw, s.e.user.Can(model.ActSample))
+	s.planLbl = widget.NewLabel("")
+	s.planBtn = widget.NewButton("Change plan…", s.onPlan)
+	setEnabled(s.planBtn, s.e.user.Can(model.ActSample))
 	s.status = widget.NewLabel("")
 	s.table = textTable([]string{"Sampled", "Learner", "Unit", "Method", "Assessor", "Decision", "IV", "Verifier"},
 		[]float32{100, 160, 60, 150, 140, 120, 80, 140}, func() int { return len(s.samples) }, s.sampleCell, s.onSelected)
@@ -61,7 +71,8 @@ func (s *verificationScreen) buildUI() {
 		func() int { return len(s.matrix) }, s.matrixCell, nil)
 	s.detail = container.NewStack(widget.NewLabel("Choose a sampled decision to verify it."))
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		s.cohort, s.pending, s.draw, s.status)
+		s.cohort, s.pending, s.draw, s.planBtn)
+	top = container.NewVBox(top, container.NewHBox(s.planLbl, s.status))
 	right := container.NewVSplit(container.NewVScroll(s.detail),
 		container.NewBorder(widget.NewLabel("Coverage: assessor × unit (sampled of decisions)"), nil, nil, nil, s.mtable))
 	split := container.NewHSplit(s.table, right)
@@ -74,6 +85,7 @@ func (s *verificationScreen) content() fyne.CanvasObject { return s.root }
 type ivData struct {
 	samples []model.Sample
 	matrix  []model.MatrixCell
+	plan    model.IVPlan
 }
 
 func (s *verificationScreen) refresh() {
@@ -85,9 +97,14 @@ func (s *verificationScreen) refresh() {
 			return ivData{}, err
 		}
 		m, err := s.store.CoverageMatrix(ctx, n)
-		return ivData{smp, m}, err
+		if err != nil {
+			return ivData{}, err
+		}
+		p, err := s.store.PlanRates(ctx, n)
+		return ivData{smp, m, p}, err
 	}, func(d ivData) {
-		s.samples, s.matrix = d.samples, d.matrix
+		s.samples, s.matrix, s.plan = d.samples, d.matrix, d.plan
+		s.planLbl.SetText(planText(d.plan))
 		pending := 0
 		for _, x := range d.samples {
 			if x.IVOutcome == model.SamplePending {
@@ -99,6 +116,46 @@ func (s *verificationScreen) refresh() {
 		s.table.Refresh()
 		s.mtable.Refresh()
 	}, func(err error) { s.status.SetText(errText(err)) })
+}
+
+// planText is a plan's rates as the screen shows them.
+func planText(p model.IVPlan) string {
+	return fmt.Sprintf("Plan: %d%% of decisions, %d%% in an assessor's first year", p.BaseRate, p.NewAssessorRate)
+}
+
+// onPlan changes the chosen cohort's sampling rates after a form that
+// checks them as the model will.
+func (s *verificationScreen) onPlan() {
+	n := cohortOf(s.cohort.Selected)
+	percent := func(v int) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(strconv.Itoa(v))
+		e.Validator = func(t string) error {
+			if x, err := strconv.Atoi(strings.TrimSpace(t)); err != nil || x < 1 || x > 100 {
+				return errors.New("a whole percentage from 1 to 100")
+			}
+			return nil
+		}
+		return e
+	}
+	base, first := percent(s.plan.BaseRate), percent(s.plan.NewAssessorRate)
+	firstItem := widget.NewFormItem("In an assessor's first year, %", first)
+	firstItem.HintText = "at least the rate for everyone"
+	dialog.ShowForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("Decisions sampled, %", base), firstItem}, func(ok bool) {
+		if !ok {
+			return
+		}
+		b, _ := strconv.Atoi(strings.TrimSpace(base.Text))
+		f, _ := strconv.Atoi(strings.TrimSpace(first.Text))
+		load(s.e, func(ctx context.Context) (model.IVPlan, error) {
+			return s.store.SetPlanRates(ctx, s.e.user, n, b, f)
+		}, func(p model.IVPlan) {
+			s.plan = p
+			s.planLbl.SetText(planText(p))
+			s.status.SetText(fmt.Sprintf("Cohort %d's plan changed; samples already drawn keep theirs.", n))
+		}, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.e.win)
 }
 
 func (s *verificationScreen) sampleCell(r, c int) string {

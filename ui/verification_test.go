@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -69,5 +70,61 @@ func TestCohortChoicesFollowTheProgramme(t *testing.T) {
 	})
 	if sc.cohort.Selected != "Cohort 1" {
 		t.Errorf("after the choices were read the screen shows %q; want the first cohort still", sc.cohort.Selected)
+	}
+}
+
+// TestVerifierChangesThePlan: the screen shows the cohort's rates and a
+// verifier changes them through the form; a lead may only read them.
+func TestVerifierChangesThePlan(t *testing.T) {
+	ctx := context.Background()
+	s, err := model.Open(ctx, copyOfDemo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e, w, q := testEnv(t, s)
+	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	sc := newVerificationScreen(e).(*verificationScreen)
+	w.SetContent(sc.content())
+	before, err := s.PlanRates(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, q, "the plan", func() bool { return sc.planLbl.Text == planText(before) })
+	test.Tap(sc.planBtn)
+	form := topDialog(t, w, "the plan form")
+	entries := findAll[*widget.Entry](form)
+	if len(entries) != 2 || entries[0].Text != fmt.Sprint(before.BaseRate) {
+		t.Fatalf("the plan form has %d entries, the first %q; want 2, the first %d", len(entries), entries[0].Text, before.BaseRate)
+	}
+	entries[0].SetText("20")
+	entries[1].SetText("40")
+	tapIn(t, form, "Save plan")
+	waitFor(t, q, "the new plan", func() bool { return strings.Contains(sc.planLbl.Text, "20% of decisions, 40%") })
+	if p, err := s.PlanRates(ctx, 1); err != nil || p.BaseRate != 20 || p.NewAssessorRate != 40 {
+		t.Errorf("the database holds %+v, %v; want 20%% and 40%%", p, err)
+	}
+	// A first-year rate under the base rate is refused in words.
+	test.Tap(sc.planBtn)
+	form = topDialog(t, w, "the plan form again")
+	entries = findAll[*widget.Entry](form)
+	entries[1].SetText("5")
+	tapIn(t, form, "Save plan")
+	waitFor(t, q, "the refusal", func() bool {
+		o := w.Canvas().Overlays().Top()
+		return o != nil && strings.Contains(strings.ToLower(shownText(o)), "may not be below")
+	})
+
+	lead, w2, q2 := testEnv(t, s)
+	if lead.user, err = s.SignIn(ctx, "lead", "pw-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	sl := newVerificationScreen(lead).(*verificationScreen)
+	w2.SetContent(sl.content())
+	waitFor(t, q2, "the plan for a lead", func() bool { return strings.HasPrefix(sl.planLbl.Text, "Plan: 20%") })
+	if !sl.planBtn.Disabled() {
+		t.Error("a training lead may change the sampling plan")
 	}
 }
