@@ -88,11 +88,11 @@ func testEnv(t *testing.T, s *model.Store) (*env, fyne.Window, uiQueue) {
 	return &env{ctx: context.Background(), app: a, win: w, store: s, post: q.post}, w, q
 }
 
-// waitFor runs posted UI work until cond holds or ten seconds pass: screens
+// waitFor runs posted UI work until cond holds or thirty seconds pass: screens
 // load off the UI goroutine.
 func waitFor(t *testing.T, q uiQueue, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: CI runs every package at once under -race
 	for time.Now().Before(deadline) {
 		q.drain()
 		if cond() {
