@@ -12,29 +12,15 @@ import (
 // Plan returns a cohort's sampling plan, making one at the default rates
 // when it has none.
 func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
-	p := IVPlan{Cohort: cohort}
-	err := s.db.QueryRowContext(ctx, `SELECT p.id, c.id, p.base_rate, p.new_assessor_rate FROM iv_plans p
-		JOIN cohorts c ON c.id = p.cohort_id WHERE c.number = $1 ORDER BY p.id DESC LIMIT 1`, cohort).
-		Scan(&p.ID, &p.CohortID, &p.BaseRate, &p.NewAssessorRate)
-	if err == nil {
-		return p, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+	p, err := s.PlanRates(ctx, cohort)
+	if err != nil || p.ID != 0 {
+		return p, err
 	}
 	if err := s.require(ctx, by, ActSample); err != nil {
 		return p, err
 	}
-	p.BaseRate, p.NewAssessorRate = DefaultBaseRate, DefaultNewAssessorRate
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM cohorts WHERE number = $1`, cohort).Scan(&p.CohortID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("cohort %d: %w", cohort, ErrNotFound)
-			}
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO iv_plans (cohort_id, base_rate, new_assessor_rate, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.CohortID, p.BaseRate, p.NewAssessorRate, by.ID, Now()).Scan(&p.ID); err != nil {
+		if err := insertPlan(ctx, tx, by, &p); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "create", "iv_plan", fmt.Sprint(p.ID), nil, p)
@@ -43,6 +29,18 @@ func (s *Store) Plan(ctx context.Context, by User, cohort int) (IVPlan, error) {
 		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
 	}
 	return p, nil
+}
+
+// insertPlan records p as its cohort's newest plan, setting its ids.
+func insertPlan(ctx context.Context, tx *sql.Tx, by User, p *IVPlan) error {
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM cohorts WHERE number = $1`, p.Cohort).Scan(&p.CohortID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("cohort %d: %w", p.Cohort, ErrNotFound)
+		}
+		return err
+	}
+	return tx.QueryRowContext(ctx, `INSERT INTO iv_plans (cohort_id, base_rate, new_assessor_rate, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.CohortID, p.BaseRate, p.NewAssessorRate, by.ID, Now()).Scan(&p.ID)
 }
 
 // Default sampling rates for a cohort with no plan yet.
@@ -94,14 +92,7 @@ func (s *Store) SetPlanRates(ctx context.Context, by User, cohort, base, newAsse
 	}
 	p := IVPlan{Cohort: cohort, BaseRate: base, NewAssessorRate: newAssessor}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT id FROM cohorts WHERE number = $1`, cohort).Scan(&p.CohortID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("cohort %d: %w", cohort, ErrNotFound)
-			}
-			return err
-		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO iv_plans (cohort_id, base_rate, new_assessor_rate, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.CohortID, base, newAssessor, by.ID, Now()).Scan(&p.ID); err != nil {
+		if err := insertPlan(ctx, tx, by, &p); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, "update", "iv_plan", fmt.Sprint(p.ID),

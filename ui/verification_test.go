@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,17 +16,8 @@ import (
 // A verifier draws a sample to plan and agrees the first pending decision.
 func TestVerifierAgreesASample(t *testing.T) {
 	ctx := context.Background()
-	s, err := model.Open(ctx, copyOfDemo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	e, w, q := testEnv(t, s)
-	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
-		t.Fatal(err)
-	}
-	sc := newVerificationScreen(e).(*verificationScreen)
-	w.SetContent(sc.content())
+	s := verificationDemo(t)
+	sc, e, w, q := openVerification(t, s, "verifier")
 	waitFor(t, q, "the samples", func() bool { return len(sc.samples) > 0 })
 	test.Tap(findButton(w.Content(), "Draw sample to plan"))
 	waitFor(t, q, "pending samples", func() bool { return len(sc.samples) > 0 && sc.samples[0].IVOutcome == model.SamplePending })
@@ -51,20 +43,11 @@ func TestVerifierAgreesASample(t *testing.T) {
 // it in the cohort choices, which were fixed at the national 14.
 func TestCohortChoicesFollowTheProgramme(t *testing.T) {
 	ctx := context.Background()
-	s, err := model.Open(ctx, copyOfDemo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := verificationDemo(t)
 	if _, err := s.SaveCohort(ctx, model.Cohort{Number: 15}); err != nil {
 		t.Fatal(err)
 	}
-	e, w, q := testEnv(t, s)
-	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
-		t.Fatal(err)
-	}
-	sc := newVerificationScreen(e).(*verificationScreen)
-	w.SetContent(sc.content())
+	sc, _, _, q := openVerification(t, s, "verifier")
 	waitFor(t, q, "cohort 15 among the choices", func() bool {
 		return len(sc.cohort.Options) == 15 && sc.cohort.Options[14] == "Cohort 15"
 	})
@@ -77,17 +60,8 @@ func TestCohortChoicesFollowTheProgramme(t *testing.T) {
 // verifier changes them through the form; a lead may only read them.
 func TestVerifierChangesThePlan(t *testing.T) {
 	ctx := context.Background()
-	s, err := model.Open(ctx, copyOfDemo(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	e, w, q := testEnv(t, s)
-	if e.user, err = s.SignIn(ctx, "verifier", "pw-for-tests"); err != nil {
-		t.Fatal(err)
-	}
-	sc := newVerificationScreen(e).(*verificationScreen)
-	w.SetContent(sc.content())
+	s := verificationDemo(t)
+	sc, _, w, q := openVerification(t, s, "verifier")
 	before, err := s.PlanRates(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -117,14 +91,33 @@ func TestVerifierChangesThePlan(t *testing.T) {
 		return o != nil && strings.Contains(strings.ToLower(shownText(o)), "may not be below")
 	})
 
-	lead, w2, q2 := testEnv(t, s)
-	if lead.user, err = s.SignIn(ctx, "lead", "pw-for-tests"); err != nil {
-		t.Fatal(err)
-	}
-	sl := newVerificationScreen(lead).(*verificationScreen)
-	w2.SetContent(sl.content())
+	sl, _, _, q2 := openVerification(t, s, "lead")
 	waitFor(t, q2, "the plan for a lead", func() bool { return strings.HasPrefix(sl.planLbl.Text, "Plan: 20%") })
 	if !sl.planBtn.Disabled() {
 		t.Error("a training lead may change the sampling plan")
 	}
+}
+
+// verificationDemo opens a private copy of the demo for a test that writes.
+func verificationDemo(t *testing.T) *model.Store {
+	t.Helper()
+	s, err := model.Open(context.Background(), copyOfDemo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// openVerification signs username in and shows them the verification screen.
+func openVerification(t *testing.T, s *model.Store, username string) (*verificationScreen, *env, fyne.Window, uiQueue) {
+	t.Helper()
+	e, w, q := testEnv(t, s)
+	var err error
+	if e.user, err = s.SignIn(context.Background(), username, "pw-for-tests"); err != nil {
+		t.Fatal(err)
+	}
+	sc := newVerificationScreen(e).(*verificationScreen)
+	w.SetContent(sc.content())
+	return sc, e, w, q
 }
