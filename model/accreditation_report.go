@@ -1,10 +1,5 @@
 package model
 
-import (
-	"context"
-	"fmt"
-)
-
 // AccreditationRow is one learner and unit in the accreditation report.
 type AccreditationRow struct {
 	Email, Name     string
@@ -54,22 +49,3 @@ LEFT JOIN users au ON au.id = coalesce(a.assessor_id, ld.assessor_id)
 LEFT JOIN iv_samples s ON s.id = (SELECT max(id) FROM iv_samples WHERE decision_id = coalesce(a.decision_id, ld.id))
 LEFT JOIN users vu ON vu.id = s.verifier_id
 ORDER BY l.cohort, l.email, u.code`
-
-// AccreditationReport lists every registered learner's units and where each stands.
-func (s *Store) AccreditationReport(ctx context.Context, cohort int) ([]AccreditationRow, error) {
-	rows, err := s.db.QueryContext(ctx, AccreditationSQL, cohort)
-	if err != nil {
-		return nil, fmt.Errorf("accreditation report: %w", err)
-	}
-	defer rows.Close()
-	var out []AccreditationRow
-	for rows.Next() {
-		var r AccreditationRow
-		if err := rows.Scan(&r.Email, &r.Name, &r.Cohort, &r.Host, &r.UnitCode, &r.Title, &r.Level, &r.Credits, &r.Status,
-			&r.Assessor, &r.AssessedOn, &r.Verifier, &r.VerifiedOn); err != nil {
-			return nil, fmt.Errorf("accreditation report: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}

@@ -1,40 +1,79 @@
 package model
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+	"sort"
 )
 
-// Actions a signed-in user may or may not take. The UI hides what a role may
-// not do, but these checks in model are what actually hold.
+// Actions a user may or may not take. Every change the model makes names one;
+// the screens hide what the same table refuses, but the model's check is what
+// holds, for the window and every command alike.
 const (
 	ActManageUsers  = "manage users"
+	ActSettings     = "change the settings"
+	ActRestore      = "restore a backup over the programme"
+	ActErase        = "erase a person"
+	ActEquality     = "read or record equality monitoring answers"
+	ActTrainers     = "add or change trainers"
+	ActCohorts      = "add or change cohorts and hosts"
+	ActOrganisers   = "add, change or withdraw organisers"
+	ActTraining     = "schedule courses and sessions or take registers"
+	ActImport       = "import records"
+	ActCatalogue    = "import the unit catalogue"
+	ActCertificates = "issue, reprint or revoke certificates"
+	ActClaim        = "make or submit a claim"
+	ActBackup       = "back the programme up"
+	ActExportPerson = "export a person's data"
 	ActEditEvidence = "add or change evidence"
 	ActDecide       = "record an assessment decision"
 	ActSample       = "sample decisions for internal verification"
 	ActVerify       = "verify a sampled decision"
-	ActClaim        = "make or submit a claim"
 )
 
-// permitted lists the roles allowed each action; a moderator is in none.
-var permitted = map[string][]string{
+// lead is what a training lead may do: run the programme.
+var lead = []string{RoleAdmin, RoleLead}
+
+// Permitted lists the roles allowed each action. An administrator may do
+// everything; a moderator reads everything and is in none.
+var Permitted = map[string][]string{
 	ActManageUsers:  {RoleAdmin},
+	ActSettings:     {RoleAdmin},
+	ActRestore:      {RoleAdmin},
+	ActErase:        {RoleAdmin},
+	ActEquality:     {RoleAdmin},
+	ActTrainers:     lead,
+	ActCohorts:      lead,
+	ActOrganisers:   lead,
+	ActTraining:     lead,
+	ActImport:       lead,
+	ActCatalogue:    lead,
+	ActCertificates: lead,
+	ActClaim:        lead,
+	ActBackup:       lead,
+	ActExportPerson: lead,
 	ActEditEvidence: {RoleAdmin, RoleLead, RoleAssessor},
-	ActDecide:       {RoleAssessor},
-	ActSample:       {RoleVerifier},
-	ActVerify:       {RoleVerifier},
-	ActClaim:        {RoleAdmin, RoleLead},
+	ActDecide:       {RoleAdmin, RoleAssessor},
+	ActSample:       {RoleAdmin, RoleVerifier},
+	ActVerify:       {RoleAdmin, RoleVerifier},
+}
+
+// Actions lists every action in the table, for tests and the help text.
+func Actions() []string {
+	out := make([]string, 0, len(Permitted))
+	for a := range Permitted {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Can reports whether u's role allows action; screens use it to hide buttons.
 func (u User) Can(action string) bool {
-	if u.ID == 0 || u.DisabledAt != "" {
+	if (u.ID == 0 && !u.Local) || u.DisabledAt != "" {
 		return false
 	}
-	for _, r := range permitted[action] {
+	for _, r := range Permitted[action] {
 		if r == u.Role {
 			return true
 		}
@@ -42,8 +81,9 @@ func (u User) Can(action string) bool {
 	return false
 }
 
-// require refuses with ErrPermission what u's role may not do.
-func require(u User, action string) error {
+// Require refuses with ErrPermission what u's role may not do, naming the
+// user, their role and the action.
+func Require(u User, action string) error {
 	if !u.Can(action) {
 		who := u.Username
 		if who == "" {
@@ -54,21 +94,12 @@ func require(u User, action string) error {
 	return nil
 }
 
-// require refuses with ErrPermission what by may not do, judged on the user
-// as the database holds them now: a role changed or an account disabled
-// since they signed in takes effect at once, not at their next sign-in.
-func (s *Store) require(ctx context.Context, by User, action string) error {
-	if err := require(by, action); err != nil {
-		return err
-	}
-	now, err := s.userBy(ctx, s.db, `id = $1`, by.ID)
-	if errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("%w: %s is no longer a user", ErrPermission, by.Username)
-	}
-	if err != nil {
-		return fmt.Errorf("check what %s may do: %w", by.Username, err)
-	}
-	return require(now, action)
+// LocalUser is the operating-system user acting on a local file without
+// signing in: the file itself is the boundary, so they act as an
+// administrator, recorded as os:NAME. A store shared by many desks refuses it.
+func LocalUser() User {
+	name := OSActor()
+	return User{Username: name, DisplayName: name, Role: RoleAdmin, Local: true}
 }
 
 // RoleName is how a role reads to a person.
@@ -92,27 +123,5 @@ func RoleName(role string) string {
 // cannot tell which was wrong.
 var ErrSignIn = errors.New("wrong user name or password")
 
-// SignIn checks a user name and password and, when they match an active user,
-// makes that user the store's actor for the audit log.
-func (s *Store) SignIn(ctx context.Context, username, password string) (User, error) {
-	u, err := s.userBy(ctx, s.db, `lower(username) = lower($1)`, strings.TrimSpace(username))
-	if errors.Is(err, ErrNotFound) {
-		HashPassword(password) // spend the same time as a real check
-		return User{}, ErrSignIn
-	}
-	if err != nil {
-		return User{}, fmt.Errorf("sign in: %w", err)
-	}
-	ok, err := VerifyPassword(u.PasswordHash, password)
-	if err != nil || !ok || u.DisabledAt != "" {
-		return User{}, ErrSignIn
-	}
-	s.SetActor(u.Username)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		return s.audit(ctx, tx, "sign_in", "user", fmt.Sprint(u.ID), nil, map[string]string{"role": u.Role})
-	})
-	if err != nil {
-		return User{}, fmt.Errorf("sign in: %w", err)
-	}
-	return u, nil
-}
+// ErrThrottled refuses a sign-in after too many failures for one user name.
+var ErrThrottled = errors.New("sign-in refused for now")

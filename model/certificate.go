@@ -85,7 +85,7 @@ type CertFields struct {
 }
 
 // clean keeps a field on one line, so the payload's line structure holds.
-func clean(s string) string {
+func Clean(s string) string {
 	s = strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(s)
 	return strings.TrimSpace(s)
 }
@@ -94,7 +94,7 @@ func clean(s string) string {
 // field in a fixed order, UTF-8, each value on one line.
 func (f CertFields) Payload() string {
 	var b strings.Builder
-	line := func(k, v string) { b.WriteString(k + ": " + clean(v) + "\n") }
+	line := func(k, v string) { b.WriteString(k + ": " + Clean(v) + "\n") }
 	b.WriteString(payloadVersion + "\n")
 	line("number", f.Number)
 	line("kind", f.Kind)
@@ -104,7 +104,7 @@ func (f CertFields) Payload() string {
 	line("cohort", f.Cohort)
 	line("host", f.Host)
 	for _, u := range f.Units {
-		line("unit", fmt.Sprintf("%s | %s | %d | %d | %s", clean(u.Code), clean(u.Title), u.Level, u.Credits, u.Achieved))
+		line("unit", fmt.Sprintf("%s | %s | %d | %d | %s", Clean(u.Code), Clean(u.Title), u.Level, u.Credits, u.Achieved))
 	}
 	line("credits", strconv.Itoa(f.Credits))
 	line("issued", f.Issued)

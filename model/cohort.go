@@ -22,7 +22,7 @@ type Cohort struct {
 // Validate checks a cohort's number and dates.
 func (c *Cohort) Validate() error {
 	if c.Number <= 0 {
-		return fieldErr("number", "must be a whole number above 0")
+		return FieldErr("number", "must be a whole number above 0")
 	}
 	for _, d := range []struct{ field, v string }{
 		{"host induction", c.HostInductionOn}, {"training starts", c.TrainingStartsOn}, {"training ends", c.TrainingEndsOn}} {
@@ -31,10 +31,10 @@ func (c *Cohort) Validate() error {
 		}
 	}
 	if c.TrainingStartsOn != "" && c.TrainingEndsOn != "" && c.TrainingEndsOn < c.TrainingStartsOn {
-		return fieldErr("training ends", "is before training starts")
+		return FieldErr("training ends", "is before training starts")
 	}
 	if c.HostInductionOn != "" && c.TrainingStartsOn != "" && c.TrainingStartsOn < c.HostInductionOn {
-		return fieldErr("training starts", "is before the host induction")
+		return FieldErr("training starts", "is before the host induction")
 	}
 	return nil
 }
@@ -71,19 +71,19 @@ func (h *Host) Validate() error {
 	h.Region = strings.TrimSpace(h.Region)
 	h.Partner = strings.TrimSpace(h.Partner)
 	if h.Name == "" {
-		return fieldErr("name", "is required")
+		return FieldErr("name", "is required")
 	}
 	if len([]rune(h.Name)) > 200 {
-		return fieldErr("name", "is longer than 200 letters")
+		return FieldErr("name", "is longer than 200 letters")
 	}
 	if h.Region == "" {
-		return fieldErr("region", "is required")
+		return FieldErr("region", "is required")
 	}
 	if h.Setting == "" {
 		h.Setting = SettingUrban
 	}
 	if h.Setting != SettingRural && h.Setting != SettingUrban {
-		return fieldErr("setting", "must be rural or urban, not %q", h.Setting)
+		return FieldErr("setting", "must be rural or urban, not %q", h.Setting)
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ const (
 
 // importColumns are the columns each kind's file must have, in the order
 // export writes them; import takes them in any order.
-var importColumns = map[string][]string{
+var ImportColumnsOf = map[string][]string{
 	KindCohorts:    {"number", "host_induction_on", "training_starts_on", "training_ends_on"},
 	KindHosts:      {"name", "region", "setting", "kickstarter", "partner", "cohort"},
 	KindOrganisers: {"given_name", "family_name", "email", "role", "host", "cohort", "start_date", "supported_by"},
@@ -41,7 +41,7 @@ func ImportKinds() []string {
 
 // ImportColumns is the header a kind's file must carry, in export order.
 func ImportColumns(kind string) ([]string, bool) {
-	c, ok := importColumns[kind]
+	c, ok := ImportColumnsOf[kind]
 	return append([]string(nil), c...), ok
 }
 
@@ -84,23 +84,23 @@ func (e *ImportError) Error() string {
 
 // sheet is an import file read into cells: the header and each data row with
 // the row number a spreadsheet would show.
-type sheet struct {
+type Sheet struct {
 	file   string
-	header []string
-	rows   []sheetRow
+	Header []string
+	Rows   []sheetRow
 	xlsx   bool // dates may arrive as Excel serial numbers
 }
 
 type sheetRow struct {
-	num   int
-	cells []string
+	Num   int
+	Cells []string
 }
 
 // readSheet reads a CSV or XLSX file by its extension. A file it cannot read
 // at all gives exactly one problem.
-func readSheet(path string) (*sheet, *ImportProblem) {
+func ReadSheet(path string) (*Sheet, *ImportProblem) {
 	file := path
-	fail := func(format string, a ...any) (*sheet, *ImportProblem) {
+	fail := func(format string, a ...any) (*Sheet, *ImportProblem) {
 		return nil, &ImportProblem{File: file, Reason: fmt.Sprintf(format, a...)}
 	}
 	data, err := os.ReadFile(path)
@@ -127,8 +127,8 @@ func readSheet(path string) (*sheet, *ImportProblem) {
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-func readCSV(file string, data []byte) (*sheet, *ImportProblem) {
-	fail := func(row int, format string, a ...any) (*sheet, *ImportProblem) {
+func readCSV(file string, data []byte) (*Sheet, *ImportProblem) {
+	fail := func(row int, format string, a ...any) (*Sheet, *ImportProblem) {
 		return nil, &ImportProblem{File: file, Row: row, Reason: fmt.Sprintf(format, a...)}
 	}
 	if bytes.IndexByte(data, 0) >= 0 || bytes.HasPrefix(data, []byte("PK\x03\x04")) {
@@ -141,7 +141,7 @@ func readCSV(file string, data []byte) (*sheet, *ImportProblem) {
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = detectComma(data)
 	r.FieldsPerRecord = -1
-	s := &sheet{file: file}
+	s := &Sheet{file: file}
 	// A quoted cell may hold line breaks; a spreadsheet shows it as one row,
 	// so row numbers discount them.
 	embedded := 0
@@ -162,16 +162,16 @@ func readCSV(file string, data []byte) (*sheet, *ImportProblem) {
 		for _, c := range rec {
 			embedded += strings.Count(c, "\n")
 		}
-		if s.header == nil {
-			s.header = rec
+		if s.Header == nil {
+			s.Header = rec
 			continue
 		}
 		for i, c := range rec {
 			rec[i] = unescapeCell(c)
 		}
-		s.rows = append(s.rows, sheetRow{num: num, cells: rec})
+		s.Rows = append(s.Rows, sheetRow{Num: num, Cells: rec})
 	}
-	if s.header == nil {
+	if s.Header == nil {
 		return fail(0, "the file is empty; it needs a header row and at least one row of data")
 	}
 	return s, nil
@@ -211,8 +211,8 @@ func EscapeApostrophe(v string) string {
 	return v
 }
 
-func readXLSX(file string, data []byte) (*sheet, *ImportProblem) {
-	fail := func(format string, a ...any) (*sheet, *ImportProblem) {
+func readXLSX(file string, data []byte) (*Sheet, *ImportProblem) {
+	fail := func(format string, a ...any) (*Sheet, *ImportProblem) {
 		return nil, &ImportProblem{File: file, Reason: fmt.Sprintf(format, a...)}
 	}
 	if !bytes.HasPrefix(data, []byte("PK")) {
@@ -228,24 +228,24 @@ func readXLSX(file string, data []byte) (*sheet, *ImportProblem) {
 	if err != nil {
 		return fail("sheet %q cannot be read: %v", name, err)
 	}
-	s := &sheet{file: file, xlsx: true}
+	s := &Sheet{file: file, xlsx: true}
 	for i, rec := range rows {
-		if s.header == nil {
-			if blank(rec) {
+		if s.Header == nil {
+			if Blank(rec) {
 				continue
 			}
-			s.header = rec
+			s.Header = rec
 			continue
 		}
-		s.rows = append(s.rows, sheetRow{num: i + 1, cells: rec})
+		s.Rows = append(s.Rows, sheetRow{Num: i + 1, Cells: rec})
 	}
-	if s.header == nil {
+	if s.Header == nil {
 		return fail("the first sheet (%s) is empty; it needs a header row and at least one row of data", name)
 	}
 	return s, nil
 }
 
-func blank(cells []string) bool {
+func Blank(cells []string) bool {
 	for _, c := range cells {
 		if strings.TrimSpace(c) != "" {
 			return false
@@ -256,15 +256,15 @@ func blank(cells []string) bool {
 
 // columnsOf maps each expected column to its position in the file's header,
 // or returns the one problem that says what is wrong with the header.
-func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
-	want := importColumns[kind]
+func columnsOf(s *Sheet, kind string) (map[string]int, *ImportProblem) {
+	want := ImportColumnsOf[kind]
 	pos := map[string]int{}
 	var unknown, repeated []string
 	known := map[string]bool{}
 	for _, c := range want {
 		known[c] = true
 	}
-	for i, h := range s.header {
+	for i, h := range s.Header {
 		h = strings.ToLower(strings.TrimSpace(h))
 		switch {
 		case h == "":
@@ -291,7 +291,7 @@ func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
 		return pos, nil
 	}
 	var parts []string
-	if other := kindOfHeader(s.header); other != "" && other != kind {
+	if other := kindOfHeader(s.Header); other != "" && other != kind {
 		return nil, &ImportProblem{File: s.file, Row: 1, Column: "header",
 			Reason: fmt.Sprintf("this is a %s file, not %s; import it with: cascade import %s FILE", other, kind, other)}
 	}
@@ -314,7 +314,7 @@ func columnsOf(s *sheet, kind string) (map[string]int, *ImportProblem) {
 
 // kindOfHeader names the kind whose columns a header holds exactly, or "".
 func kindOfHeader(header []string) string {
-	for kind, cols := range importColumns {
+	for kind, cols := range ImportColumnsOf {
 		have := map[string]bool{}
 		for _, h := range header {
 			if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
@@ -332,9 +332,9 @@ func kindOfHeader(header []string) string {
 	return ""
 }
 
-func columnUsed(s *sheet, i int) bool {
-	for _, r := range s.rows {
-		if i < len(r.cells) && strings.TrimSpace(r.cells[i]) != "" {
+func columnUsed(s *Sheet, i int) bool {
+	for _, r := range s.Rows {
+		if i < len(r.Cells) && strings.TrimSpace(r.Cells[i]) != "" {
 			return true
 		}
 	}

@@ -100,7 +100,7 @@ func (r rowReader) email(col string) string {
 		r.c.bad(r.num, col, "is empty")
 		return ""
 	}
-	if err := checkEmail(v); err != nil {
+	if err := CheckEmail(v); err != nil {
 		r.c.bad(r.num, col, "%q %v", v, err)
 		return ""
 	}
@@ -109,7 +109,7 @@ func (r rowReader) email(col string) string {
 
 // checkEmail applies the organiser page's rule, and also takes the address
 // an erasure leaves (erased-N@invalid) so an erased person's row round-trips.
-func checkEmail(v string) error {
+func CheckEmail(v string) error {
 	if strings.HasPrefix(v, "erased-") && strings.HasSuffix(v, "@invalid") {
 		return nil
 	}
@@ -131,72 +131,72 @@ func (r rowReader) positiveInt(col string) int {
 
 // importLookups are the existing records an import refers to, read inside
 // the import's transaction.
-type importLookups struct {
-	cohorts map[int]int64         // number → id
-	hosts   map[string]int64      // lower(name) → id
-	people  map[string]personKind // lower(email) → what they are
-	maxID   map[string]int64      // table → max(id)
+type ImportLookups struct {
+	Cohorts map[int]int64         // number → id
+	Hosts   map[string]int64      // lower(name) → id
+	People  map[string]PersonKind // lower(email) → what they are
+	MaxID   map[string]int64      // table → max(id)
 }
 
-type personKind struct {
-	organiserID int64
-	role        string
-	trainerID   int64
+type PersonKind struct {
+	OrganiserID int64
+	Role        string
+	TrainerID   int64
 }
 
 // importPlan is a validated file, ready to insert: one entry per data row.
-type importPlan struct {
-	kind    string
-	cohorts []cohortIn
-	hosts   []hostIn
-	people  []personIn
-	order   []int // people rows, each after the row it refers to
+type ImportPlan struct {
+	Kind    string
+	Cohorts []cohortIn
+	Hosts   []hostIn
+	People  []personIn
+	Order   []int // people rows, each after the row it refers to
 }
 
 type cohortIn struct {
-	number                  int
-	induction, starts, ends any
+	Number                  int
+	Induction, Starts, Ends any
 }
 
 type hostIn struct {
-	name, region, setting, partner string
-	kickstarter                    int
-	cohortID                       any
+	Name, Region, Setting, Partner string
+	Kickstarter                    int
+	CohortID                       any
 }
 
 // personIn is one organiser or trainer row: a person and their role record.
 type personIn struct {
-	row                  int
-	given, family, email string
-	personID, roleID     int64
-	parent               int // row index in the file this one refers to, -1 for none
-	parentID             any // id of the referred record in the database, or nil
-	role                 string
-	hostID, cohortID     any
-	startsOn             any
-	organisation, status string
-	trainedOn            any
+	Row                  int
+	Given, Family, Email string
+	PersonID, RoleID     int64
+	Parent               int // row index in the file this one refers to, -1 for none
+	ParentID             any // id of the referred record in the database, or nil
+	Role                 string
+	HostID, CohortID     any
+	StartsOn             any
+	Organisation, Status string
+	TrainedOn            any
 }
 
 // Added is how many records the plan writes.
-func (p *importPlan) added() int { return len(p.cohorts) + len(p.hosts) + len(p.people) }
+func (p *ImportPlan) Added() int { return len(p.Cohorts) + len(p.Hosts) + len(p.People) }
 
 // validate turns a sheet into a plan or the list of every problem.
-func validate(s *sheet, kind string, look *importLookups) (*importPlan, []ImportProblem) {
+func Validate(s *Sheet, kind string, look *ImportLookups) (*ImportPlan, []ImportProblem) {
 	pos, hp := columnsOf(s, kind)
 	if hp != nil {
 		return nil, []ImportProblem{*hp}
 	}
 	c := &importCheck{file: s.file, xlsx: s.xlsx, pos: pos}
-	plan := &importPlan{kind: kind}
-	width := len(s.header)
+	plan := &ImportPlan{Kind: kind}
+	width := len(s.Header)
 	var rows []sheetRow
-	for _, r := range s.rows {
-		if blank(r.cells) {
+	for _, r := range s.Rows {
+		if Blank(r.Cells) {
 			continue // an empty row a spreadsheet left between or after the data
 		}
-		if len(r.cells) > width && !blank(r.cells[width:]) {
-			c.bad(r.num, "", "the row has %d cells but the header has %d columns; is a comma or semicolon inside an unquoted cell?", len(r.cells), width)
+		if len(r.Cells) > width && !Blank(r.Cells[width:]) {
+			c.bad(r.Num, "", "the row has %d cells but the header has %d columns; is a comma or semicolon inside an unquoted cell?", len(r.Cells), width)
 			continue
 		}
 		rows = append(rows, r)
@@ -219,56 +219,56 @@ func validate(s *sheet, kind string, look *importLookups) (*importPlan, []Import
 	return plan, nil
 }
 
-func validateCohorts(c *importCheck, rows []sheetRow, look *importLookups, plan *importPlan) {
+func validateCohorts(c *importCheck, rows []sheetRow, look *ImportLookups, plan *ImportPlan) {
 	seen := map[int]int{}
 	for _, sr := range rows {
-		r := rowReader{c, sr.num, sr.cells}
-		in := cohortIn{number: r.positiveInt("number")}
-		if in.number > 0 {
-			if prev, ok := seen[in.number]; ok {
-				c.bad(r.num, "number", "cohort %d is already on row %d", in.number, prev)
-			} else if _, ok := look.cohorts[in.number]; ok {
-				c.bad(r.num, "number", "cohort %d is already in the database", in.number)
+		r := rowReader{c, sr.Num, sr.Cells}
+		in := cohortIn{Number: r.positiveInt("number")}
+		if in.Number > 0 {
+			if prev, ok := seen[in.Number]; ok {
+				c.bad(r.num, "number", "cohort %d is already on row %d", in.Number, prev)
+			} else if _, ok := look.Cohorts[in.Number]; ok {
+				c.bad(r.num, "number", "cohort %d is already in the database", in.Number)
 			}
-			seen[in.number] = r.num
+			seen[in.Number] = r.num
 		}
-		in.induction = r.date("host_induction_on", false)
-		in.starts = r.date("training_starts_on", false)
-		in.ends = r.date("training_ends_on", false)
-		if s, ok := in.starts.(string); ok {
-			if e, ok := in.ends.(string); ok && e < s {
+		in.Induction = r.date("host_induction_on", false)
+		in.Starts = r.date("training_starts_on", false)
+		in.Ends = r.date("training_ends_on", false)
+		if s, ok := in.Starts.(string); ok {
+			if e, ok := in.Ends.(string); ok && e < s {
 				c.bad(r.num, "training_ends_on", "%s is before training_starts_on %s", e, s)
 			}
 		}
-		plan.cohorts = append(plan.cohorts, in)
+		plan.Cohorts = append(plan.Cohorts, in)
 	}
 }
 
-func validateHosts(c *importCheck, rows []sheetRow, look *importLookups, plan *importPlan) {
+func validateHosts(c *importCheck, rows []sheetRow, look *ImportLookups, plan *ImportPlan) {
 	seen := map[string]int{}
 	for _, sr := range rows {
-		r := rowReader{c, sr.num, sr.cells}
-		in := hostIn{name: r.name("name"), region: r.raw("region"), partner: r.raw("partner")}
-		key := strings.ToLower(strings.TrimSpace(in.name))
+		r := rowReader{c, sr.Num, sr.Cells}
+		in := hostIn{Name: r.name("name"), Region: r.raw("region"), Partner: r.raw("partner")}
+		key := strings.ToLower(strings.TrimSpace(in.Name))
 		if key != "" {
 			if prev, ok := seen[key]; ok {
-				c.bad(r.num, "name", "%q is already on row %d", in.name, prev)
-			} else if _, ok := look.hosts[key]; ok {
-				c.bad(r.num, "name", "a host named %q is already in the database", in.name)
+				c.bad(r.num, "name", "%q is already on row %d", in.Name, prev)
+			} else if _, ok := look.Hosts[key]; ok {
+				c.bad(r.num, "name", "a host named %q is already in the database", in.Name)
 			}
 			seen[key] = r.num
 		}
-		in.setting = r.choice("setting", "rural", "urban")
+		in.Setting = r.choice("setting", "rural", "urban")
 		if k := r.choice("kickstarter", "yes", "no"); k == "yes" {
-			in.kickstarter = 1
+			in.Kickstarter = 1
 		}
-		in.cohortID = r.cohortRef(look)
-		plan.hosts = append(plan.hosts, in)
+		in.CohortID = r.cohortRef(look)
+		plan.Hosts = append(plan.Hosts, in)
 	}
 }
 
 // cohortRef is the id of the cohort a cell names by number, nil when empty.
-func (r rowReader) cohortRef(look *importLookups) any {
+func (r rowReader) cohortRef(look *ImportLookups) any {
 	v := r.code("cohort")
 	if v == "" {
 		return nil
@@ -278,7 +278,7 @@ func (r rowReader) cohortRef(look *importLookups) any {
 		r.c.bad(r.num, "cohort", "%q is not a cohort number", v)
 		return nil
 	}
-	id, ok := look.cohorts[n]
+	id, ok := look.Cohorts[n]
 	if !ok {
 		r.c.bad(r.num, "cohort", "cohort %d is not in the database; import cohorts first", n)
 		return nil
@@ -288,54 +288,54 @@ func (r rowReader) cohortRef(look *importLookups) any {
 
 // validatePeople checks organiser or trainer rows, then resolves the
 // supported_by / trained_by references among the file's own rows.
-func validatePeople(c *importCheck, rows []sheetRow, look *importLookups, plan *importPlan, kind string) {
+func validatePeople(c *importCheck, rows []sheetRow, look *ImportLookups, plan *ImportPlan, kind string) {
 	refCol := "supported_by"
 	if kind == KindTrainers {
 		refCol = "trained_by"
 	}
 	byEmail := make(map[string]int, len(rows)) // lower(email) → index in plan.people
 	refs := make([]string, len(rows))
-	plan.people = make([]personIn, 0, len(rows))
+	plan.People = make([]personIn, 0, len(rows))
 	for i, sr := range rows {
-		r := rowReader{c, sr.num, sr.cells}
-		in := personIn{row: sr.num, given: r.name("given_name"), family: r.name("family_name"),
-			email: r.email("email"), parent: -1}
-		if key := strings.ToLower(in.email); key != "" {
+		r := rowReader{c, sr.Num, sr.Cells}
+		in := personIn{Row: sr.Num, Given: r.name("given_name"), Family: r.name("family_name"),
+			Email: r.email("email"), Parent: -1}
+		if key := strings.ToLower(in.Email); key != "" {
 			if prev, ok := byEmail[key]; ok {
-				c.bad(r.num, "email", "%s is already on row %d", in.email, plan.people[prev].row)
+				c.bad(r.num, "email", "%s is already on row %d", in.Email, plan.People[prev].Row)
 			} else {
 				byEmail[key] = i
-				if _, ok := look.people[key]; ok {
-					c.bad(r.num, "email", "%s already belongs to someone in the database", in.email)
+				if _, ok := look.People[key]; ok {
+					c.bad(r.num, "email", "%s already belongs to someone in the database", in.Email)
 				}
 			}
 		}
 		if kind == KindOrganisers {
-			in.role = r.choice("role", "senior", "volunteer")
-			in.hostID = r.hostRef(look)
-			in.cohortID = r.cohortRef(look)
-			in.startsOn = r.date("start_date", false)
+			in.Role = r.choice("role", "senior", "volunteer")
+			in.HostID = r.hostRef(look)
+			in.CohortID = r.cohortRef(look)
+			in.StartsOn = r.date("start_date", false)
 		} else {
-			in.organisation = r.raw("organisation")
-			in.trainedOn = r.date("trained_on", false)
-			in.status = r.choice("status", "training", "accredited", "active", "lapsed")
+			in.Organisation = r.raw("organisation")
+			in.TrainedOn = r.date("trained_on", false)
+			in.Status = r.choice("status", "training", "accredited", "active", "lapsed")
 		}
 		refs[i] = r.code(refCol)
-		plan.people = append(plan.people, in)
+		plan.People = append(plan.People, in)
 	}
-	for i := range plan.people {
+	for i := range plan.People {
 		resolveRef(c, plan, i, refs[i], refCol, kind, byEmail, look)
 	}
-	plan.order = dependencyOrder(c, plan, refCol)
+	plan.Order = dependencyOrder(c, plan, refCol)
 }
 
 // hostRef is the id of the host a cell names, nil when empty.
-func (r rowReader) hostRef(look *importLookups) any {
+func (r rowReader) hostRef(look *ImportLookups) any {
 	v := strings.TrimSpace(r.raw("host"))
 	if v == "" {
 		return nil
 	}
-	id, ok := look.hosts[strings.ToLower(v)]
+	id, ok := look.Hosts[strings.ToLower(v)]
 	if !ok {
 		r.c.bad(r.num, "host", "no host named %q in the database; import hosts first", v)
 		return nil
@@ -345,78 +345,78 @@ func (r rowReader) hostRef(look *importLookups) any {
 
 // resolveRef points row i at the senior organiser or trainer its reference
 // names, in this file or in the database.
-func resolveRef(c *importCheck, plan *importPlan, i int, ref, col, kind string, byEmail map[string]int, look *importLookups) {
-	in := &plan.people[i]
+func resolveRef(c *importCheck, plan *ImportPlan, i int, ref, col, kind string, byEmail map[string]int, look *ImportLookups) {
+	in := &plan.People[i]
 	if ref == "" {
 		return
 	}
-	if err := checkEmail(ref); err != nil {
-		c.bad(in.row, col, "%q %v", ref, err)
+	if err := CheckEmail(ref); err != nil {
+		c.bad(in.Row, col, "%q %v", ref, err)
 		return
 	}
 	key := strings.ToLower(ref)
-	if key == strings.ToLower(in.email) {
-		c.bad(in.row, col, "names the row's own email")
+	if key == strings.ToLower(in.Email) {
+		c.bad(in.Row, col, "names the row's own email")
 		return
 	}
-	if kind == KindOrganisers && in.role == "senior" {
-		c.bad(in.row, col, "a senior organiser is not supported by another; leave it empty or make the row a volunteer")
+	if kind == KindOrganisers && in.Role == "senior" {
+		c.bad(in.Row, col, "a senior organiser is not supported by another; leave it empty or make the row a volunteer")
 		return
 	}
 	if j, ok := byEmail[key]; ok {
-		if kind == KindOrganisers && plan.people[j].role != "senior" {
-			c.bad(in.row, col, "%s (row %d) is not a senior organiser", ref, plan.people[j].row)
+		if kind == KindOrganisers && plan.People[j].Role != "senior" {
+			c.bad(in.Row, col, "%s (row %d) is not a senior organiser", ref, plan.People[j].Row)
 			return
 		}
-		in.parent = j
+		in.Parent = j
 		return
 	}
-	p := look.people[key]
+	p := look.People[key]
 	switch {
-	case kind == KindOrganisers && p.organiserID != 0 && p.role == "senior":
-		in.parentID = p.organiserID
-	case kind == KindOrganisers && p.organiserID != 0:
-		c.bad(in.row, col, "%s is a volunteer, not a senior organiser", ref)
+	case kind == KindOrganisers && p.OrganiserID != 0 && p.Role == "senior":
+		in.ParentID = p.OrganiserID
+	case kind == KindOrganisers && p.OrganiserID != 0:
+		c.bad(in.Row, col, "%s is a volunteer, not a senior organiser", ref)
 	case kind == KindOrganisers:
-		c.bad(in.row, col, "no senior organiser with email %s in the database or this file", ref)
-	case p.trainerID != 0:
-		in.parentID = p.trainerID
+		c.bad(in.Row, col, "no senior organiser with email %s in the database or this file", ref)
+	case p.TrainerID != 0:
+		in.ParentID = p.TrainerID
 	default:
-		c.bad(in.row, col, "no trainer with email %s in the database or this file; leave it empty for a founding trainer", ref)
+		c.bad(in.Row, col, "no trainer with email %s in the database or this file; leave it empty for a founding trainer", ref)
 	}
 }
 
 // dependencyOrder lists the rows so each comes after the row it refers to,
 // keeping file order otherwise, and reports every row caught in a cycle.
-func dependencyOrder(c *importCheck, plan *importPlan, col string) []int {
+func dependencyOrder(c *importCheck, plan *ImportPlan, col string) []int {
 	const (
 		unseen = iota
 		visiting
 		done
 	)
-	state := make([]int, len(plan.people))
-	order := make([]int, 0, len(plan.people))
-	inCycle := make([]bool, len(plan.people))
-	for start := range plan.people {
+	state := make([]int, len(plan.People))
+	order := make([]int, 0, len(plan.People))
+	inCycle := make([]bool, len(plan.People))
+	for start := range plan.People {
 		// Each row refers to at most one other, so the walk is a chain.
 		var chain []int
 		i := start
 		for i >= 0 && state[i] == unseen {
 			state[i] = visiting
 			chain = append(chain, i)
-			i = plan.people[i].parent
+			i = plan.People[i].Parent
 		}
 		if i >= 0 && state[i] == visiting && !inCycle[i] {
 			k := slices.Index(chain, i)
 			cycle := chain[k:]
 			var emails []string
 			for _, j := range cycle {
-				emails = append(emails, plan.people[j].email)
+				emails = append(emails, plan.People[j].Email)
 			}
-			emails = append(emails, plan.people[i].email)
+			emails = append(emails, plan.People[i].Email)
 			for _, j := range cycle {
 				inCycle[j] = true
-				c.bad(plan.people[j].row, col, "the rows form a cycle: %s", strings.Join(emails, " → "))
+				c.bad(plan.People[j].Row, col, "the rows form a cycle: %s", strings.Join(emails, " → "))
 			}
 		}
 		for k := len(chain) - 1; k >= 0; k-- {

@@ -49,7 +49,7 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
 // Is makes errors.Is(err, ErrInvalid) hold for every field error.
 func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 
-func fieldErr(field, format string, args ...any) error {
+func FieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -132,13 +132,13 @@ func (o *Organiser) Validate() error {
 		return &FieldError{"email", err.Error()}
 	}
 	if !slices.Contains(OrganiserRoles, o.Role) {
-		return fieldErr("role", "must be senior or volunteer, not %q", o.Role)
+		return FieldErr("role", "must be senior or volunteer, not %q", o.Role)
 	}
 	if o.Status == "" {
 		o.Status = StatusActive
 	}
 	if !slices.Contains(OrganiserStatuses, o.Status) {
-		return fieldErr("status", "must be active, completed or withdrawn, not %q", o.Status)
+		return FieldErr("status", "must be active, completed or withdrawn, not %q", o.Status)
 	}
 	for _, d := range []struct{ field, v string }{{"start date", o.StartsOn}, {"end date", o.EndsOn}, {"withdrawn date", o.WithdrawnOn}} {
 		if err := ValidateDate(d.v); err != nil {
@@ -146,19 +146,19 @@ func (o *Organiser) Validate() error {
 		}
 	}
 	if o.StartsOn != "" && o.EndsOn != "" && o.EndsOn < o.StartsOn {
-		return fieldErr("end date", "is before the start date")
+		return FieldErr("end date", "is before the start date")
 	}
 	if o.Role == RoleSenior && o.SupportedByID != 0 {
-		return fieldErr("supported by", "only volunteers are supported by a senior organiser")
+		return FieldErr("supported by", "only volunteers are supported by a senior organiser")
 	}
 	if o.ID != 0 && o.SupportedByID == o.ID {
-		return fieldErr("supported by", "an organiser cannot support themselves")
+		return FieldErr("supported by", "an organiser cannot support themselves")
 	}
 	if o.Status == StatusWithdrawn && o.WithdrawnOn == "" {
-		return fieldErr("withdrawn date", "is required when the organiser has withdrawn")
+		return FieldErr("withdrawn date", "is required when the organiser has withdrawn")
 	}
 	if o.BursaryPence < 0 {
-		return fieldErr("bursary", "cannot be negative")
+		return FieldErr("bursary", "cannot be negative")
 	}
 	return nil
 }
@@ -181,14 +181,14 @@ type OrganiserRow struct {
 	SupportedByName string
 	Supporting      int // volunteers this senior supports (not withdrawn)
 	StartsOn        string
-	search          string // lower-cased name, email and host for instant search
-	sortName        string // lower-cased family then given name
+	Search          string // lower-cased name, email and host for instant search
+	SortName        string // lower-cased family then given name
 }
 
 // nameKey orders by family name, then given name, ignoring case.
-func (r *OrganiserRow) nameKey() string {
-	if r.sortName != "" {
-		return r.sortName
+func (r *OrganiserRow) NameKey() string {
+	if r.SortName != "" {
+		return r.SortName
 	}
 	return strings.ToLower(r.FamilyName + "\x00" + r.GivenName)
 }
@@ -215,9 +215,9 @@ func (r OrganiserRow) Flags() []string {
 }
 
 // searchText is what instant search looks in: name, email and host, folded.
-func (r *OrganiserRow) searchText() string {
-	if r.search != "" {
-		return r.search
+func (r *OrganiserRow) SearchText() string {
+	if r.Search != "" {
+		return r.Search
 	}
 	return Fold(r.GivenName + " " + r.FamilyName + "\x00" + r.Email + "\x00" + r.HostName)
 }
@@ -279,7 +279,7 @@ func (f OrganiserFilter) match(r *OrganiserRow, words []string) bool {
 		return false
 	}
 	if len(words) > 0 {
-		text := r.searchText()
+		text := r.SearchText()
 		for _, w := range words {
 			if !strings.Contains(text, w) {
 				return false
@@ -351,7 +351,7 @@ func SortOrganisers(rows []*OrganiserRow, col int, desc bool) {
 		if c != 0 {
 			return c
 		}
-		if c = strings.Compare(a.nameKey(), b.nameKey()); c != 0 {
+		if c = strings.Compare(a.NameKey(), b.NameKey()); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)

@@ -18,7 +18,7 @@ func TestPermuteFollowsTheOrder(t *testing.T) {
 		for i, k := range order {
 			want[i] = rows[k]
 		}
-		permute(rows, slices.Clone(order))
+		Permute(rows, slices.Clone(order))
 		if !slices.Equal(rows, want) {
 			t.Fatalf("n=%d: permute gave %v; want %v", n, rows, want)
 		}

@@ -77,17 +77,17 @@ func TestSampleRates(t *testing.T) {
 		generation  int
 		want        int
 	}{{false, 0, 10}, {true, 0, 25}, {false, 1, 20}, {true, 1, 35}} {
-		if got := p.sampleRate(c.newAssessor, c.generation); got != c.want {
+		if got := p.SampleRate(c.newAssessor, c.generation); got != c.want {
 			t.Errorf("sampleRate(%v, %d) = %d; want %d", c.newAssessor, c.generation, got, c.want)
 		}
 	}
 	// The random part samples about the rate, and the same decisions each time.
 	n := 0
 	for id := int64(1); id <= 10000; id++ {
-		if chosen(id, 25) {
+		if Chosen(id, 25) {
 			n++
 		}
-		if chosen(id, 25) != chosen(id, 25) {
+		if Chosen(id, 25) != Chosen(id, 25) {
 			t.Fatalf("chosen(%d) is not deterministic", id)
 		}
 	}

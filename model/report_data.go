@@ -1,11 +1,5 @@
 package model
 
-import (
-	"context"
-	"fmt"
-	"slices"
-)
-
 // ProgressRow counts organisers for one cohort, host or region.
 type ProgressRow struct {
 	Label      string
@@ -32,69 +26,6 @@ type ProgressReport struct {
 	ByRegion        []ProgressRow
 }
 
-const progressSQL = `SELECT %s,
-       count(DISTINCT h.id),
-       coalesce(sum(CASE WHEN o.role = 'senior' AND o.status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.role = 'volunteer' AND o.status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.status = 'completed' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.status = 'withdrawn' THEN 1 ELSE 0 END), 0),
-       coalesce(sum((SELECT count(*) FROM unit_achievements ua WHERE ua.organiser_id = o.id)), 0)
-FROM organisers o
-LEFT JOIN hosts h ON h.id = o.host_id
-LEFT JOIN cohorts c ON c.id = o.cohort_id
-WHERE ($1 = 0 OR c.number = $1)
-GROUP BY %s ORDER BY %s`
-
-func (s *Store) progressRows(ctx context.Context, cohort int, key, group, order string) ([]ProgressRow, error) {
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(progressSQL, key, group, order), cohort)
-	if err != nil {
-		return nil, fmt.Errorf("progress by %s: %w", group, err)
-	}
-	defer rows.Close()
-	var out []ProgressRow
-	for rows.Next() {
-		var r ProgressRow
-		if err := rows.Scan(&r.Label, &r.Region, &r.Cohort, &r.Hosts, &r.Seniors, &r.Volunteers, &r.Completed, &r.Withdrawn, &r.Units); err != nil {
-			return nil, fmt.Errorf("progress by %s: %w", group, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// ProgressReport reads progress to targets, per cohort, host and region;
-// cohort 0 is the whole programme.
-func (s *Store) ProgressReport(ctx context.Context, cohort int) (ProgressReport, error) {
-	r := ProgressReport{Cohort: cohort}
-	if err := s.db.QueryRowContext(ctx, `SELECT name, senior_target, volunteer_target, cohort_target FROM programme WHERE id = 1`).
-		Scan(&r.Programme, &r.SeniorTarget, &r.VolunteerTarget, &r.CohortTarget); err != nil {
-		return r, fmt.Errorf("progress report: %w", err)
-	}
-	total, err := s.progressRows(ctx, cohort, `'All', '', 0`, `1`, `1`)
-	if err != nil {
-		return r, err
-	}
-	if len(total) == 1 {
-		r.Total = total[0]
-	}
-	if r.ByCohort, err = s.progressRows(ctx, cohort,
-		`CASE WHEN c.number IS NULL THEN 'No cohort' ELSE 'Cohort ' || c.number END, '', coalesce(c.number, 0)`,
-		`coalesce(c.number, 0)`, `coalesce(c.number, 0)`); err != nil {
-		return r, err
-	}
-	if r.ByHost, err = s.progressRows(ctx, cohort,
-		`coalesce(h.name, 'No host'), coalesce(h.region, ''), coalesce((SELECT number FROM cohorts hc WHERE hc.id = h.cohort_id), 0)`,
-		`h.id`, `coalesce(h.name, 'No host')`); err != nil {
-		return r, err
-	}
-	if r.ByRegion, err = s.progressRows(ctx, cohort,
-		`CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE h.region END, '', 0`,
-		`coalesce(h.region, '')`, `coalesce(h.region, '')`); err != nil {
-		return r, err
-	}
-	return r, nil
-}
-
 // CascadeRow is the cascade's reach in one cohort.
 type CascadeRow struct {
 	Cohort            int
@@ -118,69 +49,6 @@ type CascadeReport struct {
 	SeniorsSupporting   int
 	VolunteersSupported int
 	ByCohort            []CascadeRow
-}
-
-// CascadeReport reads the cascade's reach; cohort 0 is the whole programme.
-func (s *Store) CascadeReport(ctx context.Context, cohort int) (CascadeReport, error) {
-	r := CascadeReport{Cohort: cohort}
-	if err := s.db.QueryRowContext(ctx, `SELECT name FROM programme WHERE id = 1`).Scan(&r.Programme); err != nil {
-		return r, fmt.Errorf("cascade report: %w", err)
-	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN status IN ('accredited', 'active') THEN 1 ELSE 0 END), 0) FROM trainers`).
-		Scan(&r.Trainers, &r.ActiveTrainers); err != nil {
-		return r, fmt.Errorf("cascade report trainers: %w", err)
-	}
-	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE gen(id, g) AS (
-		SELECT id, 0 FROM trainers WHERE trained_by_id IS NULL
-		UNION ALL SELECT t.id, gen.g + 1 FROM trainers t JOIN gen ON t.trained_by_id = gen.id WHERE gen.g < 50)
-		SELECT g, count(*) FROM gen GROUP BY g ORDER BY g`)
-	if err != nil {
-		return r, fmt.Errorf("cascade report generations: %w", err)
-	}
-	for rows.Next() {
-		var g, n int
-		if err := rows.Scan(&g, &n); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("cascade report generations: %w", err)
-		}
-		r.Generations = append(r.Generations, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("cascade report generations: %w", err)
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT c.number,
-		(SELECT count(DISTINCT t.id) FROM trainers t WHERE EXISTS (SELECT 1 FROM courses co WHERE co.cohort_id = c.id
-			AND (co.lead_trainer_id = t.id OR EXISTS (SELECT 1 FROM sessions se WHERE se.course_id = co.id AND se.trainer_id = t.id)))),
-		coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN o.role = 'senior' AND EXISTS (SELECT 1 FROM organisers v WHERE v.supported_by_id = o.id AND v.status <> 'withdrawn') THEN 1 ELSE 0 END), 0)
-		FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
-		WHERE ($1 = 0 OR c.number = $1)
-		GROUP BY c.id, c.number ORDER BY c.number`, cohort)
-	if err != nil {
-		return r, fmt.Errorf("cascade report cohorts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c CascadeRow
-		if err := rows.Scan(&c.Cohort, &c.Trainers, &c.Seniors, &c.Volunteers, &c.SeniorsSupporting); err != nil {
-			return r, fmt.Errorf("cascade report cohorts: %w", err)
-		}
-		r.Seniors += c.Seniors
-		r.Volunteers += c.Volunteers
-		r.SeniorsSupporting += c.SeniorsSupporting
-		r.ByCohort = append(r.ByCohort, c)
-	}
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("cascade report cohorts: %w", err)
-	}
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisers v JOIN organisers s ON s.id = v.supported_by_id
-		LEFT JOIN cohorts c ON c.id = v.cohort_id WHERE v.status <> 'withdrawn' AND ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.VolunteersSupported)
-	if err != nil {
-		return r, fmt.Errorf("cascade report supported: %w", err)
-	}
-	return r, nil
 }
 
 // IVCount is decisions made and decisions sampled by internal verification.
@@ -209,80 +77,6 @@ type VerificationReport struct {
 	Total      IVCount
 }
 
-// VerificationReport reads IV coverage; cohort 0 is the whole programme.
-func (s *Store) VerificationReport(ctx context.Context, cohort int) (VerificationReport, error) {
-	r := VerificationReport{Cohort: cohort}
-	// A decision covers the units of the criteria it judged.
-	rows, err := s.db.QueryContext(ctx, `
-WITH d AS (
-  SELECT ad.id, u.display_name AS assessor, un.code AS unit, e.kind AS method,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id) AS sampled,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'agreed') AS agreed,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'sent_back') AS sent_back
-  FROM assessment_decisions ad
-  JOIN users u ON u.id = ad.assessor_id
-  JOIN evidence_items e ON e.id = ad.evidence_id
-  JOIN organisers o ON o.id = ad.organiser_id
-  LEFT JOIN cohorts c ON c.id = o.cohort_id
-  JOIN (SELECT DISTINCT dc.decision_id, cr.unit_id FROM decision_criteria dc JOIN criteria cr ON cr.id = dc.criterion_id) du ON du.decision_id = ad.id
-  JOIN units un ON un.id = du.unit_id
-  WHERE ($1 = 0 OR c.number = $1))
-SELECT assessor, unit, method, count(*), sum(sampled), sum(agreed), sum(sent_back) FROM d
-GROUP BY assessor, unit, method ORDER BY assessor, unit, method`, cohort)
-	if err != nil {
-		return r, fmt.Errorf("verification report: %w", err)
-	}
-	defer rows.Close()
-	type key struct{ a, u string }
-	cells := map[key]IVCount{}
-	methods := map[string]IVCount{}
-	assessors := map[string]IVCount{}
-	var methodOrder []string
-	units := map[string]bool{}
-	for rows.Next() {
-		var a, u, m string
-		var c IVCount
-		if err := rows.Scan(&a, &u, &m, &c.Decisions, &c.Sampled, &c.Agreed, &c.SentBack); err != nil {
-			return r, fmt.Errorf("verification report: %w", err)
-		}
-		if _, ok := assessors[a]; !ok {
-			r.Assessors = append(r.Assessors, a)
-		}
-		if !units[u] {
-			units[u] = true
-			r.Units = append(r.Units, u)
-		}
-		if _, ok := methods[m]; !ok {
-			methodOrder = append(methodOrder, m)
-		}
-		cells[key{a, u}] = add(cells[key{a, u}], c)
-		assessors[a] = add(assessors[a], c)
-		methods[m] = add(methods[m], c)
-		r.Total = add(r.Total, c)
-	}
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("verification report: %w", err)
-	}
-	sortStrings(r.Units)
-	sortStrings(methodOrder)
-	r.Cells = make([][]IVCount, len(r.Assessors))
-	for i, a := range r.Assessors {
-		r.Cells[i] = make([]IVCount, len(r.Units))
-		for j, u := range r.Units {
-			r.Cells[i][j] = cells[key{a, u}]
-		}
-		r.ByAssessor = append(r.ByAssessor, IVRow{a, assessors[a]})
-	}
-	for _, m := range methodOrder {
-		r.ByMethod = append(r.ByMethod, IVRow{m, methods[m]})
-	}
-	return r, nil
-}
-
-func add(a, b IVCount) IVCount {
-	return IVCount{a.Decisions + b.Decisions, a.Sampled + b.Sampled, a.Agreed + b.Agreed, a.SentBack + b.SentBack}
-}
-
 // EqualityRow is how many people gave one answer to one question.
 type EqualityRow struct {
 	Dimension string // gender, age band, ethnicity, disability
@@ -298,64 +92,3 @@ type EqualityReport struct {
 	Responded  int // of them, with a monitoring record
 	Rows       []EqualityRow
 }
-
-// EqualityReport reads equality monitoring for organisers, aggregated;
-// cohort 0 is the whole programme.
-func (s *Store) EqualityReport(ctx context.Context, cohort int) (EqualityReport, error) {
-	r := EqualityReport{Cohort: cohort}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(em.person_id) FROM organisers o
-		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN equality_monitoring em ON em.person_id = o.person_id
-		WHERE ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.Organisers, &r.Responded); err != nil {
-		return r, fmt.Errorf("equality report: %w", err)
-	}
-	for _, d := range []struct{ label, col string }{
-		{"Gender", "gender"}, {"Age band", "age_band"}, {"Ethnicity", "ethnicity"}, {"Disability", "disability"},
-	} {
-		rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT CASE WHEN trim(em.%[1]s) = '' THEN 'Not stated' ELSE em.%[1]s END AS v, count(*)
-			FROM equality_monitoring em JOIN organisers o ON o.person_id = em.person_id
-			LEFT JOIN cohorts c ON c.id = o.cohort_id
-			WHERE ($1 = 0 OR c.number = $1) GROUP BY v ORDER BY v`, d.col), cohort)
-		if err != nil {
-			return r, fmt.Errorf("equality report %s: %w", d.label, err)
-		}
-		first := len(r.Rows)
-		for rows.Next() {
-			e := EqualityRow{Dimension: d.label}
-			if err := rows.Scan(&e.Category, &e.Count); err != nil {
-				rows.Close()
-				return r, fmt.Errorf("equality report %s: %w", d.label, err)
-			}
-			r.Rows = append(r.Rows, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return r, fmt.Errorf("equality report %s: %w", d.label, err)
-		}
-		sortAnswers(r.Rows[first:], d.col)
-	}
-	return r, nil
-}
-
-// sortAnswers puts one question's rows in the order the form offers its
-// answers (ages young to old, Prefer not to say last), then any answer the
-// form does not offer, then Not stated.
-func sortAnswers(rows []EqualityRow, field string) {
-	var offered []string
-	for _, q := range EqualityQuestions {
-		if q.Field == field {
-			offered = q.Answers
-		}
-	}
-	rank := func(v string) int {
-		if i := slices.Index(offered, v); i >= 0 {
-			return i
-		}
-		if v == "Not stated" {
-			return len(offered) + 1
-		}
-		return len(offered)
-	}
-	slices.SortStableFunc(rows, func(a, b EqualityRow) int { return rank(a.Category) - rank(b.Category) })
-}
-
-func sortStrings(s []string) { slices.Sort(s) }

@@ -65,7 +65,7 @@ func (t Trainer) NoTrainer() bool { return t.TrainedByID == 0 }
 
 // isIdle decides the "accredited but delivered nothing in a year" flag,
 // measured back from asOf (an ISO date).
-func isIdle(t Trainer, asOf string) bool {
+func IsIdle(t Trainer, asOf string) bool {
 	if t.RetiredOn != "" || (t.Status != TrainerAccredited && t.Status != TrainerActive) {
 		return false
 	}

@@ -118,16 +118,16 @@ func (x *Session) Validate() error {
 	x.Venue = strings.TrimSpace(x.Venue)
 	x.HeldOn = strings.TrimSpace(x.HeldOn)
 	if x.CourseID == 0 {
-		return fieldErr("course", "is required")
+		return FieldErr("course", "is required")
 	}
 	if x.HeldOn == "" {
-		return fieldErr("date", "is required")
+		return FieldErr("date", "is required")
 	}
 	if err := ValidateDate(x.HeldOn); err != nil {
 		return &FieldError{"date", err.Error()}
 	}
 	if x.Title == "" && x.ModuleID == 0 {
-		return fieldErr("title", "is required when the session covers no module")
+		return FieldErr("title", "is required when the session covers no module")
 	}
 	return nil
 }

@@ -33,6 +33,9 @@ type User struct {
 	ActiveSince  string
 	DisabledAt   string // "" while the user may sign in
 	CreatedAt    string
+	// Local marks the operating-system user acting on a local file without
+	// signing in (see LocalUser); it is never stored.
+	Local bool
 }
 
 // Argon2id parameters for new hashes: OWASP's 19 MiB, two passes, one lane.

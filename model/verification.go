@@ -16,7 +16,7 @@ type IVPlan struct {
 const generationBonus = 10
 
 // sampleRate is the percentage of a decision's kind the plan samples.
-func (p IVPlan) sampleRate(newAssessor bool, generation int) int {
+func (p IVPlan) SampleRate(newAssessor bool, generation int) int {
 	r := p.BaseRate
 	if newAssessor {
 		r = p.NewAssessorRate
@@ -26,7 +26,7 @@ func (p IVPlan) sampleRate(newAssessor bool, generation int) int {
 
 // chosen decides, the same way every time, whether a decision falls in the
 // random part of the sample.
-func chosen(decisionID int64, rate int) bool {
+func Chosen(decisionID int64, rate int) bool {
 	h := fnv.New32a()
 	h.Write([]byte{byte(decisionID), byte(decisionID >> 8), byte(decisionID >> 16), byte(decisionID >> 24), byte(decisionID >> 32)})
 	return int(h.Sum32()%100) < rate

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // demoCascade builds a scale-1 demo programme and reads its cascade.
@@ -19,10 +20,10 @@ func demoCascade(t *testing.T) *model.Cascade {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := model.Demo(ctx, path, model.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"}); err != nil {
+	if _, err := sqlite.Demo(ctx, path, sqlite.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"}); err != nil {
 		t.Fatalf("Demo: %v", err)
 	}
-	s, err := model.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

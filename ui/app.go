@@ -31,15 +31,15 @@ type env struct {
 	ctx   context.Context
 	app   fyne.App
 	win   fyne.Window
-	store *model.Store
+	store model.Programme
 	user  model.User // who signed in; the zero User may change nothing
 	// post runs fn on the UI goroutine: fyne.Do in the app. Tests pass a queue
 	// they drain on the test goroutine, since fyne's test driver runs fyne.Do
 	// in place, on whichever goroutine called it.
 	post func(fn func())
-	// onOpen is told of each store the window opens (cmd/cascade closes and
-	// backs up the last one); Settings calls it again after a restore.
-	onOpen func(*model.Store)
+	// src is where the programme lives; the window opens, creates and
+	// restores programmes only through it.
+	src model.Source
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -81,12 +81,12 @@ type shell struct {
 }
 
 // New builds the whole window content on an open store, with nobody signed in.
-func New(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store) fyne.CanvasObject {
+func New(ctx context.Context, a fyne.App, w fyne.Window, s model.Programme) fyne.CanvasObject {
 	return newShell(&env{ctx: ctx, app: a, win: w, store: s, post: fyne.Do})
 }
 
 // NewAs builds the window content for the signed-in user u.
-func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s *model.Store, u model.User) fyne.CanvasObject {
+func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s model.Programme, u model.User) fyne.CanvasObject {
 	return newShell(&env{ctx: ctx, app: a, win: w, store: s, user: u, post: fyne.Do})
 }
 
@@ -113,7 +113,8 @@ func newShell(e *env) fyne.CanvasObject {
 	if u := e.user; u.ID != 0 {
 		who := widget.NewLabel(u.DisplayName + "\n" + model.RoleName(u.Role))
 		who.Wrapping = fyne.TextWrapWord
-		nav = container.NewBorder(nil, who, nil, nil, sh.nav)
+		out := widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() { signOut(e) })
+		nav = container.NewBorder(nil, container.NewVBox(who, out), nil, nil, sh.nav)
 	}
 	split := container.NewHSplit(nav, sh.body)
 	split.Offset = 0.16

@@ -12,12 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // auditDemo is a copy of the demo with a known trail on top: the
 // administrator adds three users, one after another, then changes the
 // second one's role.
-func auditDemo(t *testing.T) *model.Store {
+func auditDemo(t *testing.T) *sqlite.Store {
 	t.Helper()
 	st := peopleDemoCopy(t)
 	ctx := context.Background()
@@ -40,7 +41,7 @@ func auditDemo(t *testing.T) *model.Store {
 	return st
 }
 
-func openAudit(t *testing.T, st *model.Store) (*auditScreen, fyne.Window, uiQueue) {
+func openAudit(t *testing.T, st *sqlite.Store) (*auditScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, "admin")

@@ -23,11 +23,11 @@ import (
 // certificatesStore is what the Certificates screen asks of the model.
 type certificatesStore interface {
 	Candidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error)
-	IssueCertificates(ctx context.Context, cands []model.Candidate, opt model.IssueOptions) ([]model.Issued, error)
+	IssueCertificates(ctx context.Context, by model.User, cands []model.Candidate, opt model.IssueOptions) ([]model.Issued, error)
 	CertificateSettings(ctx context.Context) (model.CertificateSettings, error)
 	Certificates(ctx context.Context, search string, limit int) ([]model.Certificate, error)
-	Reprint(ctx context.Context, number string) (model.Certificate, error)
-	Revoke(ctx context.Context, number, reason string) error
+	Reprint(ctx context.Context, by model.User, number string) (model.Certificate, error)
+	Revoke(ctx context.Context, by model.User, number, reason string) error
 	Path() string
 }
 
@@ -308,7 +308,7 @@ func (s *certificatesScreen) onIssue() {
 // issueAndWrite runs off the UI goroutine: the database transaction, then
 // the PDFs.
 func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Candidate, out string, combined bool, progress func(done, total int)) (string, string, error) {
-	issued, err := s.store.IssueCertificates(ctx, cands, model.IssueOptions{})
+	issued, err := s.store.IssueCertificates(ctx, s.env.user, cands, model.IssueOptions{})
 	if err != nil {
 		return "", "", err
 	}
@@ -426,7 +426,7 @@ func (s *certificatesScreen) onReprint() {
 			return
 		}
 		load(s.env, func(ctx context.Context) (string, error) {
-			rc, err := s.store.Reprint(ctx, c.Number)
+			rc, err := s.store.Reprint(ctx, s.env.user, c.Number)
 			if err != nil {
 				return "", err
 			}
@@ -476,7 +476,7 @@ func (s *certificatesScreen) onRevoke() {
 			}
 			why := strings.TrimSpace(reason.Text)
 			load(s.env, func(ctx context.Context) (struct{}, error) {
-				return struct{}{}, s.store.Revoke(ctx, c.Number, why)
+				return struct{}{}, s.store.Revoke(ctx, s.env.user, c.Number, why)
 			}, func(struct{}) {
 				s.status.SetText("Revoked " + c.Number + ": " + why)
 				s.loadIssued()

@@ -10,12 +10,13 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // openCopyOfDemo opens a private copy of the demo programme, for tests that write.
-func openCopyOfDemo(t *testing.T) *model.Store {
+func openCopyOfDemo(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := model.Open(context.Background(), copyOfDemo(t))
+	s, err := sqlite.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func TestCertificatesScreenIssuesAndRevokes(t *testing.T) {
 		t.Fatal("reprint and revoke disabled with a valid certificate selected")
 	}
 	number := s.issued[0].Number
-	if err := st.Revoke(context.Background(), number, "test"); err != nil {
+	if err := st.Revoke(context.Background(), model.LocalUser(), number, "test"); err != nil {
 		t.Fatal(err)
 	}
 	s.loadIssued()

@@ -20,8 +20,8 @@ import (
 type cohortsStore interface {
 	CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model.HostRow, error)
 	HostOrganisers(ctx context.Context, hostID int64) ([]model.OrganiserRow, error)
-	SaveCohort(ctx context.Context, c model.Cohort) (int64, error)
-	SaveHost(ctx context.Context, h model.Host) (int64, error)
+	SaveCohort(ctx context.Context, by model.User, c model.Cohort) (int64, error)
+	SaveHost(ctx context.Context, by model.User, h model.Host) (int64, error)
 }
 
 // cohortsScreen shows the cohorts, the hosts of the chosen cohort and the
@@ -296,7 +296,7 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 		}
 		c.Number, _ = strconv.Atoi(strings.TrimSpace(number.Text))
 		c.HostInductionOn, c.TrainingStartsOn, c.TrainingEndsOn = strings.TrimSpace(ind.Text), strings.TrimSpace(starts.Text), strings.TrimSpace(ends.Text)
-		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, c) },
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, s.e.user, c) },
 			func(id int64) { s.cohortID = id; s.refresh() },
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)
@@ -354,7 +354,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		if i := cohort.SelectedIndex(); i > 0 {
 			h.CohortID = s.cohorts[i-1].ID
 		}
-		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, h) },
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, s.e.user, h) },
 			func(id int64) { s.hostID = id; s.refresh() },
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)

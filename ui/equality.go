@@ -14,8 +14,8 @@ import (
 
 // equalityStore is what the equality monitoring tab reads and writes.
 type equalityStore interface {
-	Equality(ctx context.Context, actingRole string, personID int64) (model.Equality, error)
-	SetEquality(ctx context.Context, actingRole string, personID int64, e model.Equality) error
+	Equality(ctx context.Context, by model.User, personID int64) (model.Equality, error)
+	SetEquality(ctx context.Context, by model.User, personID int64, e model.Equality) error
 }
 
 // notAnswered is shown for a question the person has not answered.
@@ -64,7 +64,7 @@ func (f *equalityForm) buildUI() {
 
 func (f *equalityForm) load() {
 	load(f.e, func(ctx context.Context) (model.Equality, error) {
-		e, err := f.store.Equality(ctx, f.e.user.Role, f.personID)
+		e, err := f.store.Equality(ctx, f.e.user, f.personID)
 		if errors.Is(err, model.ErrNotFound) {
 			return model.Equality{}, nil
 		}
@@ -101,7 +101,7 @@ func (f *equalityForm) onSave() {
 	f.save.Disable()
 	f.status.SetText("Saving…")
 	load(f.e, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, f.store.SetEquality(ctx, f.e.user.Role, f.personID, e)
+		return struct{}{}, f.store.SetEquality(ctx, f.e.user, f.personID, e)
 	}, func(struct{}) {
 		f.save.Enable()
 		f.status.SetText("Saved.")

@@ -9,13 +9,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // equalityPage opens an organiser's page as role and waits until it loads.
-func equalityPage(t *testing.T, st *model.Store, role string, id int64) (*organiserPage, uiQueue) {
+func equalityPage(t *testing.T, st *sqlite.Store, role string, id int64) (*organiserPage, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
-	e.user = model.User{Username: role + "-in-test", Role: role}
+	e.user = uiUser(t, st, role+"-in-test", role)
 	p := newOrganiserPage(e, st, id, func() {}, func(int64) {}, func(int64) {})
 	w.SetContent(p.content())
 	waitFor(t, q, "the organiser's page", func() bool { return p.page.Organiser.ID == id })
@@ -50,7 +51,7 @@ func TestEqualityTabIsForAdministrators(t *testing.T) {
 	f := p.equality
 	waitFor(t, q, "the answers", func() bool { return f != nil && !f.save.Disabled() })
 	// The form shows what is held (the demo answered for most people).
-	held, err := st.Equality(ctx, model.RoleAdmin, target.PersonID)
+	held, err := st.Equality(ctx, model.LocalUser(), target.PersonID)
 	if err != nil && !errors.Is(err, model.ErrNotFound) {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestEqualityTabIsForAdministrators(t *testing.T) {
 	f.selects[3].SetSelected(model.PreferNotToSay)
 	test.Tap(f.save)
 	waitFor(t, q, "the save", func() bool { return f.status.Text == "Saved." })
-	got, err := st.Equality(ctx, model.RoleAdmin, target.PersonID)
+	got, err := st.Equality(ctx, model.LocalUser(), target.PersonID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // walk visits every object under o, descending into widgets' renderers.
@@ -79,13 +80,17 @@ func (q uiQueue) drain() {
 }
 
 // testEnv is a screen environment whose UI work runs on the test goroutine.
-func testEnv(t *testing.T, s *model.Store) (*env, fyne.Window, uiQueue) {
+func testEnv(t *testing.T, s *sqlite.Store) (*env, fyne.Window, uiQueue) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
 	q := make(uiQueue, 4096)
-	return &env{ctx: context.Background(), app: a, win: w, store: s, post: q.post}, w, q
+	e := &env{ctx: context.Background(), app: a, win: w, store: s, post: q.post, user: model.LocalUser()}
+	if s != nil {
+		e.src = sqlite.FileSource{Path: s.Path()}
+	}
+	return e, w, q
 }
 
 // waitFor runs posted UI work until cond holds or thirty seconds pass: screens
@@ -120,7 +125,7 @@ func demoDB(t *testing.T) string {
 			return
 		}
 		demoPath = filepath.Join(dir, "demo.db")
-		_, demoErr = model.Demo(context.Background(), demoPath, model.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"})
+		_, demoErr = sqlite.Demo(context.Background(), demoPath, sqlite.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"})
 	})
 	if demoErr != nil {
 		t.Fatalf("build demo: %v", demoErr)
@@ -129,12 +134,26 @@ func demoDB(t *testing.T) string {
 }
 
 // openDemo opens the shared demo programme for a read-only test.
-func openDemo(t *testing.T) *model.Store {
+func openDemo(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := model.Open(context.Background(), demoDB(t))
+	s, err := sqlite.Open(context.Background(), demoDB(t))
 	if err != nil {
 		t.Fatalf("open demo: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// uiUser adds a user called name holding role to st and returns them signed in.
+func uiUser(t *testing.T, st *sqlite.Store, name, role string) model.User {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.CreateUser(ctx, model.LocalUser(), model.NewUser{Username: name, DisplayName: name, Role: role, Password: "password-" + name}); err != nil {
+		t.Fatalf("add %s: %v", name, err)
+	}
+	u, err := st.SignIn(ctx, name, "password-"+name)
+	if err != nil {
+		t.Fatalf("sign in %s: %v", name, err)
+	}
+	return u
 }

@@ -20,7 +20,7 @@ import (
 // importStore is what the Import screen asks of the model.
 type importStore interface {
 	PreviewImport(ctx context.Context, kind, path string) (*model.ImportResult, error)
-	Import(ctx context.Context, kind, path string, opt model.ImportOptions) (*model.ImportResult, error)
+	Import(ctx context.Context, by model.User, kind, path string, opt model.ImportOptions) (*model.ImportResult, error)
 }
 
 // importScreen reads a CSV or XLSX file, shows its rows and every problem in
@@ -271,7 +271,7 @@ func (s *importScreen) onImport() {
 	s.progress.Show()
 	s.status.SetText("Importing " + path + "…")
 	load(s.env, func(ctx context.Context) (*model.ImportResult, error) {
-		return s.store.Import(ctx, kind, path, model.ImportOptions{Progress: func(done, total int) {
+		return s.store.Import(ctx, s.env.user, kind, path, model.ImportOptions{Progress: func(done, total int) {
 			s.env.post(func() {
 				s.progress.Max = float64(total)
 				s.progress.SetValue(float64(done))

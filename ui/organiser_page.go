@@ -263,9 +263,9 @@ func (p *organiserPage) onSave() {
 	p.formErr.SetText("Saving…")
 	load(p.e, func(ctx context.Context) (int64, error) {
 		if o.ID == 0 {
-			return p.store.CreateOrganiser(ctx, o)
+			return p.store.CreateOrganiser(ctx, p.e.user, o)
 		}
-		return o.ID, p.store.UpdateOrganiser(ctx, o)
+		return o.ID, p.store.UpdateOrganiser(ctx, p.e.user, o)
 	}, func(id int64) {
 		p.save.Enable()
 		p.formErr.SetText("Saved.")
@@ -331,7 +331,9 @@ func (p *organiserPage) onWithdraw() {
 			return
 		}
 		d, r := strings.TrimSpace(on.Text), strings.TrimSpace(reason.Text)
-		load(p.e, func(ctx context.Context) (model.Organiser, error) { return p.store.WithdrawOrganiser(ctx, p.id, d, r) },
+		load(p.e, func(ctx context.Context) (model.Organiser, error) {
+			return p.store.WithdrawOrganiser(ctx, p.e.user, p.id, d, r)
+		},
 			func(before model.Organiser) {
 				p.undo = &before
 				p.undoBtn.Show()
@@ -349,7 +351,9 @@ func (p *organiserPage) onUndo() {
 		return
 	}
 	before := *p.undo
-	load(p.e, func(ctx context.Context) (struct{}, error) { return struct{}{}, p.store.UpdateOrganiser(ctx, before) },
+	load(p.e, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, p.store.UpdateOrganiser(ctx, p.e.user, before)
+	},
 		func(struct{}) {
 			p.undo = nil
 			p.undoBtn.Hide()

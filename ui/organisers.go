@@ -19,9 +19,9 @@ import (
 type organisersStore interface {
 	OrganiserRows(ctx context.Context) ([]model.OrganiserRow, error)
 	OrganiserPage(ctx context.Context, id int64) (model.OrganiserPage, error)
-	CreateOrganiser(ctx context.Context, o model.Organiser) (int64, error)
-	UpdateOrganiser(ctx context.Context, o model.Organiser) error
-	WithdrawOrganiser(ctx context.Context, id int64, on, reason string) (model.Organiser, error)
+	CreateOrganiser(ctx context.Context, by model.User, o model.Organiser) (int64, error)
+	UpdateOrganiser(ctx context.Context, by model.User, o model.Organiser) error
+	WithdrawOrganiser(ctx context.Context, by model.User, id int64, on, reason string) (model.Organiser, error)
 	CohortChoices(ctx context.Context) ([]model.Choice, error)
 	HostChoices(ctx context.Context) ([]model.Choice, error)
 	SeniorChoices(ctx context.Context, hostID int64) ([]model.Choice, error)

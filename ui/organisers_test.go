@@ -14,11 +14,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // peopleDemoCopy opens a private copy of the shared demo for a test that
 // changes it. The demo generator closed the file, so it holds everything.
-func peopleDemoCopy(t *testing.T) *model.Store {
+func peopleDemoCopy(t *testing.T) *sqlite.Store {
 	t.Helper()
 	src := demoDB(t)
 	dst := filepath.Join(t.TempDir(), "demo.db")
@@ -35,7 +36,7 @@ func peopleDemoCopy(t *testing.T) *model.Store {
 		t.Fatal(err)
 	}
 	out.Close()
-	s, err := model.Open(context.Background(), dst)
+	s, err := sqlite.Open(context.Background(), dst)
 	if err != nil {
 		t.Fatalf("open demo copy: %v", err)
 	}
@@ -44,9 +45,10 @@ func peopleDemoCopy(t *testing.T) *model.Store {
 }
 
 // openOrganisers shows the organisers screen on a store and waits for its rows.
-func openOrganisers(t *testing.T, st *model.Store) (*organisersScreen, fyne.Window, uiQueue) {
+func openOrganisers(t *testing.T, st *sqlite.Store) (*organisersScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
+	e.user = uiUser(t, st, "lead-in-test", model.RoleLead)
 	s := newOrganisersScreen(e).(*organisersScreen)
 	w.SetContent(s.content())
 	waitFor(t, q, "the organisers", func() bool { return len(s.rows) > 0 })
@@ -130,7 +132,6 @@ func TestOrganiserFilterCombination(t *testing.T) {
 
 func TestEditOrganiserAndReadBack(t *testing.T) {
 	st := peopleDemoCopy(t)
-	st.SetActor("lead-in-test")
 	s, w, q := openOrganisers(t, st)
 	target, other := *s.rows[10], *s.rows[20]
 	s.table.Select(widget.TableCellID{Row: 10, Col: 0})

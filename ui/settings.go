@@ -23,11 +23,11 @@ import (
 // settingsStore is what the Settings screen asks of the model.
 type settingsStore interface {
 	AllSettings(ctx context.Context) ([]model.Setting, error)
-	SaveSettings(ctx context.Context, values map[string]string) error
-	Backup(ctx context.Context, out string, progress func(done, total int)) (model.BackupInfo, error)
+	SaveSettings(ctx context.Context, by model.User, values map[string]string) error
+	Backup(ctx context.Context, by model.User, out string, progress func(done, total int)) (model.BackupInfo, error)
 	AutoBackup(ctx context.Context, dir string, keep int) (model.BackupInfo, error)
-	ExportPerson(ctx context.Context, email, dir string) (model.PersonExport, error)
-	ErasePerson(ctx context.Context, email, reason string) (model.Erasure, error)
+	ExportPerson(ctx context.Context, by model.User, email, dir string) (model.PersonExport, error)
+	ErasePerson(ctx context.Context, by model.User, email, reason string) (model.Erasure, error)
 	Path() string
 	Close() error
 }
@@ -119,7 +119,7 @@ func (s *settingsScreen) buildUI() {
 	s.buttons = []*widget.Button{backup, restore, export, erase}
 
 	backupText := widget.NewLabel(fmt.Sprintf("One zip archive holds the database, every evidence file and a manifest of their "+
-		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", model.AutoBackupDir(s.store.Path())))
+		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", s.env.src.BackupDir()))
 	backupText.Wrapping = fyne.TextWrapWord
 	s.autoInfo = widget.NewLabel("")
 	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText, s.autoInfo,
@@ -170,8 +170,8 @@ func (s *settingsScreen) refresh() {
 			}
 		}
 	}, func(err error) { s.status.SetText("Could not read the settings: " + err.Error()) })
-	dir := model.AutoBackupDir(s.store.Path())
-	load(s.env, func(context.Context) ([]string, error) { return model.AutoBackups(dir) }, func(kept []string) {
+	src := s.env.src
+	load(s.env, func(context.Context) ([]string, error) { return src.Backups() }, func(kept []string) {
 		if len(kept) == 0 {
 			s.autoInfo.SetText("No automatic backups yet.")
 			return
@@ -195,7 +195,7 @@ func (s *settingsScreen) onSave() {
 		values[k] = strings.TrimSpace(en.Text)
 	}
 	load(s.env, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, s.store.SaveSettings(ctx, values)
+		return struct{}{}, s.store.SaveSettings(ctx, s.env.user, values)
 	}, func(struct{}) { s.status.SetText("Settings saved.") },
 		func(err error) { s.status.SetText("Not saved: " + err.Error()) })
 }
@@ -256,7 +256,7 @@ func (s *settingsScreen) onBackup() {
 func (s *settingsScreen) backupTo(path string) {
 	s.busy(true, "Backing up to "+path+"…")
 	load(s.env, func(ctx context.Context) (model.BackupInfo, error) {
-		return s.store.Backup(ctx, path, s.progressFn)
+		return s.store.Backup(ctx, s.env.user, path, s.progressFn)
 	}, func(info model.BackupInfo) {
 		s.busy(false, "")
 		s.status.SetText(fmt.Sprintf("Backed up the programme and %s evidence files to %s.", num(info.Files), path))
@@ -290,59 +290,31 @@ func (s *settingsScreen) onRestore() {
 	d.Show()
 }
 
-// restoreFrom proves the archive whole in a scratch folder, backs the open
-// programme up, closes it, restores over it and opens the window afresh on
-// the restored programme. A damaged archive changes nothing.
+// restoreFrom hands the archive to the programme's source, which proves it
+// whole, keeps a copy of the programme as it is, and restores over it; the
+// window then opens the source afresh. A damaged archive changes nothing.
 func (s *settingsScreen) restoreFrom(archive string) {
-	path := s.store.Path()
 	s.busy(true, "Checking "+archive+"…")
+	src, store, by := s.env.src, s.env.store, s.env.user
 	go func() {
-		ctx := s.env.ctx
-		err := func() error {
-			scratch, err := os.MkdirTemp(filepath.Dir(path), ".cascade-check-")
-			if err != nil {
-				return err
-			}
-			defer os.RemoveAll(scratch)
-			if _, err := model.Restore(ctx, archive, filepath.Join(scratch, "check.db"), model.RestoreOptions{Progress: s.progressFn}); err != nil {
-				return err
-			}
-			s.env.post(func() { s.status.SetText("The backup is whole. Keeping a copy of the programme as it is now…") })
-			if _, err := s.store.AutoBackup(ctx, model.AutoBackupDir(path), 1000); err != nil {
-				return err
-			}
-			s.store.Close()
-			_, err = model.Restore(ctx, archive, path, model.RestoreOptions{Force: true, Progress: s.progressFn})
-			return errClosed{err}
-		}()
-		var closed errClosed
+		_, err := src.Restore(s.env.ctx, by, store, archive, s.progressFn)
 		s.env.post(func() {
-			if errors.As(err, &closed) {
-				if closed.err != nil {
-					dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", closed.err), s.env.win)
-				} else {
-					dialog.ShowInformation("Restored", "The programme is now as it was in\n"+archive+
-						"\nEvery file's SHA-256 was checked and the database passes check.\n"+
-						"The programme as it was before is in "+model.AutoBackupDir(path)+".", s.env.win)
-				}
-				// The old store is closed either way: open the file afresh.
-				start(&env{ctx: s.env.ctx, app: s.env.app, win: s.env.win, post: s.env.post}, path, s.env.onOpen)
+			if err != nil && !errors.Is(err, model.ErrReopen) {
+				s.busy(false, "")
+				s.status.SetText("Nothing was restored: " + err.Error())
 				return
 			}
-			s.busy(false, "")
-			s.status.SetText("Nothing was restored: " + err.Error())
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", err), s.env.win)
+			} else {
+				dialog.ShowInformation("Restored", "The programme is now as it was in\n"+archive+
+					"\nEvery file's SHA-256 was checked and the database passes check.\n"+
+					"The programme as it was before is in "+src.BackupDir()+".", s.env.win)
+			}
+			// The old store is closed: open the source afresh.
+			start(&env{ctx: s.env.ctx, app: s.env.app, win: s.env.win, post: s.env.post, src: src})
 		})
 	}()
-}
-
-// errClosed marks a restore that got as far as closing the open store.
-type errClosed struct{ err error }
-
-func (e errClosed) Error() string {
-	if e.err == nil {
-		return "restored"
-	}
-	return e.err.Error()
 }
 
 func (s *settingsScreen) onExportPerson() {
@@ -362,7 +334,7 @@ func (s *settingsScreen) onExportPerson() {
 // exportPersonTo writes a subject access export; the dialog and tests come here.
 func (s *settingsScreen) exportPersonTo(email, dir string) {
 	load(s.env, func(ctx context.Context) (model.PersonExport, error) {
-		return s.store.ExportPerson(ctx, email, dir)
+		return s.store.ExportPerson(ctx, s.env.user, email, dir)
 	}, func(res model.PersonExport) {
 		s.status.SetText(fmt.Sprintf("Wrote everything held about %s to %s (%s).", email, dir, plural(res.Files, "evidence file")))
 	}, func(err error) { s.status.SetText("Not exported: " + err.Error()) })
@@ -388,7 +360,7 @@ func (s *settingsScreen) onErase() {
 
 func (s *settingsScreen) erase(email, reason string) {
 	load(s.env, func(ctx context.Context) (model.Erasure, error) {
-		return s.store.ErasePerson(ctx, email, reason)
+		return s.store.ErasePerson(ctx, s.env.user, email, reason)
 	}, func(res model.Erasure) {
 		s.email.SetText("")
 		s.reason.SetText("")

@@ -10,9 +10,10 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
-func settingValue(t *testing.T, s *model.Store, key string) string {
+func settingValue(t *testing.T, s *sqlite.Store, key string) string {
 	t.Helper()
 	all, err := s.AllSettings(context.Background())
 	if err != nil {
@@ -29,9 +30,9 @@ func settingValue(t *testing.T, s *model.Store, key string) string {
 func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
-	e.user = model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}
-	var reopened *model.Store
-	e.onOpen = func(st *model.Store) { reopened = st }
+	e.user = uiUser(t, s, "admin", model.RoleAdmin)
+	var reopened *sqlite.Store
+	e.src = sqlite.FileSource{Path: s.Path(), Opened: func(st *sqlite.Store) { reopened = st }}
 	scr := newSettingsScreen(e)
 	w.SetContent(scr.content())
 	name := scr.entries["centre.name"]
@@ -60,7 +61,7 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	}
 
 	// Change the centre's name again, then restore the backup over it.
-	if err := s.SaveSettings(context.Background(), map[string]string{"centre.name": "Somewhere else"}); err != nil {
+	if err := s.SaveSettings(context.Background(), model.LocalUser(), map[string]string{"centre.name": "Somewhere else"}); err != nil {
 		t.Fatal(err)
 	}
 	scr.restoreFrom(archive)
@@ -69,7 +70,7 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	if got := settingValue(t, reopened, "centre.name"); got != "Trafford Hall, Chester" {
 		t.Errorf("after restore centre.name = %q; want the backed-up value", got)
 	}
-	kept, _ := model.AutoBackups(model.AutoBackupDir(s.Path()))
+	kept, _ := sqlite.AutoBackups(sqlite.AutoBackupDir(s.Path()))
 	if len(kept) != 1 {
 		t.Errorf("the programme was not backed up before the restore: %v", kept)
 	}
@@ -78,7 +79,7 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 func TestSettingsRefusesADamagedBackup(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
-	e.user = model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}
+	e.user = uiUser(t, s, "admin", model.RoleAdmin)
 	scr := newSettingsScreen(e)
 	w.SetContent(scr.content())
 	bad := filepath.Join(t.TempDir(), "bad.zip")

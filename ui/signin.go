@@ -18,7 +18,7 @@ type signInScreen struct {
 	ctx      context.Context
 	post     func(func())
 	win      fyne.Window // nil when shown without one (SignIn)
-	store    *model.Store
+	store    model.Programme
 	hint     string
 	onIn     func(model.User)
 	first    bool // nobody can sign in yet: make the first administrator
@@ -32,7 +32,7 @@ type signInScreen struct {
 
 // SignIn shows the sign-in form for s and calls onIn on the UI goroutine
 // once a user has signed in; hint is shown under the form (the demo's users).
-func SignIn(ctx context.Context, w fyne.Window, s *model.Store, hint string, onIn func(model.User)) fyne.CanvasObject {
+func SignIn(ctx context.Context, w fyne.Window, s model.Programme, hint string, onIn func(model.User)) fyne.CanvasObject {
 	return signIn(&env{ctx: ctx, win: w, store: s, post: fyne.Do}, hint, onIn)
 }
 

@@ -2,10 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,30 +12,33 @@ import (
 	"cascade/model"
 )
 
-// Start shows the window's first content for the database at path: the
+// Start shows the window's first content for the programme at src: the
 // programme when it exists, a choice of an empty or demo programme when it
-// does not, and a plain explanation when it cannot be opened.
-func Start(ctx context.Context, a fyne.App, w fyne.Window, path string, onOpen func(*model.Store)) {
-	start(&env{ctx: ctx, app: a, win: w, post: fyne.Do}, path, onOpen)
+// does not, and a plain explanation when it cannot be opened. The window
+// opens, creates and restores programmes only through src.
+func Start(ctx context.Context, a fyne.App, w fyne.Window, src model.Source) {
+	start(&env{ctx: ctx, app: a, win: w, post: fyne.Do, src: src})
 }
 
-func start(e *env, path string, onOpen func(*model.Store)) {
-	e.onOpen = onOpen
-	st := &starter{env: e, path: path, onOpen: onOpen}
+func start(e *env) {
+	st := &starter{env: e}
 	w := e.win
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	exists, err := e.src.Exists()
+	if err != nil {
+		w.SetContent(openError(e.src.String(), err))
+		return
+	}
+	if !exists {
 		w.SetContent(st.welcome())
 		return
 	}
-	w.SetContent(container.NewCenter(widget.NewLabel("Opening " + path + "…")))
-	st.open(func(ctx context.Context) (*model.Store, error) { return model.Open(ctx, path) })
+	w.SetContent(container.NewCenter(widget.NewLabel("Opening " + e.src.String() + "…")))
+	st.open(e.src.Open)
 }
 
 // starter holds the first-run screen's state.
 type starter struct {
 	*env
-	path     string
-	onOpen   func(*model.Store)
 	progress *widget.ProgressBar
 	step     *widget.Label
 	buttons  []*widget.Button
@@ -47,7 +47,7 @@ type starter struct {
 
 func (st *starter) welcome() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Welcome to Cascade", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	intro := widget.NewLabel("There is no programme at\n" + st.path + "\nyet. Start an empty one to enter your own, " +
+	intro := widget.NewLabel("There is no programme at\n" + st.src.String() + "\nyet. Start an empty one to enter your own, " +
 		"or build the demo programme: 14 cohorts, about 150 hosts and 5,000 organisers.")
 	intro.Wrapping = fyne.TextWrapWord
 	intro.Alignment = fyne.TextAlignCenter
@@ -64,25 +64,25 @@ func (st *starter) welcome() fyne.CanvasObject {
 
 func (st *starter) onEmpty() {
 	st.busy()
-	st.open(func(ctx context.Context) (*model.Store, error) { return model.Create(ctx, st.path) })
+	st.open(st.src.Create)
 }
 
 func (st *starter) onDemo() {
 	st.busy()
 	st.progress.Show()
-	st.open(func(ctx context.Context) (*model.Store, error) {
-		res, err := model.Demo(ctx, st.path, model.DemoOptions{Seed: 1, Scale: 1, Password: model.DemoPassword, Progress: func(step string, done, total int) {
+	st.open(func(ctx context.Context) (model.Programme, error) {
+		p, login, err := st.src.Demo(ctx, func(step string, done, total int) {
 			st.post(func() {
 				st.progress.Max, st.progress.Value = float64(total), float64(done)
 				st.progress.Refresh()
 				st.step.SetText(step)
 			})
-		}})
+		})
 		if err != nil {
 			return nil, err
 		}
-		st.hint = demoHint(res)
-		return model.Open(ctx, st.path)
+		st.hint = demoHint(login)
+		return p, nil
 	})
 }
 
@@ -93,21 +93,16 @@ func (st *starter) busy() {
 }
 
 // open runs the opening off the UI goroutine and shows the result.
-func (st *starter) open(fn func(context.Context) (*model.Store, error)) {
+func (st *starter) open(fn func(context.Context) (model.Programme, error)) {
 	go func() {
 		s, err := fn(st.ctx)
 		st.post(func() {
 			if err != nil {
-				st.win.SetContent(openError(st.path, err))
+				st.win.SetContent(openError(st.src.String(), err))
 				return
 			}
-			st.onOpen(s)
 			st.store = s
-			// Sign in before the programme shows; the user becomes the actor.
-			st.win.SetContent(signIn(st.env, st.hint, func(u model.User) {
-				st.user = u
-				st.win.SetContent(newShell(st.env))
-			}))
+			showSignIn(st.env, st.hint)
 		})
 	}()
 }
@@ -122,14 +117,26 @@ func openError(path string, err error) fyne.CanvasObject {
 	return container.NewCenter(container.NewGridWrap(fyne.NewSize(600, 220), container.NewVBox(title, msg, hint)))
 }
 
+// showSignIn asks who is there before the programme shows; every change
+// they make is then made as them.
+func showSignIn(e *env, hint string) {
+	e.user = model.User{}
+	e.win.SetContent(signIn(e, hint, func(u model.User) {
+		e.user = u
+		e.win.SetContent(newShell(e))
+	}))
+}
+
+// signOut returns to the sign-in screen on the same programme, keeping
+// nothing of the previous user's screens: the shell is built afresh.
+func signOut(e *env) {
+	showSignIn(e, "")
+}
+
 // demoHint tells a new user of the demo how to sign in.
-func demoHint(res *model.DemoResult) string {
-	if res == nil {
+func demoHint(login model.DemoLogin) string {
+	if len(login.Usernames) == 0 {
 		return ""
 	}
-	var names []string
-	for _, u := range res.Users {
-		names = append(names, u.Username)
-	}
-	return "Demo users: " + strings.Join(names, ", ") + ". Password: " + res.Password
+	return "Demo users: " + strings.Join(login.Usernames, ", ") + ". Password: " + login.Password
 }

@@ -12,14 +12,15 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "new.db")
-	var opened *model.Store
-	start(e, path, func(s *model.Store) { opened = s })
+	var opened *sqlite.Store
+	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	start(e)
 	if !strings.Contains(shownText(w.Content()), "Welcome to Cascade") {
 		t.Fatalf("first run shows %q; want the welcome", shownText(w.Content()))
 	}
@@ -48,8 +49,9 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 func TestWelcomeBuildsTheDemo(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "demo.db")
-	var opened *model.Store
-	start(e, path, func(s *model.Store) { opened = s })
+	var opened *sqlite.Store
+	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	start(e)
 	test.Tap(findButton(w.Content(), "Build the demo programme"))
 	// Building takes a second or two, far longer under the race detector.
 	deadline := time.Now().Add(2 * time.Minute)
@@ -57,8 +59,8 @@ func TestWelcomeBuildsTheDemo(t *testing.T) {
 		q.drain()
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !strings.Contains(shownText(w.Content()), "Password: "+model.DemoPassword) {
-		t.Fatalf("the sign-in form shows %q; want the demo password %q", shownText(w.Content()), model.DemoPassword)
+	if !strings.Contains(shownText(w.Content()), "Password: "+sqlite.DemoPassword) {
+		t.Fatalf("the sign-in form shows %q; want the demo password %q", shownText(w.Content()), sqlite.DemoPassword)
 	}
 	t.Cleanup(func() {
 		if opened != nil {
@@ -67,7 +69,7 @@ func TestWelcomeBuildsTheDemo(t *testing.T) {
 	})
 	entries := findAll[*widget.Entry](w.Content())
 	test.Type(entries[0], "lead")
-	test.Type(entries[1], model.DemoPassword)
+	test.Type(entries[1], sqlite.DemoPassword)
 	test.Tap(findButton(w.Content(), "Sign in"))
 	waitFor(t, q, "the demo's dashboard", func() bool {
 		return strings.Contains(shownText(w.Content()), "Senior organisers:")
@@ -78,7 +80,8 @@ func TestOpenErrorIsExplained(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "notes.db")
 	os.WriteFile(path, []byte("not a database, just some notes"), 0o600)
-	start(e, path, func(*model.Store) { t.Error("opened a file that is not SQLite") })
+	e.src = sqlite.FileSource{Path: path, Opened: func(*sqlite.Store) { t.Error("opened a file that is not SQLite") }}
+	start(e)
 	waitFor(t, q, "the explanation", func() bool {
 		return strings.Contains(shownText(w.Content()), "not a SQLite database")
 	})

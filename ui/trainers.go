@@ -21,10 +21,10 @@ import (
 type trainersStore interface {
 	Trainers(ctx context.Context) (model.TrainerList, error)
 	TrainerDetail(ctx context.Context, id int64) (model.TrainerDetail, error)
-	CreateTrainer(ctx context.Context, in model.TrainerInput) (int64, error)
-	UpdateTrainer(ctx context.Context, id int64, in model.TrainerInput) error
-	RetireTrainer(ctx context.Context, id int64, on string) error
-	UnretireTrainer(ctx context.Context, id int64) error
+	CreateTrainer(ctx context.Context, by model.User, in model.TrainerInput) (int64, error)
+	UpdateTrainer(ctx context.Context, by model.User, id int64, in model.TrainerInput) error
+	RetireTrainer(ctx context.Context, by model.User, id int64, on string) error
+	UnretireTrainer(ctx context.Context, by model.User, id int64) error
 }
 
 // Trainer list filters.
@@ -504,9 +504,9 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 			var err error
 			newID := id
 			if id == 0 {
-				newID, err = s.store.CreateTrainer(s.env.ctx, next)
+				newID, err = s.store.CreateTrainer(s.env.ctx, s.env.user, next)
 			} else {
-				err = s.store.UpdateTrainer(s.env.ctx, id, next)
+				err = s.store.UpdateTrainer(s.env.ctx, s.env.user, id, next)
 			}
 			s.env.post(func() {
 				if err != nil {
@@ -544,7 +544,7 @@ func (s *trainersScreen) onRetire() {
 	d := s.detail
 	id := d.ID
 	if d.RetiredOn != "" {
-		s.run(func(ctx context.Context) error { return s.store.UnretireTrainer(ctx, id) })
+		s.run(func(ctx context.Context) error { return s.store.UnretireTrainer(ctx, s.env.user, id) })
 		return
 	}
 	today := time.Now().Format(time.DateOnly)
@@ -553,7 +553,7 @@ func (s *trainersScreen) onRetire() {
 			"\"Undo retirement\" reverses this.", d.Name(), day(today)),
 		func(ok bool) {
 			if ok {
-				s.run(func(ctx context.Context) error { return s.store.RetireTrainer(ctx, id, today) })
+				s.run(func(ctx context.Context) error { return s.store.RetireTrainer(ctx, s.env.user, id, today) })
 			}
 		}, s.env.win)
 }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // cellText is what the table shows at row, col.
@@ -84,7 +85,7 @@ func TestTrainersSearchNarrows(t *testing.T) {
 }
 
 func TestTrainerAddAndRetire(t *testing.T) {
-	st, err := model.Create(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	st, err := sqlite.Create(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,11 @@ type trainingStore interface {
 	Training(ctx context.Context) (model.TrainingOverview, error)
 	CourseSessions(ctx context.Context, courseID int64) ([]model.Session, error)
 	Register(ctx context.Context, sessionID int64) (model.Register, error)
-	SaveRegister(ctx context.Context, sessionID int64, marks map[int64]bool) error
+	SaveRegister(ctx context.Context, by model.User, sessionID int64, marks map[int64]bool) error
 	ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error)
 	MissedSessions(ctx context.Context, today time.Time) ([]model.MissedRow, error)
 	SessionOptions(ctx context.Context) (model.SessionOptions, error)
-	AddSession(ctx context.Context, x model.Session) (int64, error)
+	AddSession(ctx context.Context, by model.User, x model.Session) (int64, error)
 }
 
 // trainingScreen shows modules, courses and their sessions, a register per
@@ -346,7 +346,7 @@ func (s *trainingScreen) onSaveRegister() {
 	sessionID := s.sessionID
 	s.saveReg.Disable()
 	load(s.e, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, s.store.SaveRegister(ctx, sessionID, marks)
+		return struct{}{}, s.store.SaveRegister(ctx, s.e.user, sessionID, marks)
 	}, func(struct{}) {
 		s.saveReg.Enable()
 		s.loadRegister()
@@ -405,7 +405,7 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 			}
 		}
 		x.TrainerID = max(choiceID(trainer.Selected, o.Trainers, "", noneShown), 0)
-		load(s.e, func(ctx context.Context) (int64, error) { return s.store.AddSession(ctx, x) },
+		load(s.e, func(ctx context.Context) (int64, error) { return s.store.AddSession(ctx, s.e.user, x) },
 			func(id int64) { s.sessionID = id; s.refresh(); s.loadSessions() },
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
 	}, s.e.win)

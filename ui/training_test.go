@@ -15,8 +15,8 @@ import (
 
 func TestTakeARegister(t *testing.T) {
 	st := peopleDemoCopy(t)
-	st.SetActor("trainer-in-test")
 	e, w, q := testEnv(t, st)
+	e.user = uiUser(t, st, "trainer-in-test", model.RoleLead)
 	s := newTrainingScreen(e).(*trainingScreen)
 	w.SetContent(s.content())
 	waitFor(t, q, "the courses", func() bool { return len(s.overview.Courses) > 0 })

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // A verifier draws a sample to plan and agrees the first pending decision.
@@ -44,7 +45,7 @@ func TestVerifierAgreesASample(t *testing.T) {
 func TestCohortChoicesFollowTheProgramme(t *testing.T) {
 	ctx := context.Background()
 	s := verificationDemo(t)
-	if _, err := s.SaveCohort(ctx, model.Cohort{Number: 15}); err != nil {
+	if _, err := s.SaveCohort(ctx, model.LocalUser(), model.Cohort{Number: 15}); err != nil {
 		t.Fatal(err)
 	}
 	sc, _, _, q := openVerification(t, s, "verifier")
@@ -99,9 +100,9 @@ func TestVerifierChangesThePlan(t *testing.T) {
 }
 
 // verificationDemo opens a private copy of the demo for a test that writes.
-func verificationDemo(t *testing.T) *model.Store {
+func verificationDemo(t *testing.T) *sqlite.Store {
 	t.Helper()
-	s, err := model.Open(context.Background(), copyOfDemo(t))
+	s, err := sqlite.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func verificationDemo(t *testing.T) *model.Store {
 }
 
 // openVerification signs username in and shows them the verification screen.
-func openVerification(t *testing.T, s *model.Store, username string) (*verificationScreen, *env, fyne.Window, uiQueue) {
+func openVerification(t *testing.T, s *sqlite.Store, username string) (*verificationScreen, *env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, s)
 	var err error

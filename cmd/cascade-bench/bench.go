@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // result is one row of the table, and one JSON line with --json.
@@ -36,7 +36,7 @@ type bench struct {
 	json  bool
 	out   io.Writer
 	rows  []result
-	store *model.Store
+	store *sqlite.Store
 	db    string
 	// restored is set once the working copy (workPath) holds a restore of db.
 	restored bool
@@ -137,7 +137,7 @@ func (b *bench) measureDemo() error {
 		}
 	} else {
 		start := time.Now()
-		if _, err := model.Demo(b.ctx, b.db, model.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
+		if _, err := sqlite.Demo(b.ctx, b.db, sqlite.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
 			return fmt.Errorf("build demo: %w", err)
 		}
 		took := time.Since(start).Seconds()
@@ -162,7 +162,7 @@ func (b *bench) measureDemo() error {
 func (b *bench) measureOpen() error {
 	peakRSS()
 	start := time.Now()
-	s, err := model.Open(b.ctx, b.db)
+	s, err := sqlite.Open(b.ctx, b.db)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 	"cascade/reports"
 )
 
@@ -33,7 +34,7 @@ func (b *bench) measureCertificates() error {
 	if err != nil {
 		return err
 	}
-	s, err := model.Open(b.ctx, copyPath)
+	s, err := sqlite.Open(b.ctx, copyPath)
 	if err != nil {
 		return err
 	}
@@ -63,7 +64,7 @@ func (b *bench) measureCertificates() error {
 		note = fmt.Sprintf(" (all %s eligible; fewer than 2,000)", howMany)
 	}
 	start := time.Now()
-	issued, err := s.IssueCertificates(ctx, pick, model.IssueOptions{})
+	issued, err := s.IssueCertificates(ctx, model.LocalUser(), pick, model.IssueOptions{})
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,7 @@ func (b *bench) measureCertificates() error {
 			return err
 		}
 		look += time.Since(start)
-		got, err := s.IssueCertificates(ctx, one, model.IssueOptions{})
+		got, err := s.IssueCertificates(ctx, model.LocalUser(), one, model.IssueOptions{})
 		if err != nil || len(got) == 0 {
 			return fmt.Errorf("issue one on demand to %s: %d issued, %v", c.Email, len(got), err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 const importRows = 50000
@@ -50,7 +51,7 @@ func (b *bench) measureBackup() error {
 	}
 	b.add(r)
 	start := time.Now()
-	if _, err := model.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
+	if _, err := sqlite.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
 		return err
 	}
 	b.restored = true
@@ -66,7 +67,7 @@ func (b *bench) backup() (string, time.Duration, error) {
 	archive := filepath.Join(b.dir, fmt.Sprintf("backup-scale%d.zip", b.scale))
 	os.Remove(archive)
 	start := time.Now()
-	if _, err := b.store.Backup(b.ctx, archive, nil); err != nil {
+	if _, err := b.store.Backup(b.ctx, model.LocalUser(), archive, nil); err != nil {
 		return "", 0, err
 	}
 	return archive, time.Since(start), nil
@@ -85,7 +86,7 @@ func (b *bench) workCopy() (string, error) {
 			return "", err
 		}
 		defer os.Remove(archive)
-		if _, err := model.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
+		if _, err := sqlite.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
 			return "", err
 		}
 		b.restored = true
@@ -108,24 +109,24 @@ func (b *bench) measureImport() error {
 	}
 	defer os.RemoveAll(dir)
 	base := filepath.Join(dir, "base.db")
-	hosts, err := model.CreateImportBase(b.ctx, base)
+	hosts, err := sqlite.CreateImportBase(b.ctx, base)
 	if err != nil {
 		return err
 	}
 	csvPath := filepath.Join(dir, "organisers.csv")
-	if err := model.WriteOrganisersCSV(csvPath, importRows, hosts); err != nil {
+	if err := sqlite.WriteOrganisersCSV(csvPath, importRows, hosts); err != nil {
 		return err
 	}
 	run := filepath.Join(dir, "run.db")
 	if err := copyFile(base, run); err != nil {
 		return err
 	}
-	s, err := model.Open(b.ctx, run)
+	s, err := sqlite.Open(b.ctx, run)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	res, err := s.Import(b.ctx, model.KindOrganisers, csvPath, model.ImportOptions{})
+	res, err := s.Import(b.ctx, model.LocalUser(), model.KindOrganisers, csvPath, model.ImportOptions{})
 	took := time.Since(start)
 	s.Close()
 	if err != nil {
@@ -163,7 +164,7 @@ COMMIT;
 		}
 		cli := filepath.Join(dir, "cli.db")
 		best, err := bestOf(3, func() error {
-			model.RemoveDatabase(cli)
+			sqlite.RemoveDatabase(cli)
 			if p.fromBase {
 				if err := copyFile(base, cli); err != nil {
 					return err
@@ -176,7 +177,7 @@ COMMIT;
 			}
 			return nil
 		})
-		model.RemoveDatabase(cli)
+		sqlite.RemoveDatabase(cli)
 		if err != nil {
 			r.Reason = "sqlite3 failed: " + err.Error()
 		} else {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
-	"cascade/model"
 )
 
 func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -22,12 +20,12 @@ func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error 
 		fmt.Fprintln(errOut, "cascade backup: --out ARCHIVE.zip is required")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	info, err := s.Backup(ctx, *archive, nil)
+	info, err := s.Backup(ctx, by, *archive, nil)
 	if err != nil {
 		return err
 	}

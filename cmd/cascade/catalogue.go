@@ -39,12 +39,12 @@ func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 	if err := dec.Decode(&c); err != nil {
 		return fmt.Errorf("%s: %s", pos[0], jsonProblem(data, err))
 	}
-	s, err := model.Open(ctx, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	units, quals, err := s.ImportCatalogue(ctx, c)
+	units, quals, err := s.ImportCatalogue(ctx, by, c)
 	var pe *model.PathError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s: %s (nothing imported)", pos[0], pe)
@@ -71,7 +71,7 @@ func cmdExportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 		fmt.Fprintln(errOut, "cascade export catalogue: --out FILE.json is required")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

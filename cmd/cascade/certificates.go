@@ -51,7 +51,7 @@ person into DIR, or one combined PDF to print.`, errOut)
 			return errUsage
 		}
 	}
-	s, err := model.Open(ctx, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ person into DIR, or one combined PDF to print.`, errOut)
 			fmt.Fprintf(out, "skipped %s %s <%s>: %s\n", c.Kind, c.Name, c.Email, c.Why)
 		}
 	}
-	issued, err := s.IssueCertificates(ctx, cands, model.IssueOptions{On: *on})
+	issued, err := s.IssueCertificates(ctx, by, cands, model.IssueOptions{On: *on})
 	if err != nil {
 		return err
 	}
@@ -159,12 +159,12 @@ func cmdRevoke(ctx context.Context, args []string, out, errOut io.Writer) error 
 		fmt.Fprintln(errOut, "cascade certificates revoke: give one NUMBER and --reason TEXT")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Revoke(ctx, pos[0], *reason); err != nil {
+	if err := s.Revoke(ctx, by, pos[0], *reason); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "revoked %s: %s\n", strings.ToUpper(pos[0]), strings.TrimSpace(*reason))

@@ -13,7 +13,7 @@ func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, fs, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

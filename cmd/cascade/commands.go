@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 // command is one verb of the cascade binary.
@@ -81,6 +82,8 @@ var errReported = errors.New("problems reported")
 func newFlags(name, usage string, errOut io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(errOut)
+	fs.String(userFlag, "", "act as this programme user, judged by their role (password from "+passwordEnv+
+		", or asked for); without it, on a local file, as the operating-system user")
 	fs.Usage = func() {
 		fmt.Fprintf(errOut, "usage: cascade %s\n\n", usage)
 		fs.PrintDefaults()
@@ -117,12 +120,22 @@ func needDB(fs *flag.FlagSet, db string) error {
 }
 
 // openStore opens the existing database a command's --db names, refusing
-// with the usage line when none was given.
-func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*model.Store, error) {
+// with the usage line when none was given, and signs in as --user: it
+// returns who the command acts as.
+func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*sqlite.Store, model.User, error) {
 	if err := needDB(fs, db); err != nil {
-		return nil, err
+		return nil, model.User{}, err
 	}
-	return model.Open(ctx, db)
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, model.User{}, err
+	}
+	by, err := actingUser(ctx, fs, s)
+	if err != nil {
+		s.Close()
+		return nil, model.User{}, err
+	}
+	return s, by, nil
 }
 
 // notYet is what a command says before the issue that builds it lands.

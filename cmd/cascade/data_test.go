@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 var (
@@ -142,7 +142,7 @@ func TestImportCommandReportsEveryProblem(t *testing.T) {
 	if code != 1 || out != "" || errOut != want {
 		t.Errorf("import of a bad file: exit %d, stdout %q, stderr:\n%s\nwant exit 1 and:\n%s", code, out, errOut, want)
 	}
-	code, out, _ = cascade(t, "import", "cohorts", "../../model/testdata/import/cohorts_good.csv", "--db", db, "--dry-run")
+	code, out, _ = cascade(t, "import", "cohorts", "../../model/sqlite/testdata/import/cohorts_good.csv", "--db", db, "--dry-run")
 	if code != 0 || !strings.Contains(out, "would add 3 cohorts") {
 		t.Errorf("dry run: exit %d, %q", code, out)
 	}
@@ -211,9 +211,9 @@ func TestPersonCommands(t *testing.T) {
 	}
 }
 
-func openTestStore(t *testing.T, path string) *model.Store {
+func openTestStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	s, err := model.Open(t.Context(), path)
+	s, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -27,7 +27,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("--scale %d: give a whole number from 1 to 100", *scale)
 	}
 	start := time.Now()
-	opt := model.DemoOptions{Seed: *seed, Scale: *scale, Password: *password, Force: *force}
+	opt := sqlite.DemoOptions{Seed: *seed, Scale: *scale, Password: *password, Force: *force}
 	if !*quiet {
 		opt.Progress = func(step string, done, total int) {
 			fmt.Fprintf(errOut, "\r[%d/%d] %-40s", done, total, step)
@@ -36,7 +36,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 			}
 		}
 	}
-	res, err := model.Demo(ctx, *db, opt)
+	res, err := sqlite.Demo(ctx, *db, opt)
 	if err != nil {
 		return err
 	}

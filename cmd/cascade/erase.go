@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
-
-	"cascade/model"
 )
 
 func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -27,12 +26,12 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 		fmt.Fprintln(errOut, "cascade erase: --reason TEXT is required; it is kept in the audit log")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := s.ErasePerson(ctx, pos[1], *reason)
+	res, err := s.ErasePerson(ctx, by, pos[1], *reason)
 	if err != nil {
 		return err
 	}
@@ -42,13 +41,13 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 }
 
 // exportPerson answers a subject access request into a folder.
-func exportPerson(ctx context.Context, db, email, dir string, out io.Writer) error {
-	s, err := model.Open(ctx, db)
+func exportPerson(ctx context.Context, fs *flag.FlagSet, db, email, dir string, out io.Writer) error {
+	s, by, err := openStore(ctx, fs, db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := s.ExportPerson(ctx, email, dir)
+	res, err := s.ExportPerson(ctx, by, email, dir)
 	if err != nil {
 		return err
 	}

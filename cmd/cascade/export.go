@@ -47,7 +47,7 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 			fmt.Fprintln(errOut, "cascade export: name the person by email: export person EMAIL --db FILE --out DIR")
 			return errUsage
 		}
-		return exportPerson(ctx, *db, pos[1], *outPath, out)
+		return exportPerson(ctx, fs, *db, pos[1], *outPath, out)
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -57,7 +57,7 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		fmt.Fprintf(errOut, "cascade export: cannot export %q; choose %s, person or catalogue\n", kind, strings.Join(model.ExportKinds(), ", "))
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

@@ -34,12 +34,12 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		fmt.Fprintf(errOut, "cascade import: cannot import %q; choose %s or catalogue\n", kind, strings.Join(model.ImportKinds(), ", "))
 		return errUsage
 	}
-	s, err := openStore(ctx, fs, *db)
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	res, err := s.Import(ctx, kind, file, model.ImportOptions{DryRun: *dryRun})
+	res, err := s.Import(ctx, by, kind, file, model.ImportOptions{DryRun: *dryRun})
 	var ie *model.ImportError
 	if errors.As(err, &ie) {
 		for _, p := range ie.Problems {

@@ -31,7 +31,7 @@ check a certificate PDF with cascade verify --key KEY.pub FILE.pdf.`, errOut)
 		fmt.Fprintln(errOut, "cascade keys: --out KEY.pub is required")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

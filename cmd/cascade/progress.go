@@ -31,7 +31,7 @@ func cmdProgress(ctx context.Context, args []string, out, errOut io.Writer) erro
 		fmt.Fprintln(errOut, "cascade progress: give --person or --cohort, not both")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

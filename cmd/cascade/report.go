@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"cascade/model"
 	"cascade/reports"
 )
 
@@ -44,7 +43,7 @@ and is written as .csv or .pdf.`, errOut)
 		fmt.Fprintln(errOut, "cascade report claim: --ref REFERENCE is required")
 		return errUsage
 	}
-	s, err := model.Open(ctx, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 	"cascade/reports"
 )
 
 // reportClaim writes the claim with this reference for the OCN, as CSV or
 // PDF by the out file's extension.
-func reportClaim(ctx context.Context, s *model.Store, reference, out string) error {
+func reportClaim(ctx context.Context, s *sqlite.Store, reference, out string) error {
 	claims, err := s.Claims(ctx)
 	if err != nil {
 		return err

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
 	"cascade/model"
+	"cascade/model/sqlite"
 )
 
 func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -23,7 +25,10 @@ func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err := needDB(fs, *db); err != nil {
 		return err
 	}
-	info, err := model.Restore(ctx, pos[0], *db, model.RestoreOptions{Force: *force})
+	if err := mayRestore(ctx, fs, *db); err != nil {
+		return err
+	}
+	info, err := sqlite.Restore(ctx, pos[0], *db, model.RestoreOptions{Force: *force})
 	if err != nil {
 		return err
 	}
@@ -39,4 +44,18 @@ func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 		return err
 	}
 	return cmdCheck(ctx, []string{"--db", *db}, out, errOut)
+}
+
+// mayRestore checks, when a programme is already at db, that the user the
+// command acts as may restore over it; it changes nothing.
+func mayRestore(ctx context.Context, fs *flag.FlagSet, db string) error {
+	if exists, err := (sqlite.FileSource{Path: db}).Exists(); err != nil || !exists {
+		return err
+	}
+	s, by, err := openStore(ctx, fs, db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.Authorize(ctx, by, model.ActRestore)
 }

@@ -14,7 +14,7 @@ func cmdSummary(ctx context.Context, args []string, out, errOut io.Writer) error
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, fs, *db)
+	s, _, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 			results = append(results, model.VerifyOffline(pub, e.Payload, e.Code))
 		}
 	} else {
-		s, err := model.Open(ctx, *db)
+		s, _, err := openStore(ctx, fs, *db)
 		if err != nil {
 			return err
 		}

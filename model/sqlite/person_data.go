@@ -1,0 +1,341 @@
+package sqlite
+
+import (
+	"cascade/model"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// personSections read a person's records; $1 is the person, $2 their
+// organiser id, $3 their trainer id (0 when they are not one).
+var personSections = []struct{ name, query string }{
+	{"person", `SELECT * FROM people WHERE id = $1`},
+	{"equality_monitoring", `SELECT * FROM equality_monitoring WHERE person_id = $1`},
+	{"organiser", `SELECT o.*, h.name AS host_name, c.number AS cohort_number, sp.email AS supported_by_email
+		FROM organisers o LEFT JOIN hosts h ON h.id = o.host_id LEFT JOIN cohorts c ON c.id = o.cohort_id
+		LEFT JOIN organisers so ON so.id = o.supported_by_id LEFT JOIN people sp ON sp.id = so.person_id
+		WHERE o.id = $2`},
+	{"trainer", `SELECT t.*, bp.email AS trained_by_email FROM trainers t
+		LEFT JOIN trainers bt ON bt.id = t.trained_by_id LEFT JOIN people bp ON bp.id = bt.person_id WHERE t.id = $3`},
+	{"sign_in_users", `SELECT id, username, display_name, role, active_since, disabled_at, created_at
+		FROM users WHERE person_id = $1`},
+	{"enrolments", `SELECT c.id AS course_id, c.kind, c.title, c.starts_on, c.ends_on, c.venue
+		FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.person_id = $1 ORDER BY c.id`},
+	{"attendance", `SELECT s.held_on, s.title, s.venue, a.present, a.recorded_at, a.recorded_by
+		FROM attendance a JOIN sessions s ON s.id = a.session_id WHERE a.person_id = $1 ORDER BY s.held_on, s.id`},
+	{"sessions_taught", `SELECT id, course_id, held_on, title, venue FROM sessions WHERE trainer_id = $3 ORDER BY held_on, id`},
+	{"module_completions", `SELECT m.code, m.title, mc.completed_on FROM module_completions mc
+		JOIN modules m ON m.id = mc.module_id WHERE mc.organiser_id = $2 ORDER BY m.position`},
+	{"registrations", `SELECT q.code, q.title, r.registration_number, r.registered_on FROM registrations r
+		JOIN qualifications q ON q.id = r.qualification_id WHERE r.organiser_id = $2`},
+	{"evidence_items", `SELECT * FROM evidence_items WHERE organiser_id = $2 ORDER BY id`},
+	{"evidence_files", `SELECT f.* FROM evidence_files f JOIN evidence_items e ON e.id = f.evidence_id
+		WHERE e.organiser_id = $2 ORDER BY f.id`},
+	{"evidence_criteria", `SELECT ec.evidence_id, u.code AS unit, c.number AS criterion FROM evidence_criteria ec
+		JOIN evidence_items e ON e.id = ec.evidence_id JOIN criteria c ON c.id = ec.criterion_id
+		JOIN units u ON u.id = c.unit_id WHERE e.organiser_id = $2 ORDER BY ec.evidence_id, u.code, c.number`},
+	{"assessment_decisions", `SELECT d.*, u.display_name AS assessor_name FROM assessment_decisions d
+		JOIN users u ON u.id = d.assessor_id WHERE d.organiser_id = $2 ORDER BY d.id`},
+	{"unit_achievements", `SELECT u.code, u.title, ua.achieved_on FROM unit_achievements ua
+		JOIN units u ON u.id = ua.unit_id WHERE ua.organiser_id = $2 ORDER BY ua.achieved_on, u.code`},
+	{"claim_lines", `SELECT cl.reference, cl.status, l.registration_number, l.uln, u.code AS unit, l.credits
+		FROM claim_lines l JOIN claims cl ON cl.id = l.claim_id JOIN units u ON u.id = l.unit_id
+		WHERE l.organiser_id = $2 ORDER BY cl.id, u.code`},
+	{"certificates", `SELECT * FROM certificates WHERE person_id = $1 ORDER BY id`},
+	{"audit_log", `SELECT * FROM audit_log WHERE (entity IN ('people', 'person') AND entity_id = CAST($1 AS TEXT))
+		OR (entity IN ('organisers', 'organiser') AND entity_id = CAST($2 AS TEXT))
+		OR (entity IN ('trainers', 'trainer') AND entity_id = CAST($3 AS TEXT)) ORDER BY id`},
+}
+
+// personIDs finds a person by email (any case) with their organiser and trainer ids.
+func personIDs(ctx context.Context, q querier, email string) (person, organiser, trainer int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT p.id, coalesce(o.id, 0), coalesce(t.id, 0) FROM people p
+		LEFT JOIN organisers o ON o.person_id = p.id LEFT JOIN trainers t ON t.person_id = p.id
+		WHERE lower(p.email) = lower($1)`, strings.TrimSpace(email)).Scan(&person, &organiser, &trainer)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = fmt.Errorf("no one with email %s: %w", email, model.ErrNotFound)
+	}
+	return
+}
+
+// PersonData reads everything held about the person with this email.
+func (s *Store) PersonData(ctx context.Context, email string) (*model.PersonData, error) {
+	pid, oid, tid, err := personIDs(ctx, s.db, email)
+	if err != nil {
+		return nil, err
+	}
+	d := &model.PersonData{PersonID: pid, Email: email, Sections: map[string][]map[string]any{}}
+	for _, sec := range personSections {
+		rows, err := rowsAsMaps(ctx, s.db, sec.query, pid, oid, tid)
+		if err != nil {
+			return nil, fmt.Errorf("read %s for %s: %w", sec.name, email, err)
+		}
+		d.Sections[sec.name] = rows
+	}
+	return d, nil
+}
+
+func rowsAsMaps(ctx context.Context, q querier, query string, args ...any) ([]map[string]any, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := []map[string]any{}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(cols))
+		for i, c := range cols {
+			if b, ok := vals[i].([]byte); ok {
+				vals[i] = string(b)
+			}
+			m[c] = vals[i]
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ExportPerson answers a subject access request: dir/person.json with
+// everything held, dir/certificates.json with their certificate records as
+// issued, and their evidence files under dir/files/. dir must be new or empty.
+func (s *Store) ExportPerson(ctx context.Context, by model.User, email, dir string) (model.PersonExport, error) {
+	if err := s.require(ctx, by, model.ActExportPerson); err != nil {
+		return model.PersonExport{}, err
+	}
+	res := model.PersonExport{Dir: dir}
+	d, err := s.PersonData(ctx, email)
+	if err != nil {
+		return res, err
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return res, fmt.Errorf("export %s to %s: the folder is not empty; choose a new folder", email, dir)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "files"), 0o700); err != nil {
+		return res, fmt.Errorf("export %s: %w", email, err)
+	}
+	if err := writeJSON(filepath.Join(dir, "person.json"), d); err != nil {
+		return res, fmt.Errorf("export %s: %w", email, err)
+	}
+	certs := d.Sections["certificates"]
+	res.Certificates = len(certs)
+	if err := writeJSON(filepath.Join(dir, "certificates.json"), certs); err != nil {
+		return res, fmt.Errorf("export %s: %w", email, err)
+	}
+	for _, f := range d.Sections["evidence_files"] {
+		sha, _ := f["sha256"].(string)
+		name := fmt.Sprintf("%v-%s", f["evidence_id"], filepath.Base(fmt.Sprint(f["file_name"])))
+		if err := copyFile(s.EvidenceFilePath(sha), filepath.Join(dir, "files", name)); err != nil {
+			return res, fmt.Errorf("export %s: evidence file %s: %w", email, name, err)
+		}
+		res.Files++
+	}
+	return res, nil
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o600)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// ErasePerson removes a withdrawn organiser's personal details on request:
+// name, email, phone, ULN, equality answers, evidence descriptions and
+// feedback, and their evidence files (from disk when nothing else shares
+// the file). Counts stay, as do issued certificates, which verification needs,
+// and lines of claims already submitted to the OCN, which are locked. The
+// erasure and its reason go in the audit log without the erased details.
+func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason string) (model.Erasure, error) {
+	if err := s.require(ctx, by, model.ActErase); err != nil {
+		return model.Erasure{}, err
+	}
+	var res model.Erasure
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return res, fmt.Errorf("erase %s: %w: give the reason for the erasure", email, model.ErrInvalid)
+	}
+	var hashes []string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		pid, oid, _, err := personIDs(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		res.PersonID = pid
+		var status string
+		var erased sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(o.status, ''), p.erased_at FROM people p
+			LEFT JOIN organisers o ON o.person_id = p.id WHERE p.id = $1`, pid).Scan(&status, &erased); err != nil {
+			return err
+		}
+		switch {
+		case erased.Valid:
+			return fmt.Errorf("%w: this person was already erased on %s", model.ErrInvalid, erased.String)
+		case oid == 0 || status != "withdrawn":
+			return fmt.Errorf("%w: only a withdrawn organiser's details can be erased (withdraw them first)", model.ErrPermission)
+		}
+		res.Label = "Erased person " + strconv.FormatInt(pid, 10)
+		now := model.Now()
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT f.sha256 FROM evidence_files f
+			JOIN evidence_items e ON e.id = f.evidence_id WHERE e.organiser_id = $1`, oid)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return err
+			}
+			hashes = append(hashes, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		steps := []struct {
+			query string
+			args  []any
+		}{
+			// Given and family name read "Erased person N" together, and neither is
+			// empty, so the row still exports and imports like any other.
+			{`UPDATE people SET given_name = 'Erased', family_name = $1, email = $2, phone = '', uln = '',
+				updated_at = $3, erased_at = $3 WHERE id = $4`,
+				[]any{"person " + strconv.FormatInt(pid, 10), fmt.Sprintf("erased-%d@invalid", pid), now, pid}},
+			{`DELETE FROM equality_monitoring WHERE person_id = $1`, []any{pid}},
+			{`UPDATE evidence_items SET description = '' WHERE organiser_id = $1`, []any{oid}},
+			{`DELETE FROM evidence_files WHERE evidence_id IN (SELECT id FROM evidence_items WHERE organiser_id = $1)`, []any{oid}},
+			{`UPDATE assessment_decisions SET feedback = '' WHERE organiser_id = $1`, []any{oid}},
+			{`UPDATE claim_lines SET uln = '' WHERE organiser_id = $1
+				AND claim_id IN (SELECT id FROM claims WHERE status = 'draft')`, []any{oid}},
+			{`UPDATE organisers SET updated_at = $1 WHERE id = $2`, []any{now, oid}},
+		}
+		for _, st := range steps {
+			if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates WHERE person_id = $1`, pid).Scan(&res.Kept); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, by, "erase", "people", strconv.FormatInt(pid, 10), nil, map[string]any{
+			"reason": reason, "evidence_files": len(hashes), "certificates_kept": res.Kept})
+	})
+	if err != nil {
+		return res, fmt.Errorf("erase %s: %w", email, err)
+	}
+	// Files go once the rows naming them are gone; one another item still
+	// names (the same bytes uploaded twice) stays.
+	for _, h := range hashes {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence_files WHERE sha256 = $1`, h).Scan(&n); err != nil {
+			return res, fmt.Errorf("erase %s: %w", email, err)
+		}
+		if n == 0 {
+			if err := os.Remove(s.EvidenceFilePath(h)); err == nil {
+				res.FilesRemoved++
+			} else if !os.IsNotExist(err) {
+				return res, fmt.Errorf("erase %s: remove evidence file: %w", email, err)
+			}
+		}
+	}
+	return res, nil
+}
+
+// Equality reads one person's answers; only administrators may.
+func (s *Store) Equality(ctx context.Context, by model.User, personID int64) (model.Equality, error) {
+	var e model.Equality
+	if err := s.require(ctx, by, model.ActEquality); err != nil {
+		return e, fmt.Errorf("read equality monitoring: %w", err)
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT gender, age_band, ethnicity, disability, updated_at
+		FROM equality_monitoring WHERE person_id = $1`, personID).Scan(&e.Gender, &e.AgeBand, &e.Ethnicity, &e.Disability, &e.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("equality monitoring for person %d: %w", personID, model.ErrNotFound)
+	}
+	if err != nil {
+		return e, fmt.Errorf("read equality monitoring for person %d: %w", personID, err)
+	}
+	return e, nil
+}
+
+// SetEquality records a person's answers; only administrators may. The
+// audit entry notes the change without the answers themselves.
+func (s *Store) SetEquality(ctx context.Context, by model.User, personID int64, e model.Equality) error {
+	if err := s.require(ctx, by, model.ActEquality); err != nil {
+		return fmt.Errorf("record equality monitoring: %w", err)
+	}
+	if err := e.Validate(); err != nil {
+		return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO equality_monitoring (person_id, gender, age_band, ethnicity, disability, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET gender = excluded.gender,
+			age_band = excluded.age_band, ethnicity = excluded.ethnicity, disability = excluded.disability,
+			updated_at = excluded.updated_at`, personID, e.Gender, e.AgeBand, e.Ethnicity, e.Disability, model.Now())
+		if err != nil {
+			return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
+		}
+		return s.audit(ctx, tx, by, "update", "equality_monitoring", strconv.FormatInt(personID, 10), nil, map[string]string{"answers": "recorded"})
+	})
+}
+
+// EqualityCounts are the aggregate answers reports may show to anyone.
+func (s *Store) EqualityCounts(ctx context.Context) ([]model.EqualityCount, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT 'gender', gender, count(*) FROM equality_monitoring GROUP BY gender
+		UNION ALL SELECT 'age_band', age_band, count(*) FROM equality_monitoring GROUP BY age_band
+		UNION ALL SELECT 'ethnicity', ethnicity, count(*) FROM equality_monitoring GROUP BY ethnicity
+		UNION ALL SELECT 'disability', disability, count(*) FROM equality_monitoring GROUP BY disability
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("count equality monitoring: %w", err)
+	}
+	defer rows.Close()
+	var out []model.EqualityCount
+	for rows.Next() {
+		var c model.EqualityCount
+		if err := rows.Scan(&c.Field, &c.Value, &c.Count); err != nil {
+			return nil, fmt.Errorf("count equality monitoring: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

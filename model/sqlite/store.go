@@ -1,0 +1,306 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"cascade/model"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite"
+	// registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is an open programme database and the evidence-file folder beside it.
+type Store struct {
+	db       *sql.DB
+	path     string
+	filesDir string
+	// now is the clock sign-in throttling reads; tests move it.
+	now func() time.Time
+}
+
+// Open opens an existing programme database and brings its schema up to date.
+// It changes nothing when it refuses: a missing file, a file that is not
+// SQLite, a read-only file or a schema newer than this binary.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := checkOpenable(path, false); err != nil {
+		return nil, err
+	}
+	return open(ctx, path)
+}
+
+// Create makes a new, empty programme database at path (schema, programme row,
+// signing key) and refuses a file that already exists.
+func Create(ctx context.Context, path string) (*Store, error) {
+	if err := checkOpenable(path, true); err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, path)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	if err := s.initProgramme(ctx); err != nil {
+		s.Close()
+		removeDatabase(path)
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// OpenOrCreate opens path, creating an empty programme there when no file exists.
+func OpenOrCreate(ctx context.Context, path string) (s *Store, created bool, err error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		s, err := Create(ctx, path)
+		return s, err == nil, err
+	}
+	s, err = Open(ctx, path)
+	return s, false, err
+}
+
+// checkOpenable refuses, before SQLite touches anything, the cases a person
+// needs told in plain words.
+func checkOpenable(path string, create bool) error {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("open %s: folder %s does not exist", path, dir)
+	}
+	st, err := os.Stat(path)
+	switch {
+	case create && err == nil:
+		return fmt.Errorf("create %s: %w (choose another file, or remove it first)", path, model.ErrExists)
+	case create && errors.Is(err, fs.ErrNotExist):
+		f, err := os.OpenFile(filepath.Join(dir, ".cascade-write-test"), os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("create %s: folder %s is %w", path, dir, model.ErrReadOnly)
+		}
+		f.Close()
+		os.Remove(f.Name())
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("open %s: %w there (make one with cascade init or cascade demo)", path, model.ErrNoDatabase)
+	case err != nil:
+		return fmt.Errorf("open %s: %w", path, err)
+	case st.IsDir():
+		return fmt.Errorf("open %s: it is a folder, not a database file", path)
+	}
+	// Root may write to anything, so the owner's write bit is the clearest sign
+	// a person marked the file read-only.
+	if st.Mode().Perm()&0o200 == 0 {
+		return fmt.Errorf("open %s: the file is %w; Cascade needs to write to it", path, model.ErrReadOnly)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("open %s: the file is %w; Cascade needs to write to it", path, model.ErrReadOnly)
+		}
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(model.SqliteFileHeader))
+	n, err := io.ReadFull(f, head)
+	if n == 0 && st.Size() == 0 {
+		return nil // an empty file is a database SQLite has not written yet
+	}
+	if err != nil || !bytes.Equal(head, model.SqliteFileHeader) {
+		return fmt.Errorf("open %s: %w", path, model.ErrNotSQLite)
+	}
+	return nil
+}
+
+func open(ctx context.Context, path string) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(abs))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{db: db, path: abs, filesDir: abs + ".files", now: time.Now}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsn sets the pragmas on every pooled connection: busy_timeout first so the
+// others wait for a lock, then WAL, foreign keys, NORMAL sync, the page
+// cache and temporary storage. Write
+// transactions take the lock at BEGIN so two writers never deadlock.
+func dsn(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	// 64 MiB of page cache per connection: the assessor queue and reports
+	// touch rows spread over a large file, and 2 MiB (the default) thrashes.
+	q.Add("_pragma", "cache_size(-65536)")
+	// Statement journals and temporary tables in memory: a many-row INSERT
+	// inside a transaction journals the pages it changes so that statement
+	// alone can fail, and on disk that is a write call per page (a third of
+	// a large import's time).
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_txlock", "immediate")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectSQLite3, s.db, sub, goose.WithAllowOutofOrder(true))
+}
+
+// migrate applies pending migrations, refusing a database from a newer binary.
+func (s *Store) migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	known := KnownSchemaVersion()
+	if current, err := s.dbSchemaVersion(ctx); err != nil {
+		if isNotADatabase(err) {
+			return model.ErrNotSQLite
+		}
+		return fmt.Errorf("read schema version: %w", err)
+	} else if current > known {
+		return fmt.Errorf("%w: the database has schema version %d, this cascade knows up to %d; use a newer cascade",
+			model.ErrNewerSchema, current, known)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		if isNotADatabase(err) {
+			return model.ErrNotSQLite
+		}
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// dbSchemaVersion reads the highest applied migration, 0 for a new file.
+func (s *Store) dbSchemaVersion(ctx context.Context) (int64, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v sql.NullInt64
+	err = s.db.QueryRowContext(ctx,
+		`SELECT max(version_id) FROM goose_db_version WHERE is_applied = 1`).Scan(&v)
+	return v.Int64, err
+}
+
+// SchemaVersion is the database's applied schema version.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	return s.dbSchemaVersion(ctx)
+}
+
+// KnownSchemaVersion is the newest schema version this binary carries.
+func KnownSchemaVersion() int64 {
+	entries, _ := fs.Glob(migrations, "migrations/*.sql")
+	var max int64
+	for _, e := range entries {
+		var v int64
+		if _, err := fmt.Sscanf(filepath.Base(e), "%d_", &v); err == nil && v > max {
+			max = v
+		}
+	}
+	return max
+}
+
+func isNotADatabase(err error) bool {
+	return err != nil && bytes.Contains([]byte(err.Error()), []byte("file is not a database"))
+}
+
+// initProgramme writes the rows every programme has: the programme itself,
+// default settings and the signing key pair.
+func (s *Store) initProgramme(ctx context.Context) error {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return fmt.Errorf("make signing key: %w", err)
+	}
+	now := model.Now()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO programme (id, name, created_at) VALUES (1, $1, $2)`,
+			"Community Organisers Programme", now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx,
+			`INSERT INTO signing_keys (id, public_key, private_key, created_at) VALUES (1, $1, $2, $3)`,
+			[]byte(pub), []byte(priv), now); err != nil {
+			return err
+		}
+		for k, v := range model.DefaultSettings() {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)`, k, v); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, model.LocalUser(), "create", "programme", "1", nil, map[string]string{"path": s.path})
+	})
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file's absolute path.
+func (s *Store) Path() string { return s.path }
+
+// FilesDir is the folder beside the database holding evidence files by hash.
+func (s *Store) FilesDir() string { return s.filesDir }
+
+// DB exposes the handle to code inside model's own tests and tools; ui never calls it.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// inTx runs fn in one transaction: all of it lands, or none.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// removeDatabase deletes a database file and its WAL companions.
+func removeDatabase(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// RemoveDatabase deletes a database, its WAL files and its evidence folder;
+// demo --force uses it before building afresh.
+func RemoveDatabase(path string) error {
+	removeDatabase(path)
+	return os.RemoveAll(path + ".files")
+}
+
+// Store is a complete programme for screens and commands.
+var _ model.Programme = (*Store)(nil)
