@@ -529,76 +529,8 @@ func longDate(iso string) string {
 	return t.Format("2 January 2006")
 }
 
-// CertificateEntry is one certificate read back from a PDF's properties.
-type CertificateEntry struct {
-	Payload string
-	Code    string
-}
-
-// ReadCertificatePDF reads the signed fields and codes a certificate PDF
-// carries in its Keywords property.
-func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
-	kw, err := pdfInfoString(data, "/Keywords")
-	if err != nil {
-		return nil, err
-	}
-	parts := strings.Fields(kw)
-	if len(parts) == 0 || parts[0] != keywordsMark {
-		return nil, errors.New("read certificate: this PDF carries no Cascade certificate fields")
-	}
-	var out []CertificateEntry
-	for i, p := range parts[1:] {
-		b64, code, ok := strings.Cut(p, ":")
-		payload, err := base64.StdEncoding.DecodeString(b64)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
-		}
-		out = append(out, CertificateEntry{Payload: string(payload), Code: code})
-	}
-	if len(out) == 0 {
-		return nil, errors.New("read certificate: the PDF's certificate list is empty")
-	}
-	return out, nil
-}
-
-// pdfInfoString reads a literal string value from a PDF's info dictionary,
-// undoing PDF escapes and UTF-16 (as gofpdf writes UTF-8 properties).
-func pdfInfoString(data []byte, key string) (string, error) {
-	i := bytes.LastIndex(data, []byte(key+" ("))
-	if i < 0 {
-		return "", fmt.Errorf("read PDF: no %s property", strings.TrimPrefix(key, "/"))
-	}
-	var b []byte
-	depth := 0
-	for j := i + len(key) + 2; j < len(data); j++ {
-		ch := data[j]
-		switch {
-		case ch == '\\' && j+1 < len(data):
-			j++
-			switch e := data[j]; e {
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			default:
-				b = append(b, e)
-			}
-			continue
-		case ch == '(':
-			depth++
-		case ch == ')':
-			if depth == 0 {
-				return decodePDFText(b), nil
-			}
-			depth--
-		}
-		b = append(b, ch)
-	}
-	return "", fmt.Errorf("read PDF: %s property is not closed", strings.TrimPrefix(key, "/"))
-}
-
+// decodePDFText undoes a PDF text string's UTF-16 (as gofpdf writes UTF-8
+// properties).
 func decodePDFText(b []byte) string {
 	if len(b) >= 2 && b[0] == 0xFE && b[1] == 0xFF {
 		u := make([]uint16, 0, len(b)/2)

@@ -34,6 +34,9 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 		return errUsage
 	}
 	arg := pos[0]
+	// Everything printed comes from the document or the database, which an
+	// adversary may have filled with terminal escapes or bidi overrides.
+	out = &safeWriter{w: out}
 	var entries []reports.CertificateEntry
 	var number, code string
 	if data, err := os.ReadFile(arg); err == nil {
@@ -59,6 +62,10 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 			return err
 		}
 		for _, e := range entries {
+			if v, bad := pageProblem(e); bad {
+				results = append(results, v)
+				continue
+			}
 			results = append(results, model.VerifyOffline(pub, e.Payload, e.Code))
 		}
 	} else {
@@ -75,6 +82,10 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 			results = append(results, v)
 		}
 		for _, e := range entries {
+			if v, bad := pageProblem(e); bad {
+				results = append(results, v)
+				continue
+			}
 			f, perr := model.ParsePayload(e.Payload)
 			if perr != nil {
 				results = append(results, model.Verification{Status: model.StatusInvalid, Reason: perr.Error(), Code: e.Code})
@@ -92,6 +103,18 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 		return errReported
 	}
 	return nil
+}
+
+// pageProblem turns an entry whose page does not show its signed fields
+// into an invalid verification: the signature may be good, but the paper
+// says something else.
+func pageProblem(e reports.CertificateEntry) (model.Verification, bool) {
+	if e.Problem == "" {
+		return model.Verification{}, false
+	}
+	f, _ := model.ParsePayload(e.Payload)
+	return model.Verification{Fields: f, Code: model.NormaliseCode(e.Code), Status: model.StatusInvalid,
+		Reason: e.Problem, Checked: "the document itself"}, true
 }
 
 func readKey(path string) (ed25519.PublicKey, error) {
