@@ -51,7 +51,7 @@ func (d DecisionDraft) Validate(criteria []int64) error {
 		return fmt.Errorf("%w: date %q: not a date YYYY-MM-DD", ErrInvalid, d.DecidedOn)
 	}
 	if d.DecidedOn > time.Now().UTC().Format("2006-01-02") {
-		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, d.DecidedOn)
+		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, DisplayDate(d.DecidedOn))
 	}
 	if len(d.Feedback) > maxFeedbackLetters {
 		return fmt.Errorf("%w: feedback: at most %d characters", ErrInvalid, maxFeedbackLetters)

@@ -324,10 +324,10 @@ func (s *Store) WithdrawOrganiser(ctx context.Context, id int64, on, reason stri
 			return err
 		}
 		if before.Status == StatusWithdrawn {
-			return fmt.Errorf("%w: already withdrawn on %s", ErrInvalid, before.WithdrawnOn)
+			return fmt.Errorf("%w: already withdrawn on %s", ErrInvalid, DisplayDate(before.WithdrawnOn))
 		}
 		if before.StartsOn != "" && on < before.StartsOn {
-			return fieldErr("withdrawn date", "is before the organiser started (%s)", before.StartsOn)
+			return fieldErr("withdrawn date", "is before the organiser started (%s)", DisplayDate(before.StartsOn))
 		}
 		after := before
 		after.Status, after.WithdrawnOn, after.WithdrawnReason, after.EndsOn = StatusWithdrawn, on, reason, on

@@ -334,7 +334,7 @@ func (s *Store) RetireTrainer(ctx context.Context, id int64, on string) error {
 			return err
 		}
 		if before.RetiredOn != "" {
-			return fmt.Errorf("already retired on %s: %w", before.RetiredOn, ErrInvalid)
+			return fmt.Errorf("already retired on %s: %w", DisplayDate(before.RetiredOn), ErrInvalid)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE trainers SET retired_on = $1 WHERE id = $2`, on, id); err != nil {
 			return err
