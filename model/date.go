@@ -134,23 +134,27 @@ func shorten(s string) string {
 // DisplayDate shows a stored date as a person in the UK reads it: 3 Sep 2012.
 // A timestamp (RFC 3339) shows its day in local time. Empty stays empty, and
 // text that is not a stored date is shown as it is rather than hidden.
-func DisplayDate(iso string) string {
+func DisplayDate(iso string) string { return displayDateIn(iso, time.Local) }
+
+func displayDateIn(iso string, loc *time.Location) string {
 	if t, err := time.Parse(time.DateOnly, iso); err == nil {
 		return t.Format("2 Jan 2006")
 	}
 	if t, err := time.Parse(time.RFC3339, iso); err == nil {
-		return t.Local().Format("2 Jan 2006")
+		return t.In(loc).Format("2 Jan 2006")
 	}
 	return iso
 }
 
 // DisplayTime shows a stored timestamp (RFC 3339, UTC) in local time as
 // 3 Dec 2026 14:05; a date alone is shown as DisplayDate shows it.
-func DisplayTime(rfc3339 string) string {
+func DisplayTime(rfc3339 string) string { return displayTimeIn(rfc3339, time.Local) }
+
+func displayTimeIn(rfc3339 string, loc *time.Location) string {
 	if t, err := time.Parse(time.RFC3339, rfc3339); err == nil {
-		return t.Local().Format("2 Jan 2006 15:04")
+		return t.In(loc).Format("2 Jan 2006 15:04")
 	}
-	return DisplayDate(rfc3339)
+	return displayDateIn(rfc3339, loc)
 }
 
 // ValidateDate checks an optional stored date: empty, or ISO text as

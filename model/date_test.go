@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // Europe/London without the system's zone files
 )
 
 func TestParseDateAcceptsUKAndISOForms(t *testing.T) {
@@ -86,13 +87,10 @@ func TestParseDateWithoutFieldIsTheImportsMessage(t *testing.T) {
 }
 
 func TestDisplayDateAndTime(t *testing.T) {
-	old := time.Local
-	t.Cleanup(func() { time.Local = old })
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		t.Skipf("no time zone data: %v", err)
+		t.Fatalf("no time zone data: %v", err)
 	}
-	time.Local = london
 	for in, want := range map[string]string{
 		"2012-09-03":           "3 Sep 2012",
 		"2026-12-03":           "3 Dec 2026",
@@ -100,7 +98,7 @@ func TestDisplayDateAndTime(t *testing.T) {
 		"":                     "",
 		"not a date":           "not a date",
 	} {
-		if got := DisplayDate(in); got != want {
+		if got := displayDateIn(in, london); got != want {
 			t.Errorf("DisplayDate(%q) = %q; want %q", in, got, want)
 		}
 	}
@@ -111,8 +109,11 @@ func TestDisplayDateAndTime(t *testing.T) {
 		"":                     "",
 		"garbage":              "garbage",
 	} {
-		if got := DisplayTime(in); got != want {
+		if got := displayTimeIn(in, london); got != want {
 			t.Errorf("DisplayTime(%q) = %q; want %q", in, got, want)
+		}
+		if got, local := DisplayTime(in), displayTimeIn(in, time.Local); got != local {
+			t.Errorf("DisplayTime(%q) = %q; want local time %q", in, got, local)
 		}
 	}
 }
