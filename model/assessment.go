@@ -50,8 +50,10 @@ func (d DecisionDraft) Validate(criteria []int64) error {
 	if _, err := time.Parse("2006-01-02", d.DecidedOn); err != nil {
 		return fmt.Errorf("%w: date %q: not a date YYYY-MM-DD", ErrInvalid, d.DecidedOn)
 	}
-	if d.DecidedOn > time.Now().UTC().Format("2006-01-02") {
-		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, d.DecidedOn)
+	// The date is a day on the assessor's calendar: compare with their today,
+	// or a decision recorded just after midnight in summer reads as future.
+	if d.DecidedOn > time.Now().Format(time.DateOnly) {
+		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, DisplayDate(d.DecidedOn))
 	}
 	if len(d.Feedback) > maxFeedbackLetters {
 		return fmt.Errorf("%w: feedback: at most %d characters", ErrInvalid, maxFeedbackLetters)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 )
 
 // Evidence kinds, as the schema holds them.
@@ -72,11 +71,6 @@ func (e EvidenceItem) Validate() error {
 		return fmt.Errorf("%w: a listening log records counts, dates and themes, never a resident's contact details", ErrInvalid)
 	}
 	return nil
-}
-
-func isDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
 }
 
 // CoverageState is where one criterion stands for a learner.

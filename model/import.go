@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -339,31 +338,6 @@ func columnUsed(s *Sheet, i int) bool {
 		}
 	}
 	return false
-}
-
-// ParseDate reads an ISO date (2012-12-02) or a UK one (2/12/2012, day first)
-// and returns it as ISO text, refusing dates that do not exist.
-func ParseDate(v string) (string, error) {
-	v = strings.TrimSpace(v)
-	layouts := []string{"2006-01-02", "2/1/2006"}
-	if !strings.Contains(v, "/") {
-		layouts = layouts[:1]
-	}
-	for _, l := range layouts {
-		if t, err := time.Parse(l, v); err == nil {
-			return t.Format("2006-01-02"), nil
-		}
-	}
-	// time.Parse refuses 31/2/2012 and 2012-02-30 with the same error as
-	// nonsense; tell the two apart for the person reading the message.
-	var y, m, d int
-	if n, _ := fmt.Sscanf(v, "%d-%d-%d", &y, &m, &d); n == 3 && y > 999 {
-		return "", fmt.Errorf("%q is not a real date", v)
-	}
-	if n, _ := fmt.Sscanf(v, "%d/%d/%d", &d, &m, &y); n == 3 && y > 999 {
-		return "", fmt.Errorf("%q is not a real date (day/month/year)", v)
-	}
-	return "", fmt.Errorf("%q is not a date; write 2012-12-02 or 2/12/2012 (day/month/year)", v)
 }
 
 // excelDate turns an Excel serial day number into ISO text.

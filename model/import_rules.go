@@ -55,7 +55,7 @@ func (r rowReader) date(col string, required bool) any {
 	v := r.code(col)
 	if v == "" {
 		if required {
-			r.c.bad(r.num, col, "is empty; write a date such as 2012-12-02 or 2/12/2012")
+			r.c.bad(r.num, col, "is empty; write a date like %s", DateExample)
 		}
 		return nil
 	}
@@ -64,7 +64,7 @@ func (r rowReader) date(col string, required bool) any {
 			return iso
 		}
 	}
-	iso, err := ParseDate(v)
+	iso, err := ParseDate("", v)
 	if err != nil {
 		r.c.bad(r.num, col, "%v", err)
 		return nil

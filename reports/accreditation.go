@@ -50,7 +50,8 @@ func AccreditationDocument(rows []model.AccreditationRow, cohort int, programme 
 	table := Table{Title: "Units by learner",
 		Header: []string{"Learner", "Cohort", "Host", "Unit", "Level", "Credits", "Status", "Assessor", "Assessed", "Verifier", "Verified"},
 		Widths: []float64{46, 14, 40, 18, 12, 14, 28, 30, 20, 30, 20},
-		Align:  []string{"L", "R", "L", "L", "R", "R", "L", "L", "L", "L", "L"}}
+		Align:  []string{"L", "R", "L", "L", "R", "R", "L", "L", "L", "L", "L"},
+		Dates:  []int{8, 10}}
 	for _, r := range rows {
 		table.Rows = append(table.Rows, []string{r.Name, strconv.Itoa(r.Cohort), r.Host, r.UnitCode, strconv.Itoa(r.Level),
 			strconv.Itoa(r.Credits), strings.ReplaceAll(r.Status, "_", " "), r.Assessor, r.AssessedOn, r.Verifier, r.VerifiedOn})

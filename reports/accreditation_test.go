@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"cascade/model"
 )
 
@@ -58,12 +60,74 @@ func TestClaimPDFReadsBack(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{"OCN claim CLM-2013-C02-1", "Zoë Łukasz", "1234567890", "60 units · 180 credits", "corrects CLM-2013-C02",
-		"Submitted by lead on 2013-02-28", "Page 2"} {
+		"Submitted by lead on 28 Feb 2013", "Page 2"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("claim PDF lacks %q", want)
 		}
 	}
 	if strings.Count(text, "Registration") < 2 {
 		t.Error("the table header does not repeat on the second page")
+	}
+}
+
+// A person reads the PDF's dates the UK way; the CSV and XLSX of the same
+// report keep ISO dates for machines.
+func TestAccreditationPDFShowsUKDatesWhileCSVKeepsISO(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	rows := []model.AccreditationRow{
+		{Email: "zoe@example.org", Name: "Zoë Łukasz", Cohort: 3, Host: "Keystone", UnitCode: "CO201", Title: "Listening",
+			Level: 2, Credits: 3, Status: "achieved", Assessor: "assessor", AssessedOn: "2012-09-03", Verifier: "verifier", VerifiedOn: "2012-10-01"},
+		{Email: "sian@example.org", Name: "Siân Morgan", Cohort: 3, Host: "Keystone", UnitCode: "CO202", Title: "Networks",
+			Level: 2, Credits: 3, Status: "not_started"},
+	}
+	d := AccreditationDocument(rows, 3, "Community Organisers Programme", fixed)
+
+	var pdf bytes.Buffer
+	if err := d.WritePDF(&pdf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "accreditation.pdf")
+	if err := os.WriteFile(path, pdf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text := run(t, "pdftotext", "-layout", path, "-")
+	var line string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, "Zoë Łukasz") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "3 Sep 2012") || !strings.Contains(line, "1 Oct 2012") {
+		t.Errorf("PDF table row %q; want the assessed and verified dates as 3 Sep 2012 and 1 Oct 2012", line)
+	}
+	if strings.Contains(text, "2012-09-03") || strings.Contains(text, "2012-10-01") {
+		t.Errorf("PDF shows an ISO date:\n%s", text)
+	}
+
+	var out bytes.Buffer
+	if err := d.WriteCSV(&out); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := recs[1]; r[10] != "2012-09-03" || r[12] != "2012-10-01" {
+		t.Errorf("CSV row %q; want ISO dates 2012-09-03 and 2012-10-01", r)
+	}
+
+	var x bytes.Buffer
+	if err := d.WriteXLSX(&x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, _ := f.GetRows("Units by learner")
+	if len(sheet) < 2 || len(sheet[1]) < 11 || sheet[1][8] != "2012-09-03" || sheet[1][10] != "2012-10-01" {
+		t.Errorf("XLSX rows %q; want ISO dates 2012-09-03 and 2012-10-01 in the first learner's row", sheet)
 	}
 }

@@ -35,7 +35,7 @@ func ClaimPDF(w io.Writer, c model.Claim, lines []model.ClaimLine, centre string
 	pdf.SetFont(fontFamily, "", 10)
 	status := "Draft — not yet submitted"
 	if c.Status == "submitted" {
-		status = fmt.Sprintf("Submitted by %s on %s", c.SubmittedBy, isoDay(c.SubmittedAt))
+		status = fmt.Sprintf("Submitted by %s on %s", c.SubmittedBy, model.DisplayDate(c.SubmittedAt))
 	}
 	for _, line := range []string{
 		fmt.Sprintf("Centre: %s", centre),
@@ -63,12 +63,4 @@ func sumCredits(lines []model.ClaimLine) int {
 		n += l.Credits
 	}
 	return n
-}
-
-// isoDay is the date part of an ISO timestamp.
-func isoDay(ts string) string {
-	if len(ts) >= 10 {
-		return ts[:10]
-	}
-	return ts
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-analyze/charts"
 	"github.com/jung-kurt/gofpdf"
+
+	"cascade/model"
 )
 
 // Table is one table of a report: a title, a header and rows of text.
@@ -20,6 +22,26 @@ type Table struct {
 	Widths []float64
 	Align  []string // "L", "C" or "R" per column
 	Rows   [][]string
+	// Dates lists the columns holding stored ISO dates: the PDF shows them
+	// as a person reads them (3 Sep 2012), CSV and XLSX keep ISO for machines.
+	Dates []int
+}
+
+// shownRows is the table's rows as the PDF prints them: dates the UK way.
+func (t Table) shownRows() [][]string {
+	if len(t.Dates) == 0 {
+		return t.Rows
+	}
+	out := make([][]string, len(t.Rows))
+	for i, r := range t.Rows {
+		out[i] = slices.Clone(r)
+		for _, c := range t.Dates {
+			if c < len(r) {
+				out[i][c] = model.DisplayDate(r[c])
+			}
+		}
+	}
+	return out
 }
 
 // Chart is a bar chart of one or more series over labels.
@@ -131,7 +153,7 @@ func (d Document) WritePDF(w io.Writer) error {
 	for _, t := range d.Tables {
 		pdf.AddPage()
 		heading(pdf, t.Title)
-		table(pdf, t.Header, spread(t.Widths, len(t.Header), usable), t.Align, t.Rows)
+		table(pdf, t.Header, spread(t.Widths, len(t.Header), usable), t.Align, t.shownRows())
 	}
 	return pdf.Output(w)
 }

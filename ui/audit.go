@@ -77,7 +77,7 @@ func (s *auditScreen) buildUI() {
 		s.actors = c.Actors
 	}, func(err error) { s.count.SetText("Could not read the filters: " + err.Error()) })
 	s.count = widget.NewLabel("")
-	s.table = textTable([]string{"When (UTC)", "Who", "Action", "What", "Id", "After"}, []float32{170, 130, 90, 160, 80, 520},
+	s.table = textTable([]string{"When", "Who", "Action", "What", "Id", "After"}, []float32{170, 130, 90, 160, 80, 520},
 		func() int { return len(s.rows) }, s.cell, s.onSelected)
 	s.detail = widget.NewLabel("Choose an entry to see it before and after.")
 	s.detail.Wrapping = fyne.TextWrapWord
@@ -117,7 +117,7 @@ func (s *auditScreen) cell(r, c int) string {
 	a := s.rows[r]
 	switch c {
 	case 0:
-		return strings.Replace(strings.TrimSuffix(a.At, "Z"), "T", " ", 1)
+		return when(a.At) // stored in UTC, read in local time
 	case 1:
 		return a.Actor
 	case 2:
@@ -136,5 +136,5 @@ func (s *auditScreen) onSelected(r int) {
 	if before == "" {
 		before = "—"
 	}
-	s.detail.SetText(a.At + " · " + a.Actor + " · " + a.Action + " " + a.Entity + " " + a.EntityID + "\nBefore: " + before + "\nAfter: " + a.After)
+	s.detail.SetText(when(a.At) + " · " + a.Actor + " · " + a.Action + " " + a.Entity + " " + a.EntityID + "\nBefore: " + before + "\nAfter: " + a.After)
 }

@@ -148,7 +148,7 @@ func TestAuditSelectingShowsDetails(t *testing.T) {
 	}
 	a := s.rows[row]
 	s.table.Select(widget.TableCellID{Row: row, Col: 1})
-	for _, want := range []string{a.At, "admin", "create user " + a.EntityID, "Before: —", "After: " + a.After} {
+	for _, want := range []string{when(a.At) + " · admin", "create user " + a.EntityID, "Before: —", "After: " + a.After} {
 		if !strings.Contains(s.detail.Text, want) {
 			t.Errorf("details %q lack %q", s.detail.Text, want)
 		}

@@ -263,11 +263,12 @@ func (s *cohortsScreen) onEditHost() {
 	dialog.ShowInformation("Edit host", "Choose a host in the table first.", s.e.win)
 }
 
-func dateEntry(v string) *escEntry {
+// dateEntry is an optional date field showing a stored date the UK way.
+func dateEntry(iso string) *escEntry {
 	e := newEscEntry(nil, nil)
-	e.SetPlaceHolder("YYYY-MM-DD")
-	e.SetText(v)
-	e.Validator = validatorOf(model.ValidateDate)
+	e.SetPlaceHolder(datePlaceHolder)
+	e.SetText(dateText(iso))
+	e.Validator = dateValidator(false)
 	return e
 }
 
@@ -295,7 +296,14 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 			return
 		}
 		c.Number, _ = strconv.Atoi(strings.TrimSpace(number.Text))
-		c.HostInductionOn, c.TrainingStartsOn, c.TrainingEndsOn = strings.TrimSpace(ind.Text), strings.TrimSpace(starts.Text), strings.TrimSpace(ends.Text)
+		var errs [3]error
+		c.HostInductionOn, errs[0] = isoDate("host induction", ind.Text, false)
+		c.TrainingStartsOn, errs[1] = isoDate("training starts", starts.Text, false)
+		c.TrainingEndsOn, errs[2] = isoDate("training ends", ends.Text, false)
+		if err := errors.Join(errs[:]...); err != nil {
+			dialog.ShowError(err, s.e.win)
+			return
+		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, s.e.user, c) },
 			func(id int64) { s.cohortID = id; s.refresh() },
 			func(err error) { dialog.ShowError(plainError(err), s.e.win) })

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -271,20 +270,21 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	feedback.SetPlaceHolder("Feedback to the learner")
 	feedback.SetMinRowsVisible(3)
 	date := widget.NewEntry()
-	date.SetText(time.Now().Format("2006-01-02"))
-	date.Validator = func(t string) error {
-		if _, err := time.Parse("2006-01-02", t); err != nil {
-			return fmt.Errorf("a date like 2012-12-02")
-		}
-		return nil
-	}
+	date.SetPlaceHolder(datePlaceHolder)
+	date.SetText(todayText())
+	date.Validator = dateValidator(true)
 	msg := widget.NewLabel("")
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.DangerImportance
 	record := widget.NewButton("Record decision", nil)
 	record.Importance = widget.HighImportance
 	record.OnTapped = func() {
-		d := model.DecisionDraft{EvidenceID: it.ID, Outcomes: map[int64]string{}, Feedback: feedback.Text, DecidedOn: date.Text}
+		on, err := isoDate("date", date.Text, true)
+		if err != nil {
+			msg.SetText(err.Error())
+			return
+		}
+		d := model.DecisionDraft{EvidenceID: it.ID, Outcomes: map[int64]string{}, Feedback: feedback.Text, DecidedOn: on}
 		for id, rg := range radios {
 			switch rg.Selected {
 			case "Achieved":
@@ -473,7 +473,9 @@ func (s *evidenceScreen) onAddEvidence() {
 		return nil
 	}
 	date := newEscEntry(nil, nil)
-	date.SetText(time.Now().Format("2006-01-02"))
+	date.SetPlaceHolder(datePlaceHolder)
+	date.SetText(todayText())
+	date.Validator = dateValidator(true)
 	desc := widget.NewMultiLineEntry()
 	count := newEscEntry(nil, nil)
 	count.SetPlaceHolder("listening logs: how many conversations")
@@ -511,8 +513,13 @@ func (s *evidenceScreen) onAddEvidence() {
 		if !ok {
 			return
 		}
+		on, err := isoDate("date", date.Text, true)
+		if err != nil {
+			dialog.ShowError(err, s.e.win)
+			return
+		}
 		it := model.EvidenceItem{OrganiserID: learner.OrganiserID, Kind: model.EvidenceKinds[kind.SelectedIndex()], Title: title.Text,
-			EvidenceOn: strings.TrimSpace(date.Text), Description: desc.Text, ListeningThemes: strings.TrimSpace(themes.Text)}
+			EvidenceOn: on, Description: desc.Text, ListeningThemes: strings.TrimSpace(themes.Text)}
 		fmt.Sscan(count.Text, &it.ListeningCount)
 		for _, c := range crit.Selected {
 			it.CriterionIDs = append(it.CriterionIDs, critIDs[c])

@@ -67,7 +67,7 @@ func (s *importScreen) buildUI() {
 	s.fileLabel = widget.NewLabel("No file chosen")
 	s.choose = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.onChoose)
 	s.status = widget.NewLabel("Choose what to import and a CSV (UTF-8) or Excel .xlsx file. " +
-		"Columns may come in any order; dates as 2012-12-02 or 2/12/2012.")
+		"Columns may come in any order; dates day first, as 3/9/2012, 3 Sep 2012 or 2012-09-03.")
 	s.status.Wrapping = fyne.TextWrapWord
 	s.table = &widget.Table{
 		Length:        s.tableSize,

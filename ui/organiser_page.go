@@ -77,11 +77,11 @@ func (p *organiserPage) buildUI() {
 	p.email = newEscEntry(p.onCancel, p.onSave)
 	p.email.Validator = validatorOf(model.ValidateEmail)
 	p.starts = newEscEntry(p.onCancel, p.onSave)
-	p.starts.SetPlaceHolder("YYYY-MM-DD")
-	p.starts.Validator = validatorOf(model.ValidateDate)
+	p.starts.SetPlaceHolder(datePlaceHolder)
+	p.starts.Validator = dateValidator(false)
 	p.ends = newEscEntry(p.onCancel, p.onSave)
-	p.ends.SetPlaceHolder("YYYY-MM-DD, empty while in training")
-	p.ends.Validator = validatorOf(model.ValidateDate)
+	p.ends.SetPlaceHolder(datePlaceHolder + "; empty while in training")
+	p.ends.Validator = dateValidator(false)
 	p.role = widget.NewSelect([]string{"Senior", "Volunteer"}, nil)
 	p.host = widget.NewSelect(nil, p.onHostChanged)
 	p.cohort = widget.NewSelect(nil, nil)
@@ -173,15 +173,15 @@ func labelOf(cs []model.Choice, id int64) string {
 func (p *organiserPage) fillForm() {
 	o := p.page.Organiser
 	if p.id == 0 {
-		o = model.Organiser{Role: model.RoleVolunteer, Status: model.StatusActive, StartsOn: time.Now().Format("2006-01-02")}
+		o = model.Organiser{Role: model.RoleVolunteer, Status: model.StatusActive, StartsOn: time.Now().Format(time.DateOnly)}
 	} else {
 		p.title.SetText(o.Name())
 	}
 	p.given.SetText(o.GivenName)
 	p.family.SetText(o.FamilyName)
 	p.email.SetText(o.Email)
-	p.starts.SetText(o.StartsOn)
-	p.ends.SetText(o.EndsOn)
+	p.starts.SetText(dateText(o.StartsOn))
+	p.ends.SetText(dateText(o.EndsOn))
 	p.role.SetSelected(capitalise(o.Role))
 	p.cohort.SetSelected(labelOf(p.cohorts, o.CohortID))
 	p.host.SetSelected(labelOf(p.hosts, o.HostID))
@@ -228,25 +228,32 @@ func (p *organiserPage) onHostChanged(v string) {
 		func(err error) { p.formErr.SetText(err.Error()) })
 }
 
-// formOrganiser reads the form into an organiser.
-func (p *organiserPage) formOrganiser() model.Organiser {
+// formOrganiser reads the form into an organiser; a date that cannot be
+// read is a field error naming its field.
+func (p *organiserPage) formOrganiser() (model.Organiser, error) {
 	o := p.page.Organiser
 	o.ID = p.id
 	o.GivenName, o.FamilyName = strings.TrimSpace(p.given.Text), strings.TrimSpace(p.family.Text)
-	o.Email, o.StartsOn = strings.TrimSpace(p.email.Text), strings.TrimSpace(p.starts.Text)
-	o.EndsOn = strings.TrimSpace(p.ends.Text)
+	o.Email = strings.TrimSpace(p.email.Text)
+	var err error
+	if o.StartsOn, err = isoDate("start date", p.starts.Text, false); err != nil {
+		return o, err
+	}
+	if o.EndsOn, err = isoDate("end date", p.ends.Text, false); err != nil {
+		return o, err
+	}
 	o.Role = strings.ToLower(p.role.Selected)
 	o.HostID = max(choiceID(p.host.Selected, p.hosts, "", noneShown), 0)
 	o.CohortID = max(choiceID(p.cohort.Selected, p.cohorts, "", noneShown), 0)
 	o.SupportedByID = max(choiceID(p.support.Selected, p.seniors, "", noneShown), 0)
 	o.Status = strings.ToLower(p.statusSel.Selected)
 	if o.Status == model.StatusWithdrawn && o.WithdrawnOn == "" {
-		o.WithdrawnOn, o.WithdrawnReason = time.Now().Format("2006-01-02"), "marked withdrawn on the details form"
+		o.WithdrawnOn, o.WithdrawnReason = time.Now().Format(time.DateOnly), "marked withdrawn on the details form"
 	}
 	if o.Role == model.RoleSenior {
 		o.SupportedByID = 0
 	}
-	return o
+	return o, nil
 }
 
 // onSave validates at the fields, then saves in the background.
@@ -258,7 +265,11 @@ func (p *organiserPage) onSave() {
 			return
 		}
 	}
-	o := p.formOrganiser()
+	o, err := p.formOrganiser()
+	if err != nil {
+		p.showFieldError(err)
+		return
+	}
 	p.save.Disable()
 	p.formErr.SetText("Saving…")
 	load(p.e, func(ctx context.Context) (int64, error) {
@@ -310,13 +321,9 @@ func (p *organiserPage) onCancel() {
 func (p *organiserPage) onWithdraw() {
 	o := p.page.Organiser
 	on := newEscEntry(nil, nil)
-	on.SetText(time.Now().Format("2006-01-02"))
-	on.Validator = func(s string) error {
-		if strings.TrimSpace(s) == "" {
-			return errors.New("is required")
-		}
-		return model.ValidateDate(strings.TrimSpace(s))
-	}
+	on.SetPlaceHolder(datePlaceHolder)
+	on.SetText(todayText())
+	on.Validator = dateValidator(true)
 	reason := newEscEntry(nil, nil)
 	reason.SetPlaceHolder("e.g. moved away, new job")
 	reason.Validator = func(s string) error {
@@ -330,10 +337,13 @@ func (p *organiserPage) onWithdraw() {
 		if !ok {
 			return
 		}
-		d, r := strings.TrimSpace(on.Text), strings.TrimSpace(reason.Text)
-		load(p.e, func(ctx context.Context) (model.Organiser, error) {
-			return p.store.WithdrawOrganiser(ctx, p.e.user, p.id, d, r)
-		},
+		d, err := isoDate("withdrawn on", on.Text, true)
+		if err != nil {
+			dialog.ShowError(err, p.e.win)
+			return
+		}
+		r := strings.TrimSpace(reason.Text)
+		load(p.e, func(ctx context.Context) (model.Organiser, error) { return p.store.WithdrawOrganiser(ctx, p.e.user, p.id, d, r) },
 			func(before model.Organiser) {
 				p.undo = &before
 				p.undoBtn.Show()

@@ -145,7 +145,7 @@ func (s *reportsScreen) onPreview() {
 	s.progress.Show()
 	s.progress.Start()
 	load(s.env, func(ctx context.Context) (reports.Document, error) {
-		return reports.BuildReport(ctx, s.store, kind, cohort, time.Now().UTC())
+		return reports.BuildReport(ctx, s.store, kind, cohort, time.Now()) // "Written" in local time
 	}, func(d reports.Document) {
 		s.progress.Stop()
 		s.progress.Hide()

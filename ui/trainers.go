@@ -446,8 +446,8 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 	email := newTrainerEntry(in.Email, model.ValidateEmail)
 	phone := newTrainerEntry(in.Phone, nil)
 	org := newTrainerEntry(in.Organisation, nil)
-	trainedOn := newTrainerEntry(in.TrainedOn, model.ValidateDate)
-	trainedOn.SetPlaceHolder("YYYY-MM-DD")
+	trainedOn := newTrainerEntry(dateText(in.TrainedOn), dateValidator(false))
+	trainedOn.SetPlaceHolder(datePlaceHolder)
 	var names []string
 	ids := map[string]int64{}
 	const none = "No trainer recorded"
@@ -493,8 +493,14 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 		"trained on": items[6], "trained by": items[5], "status": items[7]}
 	var d *dialog.FormDialog
 	save := func() {
+		on, err := isoDate("trained on", trainedOn.Text, false)
+		if err != nil {
+			problem.SetText("Not saved: " + err.Error())
+			d.Show() // keep what was typed
+			return
+		}
 		next := model.TrainerInput{GivenName: given.Text, FamilyName: family.Text, Email: email.Text, Phone: phone.Text,
-			Organisation: org.Text, TrainedByID: ids[trainedBy.Text], TrainedOn: strings.TrimSpace(trainedOn.Text)}
+			Organisation: org.Text, TrainedByID: ids[trainedBy.Text], TrainedOn: on}
 		for i, l := range statusLabels {
 			if l == status.Selected {
 				next.Status = model.TrainerStatuses[i]

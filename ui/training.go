@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -376,13 +375,9 @@ func (s *trainingScreen) onAddSession() {
 
 func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions) {
 	date := newEscEntry(nil, nil)
-	date.SetText(time.Now().Format("2006-01-02"))
-	date.Validator = func(v string) error {
-		if strings.TrimSpace(v) == "" {
-			return errors.New("is required")
-		}
-		return model.ValidateDate(strings.TrimSpace(v))
-	}
+	date.SetPlaceHolder(datePlaceHolder)
+	date.SetText(todayText())
+	date.Validator = dateValidator(true)
 	title := newEscEntry(nil, nil)
 	title.SetPlaceHolder("e.g. Building networks; the module's title when empty")
 	module := widget.NewSelect(append([]string{noneShown}, labels(o.Modules)...), nil)
@@ -397,7 +392,12 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 		if !ok {
 			return
 		}
-		x := model.Session{CourseID: course.ID, HeldOn: strings.TrimSpace(date.Text), Title: title.Text, Venue: venue.Text}
+		held, err := isoDate("date", date.Text, true)
+		if err != nil {
+			dialog.ShowError(err, s.e.win)
+			return
+		}
+		x := model.Session{CourseID: course.ID, HeldOn: held, Title: title.Text, Venue: venue.Text}
 		if i := module.SelectedIndex(); i > 0 {
 			x.ModuleID = o.Modules[i-1].ID
 			if strings.TrimSpace(x.Title) == "" {

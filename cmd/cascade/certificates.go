@@ -29,7 +29,7 @@ person into DIR, or one combined PDF to print.`, errOut)
 	person := fs.String("person", "", "only the person with this `email`")
 	kind := fs.String("kind", "", "only this kind: completion, units or trainer (default all three)")
 	outPath := fs.String("out", "", "a folder for one PDF per person, or FILE.pdf for one combined PDF")
-	on := fs.String("on", "", "issue `date` YYYY-MM-DD (default today)")
+	on := fs.String("on", "", "issue `date`, e.g. 3/9/2012 or 2012-09-03 (default today)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -69,6 +69,12 @@ person into DIR, or one combined PDF to print.`, errOut)
 		if !c.Eligible {
 			skipped++
 			fmt.Fprintf(out, "skipped %s %s <%s>: %s\n", c.Kind, c.Name, c.Email, c.Why)
+		}
+	}
+	if *on != "" {
+		// Read as every date field reads it, so 3/9/2012 works here too.
+		if *on, err = model.ParseDate("--on", *on); err != nil {
+			return err
 		}
 	}
 	issued, err := s.IssueCertificates(ctx, by, cands, model.IssueOptions{On: *on})

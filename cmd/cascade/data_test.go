@@ -136,7 +136,7 @@ func TestImportCommandReportsEveryProblem(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "cohorts.csv")
 	os.WriteFile(bad, []byte("number,host_induction_on,training_starts_on,training_ends_on\n1,31/2/2012,,\nx,,,\n"), 0o600)
 	code, out, errOut := cascade(t, "import", "cohorts", bad, "--db", db)
-	want := bad + `:2: host_induction_on: "31/2/2012" is not a real date (day/month/year)` + "\n" +
+	want := bad + `:2: host_induction_on: "31/2/2012" is not a date; write it like 3/9/2012` + "\n" +
 		bad + `:3: number: "x" is not a whole number above 0` + "\n" +
 		"cascade import: 2 problems in " + bad + "; nothing was imported\n"
 	if code != 1 || out != "" || errOut != want {

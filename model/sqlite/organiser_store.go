@@ -313,10 +313,10 @@ func (s *Store) WithdrawOrganiser(ctx context.Context, by model.User, id int64, 
 			return err
 		}
 		if before.Status == model.StatusWithdrawn {
-			return fmt.Errorf("%w: already withdrawn on %s", model.ErrInvalid, before.WithdrawnOn)
+			return fmt.Errorf("%w: already withdrawn on %s", model.ErrInvalid, model.DisplayDate(before.WithdrawnOn))
 		}
 		if before.StartsOn != "" && on < before.StartsOn {
-			return model.FieldErr("withdrawn date", "is before the organiser started (%s)", before.StartsOn)
+			return model.FieldErr("withdrawn date", "is before the organiser started (%s)", model.DisplayDate(before.StartsOn))
 		}
 		after := before
 		after.Status, after.WithdrawnOn, after.WithdrawnReason, after.EndsOn = model.StatusWithdrawn, on, reason, on

@@ -335,7 +335,7 @@ func (s *Store) RetireTrainer(ctx context.Context, by model.User, id int64, on s
 			return err
 		}
 		if before.RetiredOn != "" {
-			return fmt.Errorf("already retired on %s: %w", before.RetiredOn, model.ErrInvalid)
+			return fmt.Errorf("already retired on %s: %w", model.DisplayDate(before.RetiredOn), model.ErrInvalid)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE trainers SET retired_on = $1 WHERE id = $2`, on, id); err != nil {
 			return err
