@@ -157,3 +157,4 @@ func uiUser(t *testing.T, st *sqlite.Store, name, role string) model.User {
 	}
 	return u
 }
+

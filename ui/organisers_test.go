@@ -48,7 +48,7 @@ func peopleDemoCopy(t *testing.T) *sqlite.Store {
 func openOrganisers(t *testing.T, st *sqlite.Store) (*organisersScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
-	e.user = uiUser(t, st, "lead-in-test", model.RoleLead)
+	e.user = demoUser(t, st, "lead")
 	s := newOrganisersScreen(e).(*organisersScreen)
 	w.SetContent(s.content())
 	waitFor(t, q, "the organisers", func() bool { return len(s.rows) > 0 })
@@ -168,7 +168,7 @@ func TestEditOrganiserAndReadBack(t *testing.T) {
 	if back.GivenName != target.GivenName || back.HostID != target.HostID || back.Role != target.Role {
 		t.Errorf("fields not edited changed: %+v; was %+v", back, target)
 	}
-	log, err := st.AuditLog(context.Background(), model.AuditFilter{Entity: "organiser", Actor: "lead-in-test"})
+	log, err := st.AuditLog(context.Background(), model.AuditFilter{Entity: "organiser", Actor: "lead"})
 	if err != nil || len(log) != 1 || log[0].Action != "update" {
 		t.Errorf("audit entries for the edit: %v, %v; want one update", log, err)
 	}
