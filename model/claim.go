@@ -1,6 +1,12 @@
 package model
 
-import "regexp"
+import (
+	"regexp"
+
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Claim is a claim to the OCN for achieved units.
 type Claim struct {
@@ -41,3 +47,14 @@ var ulnPattern = regexp.MustCompile(`^\d{10}$`)
 
 // ValidULN reports whether uln is a Unique Learner Number: 10 digits.
 func ValidULN(uln string) bool { return ulnPattern.MatchString(uln) }
+
+// correctionReference names the claim correcting ref: CLM-…-R1, and a
+// correction of CLM-…-R1 is CLM-…-R2 (not CLM-…-R1-R1).
+func CorrectionReference(ref string) string {
+	if i := strings.LastIndex(ref, "-R"); i >= 0 {
+		if n, err := strconv.Atoi(ref[i+2:]); err == nil {
+			return fmt.Sprintf("%s-R%d", ref[:i], n+1)
+		}
+	}
+	return ref + "-R1"
+}

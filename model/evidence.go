@@ -91,3 +91,13 @@ type CriterionCoverage struct {
 	Evidence  int // items mapped to it
 	State     CoverageState
 }
+
+// Learner is an organiser as the evidence screens list them.
+type Learner struct {
+	OrganiserID int64
+	Name        string
+	Email       string
+	Cohort      int
+	Host        string
+	ULN         string
+}

@@ -103,3 +103,20 @@ func LevelName(level int) string {
 	}
 	return fmt.Sprint(level)
 }
+
+// LearnerProgress is one learner's progress against one qualification they
+// are registered for.
+type LearnerProgress struct {
+	OrganiserID int64
+	Email       string
+	Name        string
+	Cohort      int
+	QualificationProgress
+}
+
+// ProgressFilter picks learners: by email, by cohort number, or all when empty.
+type ProgressFilter struct {
+	OrganiserID int64
+	Email       string
+	Cohort      int
+}

@@ -1,26 +1,25 @@
-// Package model owns Cascade's domain and its database: the types, the rules
-// that must hold, and every line of SQL.
+// Package model is Cascade's domain: the types, the rules that must hold,
+// the role table and the interfaces screens and commands call. It holds no
+// SQL and imports no store; model/sqlite (and later other stores) sit
+// behind its interfaces.
 package model
 
 import (
 	"errors"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // Sentinel errors callers test with errors.Is.
 var (
-	ErrNotFound      = errors.New("not found")
-	ErrExists        = errors.New("already exists")
-	ErrNotSQLite     = errors.New("not a SQLite database")
-	ErrNewerSchema   = errors.New("schema is newer than this cascade")
-	ErrReadOnly      = errors.New("read-only")
-	ErrNoDatabase    = errors.New("no database")
-	ErrPermission    = errors.New("not allowed")
-	ErrInvalid       = errors.New("invalid")
-	ErrLocked        = errors.New("locked")
-	SqliteFileHeader = []byte("SQLite format 3\x00")
+	ErrNotFound    = errors.New("not found")
+	ErrExists      = errors.New("already exists")
+	ErrNotSQLite   = errors.New("not a SQLite database")
+	ErrNewerSchema = errors.New("schema is newer than this cascade")
+	ErrReadOnly    = errors.New("read-only")
+	ErrNoDatabase  = errors.New("no database")
+	ErrPermission  = errors.New("not allowed")
+	ErrInvalid     = errors.New("invalid")
+	ErrLocked      = errors.New("locked")
 )
 
 // DefaultSettings are the settings a new programme starts with.

@@ -1,8 +1,9 @@
 package model
 
 import (
-	"fmt"
 	"strings"
+
+	"fmt"
 	"time"
 )
 
@@ -171,4 +172,13 @@ func (in TrainerInput) Validate() error {
 		return &FieldError{"status", fmt.Sprintf("%q is not a trainer status", in.Status)}
 	}
 	return nil
+}
+
+func (in TrainerInput) Trimmed() TrainerInput {
+	in.GivenName = strings.TrimSpace(in.GivenName)
+	in.FamilyName = strings.TrimSpace(in.FamilyName)
+	in.Email = strings.TrimSpace(in.Email)
+	in.Phone = strings.TrimSpace(in.Phone)
+	in.Organisation = strings.TrimSpace(in.Organisation)
+	return in
 }

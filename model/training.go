@@ -137,3 +137,9 @@ type SessionOptions struct {
 	Modules  []Choice
 	Trainers []Choice // accredited or active trainers
 }
+
+// TrainingOverview is what the training screen loads at once.
+type TrainingOverview struct {
+	Modules []Module
+	Courses []Course
+}

@@ -113,12 +113,12 @@ func checkOpenable(path string, create bool) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
-	head := make([]byte, len(model.SqliteFileHeader))
+	head := make([]byte, len(sqliteFileHeader))
 	n, err := io.ReadFull(f, head)
 	if n == 0 && st.Size() == 0 {
 		return nil // an empty file is a database SQLite has not written yet
 	}
-	if err != nil || !bytes.Equal(head, model.SqliteFileHeader) {
+	if err != nil || !bytes.Equal(head, sqliteFileHeader) {
 		return fmt.Errorf("open %s: %w", path, model.ErrNotSQLite)
 	}
 	return nil
@@ -304,3 +304,6 @@ func RemoveDatabase(path string) error {
 
 // Store is a complete programme for screens and commands.
 var _ model.Programme = (*Store)(nil)
+
+// sqliteFileHeader starts every SQLite database file.
+var sqliteFileHeader = []byte("SQLite format 3\x00")
