@@ -90,6 +90,9 @@ func (s *Store) SetPlanRates(ctx context.Context, by User, cohort, base, newAsse
 	if err != nil {
 		return IVPlan{}, err
 	}
+	if before.ID != 0 && before.BaseRate == base && before.NewAssessorRate == newAssessor {
+		return before, nil // the plan as it is: no new plan, no audit entry
+	}
 	p := IVPlan{Cohort: cohort, BaseRate: base, NewAssessorRate: newAssessor}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := insertPlan(ctx, tx, by, &p); err != nil {
