@@ -335,6 +335,8 @@ func (s *Store) SetEquality(ctx context.Context, actingRole string, personID int
 		switch {
 		case err == nil && was.Gender == e.Gender && was.AgeBand == e.AgeBand && was.Ethnicity == e.Ethnicity && was.Disability == e.Disability:
 			return nil // saved unchanged: no write, no audit entry
+		case errors.Is(err, sql.ErrNoRows) && e.Gender == "" && e.AgeBand == "" && e.Ethnicity == "" && e.Disability == "":
+			return nil // nothing answered before or now
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
 		}
