@@ -273,3 +273,65 @@ func TestOrganiserSavedStraightAfterAdding(t *testing.T) {
 	settle(t, e, q)
 	unchanged(t, "a just-added organiser", before, st.Path())
 }
+
+// TestOrganiserSupporterSharingANameIsKept: when two seniors at the host share
+// the supporter's name, the form shows the supporter (not the first of that
+// name), Save unchanged writes nothing, and choosing the other writes them.
+func TestOrganiserSupporterSharingANameIsKept(t *testing.T) {
+	st := peopleDemoCopy(t)
+	ctx := context.Background()
+	v := supportedVolunteer(t, st, func(r model.OrganiserRow) bool { return r.HostID != 0 })
+	sup, err := st.Organiser(ctx, v.SupportedByID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twin, err := st.CreateOrganiser(ctx, model.Organiser{GivenName: sup.GivenName, FamilyName: sup.FamilyName,
+		Email: "twin." + sup.Email, Role: model.RoleSenior, HostID: v.HostID, CohortID: v.CohortID,
+		Status: model.StatusActive, StartsOn: "2001-01-01"}) // sorts before the supporter
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, e, q := openOrganiserPage(t, st, v.ID)
+	if got := chosen(p.support, p.seniors).ID; got != v.SupportedByID {
+		t.Errorf("Supported by shows %q (organiser %d); want organiser %d", p.support.Selected, got, v.SupportedByID)
+	}
+	before := dbRows(t, st.Path())
+	test.Tap(p.save)
+	settle(t, e, q)
+	unchanged(t, "an organiser whose supporter shares a name", before, st.Path())
+
+	p.support.SetSelectedIndex(indexOf(p.seniors, twin))
+	test.Tap(p.save)
+	settle(t, e, q)
+	onlyChanged(t, st, dbDiff(before, dbRows(t, st.Path())),
+		[]string{fmt.Sprintf("organisers/%d supported_by_id", v.ID)}, "SupportedByID")
+}
+
+// TestOrganiserBlankOrSpacesIsTheSame: typing spaces into an empty optional
+// field (End date) and saving changes nothing.
+func TestOrganiserBlankOrSpacesIsTheSame(t *testing.T) {
+	st := peopleDemoCopy(t)
+	rows, err := st.OrganiserRows(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	for _, r := range rows {
+		if o, err := st.Organiser(context.Background(), r.ID); err == nil && o.EndsOn == "" && o.Status == model.StatusActive {
+			id = r.ID
+			break
+		}
+	}
+	if id == 0 {
+		t.Fatal("no active organiser without an end date in the demo")
+	}
+	p, e, q := openOrganiserPage(t, st, id)
+	before := dbRows(t, st.Path())
+	p.ends.SetText("   ")
+	test.Tap(p.save)
+	settle(t, e, q)
+	unchanged(t, "an organiser with spaces in an empty End date", before, st.Path())
+	if p.formErr.Text != "Saved." {
+		t.Errorf("spaces in End date: the form says %q; want Saved.", p.formErr.Text)
+	}
+}
