@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,6 +41,9 @@ type env struct {
 	// src is where the programme lives; the window opens, creates and
 	// restores programmes only through it.
 	src model.Source
+	// pending counts loads started and not yet shown, so a test can wait
+	// until a screen has settled before it acts, as a person would.
+	pending atomic.Int64
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -176,9 +180,11 @@ func (sh *shell) registerShortcuts() {
 // load runs fetch off the UI goroutine and hands its result to show (or the
 // error to fail) on the UI goroutine, as Fyne 2.6+ requires.
 func load[T any](e *env, fetch func(context.Context) (T, error), show func(T), fail func(error)) {
+	e.pending.Add(1)
 	go func() {
 		v, err := fetch(e.ctx)
 		e.post(func() {
+			defer e.pending.Add(-1)
 			if err != nil {
 				fail(err)
 				return

@@ -289,17 +289,30 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 	if c.ID != 0 {
 		title = fmt.Sprintf("Edit cohort %d", c.Number)
 	}
+	shown := [4]string{number.Text, ind.Text, starts.Text, ends.Text}
 	items := []*widget.FormItem{widget.NewFormItem("Number", number), widget.NewFormItem("Host induction", ind),
 		widget.NewFormItem("Training starts", starts), widget.NewFormItem("Training ends", ends)}
 	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		c.Number, _ = strconv.Atoi(strings.TrimSpace(number.Text))
+		// Only the fields the user changed are read back: the rest keep
+		// their stored values exactly.
+		if number.Text != shown[0] {
+			c.Number, _ = strconv.Atoi(strings.TrimSpace(number.Text))
+		}
 		var errs [3]error
-		c.HostInductionOn, errs[0] = isoDate("host induction", ind.Text, false)
-		c.TrainingStartsOn, errs[1] = isoDate("training starts", starts.Text, false)
-		c.TrainingEndsOn, errs[2] = isoDate("training ends", ends.Text, false)
+		for i, f := range []struct {
+			v     *string
+			e     *escEntry
+			shown string
+			name  string
+		}{{&c.HostInductionOn, ind, shown[1], "host induction"}, {&c.TrainingStartsOn, starts, shown[2], "training starts"},
+			{&c.TrainingEndsOn, ends, shown[3], "training ends"}} {
+			if f.e.Text != f.shown {
+				*f.v, errs[i] = isoDate(f.name, f.e.Text, false)
+			}
+		}
 		if err := errors.Join(errs[:]...); err != nil {
 			dialog.ShowError(err, s.e.win)
 			return
@@ -345,6 +358,8 @@ func (s *cohortsScreen) editHost(h model.Host) {
 			cohort.SetSelectedIndex(i + 1)
 		}
 	}
+	shownName, shownRegion, shownPartner := name.Text, region.Text, partner.Text
+	shownSetting, shownCohort := setting.Selected, cohort.SelectedIndex()
 	title := "Add host"
 	if h.ID != 0 {
 		title = "Edit " + h.Name
@@ -356,11 +371,20 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		if !ok {
 			return
 		}
-		h.Name, h.Region, h.Partner = name.Text, region.Text, partner.Text
-		h.Setting, h.Kickstarter = strings.ToLower(setting.Selected), kick.Checked
-		h.CohortID = 0
-		if i := cohort.SelectedIndex(); i > 0 {
-			h.CohortID = s.cohorts[i-1].ID
+		// Only the fields the user changed are read back: the rest keep
+		// their stored values exactly, a cohort the list lacks included.
+		keepOrRead(&h.Name, name, shownName)
+		keepOrRead(&h.Region, region, shownRegion)
+		keepOrRead(&h.Partner, partner, shownPartner)
+		if setting.Selected != shownSetting {
+			h.Setting = strings.ToLower(setting.Selected)
+		}
+		h.Kickstarter = kick.Checked
+		if i := cohort.SelectedIndex(); i != shownCohort {
+			h.CohortID = 0
+			if i > 0 {
+				h.CohortID = s.cohorts[i-1].ID
+			}
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, s.e.user, h) },
 			func(id int64) { s.hostID = id; s.refresh() },
@@ -368,6 +392,14 @@ func (s *cohortsScreen) editHost(h model.Host) {
 	}, s.e.win)
 	d.Resize(fyne.NewSize(520, 0))
 	showForm(s.e.win, d, name, region, partner)
+}
+
+// keepOrRead sets *v to the entry's trimmed text if the user changed it
+// from what the form first showed, and otherwise leaves *v as stored.
+func keepOrRead(v *string, e *escEntry, shown string) {
+	if e.Text != shown {
+		*v = strings.TrimSpace(e.Text)
+	}
 }
 
 func orDefault(v, def string) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,13 @@ type organiserPage struct {
 	statusSel                          *widget.Select
 	formErr                            *widget.Label
 	notice                             string // shown under the form once it is filled again, e.g. "Saved."
+	// filledFrom is the organiser the form was last filled with and filled
+	// what each field then showed: a save keeps every stored value whose
+	// field the user left alone, so it changes only what they changed.
+	filledFrom model.Organiser
+	filled     organiserForm
+	filling    bool // fillForm is setting the fields; their handlers do nothing
+	seniorsGen int  // each senior list asked for; a late answer to an older one is dropped
 	save                               *widget.Button
 
 	tabs     *container.AppTabs
@@ -153,6 +161,7 @@ func (p *organiserPage) load() {
 		p.page, p.cohorts, p.hosts, p.seniors = d.page, d.cohorts, d.hosts, d.seniors
 		p.cohort.Options = append([]string{noneShown}, labels(d.cohorts)...)
 		p.host.Options = append([]string{noneShown}, labels(d.hosts)...)
+		p.seniorsGen++ // any senior list still on its way was asked for an older form
 		p.fillForm()
 		if id != 0 {
 			p.fillTabs()
@@ -169,6 +178,38 @@ func labelOf(cs []model.Choice, id int64) string {
 	return noneShown
 }
 
+// indexOf is the position of id's choice in a select whose first option is
+// "— none —": 0 for none or an id not offered.
+func indexOf(cs []model.Choice, id int64) int {
+	for i, c := range cs {
+		if c.ID == id && id != 0 {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// chosen is the choice a select shows, by position, so two people with the
+// same name are never confused; the zero Choice for "— none —".
+func chosen(sel *widget.Select, cs []model.Choice) model.Choice {
+	if i := sel.SelectedIndex(); i > 0 && i <= len(cs) {
+		return cs[i-1]
+	}
+	return model.Choice{}
+}
+
+// organiserForm is what each field of the details form shows.
+type organiserForm struct {
+	given, family, email, starts, ends      string
+	role, host, cohort, support, statusText string
+}
+
+func (p *organiserPage) shown() organiserForm {
+	return organiserForm{given: p.given.Text, family: p.family.Text, email: p.email.Text, starts: p.starts.Text,
+		ends: p.ends.Text, role: p.role.Selected, host: p.host.Selected, cohort: p.cohort.Selected,
+		support: p.support.Selected, statusText: p.statusSel.Selected}
+}
+
 // fillForm puts the organiser as stored into the form, dropping any edits.
 func (p *organiserPage) fillForm() {
 	o := p.page.Organiser
@@ -177,16 +218,23 @@ func (p *organiserPage) fillForm() {
 	} else {
 		p.title.SetText(o.Name())
 	}
+	p.filling = true
 	p.given.SetText(o.GivenName)
 	p.family.SetText(o.FamilyName)
 	p.email.SetText(o.Email)
 	p.starts.SetText(dateText(o.StartsOn))
 	p.ends.SetText(dateText(o.EndsOn))
 	p.role.SetSelected(capitalise(o.Role))
-	p.cohort.SetSelected(labelOf(p.cohorts, o.CohortID))
-	p.host.SetSelected(labelOf(p.hosts, o.HostID))
-	p.setSeniors(p.seniors, o.SupportedByID)
+	p.cohort.SetSelectedIndex(indexOf(p.cohorts, o.CohortID))
+	p.host.SetSelectedIndex(indexOf(p.hosts, o.HostID))
+	supporter := model.Choice{ID: o.SupportedByID, Label: p.page.SupportedBy}
+	if supporter.Label == "" {
+		supporter.Label = fmt.Sprintf("organiser %d", o.SupportedByID)
+	}
+	p.setSeniors(p.seniors, supporter)
 	p.statusSel.SetSelected(capitalise(o.Status))
+	p.filling = false
+	p.filledFrom, p.filled = o, p.shown()
 	p.formErr.SetText(p.notice)
 	p.notice = ""
 	p.showStatus()
@@ -206,49 +254,98 @@ func (p *organiserPage) showStatus() {
 	}
 }
 
-// setSeniors offers the seniors at the chosen host, keeping the current supporter.
-func (p *organiserPage) setSeniors(cs []model.Choice, current int64) {
-	p.seniors = cs
-	if current != 0 && labelOf(cs, current) == noneShown && p.page.SupportedBy != "" {
-		p.seniors = append(p.seniors, model.Choice{ID: current, Label: p.page.SupportedBy})
+// setSeniors offers the seniors cs and selects keep, adding them when cs
+// lacks them (a supporter at another host, or since withdrawn): a list that
+// does not offer the current supporter must never quietly select none.
+func (p *organiserPage) setSeniors(cs []model.Choice, keep model.Choice) {
+	seniors := slices.Clone(cs)
+	if keep.ID != 0 && indexOf(seniors, keep.ID) == 0 {
+		seniors = append(seniors, keep)
 	}
+	p.seniors = uniqueLabels(seniors)
 	p.support.Options = append([]string{noneShown}, labels(p.seniors)...)
-	p.support.SetSelected(labelOf(p.seniors, current))
+	p.support.SetSelectedIndex(indexOf(p.seniors, keep.ID))
 }
 
-// onHostChanged offers that host's seniors as supporters.
-func (p *organiserPage) onHostChanged(v string) {
-	hostID := choiceID(v, p.hosts, "", noneShown)
-	if hostID < 0 {
-		hostID = 0
+// uniqueLabels numbers repeated labels, as two seniors may share a name, so
+// that each option names one person.
+func uniqueLabels(cs []model.Choice) []model.Choice {
+	n := map[string]int{}
+	for _, c := range cs {
+		n[c.Label]++
 	}
-	current := choiceID(p.support.Selected, p.seniors, "", noneShown)
+	out := make([]model.Choice, len(cs))
+	for i, c := range cs {
+		if n[c.Label] > 1 {
+			c.Label = fmt.Sprintf("%s (#%d)", c.Label, c.ID)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// onHostChanged offers the chosen host's seniors as supporters, keeping the
+// supporter already chosen; filling the form is not a change of host.
+func (p *organiserPage) onHostChanged(string) {
+	if p.filling {
+		return
+	}
+	hostID := chosen(p.host, p.hosts).ID
+	p.seniorsGen++
+	gen := p.seniorsGen
 	load(p.e, func(ctx context.Context) ([]model.Choice, error) { return p.store.SeniorChoices(ctx, hostID) },
-		func(cs []model.Choice) { p.setSeniors(cs, max(current, 0)) },
+		func(cs []model.Choice) {
+			if gen != p.seniorsGen {
+				return // the form was refilled or the host changed again since
+			}
+			p.setSeniors(cs, chosen(p.support, p.seniors))
+		},
 		func(err error) { p.formErr.SetText(err.Error()) })
 }
 
-// formOrganiser reads the form into an organiser; a date that cannot be
-// read is a field error naming its field.
+// formOrganiser reads the form into an organiser: the stored organiser with
+// only the fields the user changed replaced by what the form shows; a date
+// that cannot be read is a field error naming its field.
 func (p *organiserPage) formOrganiser() (model.Organiser, error) {
-	o := p.page.Organiser
+	o, was, now := p.filledFrom, p.filled, p.shown()
 	o.ID = p.id
-	o.GivenName, o.FamilyName = strings.TrimSpace(p.given.Text), strings.TrimSpace(p.family.Text)
-	o.Email = strings.TrimSpace(p.email.Text)
+	if now.given != was.given {
+		o.GivenName = strings.TrimSpace(now.given)
+	}
+	if now.family != was.family {
+		o.FamilyName = strings.TrimSpace(now.family)
+	}
+	if now.email != was.email {
+		o.Email = strings.TrimSpace(now.email)
+	}
 	var err error
-	if o.StartsOn, err = isoDate("start date", p.starts.Text, false); err != nil {
-		return o, err
+	if now.starts != was.starts {
+		if o.StartsOn, err = isoDate("start date", now.starts, false); err != nil {
+			return o, err
+		}
 	}
-	if o.EndsOn, err = isoDate("end date", p.ends.Text, false); err != nil {
-		return o, err
+	if now.ends != was.ends {
+		if o.EndsOn, err = isoDate("end date", now.ends, false); err != nil {
+			return o, err
+		}
 	}
-	o.Role = strings.ToLower(p.role.Selected)
-	o.HostID = max(choiceID(p.host.Selected, p.hosts, "", noneShown), 0)
-	o.CohortID = max(choiceID(p.cohort.Selected, p.cohorts, "", noneShown), 0)
-	o.SupportedByID = max(choiceID(p.support.Selected, p.seniors, "", noneShown), 0)
-	o.Status = strings.ToLower(p.statusSel.Selected)
-	if o.Status == model.StatusWithdrawn && o.WithdrawnOn == "" {
-		o.WithdrawnOn, o.WithdrawnReason = time.Now().Format(time.DateOnly), "marked withdrawn on the details form"
+	if now.role != was.role {
+		o.Role = strings.ToLower(now.role)
+	}
+	if now.host != was.host {
+		o.HostID = chosen(p.host, p.hosts).ID
+	}
+	if now.cohort != was.cohort {
+		o.CohortID = chosen(p.cohort, p.cohorts).ID
+	}
+	if now.support != was.support {
+		o.SupportedByID = chosen(p.support, p.seniors).ID
+	}
+	if now.statusText != was.statusText {
+		o.Status = strings.ToLower(now.statusText)
+		if o.Status == model.StatusWithdrawn && o.WithdrawnOn == "" {
+			o.WithdrawnOn, o.WithdrawnReason = time.Now().Format(time.DateOnly), "marked withdrawn on the details form"
+		}
 	}
 	if o.Role == model.RoleSenior {
 		o.SupportedByID = 0

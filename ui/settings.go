@@ -52,6 +52,7 @@ type settingsScreen struct {
 	store settingsStore
 
 	entries  map[string]*widget.Entry
+	loaded   map[string]string // what each entry showed when read; a save sends only the ones changed since
 	form     *widget.Form
 	status   *widget.Label
 	progress *widget.ProgressBar
@@ -164,9 +165,15 @@ func (s *settingsScreen) isAdmin() bool {
 
 func (s *settingsScreen) refresh() {
 	load(s.env, s.store.AllSettings, func(all []model.Setting) {
+		s.loaded = map[string]string{}
+		for k, en := range s.entries {
+			en.SetText("") // a setting never made shows empty
+			s.loaded[k] = ""
+		}
 		for _, st := range all {
 			if en, ok := s.entries[st.Key]; ok {
 				en.SetText(st.Value)
+				s.loaded[st.Key] = st.Value
 			}
 		}
 	}, func(err error) { s.status.SetText("Could not read the settings: " + err.Error()) })
@@ -190,13 +197,31 @@ func (s *settingsScreen) onSave() {
 		s.status.SetText("Not saved: " + err.Error())
 		return
 	}
+	if s.loaded == nil {
+		s.status.SetText("Not saved: the settings have not been read yet.")
+		return
+	}
+	// Only what the user changed is sent, so a value stored with spaces
+	// around it (or a setting never made) is left as it is.
 	values := map[string]string{}
 	for k, en := range s.entries {
-		values[k] = strings.TrimSpace(en.Text)
+		if en.Text != s.loaded[k] {
+			values[k] = strings.TrimSpace(en.Text)
+		}
+	}
+	if len(values) == 0 {
+		s.status.SetText("Nothing changed.")
+		return
 	}
 	load(s.env, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, s.store.SaveSettings(ctx, s.env.user, values)
-	}, func(struct{}) { s.status.SetText("Settings saved.") },
+	}, func(struct{}) {
+		for k, v := range values {
+			s.loaded[k] = v
+			s.entries[k].SetText(v)
+		}
+		s.status.SetText("Settings saved.")
+	},
 		func(err error) { s.status.SetText("Not saved: " + err.Error()) })
 }
 

@@ -492,44 +492,60 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 	fields := map[string]*widget.FormItem{"given name": items[0], "family name": items[1], "email": items[2],
 		"trained on": items[6], "trained by": items[5], "status": items[7]}
 	var d *dialog.FormDialog
+	// What each field first showed: a save reads back only the fields the
+	// user changed, so the rest (a trainer the list lacks included) keep
+	// their stored values exactly.
+	shown := map[any]string{given: given.Text, family: family.Text, email: email.Text, phone: phone.Text, org: org.Text,
+		trainedOn: trainedOn.Text, trainedBy: trainedBy.Text, status: status.Selected}
+	read := func(e *trainerEntry, v *string) {
+		if e.Text != shown[e] {
+			*v = strings.TrimSpace(e.Text)
+		}
+	}
 	save := func() {
-		on, err := isoDate("trained on", trainedOn.Text, false)
-		if err != nil {
-			problem.SetText("Not saved: " + err.Error())
-			d.Show() // keep what was typed
-			return
-		}
-		next := model.TrainerInput{GivenName: given.Text, FamilyName: family.Text, Email: email.Text, Phone: phone.Text,
-			Organisation: org.Text, TrainedByID: ids[trainedBy.Text], TrainedOn: on}
-		for i, l := range statusLabels {
-			if l == status.Selected {
-				next.Status = model.TrainerStatuses[i]
+		next := in
+		read(given, &next.GivenName)
+		read(family, &next.FamilyName)
+		read(email, &next.Email)
+		read(phone, &next.Phone)
+		read(org, &next.Organisation)
+		if trainedOn.Text != shown[trainedOn] {
+			on, err := isoDate("trained on", trainedOn.Text, false)
+			if err != nil {
+				problem.SetText("Not saved: " + err.Error())
+				d.Show() // keep what was typed
+				return
 			}
+			next.TrainedOn = on
 		}
-		go func() {
-			var err error
-			newID := id
-			if id == 0 {
-				newID, err = s.store.CreateTrainer(s.env.ctx, s.env.user, next)
-			} else {
-				err = s.store.UpdateTrainer(s.env.ctx, s.env.user, id, next)
-			}
-			s.env.post(func() {
-				if err != nil {
-					var fe *model.FieldError
-					if errors.As(err, &fe) && fields[fe.Field] != nil {
-						fields[fe.Field].HintText = fe.Msg
-						problem.SetText("Not saved: " + fe.Field + " — " + fe.Msg)
-					} else {
-						problem.SetText("Not saved: " + err.Error())
-					}
-					d.Show() // keep what was typed
-					return
+		if trainedBy.Text != shown[trainedBy] {
+			next.TrainedByID = ids[trainedBy.Text]
+		}
+		if status.Selected != shown[status] {
+			for i, l := range statusLabels {
+				if l == status.Selected {
+					next.Status = model.TrainerStatuses[i]
 				}
-				s.selected = newID
-				s.refresh()
-			})
-		}()
+			}
+		}
+		load(s.env, func(ctx context.Context) (int64, error) {
+			if id == 0 {
+				return s.store.CreateTrainer(ctx, s.env.user, next)
+			}
+			return id, s.store.UpdateTrainer(ctx, s.env.user, id, next)
+		}, func(newID int64) {
+			s.selected = newID
+			s.refresh()
+		}, func(err error) {
+			var fe *model.FieldError
+			if errors.As(err, &fe) && fields[fe.Field] != nil {
+				fields[fe.Field].HintText = fe.Msg
+				problem.SetText("Not saved: " + fe.Field + " — " + fe.Msg)
+			} else {
+				problem.SetText("Not saved: " + err.Error())
+			}
+			d.Show() // keep what was typed
+		})
 	}
 	d = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
 		if ok {

@@ -14,7 +14,9 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	db := fs.String("db", "", "the database file to build")
 	seed := fs.Int64("seed", 1, "random seed: the same seed builds the same programme")
 	scale := fs.Int("scale", 1, "people multiplier: 1 is the national programme, 10 for benchmarks")
-	password := fs.String("password", "", "password for the demo users (random and printed when empty)")
+	// A demo's users share the password the README gives, so anyone can sign
+	// in; --password sets another for a demo others can reach.
+	password := fs.String("password", sqlite.DemoPassword, "password for every demo user")
 	force := fs.Bool("force", false, "replace an existing database")
 	quiet := fs.Bool("quiet", false, "print no progress")
 	if _, err := parse(fs, args); err != nil {
@@ -45,6 +47,10 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	for _, u := range res.Users {
 		fmt.Fprintf(out, "  %-12s %s\n", u.Username, u.Role)
 	}
-	fmt.Fprintf(out, "password: %s\n", res.Password)
+	if res.Password == sqlite.DemoPassword {
+		fmt.Fprintf(out, "password: %s (the demo's, as the README says; --password sets another)\n", res.Password)
+	} else {
+		fmt.Fprintf(out, "password: %s\n", res.Password)
+	}
 	return nil
 }

@@ -141,12 +141,16 @@ func (s *Store) SaveCohort(ctx context.Context, by model.User, c model.Cohort) (
 		if err != nil {
 			return err
 		}
+		b, a, err := model.ChangedFields(before, c)
+		if err != nil || (len(a) == 0 && len(b) == 0) {
+			return err // saved unchanged: no write, no audit entry
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cohorts SET number = $1, host_induction_on = $2, training_starts_on = $3,
             training_ends_on = $4 WHERE id = $5`, c.Number, nullIfZero(c.HostInductionOn), nullIfZero(c.TrainingStartsOn),
 			nullIfZero(c.TrainingEndsOn), c.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, "update", "cohort", strconv.FormatInt(c.ID, 10), before, c)
+		return s.audit(ctx, tx, by, "update", "cohort", strconv.FormatInt(c.ID, 10), b, a)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save cohort %d: %w", c.Number, err)
@@ -208,12 +212,16 @@ func (s *Store) SaveHost(ctx context.Context, by model.User, h model.Host) (int6
 		if err != nil {
 			return err
 		}
+		b, a, err := model.ChangedFields(before, h)
+		if err != nil || (len(a) == 0 && len(b) == 0) {
+			return err // saved unchanged: no write, no audit entry
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET name = $1, region = $2, setting = $3, kickstarter = $4,
             partner = $5, cohort_id = $6 WHERE id = $7`, h.Name, h.Region, h.Setting, h.Kickstarter, h.Partner,
 			nullIfZero(h.CohortID), h.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, "update", "host", strconv.FormatInt(h.ID, 10), before, h)
+		return s.audit(ctx, tx, by, "update", "host", strconv.FormatInt(h.ID, 10), b, a)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("save host %s: %w", h.Name, err)

@@ -269,22 +269,37 @@ func (s *Store) UpdateOrganiser(ctx context.Context, by model.User, o model.Orga
 		if o.Status != model.StatusWithdrawn {
 			o.WithdrawnOn, o.WithdrawnReason = "", ""
 		}
+		b, a, err := model.ChangedFields(before, o)
+		if err != nil {
+			return err
+		}
+		if len(a) == 0 && len(b) == 0 {
+			return nil // saved unchanged: no write, no audit entry
+		}
 		if err := checkOrganiserRefs(ctx, tx, o); err != nil {
 			return err
 		}
 		now := model.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, email = $3, updated_at = $4
+		personChanged := o.GivenName != before.GivenName || o.FamilyName != before.FamilyName || o.Email != before.Email
+		if personChanged {
+			if _, err := tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, email = $3, updated_at = $4
             WHERE id = $5`, o.GivenName, o.FamilyName, o.Email, now, o.PersonID); err != nil {
-			return err
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE organisers SET role = $1, host_id = $2, cohort_id = $3,
+		p, q := before, o
+		p.GivenName, p.FamilyName, p.Email = "", "", ""
+		q.GivenName, q.FamilyName, q.Email = "", "", ""
+		if p != q {
+			if _, err := tx.ExecContext(ctx, `UPDATE organisers SET role = $1, host_id = $2, cohort_id = $3,
             supported_by_id = $4, starts_on = $5, ends_on = $6, bursary_pence = $7, status = $8, withdrawn_on = $9,
             withdrawn_reason = $10, updated_at = $11 WHERE id = $12`,
-			o.Role, nullIfZero(o.HostID), nullIfZero(o.CohortID), nullIfZero(o.SupportedByID), nullIfZero(o.StartsOn),
-			nullIfZero(o.EndsOn), o.BursaryPence, o.Status, nullIfZero(o.WithdrawnOn), o.WithdrawnReason, now, o.ID); err != nil {
-			return err
+				o.Role, nullIfZero(o.HostID), nullIfZero(o.CohortID), nullIfZero(o.SupportedByID), nullIfZero(o.StartsOn),
+				nullIfZero(o.EndsOn), o.BursaryPence, o.Status, nullIfZero(o.WithdrawnOn), o.WithdrawnReason, now, o.ID); err != nil {
+				return err
+			}
 		}
-		return s.audit(ctx, tx, by, "update", "organiser", strconv.FormatInt(o.ID, 10), before, o)
+		return s.audit(ctx, tx, by, "update", "organiser", strconv.FormatInt(o.ID, 10), b, a)
 	})
 	if err != nil {
 		return fmt.Errorf("save organiser %d: %w", o.ID, err)

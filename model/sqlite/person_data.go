@@ -306,7 +306,18 @@ func (s *Store) SetEquality(ctx context.Context, by model.User, personID int64, 
 		return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO equality_monitoring (person_id, gender, age_band, ethnicity, disability, updated_at)
+		var was model.Equality
+		err := tx.QueryRowContext(ctx, `SELECT gender, age_band, ethnicity, disability FROM equality_monitoring
+			WHERE person_id = $1`, personID).Scan(&was.Gender, &was.AgeBand, &was.Ethnicity, &was.Disability)
+		switch {
+		case err == nil && was.Gender == e.Gender && was.AgeBand == e.AgeBand && was.Ethnicity == e.Ethnicity && was.Disability == e.Disability:
+			return nil // saved unchanged: no write, no audit entry
+		case errors.Is(err, sql.ErrNoRows) && e.Gender == "" && e.AgeBand == "" && e.Ethnicity == "" && e.Disability == "":
+			return nil // nothing answered before or now
+		case err != nil && !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO equality_monitoring (person_id, gender, age_band, ethnicity, disability, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET gender = excluded.gender,
 			age_band = excluded.age_band, ethnicity = excluded.ethnicity, disability = excluded.disability,
 			updated_at = excluded.updated_at`, personID, e.Gender, e.AgeBand, e.Ethnicity, e.Disability, model.Now())

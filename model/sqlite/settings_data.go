@@ -44,8 +44,8 @@ func (s *Store) SaveSettings(ctx context.Context, by model.User, values map[stri
 			if err != nil && err != sql.ErrNoRows {
 				return fmt.Errorf("save setting %s: %w", k, err)
 			}
-			if old.Valid && old.String == values[k] {
-				continue
+			if old.String == values[k] {
+				continue // unchanged, or empty and never set: the form shows a missing setting as empty
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[k]); err != nil {

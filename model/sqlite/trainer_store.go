@@ -299,20 +299,32 @@ func (s *Store) UpdateTrainer(ctx context.Context, by model.User, id int64, in m
 		if err != nil {
 			return err
 		}
+		b, a, err := model.ChangedFields(before, trainerAudit{in, before.RetiredOn})
+		if err != nil {
+			return err
+		}
+		if len(a) == 0 && len(b) == 0 {
+			return nil // saved unchanged: no write, no audit entry
+		}
 		if err := checkTrainedBy(ctx, tx, id, in.TrainedByID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, email = $3, phone = $4,
+		was := before.TrainerInput
+		if in.GivenName != was.GivenName || in.FamilyName != was.FamilyName || in.Email != was.Email || in.Phone != was.Phone {
+			_, err = tx.ExecContext(ctx, `UPDATE people SET given_name = $1, family_name = $2, email = $3, phone = $4,
             updated_at = $5 WHERE id = $6`, in.GivenName, in.FamilyName, in.Email, in.Phone, model.Now(), personID)
-		if err != nil {
-			return emailTaken(err, in.Email)
+			if err != nil {
+				return emailTaken(err, in.Email)
+			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE trainers SET organisation = $1, trained_by_id = $2, trained_on = $3, status = $4
+		if in.Organisation != was.Organisation || in.TrainedByID != was.TrainedByID || in.TrainedOn != was.TrainedOn || in.Status != was.Status {
+			_, err = tx.ExecContext(ctx, `UPDATE trainers SET organisation = $1, trained_by_id = $2, trained_on = $3, status = $4
             WHERE id = $5`, in.Organisation, nullID(in.TrainedByID), nullText(in.TrainedOn), in.Status, id)
-		if err != nil {
-			return err
+			if err != nil {
+				return err
+			}
 		}
-		return s.audit(ctx, tx, by, "update", "trainer", fmt.Sprint(id), before, trainerAudit{in, before.RetiredOn})
+		return s.audit(ctx, tx, by, "update", "trainer", fmt.Sprint(id), b, a)
 	})
 	if err != nil {
 		return fmt.Errorf("edit trainer %d: %w", id, err)

@@ -164,10 +164,17 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 			return err
 		}
 		defer upsert.Close()
-		after := map[string]bool{}
+		after, was := map[string]bool{}, map[string]bool{}
 		for person, present := range marks {
 			key := strconv.FormatInt(person, 10)
-			if _, ok := before[key]; !ok {
+			old, ok := before[key]
+			if ok && old == present {
+				continue // a mark saved unchanged keeps who recorded it and when
+			}
+			if ok {
+				was[key] = old
+			}
+			if !ok {
 				var n int
 				if err := check.QueryRowContext(ctx, courseID, person).Scan(&n); err != nil {
 					return err
@@ -185,7 +192,10 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 			}
 			after[key] = present
 		}
-		return s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), before, after)
+		if len(after) == 0 {
+			return nil // the register as it was: no write, no audit entry
+		}
+		return s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), was, after)
 	})
 	if err != nil {
 		return fmt.Errorf("save register of session %d: %w", sessionID, err)

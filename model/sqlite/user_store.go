@@ -167,6 +167,13 @@ func (s *Store) changeUser(ctx context.Context, by model.User, id int64, field s
 		if err != nil {
 			return err
 		}
+		// The same role again, or enabling an enabled user, or disabling a
+		// disabled one (whose date stays), changes nothing and is not audited.
+		switch {
+		case field == "role" && v == before.Role,
+			field == "disabled_at" && (v == nil) == (before.DisabledAt == ""):
+			return nil
+		}
 		if _, err := tx.ExecContext(ctx, query, v, id); err != nil {
 			return fmt.Errorf("change user %d %s: %w", id, field, err)
 		}

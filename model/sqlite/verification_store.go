@@ -71,6 +71,9 @@ func (s *Store) SetPlanRates(ctx context.Context, by model.User, cohort, base, n
 	if err != nil {
 		return model.IVPlan{}, err
 	}
+	if before.ID != 0 && before.BaseRate == base && before.NewAssessorRate == newAssessor {
+		return before, nil // the plan as it is: no new plan, no audit entry
+	}
 	p := model.IVPlan{Cohort: cohort, BaseRate: base, NewAssessorRate: newAssessor}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := insertPlan(ctx, tx, by, &p); err != nil {
