@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"cascade/model"
 	"cascade/model/sqlite"
 )
 
@@ -108,5 +110,53 @@ func TestDashboardShowsTheDemoProgramme(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("dashboard shows %q; want %q", text, want)
 		}
+	}
+}
+
+// signInAs types a user name and password into the sign-in form and waits
+// for the window to show the programme.
+func signInAs(t *testing.T, w fyne.Window, q uiQueue, name, password string) {
+	t.Helper()
+	waitFor(t, q, "the sign-in form", func() bool { return findButton(w.Content(), "Sign in") != nil })
+	entries := findAll[*widget.Entry](w.Content())
+	test.Type(entries[0], name)
+	test.Type(entries[1], password)
+	test.Tap(findButton(w.Content(), "Sign in"))
+	waitFor(t, q, "the programme after signing in as "+name, func() bool { return findButton(w.Content(), "Sign out") != nil })
+}
+
+// TestSignOutKeepsNothing: Sign out returns to the sign-in screen; the next
+// user gets fresh screens, none of the previous user's.
+func TestSignOutKeepsNothing(t *testing.T) {
+	path := copyOfDemo(t)
+	e, w, q := testEnv(t, nil)
+	e.user = model.User{}
+	var opened *sqlite.Store
+	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	start(e)
+	t.Cleanup(func() {
+		if opened != nil {
+			opened.Close()
+		}
+	})
+	signInAs(t, w, q, "lead", "pw-for-tests")
+	if !strings.Contains(shownText(w.Content()), "training lead") {
+		t.Fatalf("signed in as lead, the window shows %q", shownText(w.Content()))
+	}
+	test.Tap(findButton(w.Content(), "Sign out"))
+	waitFor(t, q, "the sign-in form", func() bool { return findButton(w.Content(), "Sign in") != nil })
+	if findButton(w.Content(), "Sign in") == nil || strings.Contains(shownText(w.Content()), "training lead") {
+		t.Fatalf("after signing out the window shows %q; want only the sign-in form", shownText(w.Content()))
+	}
+	if e.user.ID != 0 {
+		t.Errorf("after signing out the window still acts as %q", e.user.Username)
+	}
+	signInAs(t, w, q, "moderator", "pw-for-tests")
+	text := shownText(w.Content())
+	if !strings.Contains(text, "external moderator") || strings.Contains(text, "training lead") {
+		t.Errorf("signed in as moderator, the window shows %q", text)
+	}
+	if e.user.Role != model.RoleModerator {
+		t.Errorf("the window acts as %+v; want the moderator", e.user)
 	}
 }
