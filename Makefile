@@ -10,7 +10,7 @@ APT_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils zbar-tools
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run demo test vet bench screens package clean
+.PHONY: deps build run demo test vet lint bench screens package clean
 
 # install_missing installs whichever of the Debian packages in $(1) are
 # missing, with apt-get install options $(2).
@@ -39,7 +39,12 @@ run: build $(DEMO_DB)
 vet: deps
 	$(GO) vet ./...
 
-test: vet
+# staticcheck finds what nothing calls and other mistakes vet does not.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint: deps
+	$(GO) run $(STATICCHECK) ./...
+
+test: vet lint
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 # The benchmark compares against the sqlite3 shell on the same file and

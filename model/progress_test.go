@@ -87,7 +87,7 @@ func TestSampleRates(t *testing.T) {
 		if Chosen(id, 25) {
 			n++
 		}
-		if Chosen(id, 25) != Chosen(id, 25) {
+		if again := Chosen(id, 25); again != Chosen(id, 25) {
 			t.Fatalf("chosen(%d) is not deterministic", id)
 		}
 	}

@@ -146,16 +146,6 @@ func (sh *shell) show(i int) {
 	}
 }
 
-// showTitle opens the section with this title; screens use it to link across.
-func (sh *shell) showTitle(title string) {
-	for i, s := range sh.sections {
-		if s.title == title {
-			sh.nav.Select(i)
-			return
-		}
-	}
-}
-
 func (sh *shell) registerShortcuts() {
 	c := sh.env.win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},

@@ -413,7 +413,7 @@ func orDefault(v, def string) string {
 func plainError(err error) error {
 	var fe *model.FieldError
 	if errors.As(err, &fe) {
-		return fmt.Errorf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg)
+		return fmt.Errorf("not saved: %s %s", fe.Field, fe.Msg)
 	}
 	return err
 }

@@ -53,7 +53,6 @@ type evidenceScreen struct {
 
 	// portfolio
 	search     *widget.Entry
-	searchGen  int // the newest search; older answers arriving late are dropped
 	learners   []model.Learner
 	learnerLst *widget.List
 	learner    model.Learner

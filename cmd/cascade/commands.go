@@ -138,17 +138,6 @@ func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*sqlite.Store,
 	return s, by, nil
 }
 
-// notYet is what a command says before the issue that builds it lands.
-func notYet(name string) func(context.Context, []string, io.Writer, io.Writer) error {
-	return func(_ context.Context, args []string, _, errOut io.Writer) error {
-		fs := newFlags(name, name+" (not built yet)", errOut)
-		if _, err := parse(fs, args); err != nil {
-			return err
-		}
-		return fmt.Errorf("%s is not built yet in this version", name)
-	}
-}
-
 func usage(out io.Writer) {
 	fmt.Fprintln(out, `usage: cascade [--db FILE]          open the window
        cascade COMMAND [flags]       batch work, no display needed

@@ -18,8 +18,7 @@ import (
 // was last asked: SQLite's data_version changes on one connection whenever
 // another connection commits. It also lists the evidence files.
 type changeWatch struct {
-	conn  *sql.Conn
-	files string
+	conn *sql.Conn
 }
 
 func watchChanges(t *testing.T, s *Store) *changeWatch {

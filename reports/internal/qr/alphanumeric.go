@@ -29,7 +29,7 @@ func encodeAlphaNumeric(content string, ecl ErrorCorrectionLevel) (*utils.BitLis
 	}
 	vi := findSmallestVersionInfo(ecl, alphaNumericMode, contentBitCount)
 	if vi == nil {
-		return nil, nil, errors.New("To much data to encode")
+		return nil, nil, errors.New("too much data to encode")
 	}
 
 	res := new(utils.BitList)

@@ -23,8 +23,6 @@ const (
 	AlphaNumeric
 	// Unicode encoding encodes the string as utf-8
 	Unicode
-	// only for testing purpose
-	unknownEncoding
 )
 
 func (e Encoding) getEncoder() encodeFn {

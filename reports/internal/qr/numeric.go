@@ -18,7 +18,7 @@ func encodeNumeric(content string, ecl ErrorCorrectionLevel) (*utils.BitList, *v
 	}
 	vi := findSmallestVersionInfo(ecl, numericMode, contentBitCount)
 	if vi == nil {
-		return nil, nil, errors.New("To much data to encode")
+		return nil, nil, errors.New("too much data to encode")
 	}
 	res := new(utils.BitList)
 	res.AddBits(int(numericMode), 4)
@@ -42,10 +42,8 @@ func encodeNumeric(content string, ecl ErrorCorrectionLevel) (*utils.BitList, *v
 			bitCnt = 10
 		case 1:
 			bitCnt = 4
-			break
 		case 2:
 			bitCnt = 7
-			break
 		}
 
 		res.AddBits(i, bitCnt)
