@@ -270,11 +270,36 @@ type Certificate struct {
 	RevokedBy       string
 	RevokedReason   string
 	CreatedAt       string
-	Fields          CertFields // parsed from Payload
+	// Achievement is what it certifies for its holder and kind (see
+	// AchievementKey); '' on a certificate that an earlier run issued twice.
+	Achievement string
+	// DeliveredAt is when its PDF was safely written; '' while issued but
+	// not yet delivered, so the next run prints it as an original.
+	DeliveredAt string
+	Fields      CertFields // parsed from Payload
 }
 
 // Revoked reports whether the certificate has been revoked.
 func (c Certificate) Revoked() bool { return c.RevokedAt != "" }
+
+// Delivered reports whether the certificate's PDF was ever safely written.
+func (c Certificate) Delivered() bool { return c.DeliveredAt != "" }
+
+// AchievementKey names what a certificate of kind certifies for one person,
+// the thing they hold one certificate for: nothing more for completion and
+// trainer certificates, and the achieved unit codes (sorted, joined by ',')
+// for a units certificate, since more units earn a new one.
+func AchievementKey(kind string, units []CertUnit) string {
+	if kind != KindUnits {
+		return ""
+	}
+	codes := make([]string, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ",")
+}
 
 // Printable is what the renderer draws: the signed fields, the code, and
 // whether this printing is a copy (a reprint).
@@ -355,9 +380,13 @@ type Candidate struct {
 	Existing  *Certificate
 }
 
-// Reprint reports whether issuing to this candidate reprints what they hold.
+// Achievement names what a certificate to this candidate would certify.
+func (c Candidate) Achievement() string { return AchievementKey(c.Kind, c.Units) }
+
+// Reprint reports whether issuing to this candidate reprints what they hold
+// (a COPY): a certificate issued but never delivered prints as an original.
 func (c Candidate) Reprint() bool {
-	if c.Existing == nil {
+	if c.Existing == nil || !c.Existing.Delivered() {
 		return false
 	}
 	if c.Kind != KindUnits {
@@ -416,5 +445,10 @@ type IssueOptions struct {
 // Issued is one certificate that IssueCertificates issued or reprinted.
 type Issued struct {
 	Certificate
+	// Reprint marks a certificate already delivered: it prints as a COPY.
+	// One issued earlier but never delivered prints as an original.
 	Reprint bool
+	// Earlier marks a certificate issued before this run (a reprint, or
+	// one never delivered), so it is not counted as newly issued.
+	Earlier bool
 }

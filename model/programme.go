@@ -65,6 +65,7 @@ type CertificateStore interface {
 	CertificateSettings(ctx context.Context) (CertificateSettings, error)
 	Certificates(ctx context.Context, search string, limit int) ([]Certificate, error)
 	IssueCertificates(ctx context.Context, by User, cands []Candidate, opt IssueOptions) ([]Issued, error)
+	MarkDelivered(ctx context.Context, by User, numbers []string) error
 	Reprint(ctx context.Context, by User, number string) (Certificate, error)
 	Revoke(ctx context.Context, by User, number string, reason string) error
 	VerifyCertificate(ctx context.Context, number string, code string, payload string) (Verification, error)

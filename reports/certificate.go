@@ -544,8 +544,11 @@ func decodePDFText(b []byte) string {
 
 // WriteCertificateFiles writes one PDF per certificate into dir on every
 // core, each named by number and a safe form of the holder's name, calling
-// progress after each; it stops early when ctx is cancelled. It returns the
-// paths written, in the order of certs.
+// progress after each; it stops early when ctx is cancelled. It is all or
+// nothing: each PDF is first written to a hidden temporary file beside its
+// name and synced, and only when every one is written are they renamed
+// into place; on any failure the temporary files, and any already renamed,
+// are removed. It returns the paths written, in the order of certs.
 func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printable, created time.Time, progress func(done, total int)) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("write certificates: %w", err)
@@ -553,6 +556,14 @@ func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printa
 	paths := make([]string, len(certs))
 	for i, c := range certs {
 		paths[i] = filepath.Join(dir, c.Fields.Number+"-"+SafeName(c.Fields.Name)+".pdf")
+	}
+	temps := make([]string, len(certs))
+	removeTemps := func() {
+		for _, t := range temps {
+			if t != "" {
+				os.Remove(t)
+			}
+		}
 	}
 	var next, done atomic.Int64
 	var mu sync.Mutex
@@ -562,25 +573,27 @@ func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printa
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf bytes.Buffer
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(certs) || ctx.Err() != nil {
 					return
 				}
-				buf.Reset()
-				err := WriteCertificates(&buf, certs[i:i+1], created)
-				if err == nil {
-					err = os.WriteFile(paths[i], buf.Bytes(), 0o644)
+				mu.Lock()
+				failed := firstErr != nil
+				mu.Unlock()
+				if failed {
+					return
 				}
+				tmp, err := writeTemp(paths[i], func(w io.Writer) error { return WriteCertificates(w, certs[i:i+1], created) })
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
-						firstErr = fmt.Errorf("write %s: %w", paths[i], err)
+						firstErr = err
 					}
 					mu.Unlock()
 					return
 				}
+				temps[i] = tmp // each worker writes its own indexes
 				n := int(done.Add(1))
 				if progress != nil {
 					progress(n, len(certs))
@@ -589,10 +602,26 @@ func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printa
 		}()
 	}
 	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
 	if firstErr != nil {
+		removeTemps()
 		return nil, firstErr
 	}
-	if err := ctx.Err(); err != nil {
+	for i := range temps {
+		if err := os.Rename(temps[i], paths[i]); err != nil {
+			// Take back what this run put in place, so the folder holds
+			// none of a run that is not recorded as delivered.
+			for _, p := range paths[:i] {
+				os.Remove(p)
+			}
+			removeTemps()
+			return nil, fmt.Errorf("write %s: %w", paths[i], err)
+		}
+		temps[i] = ""
+	}
+	if err := syncDir(dir); err != nil {
 		return nil, err
 	}
 	return paths, nil

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,12 +21,11 @@ import (
 // certificatesStore is what the Certificates screen asks of the model.
 type certificatesStore interface {
 	Candidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error)
-	IssueCertificates(ctx context.Context, by model.User, cands []model.Candidate, opt model.IssueOptions) ([]model.Issued, error)
-	CertificateSettings(ctx context.Context) (model.CertificateSettings, error)
+	reports.CertificateRunStore
+	reports.PrintAgainStore
+	reports.SettingsReader
 	Certificates(ctx context.Context, search string, limit int) ([]model.Certificate, error)
-	Reprint(ctx context.Context, by model.User, number string) (model.Certificate, error)
 	Revoke(ctx context.Context, by model.User, number, reason string) error
-	Path() string
 }
 
 var certKindChoices = []string{"All kinds", model.KindCompletion, model.KindUnits, model.KindTrainer}
@@ -50,6 +47,7 @@ type certificatesScreen struct {
 	selected int // row of issued, -1 for none
 	cancel   context.CancelFunc
 	lastOut  string
+	outBase  string // the certificates folder in the output folder setting; '' until read
 
 	kind      *widget.Select
 	cohort    *widget.Entry
@@ -76,7 +74,21 @@ func newCertificatesScreen(e *env) *certificatesScreen {
 	s.buildUI()
 	s.onSelectionChanged()
 	s.loadIssued()
+	s.loadOutputFolder()
 	return s
+}
+
+// loadOutputFolder reads where certificates go by default (the
+// output.folder setting) and suggests it, unless a place was typed.
+func (s *certificatesScreen) loadOutputFolder() {
+	load(s.env, func(ctx context.Context) (string, error) {
+		return reports.OutputFolder(ctx, s.store)
+	}, func(dir string) {
+		s.outBase = filepath.Join(dir, "certificates")
+		s.onOutModeChanged(s.outMode.Selected)
+	}, func(err error) {
+		s.status.SetText("Could not read the output folder setting: " + err.Error())
+	})
 }
 
 func (s *certificatesScreen) buildUI() {
@@ -187,9 +199,12 @@ func (s *certificatesScreen) updateIssuedCell(id widget.TableCellID, o fyne.Canv
 	case 3:
 		l.SetText(day(c.IssuedOn))
 	case 4:
-		if c.Revoked() {
+		switch {
+		case c.Revoked():
 			l.SetText("revoked " + day(c.RevokedAt) + ": " + c.RevokedReason)
-		} else {
+		case !c.Delivered():
+			l.SetText("not delivered: the next run prints it")
+		default:
 			l.SetText("valid")
 		}
 	}
@@ -250,9 +265,12 @@ func (s *certificatesScreen) onSelectionChanged() {
 }
 
 func (s *certificatesScreen) onOutModeChanged(mode string) {
-	base := filepath.Join(filepath.Dir(s.store.Path()), "certificates")
+	base := s.outBase
+	if base == "" {
+		return // not read yet; loadOutputFolder suggests it
+	}
 	cur := s.outPath.Text
-	if cur != "" && cur != base && cur != base+".pdf" {
+	if cur != "" && !strings.HasSuffix(cur, string(filepath.Separator)+"certificates") && !strings.HasSuffix(cur, string(filepath.Separator)+"certificates.pdf") {
 		return // the person typed a place of their own
 	}
 	if mode == outCombined {
@@ -271,7 +289,14 @@ func (s *certificatesScreen) onIssue() {
 		s.status.SetText("Say where to write the certificates.")
 		return
 	}
-	combined := s.outMode.Selected == outCombined
+	if combined := s.outMode.Selected == outCombined; combined != reports.IsCombined(out) {
+		if combined {
+			s.status.SetText("A combined PDF is written to a file ending .pdf.")
+		} else {
+			s.status.SetText("One PDF per person is written to a folder, not a file ending .pdf.")
+		}
+		return
+	}
 	ctx, cancel := context.WithCancel(s.env.ctx)
 	s.cancel = cancel
 	s.issueBtn.Disable()
@@ -281,7 +306,7 @@ func (s *certificatesScreen) onIssue() {
 	s.status.SetText("Issuing…")
 	post := s.env.post
 	go func() {
-		summary, path, err := s.issueAndWrite(ctx, cands, out, combined, func(done, total int) {
+		summary, path, err := s.issueAndWrite(ctx, cands, out, func(done, total int) {
 			post(func() { s.progress.SetValue(float64(done) / float64(total)) })
 		})
 		post(func() {
@@ -290,7 +315,7 @@ func (s *certificatesScreen) onIssue() {
 			s.cancelBtn.Disable()
 			switch {
 			case errors.Is(err, context.Canceled):
-				s.status.SetText("Cancelled. Certificates already issued are kept; issuing again reprints them.")
+				s.status.SetText("Cancelled. No PDF was written; certificates already issued are kept and the next run prints them as originals.")
 			case err != nil:
 				s.status.SetText("Could not issue: " + err.Error())
 			default:
@@ -305,61 +330,21 @@ func (s *certificatesScreen) onIssue() {
 	}()
 }
 
-// issueAndWrite runs off the UI goroutine: the database transaction, then
-// the PDFs.
-func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Candidate, out string, combined bool, progress func(done, total int)) (string, string, error) {
-	issued, err := s.store.IssueCertificates(ctx, s.env.user, cands, model.IssueOptions{})
+// issueAndWrite runs off the UI goroutine: the one certificate run the
+// command also makes (reports.IssueAndPrint).
+func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Candidate, out string, progress func(done, total int)) (string, string, error) {
+	res, err := reports.IssueAndPrint(ctx, s.store, s.env.user, cands, reports.PrintRunOptions{Out: out, Progress: progress})
 	if err != nil {
 		return "", "", err
 	}
-	cs, err := s.store.CertificateSettings(ctx)
-	if err != nil {
-		return "", "", err
+	summary := fmt.Sprintf("Issued %s, reprinted %s, skipped %s.", num(res.Issued), num(res.Reprinted), num(res.Skipped))
+	if res.Again > 0 {
+		summary += fmt.Sprintf(" Printed %s issued earlier but never delivered, as originals.", num(res.Again))
 	}
-	prints := make([]model.Printable, len(issued))
-	reprinted := 0
-	for i, c := range issued {
-		prints[i] = c.Printable(c.Reprint, cs.Logo)
-		if c.Reprint {
-			reprinted++
-		}
-	}
-	skipped := 0
-	for _, c := range cands {
-		if !c.Eligible {
-			skipped++
-		}
-	}
-	summary := fmt.Sprintf("Issued %s, reprinted %s, skipped %s.", num(len(issued)-reprinted), num(reprinted), num(skipped))
-	if len(prints) == 0 {
+	if len(res.Paths) == 0 {
 		return summary, "", nil
 	}
-	if combined {
-		progress(0, 1)
-		if err := writeFile(out, func(f *os.File) error { return reports.WriteCertificates(f, prints, time.Now().UTC()) }); err != nil {
-			return "", "", err
-		}
-		progress(1, 1)
-		return summary + " Written to " + out + ".", out, nil
-	}
-	if _, err := reports.WriteCertificateFiles(ctx, out, prints, time.Now().UTC(), progress); err != nil {
-		return "", "", err
-	}
 	return summary + " Written to " + out + ".", out, nil
-}
-
-// writeFile creates path and writes it with fn, removing it on failure.
-func writeFile(path string, fn func(*os.File) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := fn(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Close()
 }
 
 func (s *certificatesScreen) onCancel() {
@@ -412,38 +397,33 @@ func (s *certificatesScreen) onIssuedSelected(row int) {
 	s.revoke.Enable()
 }
 
-// onReprint reprints the selected certificate (same number, COPY) into the
-// output folder and opens it.
+// onReprint prints the selected certificate again into the certificates
+// folder (marked COPY once delivered) and opens it.
 func (s *certificatesScreen) onReprint() {
 	if s.selected < 0 {
 		return
 	}
 	c := s.issued[s.selected]
-	dir := filepath.Join(filepath.Dir(s.store.Path()), "certificates")
-	path := filepath.Join(dir, c.Number+"-"+reports.SafeName(c.HolderName)+"-copy.pdf")
-	dialog.ShowConfirm("Reprint "+c.Number, "Write a copy of "+c.HolderName+"'s certificate, marked COPY, to\n"+path+"?", func(ok bool) {
+	dir := s.outBase
+	if dir == "" {
+		s.status.SetText("The output folder has not been read yet; try again.")
+		return
+	}
+	what := "a copy of " + c.HolderName + "'s certificate, marked COPY,"
+	if !c.Delivered() {
+		what = c.HolderName + "'s certificate (never delivered, so an original)"
+	}
+	dialog.ShowConfirm("Reprint "+c.Number, "Write "+what+" to\n"+dir+"?", func(ok bool) {
 		if !ok {
 			return
 		}
 		load(s.env, func(ctx context.Context) (string, error) {
-			rc, err := s.store.Reprint(ctx, s.env.user, c.Number)
-			if err != nil {
-				return "", err
-			}
-			cs, err := s.store.CertificateSettings(ctx)
-			if err != nil {
-				return "", err
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return "", err
-			}
-			return path, writeFile(path, func(f *os.File) error {
-				return reports.WriteCertificates(f, []model.Printable{rc.Printable(true, cs.Logo)}, time.Now().UTC())
-			})
+			return reports.PrintAgain(ctx, s.store, s.env.user, c.Number, dir)
 		}, func(p string) {
 			s.status.SetText("Reprinted " + c.Number + " to " + p + ".")
 			s.lastOut = p
 			s.openBtn.Enable()
+			s.loadIssued()
 			s.onOpen()
 		}, func(err error) {
 			dialog.ShowError(err, s.env.win)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
 	"cascade/model/sqlite"
@@ -117,4 +118,43 @@ func TestReportsScreenPreviewsThenWrites(t *testing.T) {
 	s.kind.SetSelected("claim")
 	test.Tap(s.preview)
 	waitFor(t, q, "claim refusal", func() bool { return strings.Contains(s.status.Text, "not built yet") })
+}
+
+// TestCertificatesScreenWritesToTheOutputFolder checks the screen suggests
+// the output.folder setting, not the database's folder, and that a run whose
+// folder vanishes mid-write fails, lists its certificates as not delivered,
+// and leaves them to be printed as originals.
+func TestCertificatesScreenWritesToTheOutputFolder(t *testing.T) {
+	st := openCopyOfDemo(t)
+	ctx := context.Background()
+	outDir := filepath.Join(t.TempDir(), "out")
+	if err := st.SaveSettings(ctx, model.LocalUser(), map[string]string{"output.folder": outDir}); err != nil {
+		t.Fatal(err)
+	}
+	e, w, q := testEnv(t, st)
+	s := newCertificatesScreen(e)
+	w.SetContent(s.content())
+	want := filepath.Join(outDir, "certificates")
+	waitFor(t, q, "the output folder", func() bool { return s.outPath.Text == want })
+	s.outMode.SetSelected(outCombined)
+	if s.outPath.Text != want+".pdf" {
+		t.Errorf("combined suggests %q; want %q", s.outPath.Text, want+".pdf")
+	}
+
+	cands, err := st.Candidates(ctx, model.CertSelection{Cohort: 2, Kind: model.KindTrainer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := filepath.Join(t.TempDir(), "vanishing")
+	_, _, err = s.issueAndWrite(ctx, cands, gone, func(int, int) { os.RemoveAll(gone) })
+	if err == nil {
+		t.Fatal("a run whose folder vanished succeeded")
+	}
+	s.loadIssued()
+	waitFor(t, q, "the issued list", func() bool { return len(s.issued) > 0 })
+	cell := widget.NewLabel("")
+	s.updateIssuedCell(widget.TableCellID{Row: 0, Col: 4}, cell)
+	if !strings.HasPrefix(cell.Text, "not delivered") {
+		t.Errorf("status of an undelivered certificate = %q; want not delivered", cell.Text)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,10 +20,10 @@ import (
 )
 
 // reportsStore is what the Reports screen asks of the model: the report
-// queries, and where the database lives (reports are written beside it).
+// queries, and the settings (reports go to the output folder setting).
 type reportsStore interface {
 	reports.ReportSource
-	Path() string
+	reports.SettingsReader
 }
 
 // reportsScreen runs `cascade report`: choose kind, cohort and format, see
@@ -31,10 +32,12 @@ type reportsScreen struct {
 	env   *env
 	store reportsStore
 
-	doc     reports.Document // the preview
-	rows    [][]string       // facts, then the first table, for the preview table
-	cols    int
-	lastOut string
+	doc       reports.Document // the preview
+	rows      [][]string       // facts, then the first table, for the preview table
+	cols      int
+	lastOut   string
+	outBase   string // the reports folder in the output folder setting; '' until read
+	suggested string // the path last suggested, replaced when the choice changes
 
 	kind     *widget.Select
 	cohort   *widget.Entry
@@ -52,6 +55,16 @@ type reportsScreen struct {
 func newReportsScreen(e *env) *reportsScreen {
 	s := &reportsScreen{env: e, store: e.store}
 	s.buildUI()
+	load(e, func(ctx context.Context) (string, error) {
+		return reports.OutputFolder(ctx, s.store)
+	}, func(dir string) {
+		s.outBase = filepath.Join(dir, "reports")
+		if cur := s.outPath.Text; cur == "" || cur == s.suggested {
+			s.onChoiceChanged()
+		}
+	}, func(err error) {
+		s.status.SetText("Could not read the output folder setting: " + err.Error())
+	})
 	return s
 }
 
@@ -131,7 +144,11 @@ func (s *reportsScreen) onChoiceChanged() {
 	if c, ok := s.cohortNumber(); ok && c > 0 {
 		name += "-cohort-" + strconv.Itoa(c)
 	}
-	s.outPath.SetText(filepath.Join(filepath.Dir(s.store.Path()), "reports", name+"."+s.format.Selected))
+	if s.outBase == "" {
+		return // not read yet: the setting's folder is suggested once it is
+	}
+	s.suggested = filepath.Join(s.outBase, name+"."+s.format.Selected)
+	s.outPath.SetText(s.suggested)
 }
 
 func (s *reportsScreen) onPreview() {
@@ -191,7 +208,7 @@ func (s *reportsScreen) onWrite() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return "", err
 		}
-		return path, writeFile(path, func(f *os.File) error { return doc.Write(f, format) })
+		return path, reports.WriteFileAtomic(path, func(w io.Writer) error { return doc.Write(w, format) })
 	}, func(p string) {
 		s.progress.Stop()
 		s.progress.Hide()

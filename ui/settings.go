@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
+	"cascade/reports"
 )
 
 // settingsStore is what the Settings screen asks of the model.
@@ -43,6 +44,7 @@ var settingFields = []struct{ key, label, hint string }{
 	{"signatory2.title", "Second signatory's title", ""},
 	{"certificate.logo", "Certificate logo", "a PNG or JPEG file; empty for none"},
 	{"backup.keep", "Automatic backups kept", "how many backups on close to keep"},
+	{reports.OutputFolderSetting, "Output folder", "where certificates and reports are written; empty for Documents/Cascade"},
 }
 
 // settingsScreen edits the centre's settings, backs up and restores, and
@@ -81,6 +83,13 @@ func (s *settingsScreen) buildUI() {
 			en.Validator = func(v string) error {
 				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 1000 {
 					return errors.New("a whole number from 1 to 1000")
+				}
+				return nil
+			}
+		case reports.OutputFolderSetting:
+			en.Validator = func(v string) error {
+				if v = strings.TrimSpace(v); v != "" && !filepath.IsAbs(v) {
+					return errors.New("a whole path to a folder, or empty for Documents/Cascade")
 				}
 				return nil
 			}

@@ -4,31 +4,39 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
+	"path/filepath"
 	"strings"
-	"time"
 
 	"cascade/model"
 	"cascade/reports"
 )
 
 func cmdCertificates(ctx context.Context, args []string, out, errOut io.Writer) error {
+	return certificatesRun(ctx, args, out, errOut, nil)
+}
+
+// certificatesRun is the certificates command; progress, when set, is told
+// after each PDF is written (tests stop a run there).
+func certificatesRun(ctx context.Context, args []string, out, errOut io.Writer, progress func(done, total int)) error {
 	if len(args) > 0 && args[0] == "revoke" {
 		return cmdRevoke(ctx, args[1:], out, errOut)
 	}
 	fs := newFlags("certificates", `certificates --db FILE [--cohort N] [--host NAME] [--person EMAIL]
-                    [--kind completion|units|trainer] --out DIR|FILE.pdf
+                    [--kind completion|units|trainer] [--out DIR|FILE.pdf]
        cascade certificates revoke NUMBER --reason TEXT --db FILE
 
 Issues a certificate to everyone eligible in the selection (a reprint, same
 number marked COPY, to anyone who already holds one) and writes one PDF per
-person into DIR, or one combined PDF to print.`, errOut)
+person into DIR, or one combined PDF to print. Without --out they go to the
+certificates folder inside the output folder (the output.folder setting,
+else Documents/Cascade). A certificate counts as delivered only once its
+PDF is in place; one a failed run issued prints as an original next time.`, errOut)
 	db := fs.String("db", "", "the database file")
 	cohort := fs.Int("cohort", 0, "only this cohort `number`")
 	host := fs.String("host", "", "only this host organisation (a trainer's organisation for trainers)")
 	person := fs.String("person", "", "only the person with this `email`")
 	kind := fs.String("kind", "", "only this kind: completion, units or trainer (default all three)")
-	outPath := fs.String("out", "", "a folder for one PDF per person, or FILE.pdf for one combined PDF")
+	outPath := fs.String("out", "", "a folder for one PDF per person, or FILE.pdf for one combined PDF (default OUTPUT-FOLDER/certificates)")
 	on := fs.String("on", "", "issue `date`, e.g. 3/9/2012 or 2012-09-03 (default today)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -41,34 +49,10 @@ person into DIR, or one combined PDF to print.`, errOut)
 		fmt.Fprintf(errOut, "cascade certificates: unexpected %q (did you mean certificates revoke?)\n", pos[0])
 		return errUsage
 	}
-	if *outPath == "" {
-		fmt.Fprintln(errOut, "cascade certificates: --out DIR|FILE.pdf is required")
-		return errUsage
-	}
 	if *kind != "" {
 		if _, err := model.KindPrefix(*kind); err != nil {
 			fmt.Fprintf(errOut, "cascade certificates: --kind %q: want completion, units or trainer\n", *kind)
 			return errUsage
-		}
-	}
-	s, by, err := openStore(ctx, fs, *db)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	sel := model.CertSelection{Cohort: *cohort, Host: *host, Person: *person, Kind: *kind}
-	cands, err := s.Candidates(ctx, sel)
-	if err != nil {
-		return err
-	}
-	if len(cands) == 0 {
-		return fmt.Errorf("no one matches the selection (%s)", describeSelection(sel))
-	}
-	skipped := 0
-	for _, c := range cands {
-		if !c.Eligible {
-			skipped++
-			fmt.Fprintf(out, "skipped %s %s <%s>: %s\n", c.Kind, c.Name, c.Email, c.Why)
 		}
 	}
 	if *on != "" {
@@ -77,56 +61,46 @@ person into DIR, or one combined PDF to print.`, errOut)
 			return err
 		}
 	}
-	issued, err := s.IssueCertificates(ctx, by, cands, model.IssueOptions{On: *on})
+	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
 		return err
 	}
-	var reprinted int
-	if len(issued) > 0 {
-		cs, err := s.CertificateSettings(ctx)
+	defer s.Close()
+	if *outPath == "" {
+		dir, err := reports.OutputFolder(ctx, s)
 		if err != nil {
 			return err
 		}
-		printables := make([]model.Printable, len(issued))
-		for i, c := range issued {
-			printables[i] = c.Printable(c.Reprint, cs.Logo)
-			if c.Reprint {
-				reprinted++
-			}
-		}
-		if err := writeCertificates(ctx, *outPath, printables, out); err != nil {
-			return err
-		}
+		*outPath = filepath.Join(dir, "certificates")
 	}
-	fmt.Fprintf(out, "issued %d, reprinted %d, skipped %d\n", len(issued)-reprinted, reprinted, skipped)
-	return nil
-}
-
-// writeCertificates writes a combined PDF when out names a .pdf file, and a
-// folder of one PDF per person otherwise.
-func writeCertificates(ctx context.Context, out string, certs []model.Printable, w io.Writer) error {
-	created := time.Now().UTC()
-	if strings.HasSuffix(strings.ToLower(out), ".pdf") {
-		f, err := os.Create(out)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", out, err)
-		}
-		if err := reports.WriteCertificates(f, certs, created); err != nil {
-			f.Close()
-			os.Remove(out)
-			return fmt.Errorf("write %s: %w", out, err)
-		}
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("write %s: %w", out, err)
-		}
-		fmt.Fprintf(w, "wrote %s (%d pages)\n", out, len(certs))
-		return nil
-	}
-	paths, err := reports.WriteCertificateFiles(ctx, out, certs, created, nil)
+	sel := model.CertSelection{Cohort: *cohort, Host: *host, Person: *person, Kind: *kind}
+	cands, err := s.Candidates(ctx, sel)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "wrote %d files to %s\n", len(paths), out)
+	if len(cands) == 0 {
+		return fmt.Errorf("no one matches the selection (%s)", describeSelection(sel))
+	}
+	for _, c := range cands {
+		if !c.Eligible {
+			fmt.Fprintf(out, "skipped %s %s <%s>: %s\n", c.Kind, c.Name, c.Email, c.Why)
+		}
+	}
+	res, err := reports.IssueAndPrint(ctx, s, by, cands, reports.PrintRunOptions{Out: *outPath, On: *on, Progress: progress})
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(res.Paths) == 0:
+	case res.Combined:
+		fmt.Fprintf(out, "wrote %s (%d pages)\n", *outPath, len(res.Certificates))
+	default:
+		fmt.Fprintf(out, "wrote %d files to %s\n", len(res.Paths), *outPath)
+	}
+	if res.Again > 0 {
+		fmt.Fprintf(out, "printed %d issued earlier but never delivered, as originals\n", res.Again)
+	}
+	fmt.Fprintf(out, "issued %d, reprinted %d, skipped %d\n", res.Issued, res.Reprinted, res.Skipped)
 	return nil
 }
 

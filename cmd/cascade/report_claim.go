@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -50,9 +50,8 @@ func reportClaim(ctx context.Context, s *sqlite.Store, reference, out string) er
 	if err != nil {
 		return err
 	}
-	tmp := out + ".part"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("claim report: %w", err)
-	}
-	return os.Rename(tmp, out)
+	return reports.WriteFileAtomic(out, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }

@@ -387,8 +387,14 @@ func certifies(c model.Candidate, cs model.CertificateSettings) string {
 }
 
 // IssueCertificates issues a certificate to every eligible candidate, or
-// reprints the one they hold (same number, marked as a copy), in one
-// transaction: all land or none. Each issue and reprint is audited.
+// prints again the one they hold for the same achievement (a COPY when it
+// was delivered, an original when an earlier run never delivered it), in
+// one transaction: all land or none. Who holds what is decided here,
+// inside the writing transaction, never from the candidates' Existing
+// (read earlier, perhaps before another run issued), and the unique index
+// on unrevoked achievements holds it whatever runs at once. Each issue and
+// printing is audited. New certificates are not delivered until
+// MarkDelivered says their PDFs are in place.
 func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []model.Candidate, opt model.IssueOptions) ([]model.Issued, error) {
 	if err := s.require(ctx, by, model.ActCertificates); err != nil {
 		return nil, err
@@ -407,12 +413,16 @@ func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []mo
 	}
 	var out []model.Issued
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
 		key, err := s.signingKey(ctx, tx)
 		if err != nil {
 			return err
 		}
 		next := map[string]int{}
 		now := model.Now()
+		// One achievement may appear twice in cands (a list built by hand):
+		// it is printed once.
+		seen := map[heldAchievement]bool{}
 		for _, c := range cands {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -420,12 +430,25 @@ func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []mo
 			if !c.Eligible {
 				continue
 			}
-			if c.Reprint() {
-				if err := s.audit(ctx, tx, by, "reprint", "certificate", c.Existing.Number, nil,
-					map[string]any{"number": c.Existing.Number, "person_id": c.PersonID}); err != nil {
+			ach := heldAchievement{c.PersonID, c.Kind, c.Achievement()}
+			if seen[ach] {
+				continue
+			}
+			seen[ach] = true
+			held, err := s.heldFor(ctx, tx, ach)
+			if err != nil {
+				return err
+			}
+			if held != nil {
+				action := "reprint"
+				if !held.Delivered() {
+					action = "print" // issued by a run that never delivered it
+				}
+				if err := s.audit(ctx, tx, by, action, "certificate", held.Number, nil,
+					map[string]any{"number": held.Number, "person_id": c.PersonID}); err != nil {
 					return err
 				}
-				out = append(out, model.Issued{Certificate: *c.Existing, Reprint: true})
+				out = append(out, model.Issued{Certificate: *held, Reprint: held.Delivered(), Earlier: true})
 				continue
 			}
 			seq, ok := next[c.Kind]
@@ -453,16 +476,16 @@ func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []mo
 			payload := f.Payload()
 			cert := model.Certificate{Number: number, Kind: c.Kind, Year: day.Year(), Seq: seq, PersonID: c.PersonID,
 				HolderName: model.Clean(c.Name), Email: c.Email, IssuedOn: on, TemplateVersion: model.TemplateVersion, IssuedBy: by.Username,
-				Payload: payload, Code: model.Sign(key, payload), CreatedAt: now}
+				Payload: payload, Code: model.Sign(key, payload), CreatedAt: now, Achievement: ach.achievement}
 			cert.Fields, err = model.ParsePayload(payload)
 			if err != nil {
 				return fmt.Errorf("issue certificate %s: %w", number, err)
 			}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (number, kind, year, seq, person_id, holder_name,
-				issued_on, template_version, issued_by, payload, signature, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+				issued_on, template_version, issued_by, payload, signature, created_at, achievement)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 				cert.Number, cert.Kind, cert.Year, cert.Seq, cert.PersonID, cert.HolderName, cert.IssuedOn,
-				cert.TemplateVersion, cert.IssuedBy, cert.Payload, cert.Code, cert.CreatedAt).Scan(&cert.ID); err != nil {
+				cert.TemplateVersion, cert.IssuedBy, cert.Payload, cert.Code, cert.CreatedAt, cert.Achievement).Scan(&cert.ID); err != nil {
 				return fmt.Errorf("issue certificate %s: %w", number, err)
 			}
 			if err := s.audit(ctx, tx, by, "issue", "certificate", number, nil,
@@ -480,6 +503,58 @@ func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []mo
 		return nil, fmt.Errorf("issue certificates: %w", err)
 	}
 	return out, nil
+}
+
+// heldAchievement is one person's achievement of one kind.
+type heldAchievement struct {
+	person      int64
+	kind        string
+	achievement string
+}
+
+// heldFor reads, inside tx, the unrevoked certificate that already
+// certifies ach, or nil when there is none.
+func (s *Store) heldFor(ctx context.Context, tx *sql.Tx, ach heldAchievement) (*model.Certificate, error) {
+	list, err := scanCertificates(tx.QueryContext(ctx, certificateSelect+`WHERE c.person_id = $1 AND c.kind = $2
+		AND c.achievement = $3 AND c.revoked_at IS NULL`, ach.person, ach.kind, ach.achievement))
+	if err != nil {
+		return nil, fmt.Errorf("certificates held by person %d: %w", ach.person, err)
+	}
+	if len(list) == 0 {
+		return nil, nil
+	}
+	return &list[0], nil
+}
+
+// MarkDelivered records that the PDFs of these certificates are safely in
+// place, in one transaction; a certificate already delivered, or revoked
+// since, is left as it is. Each delivery is audited.
+func (s *Store) MarkDelivered(ctx context.Context, by model.User, numbers []string) error {
+	if err := s.require(ctx, by, model.ActCertificates); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		now := model.Now()
+		for _, n := range numbers {
+			res, err := tx.ExecContext(ctx, `UPDATE certificates SET delivered_at = $1
+				WHERE number = $2 AND delivered_at IS NULL AND revoked_at IS NULL`, now, n)
+			if err != nil {
+				return fmt.Errorf("certificate %s: %w", n, err)
+			}
+			if k, err := res.RowsAffected(); err != nil || k == 0 {
+				continue
+			}
+			if err := s.audit(ctx, tx, by, "deliver", "certificate", n, map[string]any{"delivered": false},
+				map[string]any{"delivered": true, "delivered_at": now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark certificates delivered: %w", err)
+	}
+	return nil
 }
 
 // Reprint records a reprint of an issued certificate and returns it; the
@@ -543,11 +618,16 @@ func (s *Store) Revoke(ctx context.Context, by model.User, number, reason string
 
 const certificateSelect = `SELECT c.id, c.number, c.kind, c.year, c.seq, c.person_id, c.holder_name, coalesce(p.email, ''),
        c.issued_on, c.template_version, c.issued_by, c.payload, c.signature,
-       coalesce(c.revoked_at, ''), coalesce(c.revoked_by, ''), coalesce(c.revoked_reason, ''), c.created_at
+       coalesce(c.revoked_at, ''), coalesce(c.revoked_by, ''), coalesce(c.revoked_reason, ''), c.created_at,
+       coalesce(c.achievement, ''), coalesce(c.delivered_at, '')
 FROM certificates c LEFT JOIN people p ON p.id = c.person_id `
 
 func (s *Store) queryCertificates(ctx context.Context, where string, args ...any) ([]model.Certificate, error) {
-	rows, err := s.db.QueryContext(ctx, certificateSelect+where, args...)
+	return scanCertificates(s.db.QueryContext(ctx, certificateSelect+where, args...))
+}
+
+// scanCertificates reads the rows of a certificateSelect query.
+func scanCertificates(rows *sql.Rows, err error) ([]model.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read certificates: %w", err)
 	}
@@ -557,7 +637,7 @@ func (s *Store) queryCertificates(ctx context.Context, where string, args ...any
 		var c model.Certificate
 		if err := rows.Scan(&c.ID, &c.Number, &c.Kind, &c.Year, &c.Seq, &c.PersonID, &c.HolderName, &c.Email,
 			&c.IssuedOn, &c.TemplateVersion, &c.IssuedBy, &c.Payload, &c.Code,
-			&c.RevokedAt, &c.RevokedBy, &c.RevokedReason, &c.CreatedAt); err != nil {
+			&c.RevokedAt, &c.RevokedBy, &c.RevokedReason, &c.CreatedAt, &c.Achievement, &c.DeliveredAt); err != nil {
 			return nil, fmt.Errorf("read certificates: %w", err)
 		}
 		// A stored payload that no longer parses is reported by verify as

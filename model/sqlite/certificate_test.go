@@ -133,6 +133,19 @@ func issueAll(t *testing.T, f certFixture, sel model.CertSelection) []model.Issu
 	return out
 }
 
+// deliver records that these certificates' PDFs are in place, as a print
+// run does once it has written them.
+func deliver(t *testing.T, f certFixture, issued []model.Issued) {
+	t.Helper()
+	numbers := make([]string, len(issued))
+	for i, c := range issued {
+		numbers[i] = c.Number
+	}
+	if err := f.s.MarkDelivered(f.ctx, f.lead, numbers); err != nil {
+		t.Fatalf("MarkDelivered: %v", err)
+	}
+}
+
 func TestIssueNumbersSignsAndReprints(t *testing.T) {
 	f := newCertFixture(t)
 	first := issueAll(t, f, model.CertSelection{})
@@ -150,6 +163,15 @@ func TestIssueNumbersSignsAndReprints(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("numbers missing: %v", want)
 	}
+	// Not yet delivered (no PDF was written): the next run prints the same
+	// certificates again as originals.
+	undelivered := issueAll(t, f, model.CertSelection{})
+	for i, c := range undelivered {
+		if c.Reprint || !c.Earlier || c.Number != first[i].Number {
+			t.Errorf("run before delivery %d: %s reprint=%v earlier=%v; want %s again as an original", i, c.Number, c.Reprint, c.Earlier, first[i].Number)
+		}
+	}
+	deliver(t, f, first)
 	again := issueAll(t, f, model.CertSelection{})
 	for i, c := range again {
 		if !c.Reprint || c.Number != first[i].Number || c.Code != first[i].Code {
@@ -163,8 +185,11 @@ func TestIssueNumbersSignsAndReprints(t *testing.T) {
 	}
 	issues, _ := f.s.AuditLog(f.ctx, model.AuditFilter{Entity: "certificate", Action: "issue"})
 	reprints, _ := f.s.AuditLog(f.ctx, model.AuditFilter{Entity: "certificate", Action: "reprint"})
-	if len(issues) != 7 || len(reprints) != 7 || issues[0].Actor != "lead1" {
-		t.Errorf("audit: %d issues, %d reprints; want 7 and 7 by lead1", len(issues), len(reprints))
+	prints, _ := f.s.AuditLog(f.ctx, model.AuditFilter{Entity: "certificate", Action: "print"})
+	delivers, _ := f.s.AuditLog(f.ctx, model.AuditFilter{Entity: "certificate", Action: "deliver"})
+	if len(issues) != 7 || len(reprints) != 7 || len(prints) != 7 || len(delivers) != 7 || issues[0].Actor != "lead1" {
+		t.Errorf("audit: %d issues, %d reprints, %d prints, %d deliveries; want 7 of each by lead1",
+			len(issues), len(reprints), len(prints), len(delivers))
 	}
 }
 
@@ -302,6 +327,7 @@ func TestUnitsCertificateNamesQualificationsFromProgress(t *testing.T) {
 func TestIssueToOnePersonTwiceReprints(t *testing.T) {
 	f := newCertFixture(t)
 	first := issueAll(t, f, model.CertSelection{Person: "zoe@example.org", Kind: model.KindCompletion})[0]
+	deliver(t, f, []model.Issued{first})
 	again := issueAll(t, f, model.CertSelection{Person: "ZOE@Example.org", Kind: model.KindCompletion})[0]
 	if !again.Reprint || again.Number != first.Number {
 		t.Errorf("second issue to one person = %s reprint=%v; want a reprint of %s", again.Number, again.Reprint, first.Number)

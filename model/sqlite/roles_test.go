@@ -178,8 +178,11 @@ func (f *roleFixture) actions(t *testing.T) map[string]func(by model.User) error
 			}
 			for _, c := range cands {
 				if c.Eligible {
-					_, err := s.IssueCertificates(ctx, by, []model.Candidate{c}, model.IssueOptions{On: "2015-06-30"})
-					return err
+					issued, err := s.IssueCertificates(ctx, by, []model.Candidate{c}, model.IssueOptions{On: "2015-06-30"})
+					if err != nil {
+						return err
+					}
+					return s.MarkDelivered(ctx, by, []string{issued[0].Number})
 				}
 			}
 			t.Fatal("no eligible candidate in the first cohort")
