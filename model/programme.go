@@ -67,6 +67,7 @@ type CertificateStore interface {
 	IssueCertificates(ctx context.Context, by User, cands []Candidate, opt IssueOptions) ([]Issued, error)
 	Reprint(ctx context.Context, by User, number string) (Certificate, error)
 	Revoke(ctx context.Context, by User, number string, reason string) error
+	RevokedNumbers(ctx context.Context) ([]string, error)
 	VerifyCertificate(ctx context.Context, number string, code string, payload string) (Verification, error)
 }
 

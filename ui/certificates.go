@@ -319,7 +319,7 @@ func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Ca
 	prints := make([]model.Printable, len(issued))
 	reprinted := 0
 	for i, c := range issued {
-		prints[i] = c.Printable(c.Reprint, cs.Logo)
+		prints[i] = c.Printable(c.Reprint, cs)
 		if c.Reprint {
 			reprinted++
 		}
@@ -438,7 +438,7 @@ func (s *certificatesScreen) onReprint() {
 				return "", err
 			}
 			return path, writeFile(path, func(f *os.File) error {
-				return reports.WriteCertificates(f, []model.Printable{rc.Printable(true, cs.Logo)}, time.Now().UTC())
+				return reports.WriteCertificates(f, []model.Printable{rc.Printable(true, cs)}, time.Now().UTC())
 			})
 		}, func(p string) {
 			s.status.SetText("Reprinted " + c.Number + " to " + p + ".")

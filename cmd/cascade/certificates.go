@@ -89,7 +89,7 @@ person into DIR, or one combined PDF to print.`, errOut)
 		}
 		printables := make([]model.Printable, len(issued))
 		for i, c := range issued {
-			printables[i] = c.Printable(c.Reprint, cs.Logo)
+			printables[i] = c.Printable(c.Reprint, cs)
 			if c.Reprint {
 				reprinted++
 			}
