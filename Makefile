@@ -44,7 +44,11 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint: deps
 	$(GO) run $(STATICCHECK) ./...
 
+# The verification page is tested in a real browser; Chromium is large, so
+# only the tests install it, not the build.
+TEST_PKGS := chromium
 test: vet lint
+	$(call install_missing,$(TEST_PKGS),--no-install-recommends)
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 # The benchmark compares against the sqlite3 shell on the same file and

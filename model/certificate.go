@@ -1,12 +1,17 @@
 package model
 
 import (
+	"bytes"
+	"compress/flate"
 	"fmt"
+	"io"
+	"unicode/utf8"
 	"slices"
 	"strings"
 
 	"crypto/ed25519"
 	"encoding/base32"
+	"net/url"
 	"strconv"
 )
 
@@ -308,15 +313,127 @@ type Printable struct {
 	Code   string
 	Copy   bool
 	Logo   string // path to the centre's logo, '' for none
+	// VerifyURL is the programme's verification page (setting verify.url),
+	// '' for none: the QR code then holds the token as text.
+	VerifyURL string
 }
 
-// Printable makes what the renderer draws for this certificate.
-func (c Certificate) Printable(copyMark bool, logo string) Printable {
-	return Printable{Fields: c.Fields, Code: c.Code, Copy: copyMark, Logo: logo}
+// Printable makes what the renderer draws for this certificate with the
+// programme's logo and verification address.
+func (c Certificate) Printable(copyMark bool, cs CertificateSettings) Printable {
+	return Printable{Fields: c.Fields, Code: c.Code, Copy: copyMark, Logo: cs.Logo, VerifyURL: cs.VerifyURL}
 }
 
-// QRText is what the QR code holds: NUMBER:CODE, which verify accepts.
-func (p Printable) QRText() string { return p.Fields.Number + ":" + p.Code }
+// QRText is what the QR code holds: the verification address with the
+// token after '#', which a browser never sends to the server, or the token
+// alone when the programme has no address.
+func (p Printable) QRText() string {
+	t := QRToken(p.Fields, p.Code)
+	if p.VerifyURL == "" {
+		return t
+	}
+	return p.VerifyURL + "#" + t
+}
+
+// qrTokenMark heads a QR token and names its format.
+const qrTokenMark = "CASCADE1"
+
+// The signed payload's field names, in order, before and after its unit
+// lines: a QR token carries only the values and the page puts the names
+// back, which keeps the code small enough for a phone camera.
+var (
+	qrFieldsBefore = []string{"number", "kind", "name", "certifies", "programme", "cohort", "host"}
+	qrFieldsAfter  = []string{"credits", "issued", "template", "issued_by", "centre", "signatory1", "signatory2"}
+)
+
+// QRToken is the signed payload and its signature in a form a QR code holds
+// compactly and a verification page can check alone:
+// CASCADE1.<values>.<signature>, where values are the payload's values one
+// a line (names dropped), raw-deflated (about half the size: a units
+// certificate's code shrinks from version 28 to 19, which a phone reads
+// from paper), and both parts are upper-case base32 without padding, which
+// a QR code stores in its alphanumeric mode.
+func QRToken(f CertFields, code string) string {
+	lines := strings.Split(strings.TrimSuffix(f.Payload(), "\n"), "\n")[1:]
+	for i, l := range lines {
+		_, v, _ := strings.Cut(l, ": ")
+		lines[i] = v
+	}
+	var b bytes.Buffer
+	// Writing to a bytes.Buffer at a valid level cannot fail.
+	w, _ := flate.NewWriter(&b, flate.BestCompression)
+	w.Write([]byte(strings.Join(lines, "\n")))
+	w.Close()
+	return qrTokenMark + "." + codeEncoding.EncodeToString(b.Bytes()) + "." + NormaliseCode(code)
+}
+
+// maxTokenValues bounds what a token's fields inflate to, so a crafted
+// token cannot make a reader inflate without end.
+const maxTokenValues = 64 << 10
+
+// ParseQRToken reads a token from a QR code (alone, or after the '#' of a
+// verification address) back into the signed payload and the code. The
+// payload it returns is canonical; the signature is not checked here.
+func ParseQRToken(s string) (payload, code string, err error) {
+	if _, frag, ok := strings.Cut(s, "#"); ok {
+		s = frag
+	}
+	parts := strings.Split(NormaliseCode(s), ".")
+	if len(parts) != 3 || parts[0] != qrTokenMark {
+		return "", "", fmt.Errorf("certificate token: not CASCADE1.<fields>.<code>: %w", ErrInvalid)
+	}
+	packed, err := codeEncoding.DecodeString(parts[1])
+	if err != nil {
+		return "", "", fmt.Errorf("certificate token: the fields are not base32: %w", ErrInvalid)
+	}
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(packed)), maxTokenValues+1))
+	if err != nil || len(raw) > maxTokenValues || !utf8.Valid(raw) {
+		return "", "", fmt.Errorf("certificate token: the fields are damaged: %w", ErrInvalid)
+	}
+	values := strings.Split(string(raw), "\n")
+	if len(values) < len(qrFieldsBefore)+len(qrFieldsAfter) {
+		return "", "", fmt.Errorf("certificate token: %d fields, want at least %d: %w", len(values), len(qrFieldsBefore)+len(qrFieldsAfter), ErrInvalid)
+	}
+	var b strings.Builder
+	b.WriteString(payloadVersion + "\n")
+	nUnits := len(values) - len(qrFieldsBefore) - len(qrFieldsAfter)
+	for i, v := range values {
+		name := "unit"
+		switch {
+		case i < len(qrFieldsBefore):
+			name = qrFieldsBefore[i]
+		case i >= len(qrFieldsBefore)+nUnits:
+			name = qrFieldsAfter[i-len(qrFieldsBefore)-nUnits]
+		}
+		b.WriteString(name + ": " + v + "\n")
+	}
+	payload = b.String()
+	if _, err := ParsePayload(payload); err != nil {
+		return "", "", fmt.Errorf("certificate token: %w", err)
+	}
+	return payload, parts[2], nil
+}
+
+// CheckVerifyURL says what is wrong with a verification address: it must be
+// an absolute http(s) address with no fragment, since the QR code appends
+// its own after '#'. An empty address is allowed (no page).
+func CheckVerifyURL(u string) error {
+	if u == "" {
+		return nil
+	}
+	pu, err := url.Parse(u)
+	switch {
+	case err != nil:
+		return fmt.Errorf("verification address %q: %v: %w", u, err, ErrInvalid)
+	case pu.Scheme != "https" && pu.Scheme != "http", pu.Host == "":
+		return fmt.Errorf("verification address %q: want an address starting https:// and naming a host: %w", u, ErrInvalid)
+	case strings.Contains(u, "#"):
+		return fmt.Errorf("verification address %q: must not hold '#', which the QR code adds: %w", u, ErrInvalid)
+	case strings.ContainsAny(u, " \t\r\n"):
+		return fmt.Errorf("verification address %q: must not hold spaces: %w", u, ErrInvalid)
+	}
+	return nil
+}
 
 // Verification is what checking a certificate found.
 type Verification struct {
@@ -409,6 +526,7 @@ type CertificateSettings struct {
 	Logo       string
 	OCN        string
 	Programme  string
+	VerifyURL  string // setting verify.url: the verification page's address, '' for none
 }
 
 // where is the SQL condition for an organiser selection over people p,

@@ -68,6 +68,7 @@ type CertificateStore interface {
 	MarkDelivered(ctx context.Context, by User, numbers []string) error
 	Reprint(ctx context.Context, by User, number string) (Certificate, error)
 	Revoke(ctx context.Context, by User, number string, reason string) error
+	RevokedNumbers(ctx context.Context) ([]string, error)
 	VerifyCertificate(ctx context.Context, number string, code string, payload string) (Verification, error)
 }
 

@@ -33,6 +33,7 @@ func DefaultSettings() map[string]string {
 		"signatory2.name":   "Head of Training",
 		"signatory2.title":  "Head of Training, Trafford Hall",
 		"certificate.logo":  "",
+		"verify.url":        "",
 		"window.width":      "1280",
 		"window.height":     "800",
 		"backup.keep":       "10",

@@ -20,6 +20,7 @@ import (
 	"unicode/utf16"
 
 	"cascade/reports/internal/qr"
+	"github.com/boombuler/barcode"
 	"github.com/go-fonts/dejavu/dejavuserif"
 	"github.com/go-fonts/dejavu/dejavuserifbold"
 	"github.com/go-fonts/dejavu/dejavuserifitalic"
@@ -36,8 +37,15 @@ import (
 const serif = "DejaVuSerif"
 
 // keywordsMark starts the PDF Keywords property of a certificate document:
-// after it, one "payload-base64:CODE" entry per certificate, space-separated.
-const keywordsMark = "cascade-certificate-v1"
+// after it, one "payload-base64:CODE[:address-base64url]" entry per
+// certificate, space-separated; the address is the verification page the QR
+// code opens. legacyKeywordsMark heads documents printed before the QR code
+// held the signed fields ("payload-base64:CODE", QR NUMBER:CODE): the reader
+// still draws those as they were printed, so they still verify.
+const (
+	keywordsMark       = "cascade-certificate-v2"
+	legacyKeywordsMark = "cascade-certificate-v1"
+)
 
 // Palette: the centre's teal and a muted gold for rules and borders.
 var (
@@ -131,6 +139,12 @@ func newCertificateDocument(created time.Time, full bool) *gofpdf.Fpdf {
 // The document's Keywords carry each certificate's signed fields and code,
 // so ReadCertificatePDF and `cascade verify FILE.pdf` read them back.
 func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) error {
+	return writeCertificates(w, certs, created, false)
+}
+
+// writeCertificates draws certificates in the current layout or, legacy, in
+// the one before the QR code held the signed fields (for the reader).
+func writeCertificates(w io.Writer, certs []model.Printable, created time.Time, legacy bool) error {
 	if len(certs) == 0 {
 		return errors.New("write certificates: none to write")
 	}
@@ -150,14 +164,22 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 	}
 	logos := map[string]string{} // path → registered image name, '' when unreadable
 	kw := make([]string, 0, len(certs)+1)
-	kw = append(kw, keywordsMark)
-	qrs := qrStream(certs)
+	if legacy {
+		kw = append(kw, legacyKeywordsMark)
+	} else {
+		kw = append(kw, keywordsMark)
+	}
+	qrs := qrStream(certs, legacy)
 	var qrErr error
 	for _, c := range certs {
 		qr := <-<-qrs
 		qrErr = cmp.Or(qrErr, qr.err)
-		drawCertificate(pdf, c, qr.ops, logoFor(pdf, logos, c.Logo))
-		kw = append(kw, base64.StdEncoding.EncodeToString([]byte(c.Fields.Payload()))+":"+c.Code)
+		drawCertificate(pdf, c, qr.ops, logoFor(pdf, logos, c.Logo), legacy)
+		entry := base64.StdEncoding.EncodeToString([]byte(c.Fields.Payload())) + ":" + c.Code
+		if c.VerifyURL != "" && !legacy {
+			entry += ":" + base64.RawURLEncoding.EncodeToString([]byte(c.VerifyURL))
+		}
+		kw = append(kw, entry)
 	}
 	first := certs[0].Fields
 	if len(certs) == 1 {
@@ -165,7 +187,11 @@ func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) 
 		pdf.SetSubject(strings.Join(first.Lines(), "; ")+"; code: "+certs[0].Code, true)
 	} else {
 		pdf.SetTitle(fmt.Sprintf("%d certificates, %s to %s", len(certs), first.Number, certs[len(certs)-1].Fields.Number), true)
-		pdf.SetSubject("Certificates printed together; verify each by the NUMBER:CODE on its page", true)
+		subject := "Certificates printed together; check each by scanning the QR code on its page"
+		if legacy {
+			subject = "Certificates printed together; verify each by the NUMBER:CODE on its page"
+		}
+		pdf.SetSubject(subject, true)
 	}
 	pdf.SetAuthor(first.Centre, true)
 	pdf.SetKeywords(strings.Join(kw, " "), false)
@@ -217,7 +243,7 @@ var headlines = map[string]string{
 }
 
 // drawCertificate draws one award page.
-func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string) {
+func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string, legacy bool) {
 	f := c.Fields
 	pdf.AddPage()
 	const W, H = 297.0, 210.0
@@ -329,11 +355,41 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	setColor(pdf, ink)
 	pdf.SetXY(W-86, 174)
 	pdf.MultiCell(60, 2.9, "Verification code\n"+model.GroupCode(c.Code), "", "C", false)
-	pdf.SetFont(serif, "", 6.5)
-	pdf.SetXY(20, 190)
-	pdf.CellFormat(W-40, 4, "Verify this certificate with: cascade verify "+f.Number+":CODE (the code is beside the QR code, which holds both)",
-		"", 0, "C", false, 0, "")
+	if legacy {
+		pdf.SetFont(serif, "", 6.5)
+		pdf.SetXY(20, 190)
+		pdf.CellFormat(W-40, 4, "Verify this certificate with: cascade verify "+f.Number+":CODE (the code is beside the QR code, which holds both)",
+			"", 0, "C", false, 0, "")
+	} else {
+		pdf.SetFont(serif, "", 8)
+		for i, l := range footerLines(c) {
+			pdf.SetXY(20, 188.5+float64(i)*3.8)
+			pdf.CellFormat(W-40, 3.8, fitText(pdf, l, W-40), "", 0, "C", false, 0, "")
+		}
+	}
 	setColor(pdf, [3]int{0, 0, 0})
+}
+
+// footerLines tell a reader in plain words how to check the certificate:
+// with a phone camera when the programme has a verification address, else
+// by pasting what the QR code holds into the programme's page; and, without
+// either, by asking the centre about the number and code.
+func footerLines(c model.Printable) []string {
+	centre := cmp.Or(c.Fields.Centre, "the centre")
+	ask := "Or ask " + centre + " to confirm certificate " + c.Fields.Number + " and the verification code printed beside the QR code."
+	if c.VerifyURL != "" {
+		return []string{"To check this certificate, scan the QR code with a phone camera: it opens " + c.VerifyURL + " and says whether it is valid.", ask}
+	}
+	return []string{"To check this certificate, scan the QR code and paste the text it holds into " + centre + "'s verification page, which says whether it is valid.", ask}
+}
+
+// qrText is what a certificate's QR code holds in the current or legacy
+// layout.
+func qrText(c model.Printable, legacy bool) string {
+	if legacy {
+		return c.Fields.Number + ":" + c.Code
+	}
+	return c.QRText()
 }
 
 // drawUnits lists a units certificate's units and total credits.
@@ -403,7 +459,7 @@ const qrLookahead = 64
 // all cores while the caller draws pages on its own goroutine: encoding
 // needs nothing from the document. It yields results in certificate order;
 // the caller must receive one per certificate.
-func qrStream(certs []model.Printable) <-chan chan qrResult {
+func qrStream(certs []model.Printable, legacy bool) <-chan chan qrResult {
 	order := make(chan chan qrResult, qrLookahead)
 	work := make(chan qrJob)
 	go func() {
@@ -418,7 +474,7 @@ func qrStream(certs []model.Printable) <-chan chan qrResult {
 	for range min(runtime.NumCPU(), len(certs)) {
 		go func() {
 			for j := range work {
-				ops, err := qrPath(certs[j.i].QRText(), qrX, qrY, qrSize, 210)
+				ops, err := qrPath(qrText(certs[j.i], legacy), qrX, qrY, qrSize, 210)
 				j.out <- qrResult{ops, err}
 			}
 		}()
@@ -448,9 +504,9 @@ type qrRun struct{ start, end, row, height int }
 // below grows taller instead of starting another: fewer bytes on every page
 // of a print run, the same picture, and no hairline gaps.
 func qrPath(text string, x, y, size, pageH float64) (string, error) {
-	code, err := qr.Encode(text, qr.M, qr.AlphaNumeric)
+	code, err := encodeQR(text)
 	if err != nil {
-		return "", fmt.Errorf("qr code for %s: %w", text, err)
+		return "", fmt.Errorf("qr code for %.40s…: %w", text, err)
 	}
 	modules, ok := code.(interface{ Get(x, y int) bool })
 	if !ok {
@@ -505,6 +561,19 @@ func qrPath(text string, x, y, size, pageH float64) (string, error) {
 	}
 	b = append(b, "f Q\n"...)
 	return string(b), nil
+}
+
+// encodeQR encodes a QR code at level M: in alphanumeric mode when the text
+// allows (NUMBER:CODE, a token alone), else in byte mode (an address).
+func encodeQR(text string) (barcode.Barcode, error) {
+	mode := qr.AlphaNumeric
+	for _, r := range text {
+		if !strings.ContainsRune("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", r) {
+			mode = qr.Unicode
+			break
+		}
+	}
+	return qr.Encode(text, qr.M, mode)
 }
 
 // spaced letterspaces a short heading.

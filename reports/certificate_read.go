@@ -12,7 +12,6 @@ import (
 	"unicode/utf16"
 
 	"cascade/model"
-	"cascade/reports/internal/qr"
 )
 
 // CertificateEntry is one certificate read back from a PDF: the signed
@@ -22,6 +21,10 @@ type CertificateEntry struct {
 	Payload string
 	Code    string
 	Problem string
+	// VerifyURL is the verification address the QR code opens, as the
+	// document's properties give it (not signed: the page and QR code are
+	// compared with a drawing that uses it).
+	VerifyURL string
 }
 
 // copyMarkText is the words drawCopyMark puts on a reprint; a page with them
@@ -50,7 +53,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 	if !ok {
 		return nil, errors.New("read certificate: this PDF carries no Cascade certificate fields")
 	}
-	entries, err := parseKeywords(decodePDFText(kw))
+	entries, legacy, err := parseKeywords(decodePDFText(kw))
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +92,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 			continue
 		}
 		fields[i], parsed[i] = f, true
-		prints[i] = model.Printable{Fields: f, Code: e.Code, Copy: slices.Contains(actual[i].texts(), copyMarkText)}
+		prints[i] = model.Printable{Fields: f, Code: e.Code, Copy: slices.Contains(actual[i].texts(), copyMarkText), VerifyURL: e.VerifyURL}
 		if stand.Code == "" {
 			stand = prints[i]
 		}
@@ -103,7 +106,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := WriteCertificates(&buf, prints, fixedDrawTime); err != nil {
+	if err := writeCertificates(&buf, prints, fixedDrawTime, legacy); err != nil {
 		return nil, fmt.Errorf("read certificate: draw for comparison: %w", err)
 	}
 	want, err := parsePDF(buf.Bytes())
@@ -130,7 +133,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read certificate: comparison page %d: %w", i+1, err)
 		}
-		problem := comparePage(doc, pages[i], actual[i], want, wantPages[i], wv, fields[i], prints[i], entries, checkedRes)
+		problem := comparePage(doc, pages[i], actual[i], want, wantPages[i], wv, fields[i], prints[i], entries, checkedRes, legacy)
 		if problem != "" {
 			entries[i].Problem = problem
 			if len(entries) > 1 {
@@ -144,25 +147,38 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 // fixedDrawTime dates comparison drawings; dates are not on the page.
 var fixedDrawTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// parseKeywords reads the Keywords property WriteCertificates writes.
-func parseKeywords(kw string) ([]CertificateEntry, error) {
+// parseKeywords reads the Keywords property WriteCertificates writes, and
+// whether the document is in the legacy layout.
+func parseKeywords(kw string) ([]CertificateEntry, bool, error) {
 	parts := strings.Fields(kw)
-	if len(parts) == 0 || parts[0] != keywordsMark {
-		return nil, errors.New("read certificate: this PDF carries no Cascade certificate fields")
+	if len(parts) == 0 || (parts[0] != keywordsMark && parts[0] != legacyKeywordsMark) {
+		return nil, false, errors.New("read certificate: this PDF carries no Cascade certificate fields")
 	}
+	legacy := parts[0] == legacyKeywordsMark
 	var out []CertificateEntry
 	for i, p := range parts[1:] {
-		b64, code, ok := strings.Cut(p, ":")
-		payload, err := base64.StdEncoding.DecodeString(b64)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
+		fields := strings.Split(p, ":")
+		payload, err := base64.StdEncoding.DecodeString(fields[0])
+		if len(fields) < 2 || len(fields) > 3 || (legacy && len(fields) != 2) || err != nil {
+			return nil, false, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
 		}
-		out = append(out, CertificateEntry{Payload: string(payload), Code: code})
+		e := CertificateEntry{Payload: string(payload), Code: fields[1]}
+		if len(fields) == 3 {
+			u, err := base64.RawURLEncoding.DecodeString(fields[2])
+			if err != nil || len(u) == 0 {
+				return nil, false, fmt.Errorf("read certificate %d in the PDF: its verification address is damaged", i+1)
+			}
+			if err := model.CheckVerifyURL(string(u)); err != nil {
+				return nil, false, fmt.Errorf("read certificate %d in the PDF: %w", i+1, err)
+			}
+			e.VerifyURL = string(u)
+		}
+		out = append(out, e)
 	}
 	if len(out) == 0 {
-		return nil, errors.New("read certificate: the PDF's certificate list is empty")
+		return nil, false, errors.New("read certificate: the PDF's certificate list is empty")
 	}
-	return out, nil
+	return out, legacy, nil
 }
 
 // sameProperties compares the document properties a reader is shown with
@@ -440,7 +456,7 @@ func (m *cmap) decode(s pdfString) string {
 // comparePage compares one page with the fresh drawing of its certificate
 // and says, in words, the first part that differs; "" when none does.
 func comparePage(doc *pdfDoc, page pdfDict, got pageView, want *pdfDoc, wantPage pdfDict, exp pageView,
-	f model.CertFields, p model.Printable, all []CertificateEntry, checkedRes map[any]string) string {
+	f model.CertFields, p model.Printable, all []CertificateEntry, checkedRes map[any]string, legacy bool) string {
 	// The text first: it is what a reader reads.
 	gt, et := got.texts(), exp.texts()
 	for i := 0; i < max(len(gt), len(et)); i++ {
@@ -457,7 +473,7 @@ func comparePage(doc *pdfDoc, page pdfDict, got pageView, want *pdfDoc, wantPage
 	}
 
 	// Then the QR code, rebuilt module by module.
-	if problem := compareQR(got.ops, p.QRText(), all); problem != "" {
+	if problem := compareQR(got.ops, qrText(p, legacy), all, legacy); problem != "" {
 		return problem
 	}
 
@@ -554,15 +570,14 @@ func partOf(f model.CertFields, line string) string {
 }
 
 // compareQR finds the QR code's squares, rebuilds its module matrix and
-// compares it with the one our encoder makes for the certificate's
-// NUMBER:CODE.
-func compareQR(ops []pdfOp, text string, all []CertificateEntry) string {
+// compares it with the one our encoder makes for the certificate's signed
+// fields and code (NUMBER:CODE in the legacy layout).
+func compareQR(ops []pdfOp, text string, all []CertificateEntry, legacy bool) string {
 	want, err := qrMatrix(text)
 	if err != nil {
-		return "the certificate's number and code cannot be put in a QR code: " + err.Error()
+		return "the certificate's fields and code cannot be put in a QR code: " + err.Error()
 	}
-	n := len(want)
-	got, ok := readQR(ops, n)
+	got, ok := readQR(ops)
 	if !ok {
 		return "the page has no QR code drawn as Cascade draws it (missing or replaced)"
 	}
@@ -571,17 +586,17 @@ func compareQR(ops []pdfOp, text string, all []CertificateEntry) string {
 	}
 	for _, e := range all {
 		if f, err := model.ParsePayload(e.Payload); err == nil {
-			other := f.Number + ":" + e.Code
+			other := qrText(model.Printable{Fields: f, Code: e.Code, VerifyURL: e.VerifyURL}, legacy)
 			if m, err := qrMatrix(other); err == nil && other != text && equalMatrix(got, m) {
-				return "the QR code holds another certificate's number and code (" + f.Number + ")"
+				return "the QR code holds another certificate's fields and code (" + f.Number + ")"
 			}
 		}
 	}
-	return "the QR code does not hold this certificate's number and code"
+	return "the QR code does not hold this certificate's fields and code"
 }
 
 func qrMatrix(text string) ([][]bool, error) {
-	code, err := qr.Encode(text, qr.M, qr.AlphaNumeric)
+	code, err := encodeQR(text)
 	if err != nil {
 		return nil, err
 	}
@@ -614,16 +629,21 @@ func equalMatrix(a, b [][]bool) bool {
 
 // readQR rebuilds the module matrix from the block qrPath writes:
 // q, black fill, one transform to module units, rectangles, fill, Q. The
-// transform must put an n-module code where the template puts it.
-func readQR(ops []pdfOp, n int) ([][]bool, bool) {
+// transform must put a code of some QR version (21 to 177 modules: codes
+// differ in size with the fields they hold) where the template puts it.
+func readQR(ops []pdfOp) ([][]bool, bool) {
 	const k = 72 / 25.4
-	cell := qrSize / float64(n) * k
 	for i := 0; i+3 < len(ops); i++ {
 		if ops[i].op != "q" || ops[i+1].op != "g" || ops[i+2].op != "cm" {
 			continue
 		}
 		cm := nums(ops[i+2].args)
-		if len(cm) != 6 || cm[1] != 0 || cm[2] != 0 || math.Abs(cm[0]-cell) > 0.001 || math.Abs(cm[3]+cell) > 0.001 ||
+		if len(cm) != 6 || cm[0] <= 0 {
+			continue
+		}
+		n := int(math.Round(qrSize * k / cm[0]))
+		cell := qrSize / float64(n) * k
+		if n < 21 || n > 177 || (n-21)%4 != 0 || cm[1] != 0 || cm[2] != 0 || math.Abs(cm[0]-cell) > 0.001 || math.Abs(cm[3]+cell) > 0.001 ||
 			math.Abs(cm[4]-qrX*k) > 0.01 || math.Abs(cm[5]-(210-qrY)*k) > 0.01 {
 			continue
 		}

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/base64"
 	"fmt"
 	"image"
 	"image/color"
@@ -261,7 +262,7 @@ func TestReadCertificatePDFRefusesTampering(t *testing.T) {
 	}{
 		{"visible name edited", editContent(t, single, 0, replace("Zoë Hart", "Zoë Hurt")), "holder's name on the page reads \"Zoë Hurt\""},
 		{"QR from another certificate", editContent(t, single, 0, swapQR(other)), "QR code"},
-		{"QR codes swapped in a batch", batchSwap(), "another certificate's number and code (CU-2013-000002)"},
+		{"QR codes swapped in a batch", batchSwap(), "another certificate's fields and code (CU-2013-000002)"},
 		{"QR code removed", editContent(t, single, 0, func(b []byte) []byte { return qrBlock.ReplaceAll(b, nil) }), "no QR code"},
 		{"another certificate's Keywords", withInfo(single, func(s string) string {
 			return strings.Replace(s, keywordsOf(single), keywordsOf(other), 1)
@@ -338,3 +339,52 @@ func TestReadCertificatePDFRefusesTampering(t *testing.T) {
 		}
 	}
 }
+
+// TestReadCertificatePDFLegacyAndAddress: a document printed before the QR
+// code held the signed fields (NUMBER:CODE) still reads clean; a document
+// whose QR code links to an address reads clean; its address changed in the
+// properties alone, or in the properties and the footer, is caught.
+func TestReadCertificatePDFLegacyAndAddress(t *testing.T) {
+	key := testKey(t)
+	c := samplePrintable(t, key, model.KindUnits, "Zoë Hart", 7, false)
+	var legacy bytes.Buffer
+	if err := writeCertificates(&legacy, []model.Printable{c}, fixed, true); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(legacy.Bytes(), []byte(legacyKeywordsMark)) {
+		t.Fatal("legacy drawing lacks its keywords mark")
+	}
+	if got := problemOf(legacy.Bytes()); got != "" {
+		t.Errorf("legacy certificate: %s", got)
+	}
+	c.VerifyURL = "https://example.org/verify"
+	var linked bytes.Buffer
+	if err := WriteCertificates(&linked, []model.Printable{c}, fixed); err != nil {
+		t.Fatal(err)
+	}
+	if got := problemOf(linked.Bytes()); got != "" {
+		t.Errorf("certificate with an address: %s", got)
+	}
+	// The same certificate drawn with another address, its properties
+	// claiming the first: the page and QR code differ from what they claim.
+	evil := c
+	evil.VerifyURL = "https://evil.example/verify"
+	var moved bytes.Buffer
+	if err := WriteCertificates(&moved, []model.Printable{evil}, fixed); err != nil {
+		t.Fatal(err)
+	}
+	swapped := bytes.Replace(moved.Bytes(), []byte(base64URL(evil.VerifyURL)), []byte(base64URL(c.VerifyURL)), 1)
+	if bytes.Equal(swapped, moved.Bytes()) {
+		t.Fatal("address not found in the keywords")
+	}
+	if got := problemOf(splitPDF(t, swapped).join()); got == "" {
+		t.Error("a page linking elsewhere than its properties say read as valid")
+	}
+	// A legacy document's keywords with an address appended are damaged.
+	bad := bytes.Replace(legacy.Bytes(), []byte(c.Code+")"), []byte(c.Code+":"+base64URL(c.VerifyURL)+")"), 1)
+	if _, err := ReadCertificatePDF(splitPDF(t, bad).join()); err == nil {
+		t.Error("legacy keywords with an address read without complaint")
+	}
+}
+
+func base64URL(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }

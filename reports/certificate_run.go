@@ -95,7 +95,7 @@ func IssueAndPrint(ctx context.Context, st CertificateRunStore, by model.User, c
 	prints := make([]model.Printable, len(issued))
 	var undelivered []string
 	for i, c := range issued {
-		prints[i] = c.Printable(c.Reprint, cs.Logo)
+		prints[i] = c.Printable(c.Reprint, cs)
 		switch {
 		case c.Reprint:
 			res.Reprinted++
@@ -196,7 +196,7 @@ func PrintAgain(ctx context.Context, st PrintAgainStore, by model.User, number, 
 	}
 	path := filepath.Join(dir, name+".pdf")
 	if err := WriteFileAtomic(path, func(w io.Writer) error {
-		return WriteCertificates(w, []model.Printable{c.Printable(copyMark, cs.Logo)}, time.Now().UTC())
+		return WriteCertificates(w, []model.Printable{c.Printable(copyMark, cs)}, time.Now().UTC())
 	}); err != nil {
 		return "", err
 	}

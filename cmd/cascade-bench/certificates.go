@@ -76,7 +76,7 @@ func (b *bench) measureCertificates() error {
 	}
 	prints := make([]model.Printable, len(issued))
 	for i, c := range issued {
-		prints[i] = c.Printable(c.Reprint, cs.Logo)
+		prints[i] = c.Printable(c.Reprint, cs)
 	}
 	reports.CutFonts() // the window does this at start, in the background
 	out := filepath.Join(b.dir, "certificates")
@@ -179,7 +179,7 @@ func (b *bench) measureCertificates() error {
 			return err
 		}
 		r0 := time.Now()
-		if err := writeFile(filepath.Join(out, fmt.Sprintf("demand-%d.pdf", i)), []model.Printable{got[0].Printable(got[0].Reprint, cs.Logo)}); err != nil {
+		if err := writeFile(filepath.Join(out, fmt.Sprintf("demand-%d.pdf", i)), []model.Printable{got[0].Printable(got[0].Reprint, cs)}); err != nil {
 			return err
 		}
 		render += time.Since(r0)

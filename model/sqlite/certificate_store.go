@@ -13,10 +13,11 @@ import (
 	"time"
 )
 
-// CertificateSettings reads the centre, signatories and logo from Settings.
+// CertificateSettings reads the centre, signatories, logo and verification
+// address from Settings.
 func (s *Store) CertificateSettings(ctx context.Context) (model.CertificateSettings, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM settings WHERE key IN
-		('centre.name', 'signatory1.name', 'signatory1.title', 'signatory2.name', 'signatory2.title', 'certificate.logo', 'ocn.region')`)
+		('centre.name', 'signatory1.name', 'signatory1.title', 'signatory2.name', 'signatory2.title', 'certificate.logo', 'ocn.region', 'verify.url')`)
 	if err != nil {
 		return model.CertificateSettings{}, fmt.Errorf("read certificate settings: %w", err)
 	}
@@ -43,7 +44,12 @@ func (s *Store) CertificateSettings(ctx context.Context) (model.CertificateSetti
 		return name + ", " + title
 	}
 	cs := model.CertificateSettings{Centre: m["centre.name"], Signatory1: sig("1"), Signatory2: sig("2"),
-		Logo: m["certificate.logo"], OCN: m["ocn.region"]}
+		Logo: m["certificate.logo"], OCN: m["ocn.region"], VerifyURL: strings.TrimSpace(m["verify.url"])}
+	// A bad address would be printed into every QR code; say so now, naming
+	// the setting, rather than print codes that lead nowhere.
+	if err := model.CheckVerifyURL(cs.VerifyURL); err != nil {
+		return cs, fmt.Errorf("setting verify.url: %w", err)
+	}
 	if err := s.db.QueryRowContext(ctx, `SELECT name FROM programme WHERE id = 1`).Scan(&cs.Programme); err != nil {
 		return cs, fmt.Errorf("read programme name: %w", err)
 	}
@@ -668,6 +674,25 @@ func (s *Store) Certificates(ctx context.Context, search string, limit int) ([]m
 	}
 	return s.queryCertificates(ctx, `WHERE ($1 = '' OR c.number LIKE $2 OR c.holder_name LIKE $2 OR p.email LIKE $2)
 		ORDER BY c.id DESC LIMIT $3`, strings.TrimSpace(search), "%"+strings.TrimSpace(search)+"%", limit)
+}
+
+// RevokedNumbers lists the numbers of every revoked certificate, in order,
+// for a verification page that works without the database.
+func (s *Store) RevokedNumbers(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT number FROM certificates WHERE revoked_at IS NOT NULL ORDER BY number`)
+	if err != nil {
+		return nil, fmt.Errorf("read revoked certificates: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("read revoked certificates: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }
 
 // VerifyCertificate checks a certificate against the database: the number
