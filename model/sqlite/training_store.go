@@ -218,7 +218,8 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 }
 
 // ModuleCompletionGrid reads module completion per organiser: every organiser
-// enrolled on a main course or with a completed module.
+// enrolled on a main course or any course teaching a module, or with a
+// completed module.
 func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error) {
 	var g model.ModuleCompletions
 	mods, err := s.Modules(ctx)
@@ -234,7 +235,8 @@ func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletio
 	err = s.eachRow(ctx, `SELECT o.id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0), o.status
         FROM organisers o JOIN people p ON p.id = o.person_id LEFT JOIN cohorts c ON c.id = o.cohort_id
         WHERE o.id IN (SELECT organiser_id FROM module_completions)
-           OR o.person_id IN (SELECT e.person_id FROM enrolments e JOIN courses k ON k.id = e.course_id WHERE k.kind = 'main')
+           OR o.person_id IN (SELECT e.person_id FROM enrolments e JOIN courses k ON k.id = e.course_id
+                              WHERE k.kind = 'main' OR k.id IN (SELECT course_id FROM sessions WHERE module_id IS NOT NULL))
         ORDER BY coalesce(c.number, 999999), p.family_name, p.given_name, o.id`, nil, func(r *sql.Rows) error {
 		row := model.ModuleCompletionRow{CompletedOn: make([]string, len(mods))}
 		err := r.Scan(&row.OrganiserID, &row.Name, &row.CohortNumber, &row.Status)
