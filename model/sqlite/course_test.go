@@ -452,8 +452,8 @@ func TestMigrationSortsOldCompletions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.DownTo(ctx, 30); err != nil {
-		t.Fatalf("migrate down to 30: %v", err)
+	if _, err := p.DownTo(ctx, 89); err != nil {
+		t.Fatalf("migrate down to before 00090: %v", err)
 	}
 	if _, err := p.Up(ctx); err != nil {
 		t.Fatalf("migrate up again: %v", err)
