@@ -207,9 +207,14 @@ type TrainerStore interface {
 // TrainingStore holds the calls for training.
 type TrainingStore interface {
 	AddSession(ctx context.Context, by User, x Session) (int64, error)
+	CompleteModule(ctx context.Context, by User, m ManualCompletion) error
 	CourseSessions(ctx context.Context, courseID int64) ([]Session, error)
 	Courses(ctx context.Context) ([]Course, error)
+	CreateCourse(ctx context.Context, by User, c NewCourse) (int64, error)
+	Enrol(ctx context.Context, by User, courseID int64, personIDs []int64) (int, error)
+	EnrolChoices(ctx context.Context, courseID int64, f EnrolFilter) ([]EnrolChoice, error)
 	MissedSessions(ctx context.Context, today time.Time) ([]MissedRow, error)
+	ModuleCompletion(ctx context.Context, organiserID int64, moduleID int64) (ModuleCompletion, error)
 	ModuleCompletionGrid(ctx context.Context) (ModuleCompletions, error)
 	Modules(ctx context.Context) ([]Module, error)
 	Register(ctx context.Context, sessionID int64) (Register, error)

@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Course kinds: train-the-trainers, the main year-long course, host induction.
 const (
@@ -30,6 +34,7 @@ type Module struct {
 	Title       string
 	Position    int
 	Description string
+	Rule        string // how the module is completed: RuleEverySession, RuleAnySession or RuleByLead
 	Completed   int
 }
 
@@ -142,4 +147,224 @@ type SessionOptions struct {
 type TrainingOverview struct {
 	Modules []Module
 	Courses []Course
+}
+
+// Module completion rules: what attendance completes a module. A lead may
+// always mark a module complete by hand, with a reason, whatever the rule.
+const (
+	// RuleEverySession completes a module for a learner present at every
+	// session of it on one course; the default. A catch-up outside the
+	// course's sessions is a lead's mark with a reason.
+	RuleEverySession = "every_session"
+	// RuleAnySession completes a module for a learner present at any one
+	// session of it: for modules delivered more than once on a course.
+	RuleAnySession = "any_session"
+	// RuleByLead completes a module only when a lead marks it.
+	RuleByLead = "by_lead"
+)
+
+// How a module completion was recorded.
+const (
+	CompletedByAttendance = "attendance" // derived from registers; a register can take it back
+	CompletedByLead       = "lead"       // marked by a lead with a reason; registers leave it alone
+)
+
+// ModuleRuleName is how screens name a completion rule.
+func ModuleRuleName(rule string) string {
+	switch rule {
+	case RuleEverySession, "":
+		return "Present at every session"
+	case RuleAnySession:
+		return "Present at any session"
+	case RuleByLead:
+		return "Marked complete by a lead"
+	}
+	return rule
+}
+
+// SessionMark is one learner's mark at one session of a module: Recorded is
+// false while no register names them for it.
+type SessionMark struct {
+	HeldOn   string
+	Recorded bool
+	Present  bool
+}
+
+// ModuleRuleMet applies a completion rule to a learner's marks at the
+// sessions of one module on one course. It reports whether the rule is met
+// and the date the module was completed: the last session for every
+// session, the first attended for any session. A module with no sessions
+// on the course is never completed by attendance.
+func ModuleRuleMet(rule string, marks []SessionMark) (bool, string) {
+	if len(marks) == 0 {
+		return false, ""
+	}
+	switch rule {
+	case RuleEverySession, "":
+		on := ""
+		for _, m := range marks {
+			if !m.Recorded || !m.Present {
+				return false, ""
+			}
+			on = max(on, m.HeldOn)
+		}
+		return true, on
+	case RuleAnySession:
+		on := ""
+		for _, m := range marks {
+			if m.Recorded && m.Present && (on == "" || m.HeldOn < on) {
+				on = m.HeldOn
+			}
+		}
+		return on != "", on
+	}
+	return false, "" // RuleByLead, or a rule this version does not know: only a lead completes it
+}
+
+// ValidModuleRule reports whether rule is one the model knows.
+func ValidModuleRule(rule string) bool {
+	return rule == RuleEverySession || rule == RuleAnySession || rule == RuleByLead
+}
+
+// ModuleCompletion is one organiser's completion of one module and how it
+// came about.
+type ModuleCompletion struct {
+	OrganiserID int64
+	ModuleID    int64
+	CompletedOn string
+	How         string // CompletedByAttendance or CompletedByLead
+	Reason      string // why a lead marked it; "" when derived from attendance
+	RecordedBy  string
+}
+
+// ManualCompletion is a lead marking a module complete for an organiser.
+type ManualCompletion struct {
+	OrganiserID int64
+	ModuleID    int64
+	CompletedOn string // stored ISO date
+	Reason      string
+}
+
+// maxReasonLetters bounds a reason so the audit log stays readable.
+const maxReasonLetters = 500
+
+// Validate checks a manual completion before it is recorded.
+func (m *ManualCompletion) Validate() error {
+	m.Reason = strings.TrimSpace(m.Reason)
+	m.CompletedOn = strings.TrimSpace(m.CompletedOn)
+	switch {
+	case m.OrganiserID <= 0:
+		return FieldErr("organiser", "is required")
+	case m.ModuleID <= 0:
+		return FieldErr("module", "is required")
+	case m.CompletedOn == "":
+		return FieldErr("completed on", "is required")
+	case m.Reason == "":
+		return FieldErr("reason", "is required: say why the module is complete without the register showing it")
+	case len([]rune(m.Reason)) > maxReasonLetters:
+		return FieldErr("reason", "is longer than %d letters", maxReasonLetters)
+	}
+	if err := ValidateDate(m.CompletedOn); err != nil {
+		return &FieldError{"completed on", err.Error()}
+	}
+	return nil
+}
+
+// NewCourse is a course as a lead schedules it: its kind, the module it
+// teaches (if one), its lead trainer, dates, venue and the dates of its
+// sessions, each of which covers the course's module.
+type NewCourse struct {
+	Kind         string
+	Title        string // the module's title when empty and a module is chosen
+	CohortID     int64
+	ModuleID     int64
+	TrainerID    int64
+	StartsOn     string
+	EndsOn       string // the start date when empty
+	Venue        string
+	SessionDates []string // stored ISO dates
+}
+
+// maxCourseSessions bounds the sessions made at once; a year-long course
+// has a few dozen.
+const maxCourseSessions = 200
+
+// Validate checks and tidies a new course before it is scheduled.
+func (c *NewCourse) Validate() error {
+	c.Title = strings.TrimSpace(c.Title)
+	c.Venue = strings.TrimSpace(c.Venue)
+	c.StartsOn = strings.TrimSpace(c.StartsOn)
+	c.EndsOn = strings.TrimSpace(c.EndsOn)
+	switch c.Kind {
+	case CourseTTT, CourseMain, CourseInduction:
+	case "":
+		return FieldErr("kind", "is required")
+	default:
+		return FieldErr("kind", "%q is not a kind of course", c.Kind)
+	}
+	if c.Title == "" && c.ModuleID == 0 {
+		return FieldErr("title", "is required when the course teaches no one module")
+	}
+	if len([]rune(c.Title)) > 200 {
+		return FieldErr("title", "is longer than 200 letters")
+	}
+	if len([]rune(c.Venue)) > 200 {
+		return FieldErr("venue", "is longer than 200 letters")
+	}
+	if c.StartsOn == "" {
+		return FieldErr("starts", "is required")
+	}
+	if err := ValidateDate(c.StartsOn); err != nil {
+		return &FieldError{"starts", err.Error()}
+	}
+	if c.EndsOn == "" {
+		c.EndsOn = c.StartsOn
+	}
+	if err := ValidateDate(c.EndsOn); err != nil {
+		return &FieldError{"ends", err.Error()}
+	}
+	if c.EndsOn < c.StartsOn {
+		return FieldErr("ends", "%s is before the start, %s", DisplayDate(c.EndsOn), DisplayDate(c.StartsOn))
+	}
+	if len(c.SessionDates) > maxCourseSessions {
+		return FieldErr("sessions", "%d dates; at most %d at once", len(c.SessionDates), maxCourseSessions)
+	}
+	seen := map[string]bool{}
+	for i, d := range c.SessionDates {
+		d = strings.TrimSpace(d)
+		c.SessionDates[i] = d
+		field := fmt.Sprintf("session %d", i+1)
+		if err := ValidateDate(d); err != nil || d == "" {
+			return FieldErr(field, "%q is not a date in the stored form YYYY-MM-DD", d)
+		}
+		if d < c.StartsOn || d > c.EndsOn {
+			return FieldErr(field, "%s is outside the course, %s to %s", DisplayDate(d), DisplayDate(c.StartsOn), DisplayDate(c.EndsOn))
+		}
+		if seen[d] {
+			return FieldErr(field, "%s is given twice", DisplayDate(d))
+		}
+		seen[d] = true
+	}
+	sort.Strings(c.SessionDates)
+	return nil
+}
+
+// EnrolFilter narrows the people offered for enrolment on a course: by
+// cohort, by host, by text in name or email. Zero values do not narrow.
+type EnrolFilter struct {
+	CohortID int64
+	HostID   int64
+	Text     string
+	Limit    int // at most this many; 0 for a sensible default
+}
+
+// EnrolChoice is one person who may be enrolled on a course.
+type EnrolChoice struct {
+	PersonID     int64
+	Name         string
+	Email        string
+	Kind         string // "Senior organiser", "Volunteer organiser" or "Trainer"
+	CohortNumber int
+	Host         string
+	Enrolled     bool // already on the course
 }

@@ -25,6 +25,11 @@ type trainingStore interface {
 	MissedSessions(ctx context.Context, today time.Time) ([]model.MissedRow, error)
 	SessionOptions(ctx context.Context) (model.SessionOptions, error)
 	AddSession(ctx context.Context, by model.User, x model.Session) (int64, error)
+	CohortChoices(ctx context.Context) ([]model.Choice, error)
+	HostChoices(ctx context.Context) ([]model.Choice, error)
+	CreateCourse(ctx context.Context, by model.User, c model.NewCourse) (int64, error)
+	EnrolChoices(ctx context.Context, courseID int64, f model.EnrolFilter) ([]model.EnrolChoice, error)
+	Enrol(ctx context.Context, by model.User, courseID int64, personIDs []int64) (int, error)
 }
 
 // trainingScreen shows modules, courses and their sessions, a register per
@@ -49,6 +54,10 @@ type trainingScreen struct {
 	regStatus    *widget.Label
 	allPresent   *widget.Button
 	addSession   *widget.Button
+	newCourse    *widget.Button
+	enrol        *widget.Button
+	courseForm   *courseForm // the open "New course" form, if any
+	enrolForm    *enrolForm  // the open "Enrol" form, if any
 	saveReg      *widget.Button
 	moduleTable  *widget.Table
 	gridTable    *widget.Table
@@ -108,11 +117,14 @@ func (s *trainingScreen) buildUI() {
 	s.saveReg.Disable()
 	s.addSession = widget.NewButtonWithIcon("Add session…", theme.ContentAddIcon(), s.onAddSession)
 	s.addSession.Disable()
+	s.newCourse = widget.NewButtonWithIcon("New course…", theme.ContentAddIcon(), s.onNewCourse)
+	s.enrol = widget.NewButtonWithIcon("Enrol…", theme.AccountIcon(), s.onEnrol)
+	s.enrol.Disable()
 	regBox := container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
 		nil, nil, nil, s.register)
 	sessions := container.NewHSplit(container.NewBorder(nil, container.NewHBox(s.addSession), nil, nil, s.sessionTable), regBox)
 	sessions.Offset = 0.58
-	courses := container.NewVSplit(s.courseTable, sessions)
+	courses := container.NewVSplit(container.NewBorder(nil, container.NewHBox(s.newCourse, s.enrol), nil, nil, s.courseTable), sessions)
 	courses.Offset = 0.4
 
 	s.moduleTable = newSimpleTable([]string{"Code", "Module", "Completed by", "About"}, []float32{80, 330, 120, 500}, 0, nil)
@@ -258,6 +270,7 @@ func (s *trainingScreen) refresh() {
 		for i, c := range s.overview.Courses {
 			if c.ID == s.courseID {
 				s.addSession.Enable()
+				s.enrol.Enable()
 				s.courseTable.Select(widget.TableCellID{Row: i})
 				s.loadSessions()
 			}
@@ -271,6 +284,7 @@ func (s *trainingScreen) onCourseSelected(id widget.TableCellID) {
 	}
 	s.courseID = s.overview.Courses[id.Row].ID
 	s.addSession.Enable()
+	s.enrol.Enable()
 	s.loadSessions()
 }
 
@@ -349,7 +363,7 @@ func (s *trainingScreen) onSaveRegister() {
 	}, func(struct{}) {
 		s.saveReg.Enable()
 		s.loadRegister()
-		s.loadSessions()
+		s.refresh() // the register may have completed modules: the grid and counts follow, with the sessions
 		s.regStatus.SetText("Register saved.")
 	}, func(err error) {
 		s.saveReg.Enable()

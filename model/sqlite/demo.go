@@ -911,14 +911,17 @@ func (b *demoBuilder) makeCourses() {
 				}
 				present := b.chance(0.93)
 				b.attend(ses.id, o.personID, on, present)
-				done := on
+				done, how, reason := on, model.CompletedByAttendance, ""
 				if !present {
 					done = on.AddDate(0, 0, 28) // caught up at the next session, if they did
 					if done.After(b.today) || b.chance(0.4) {
 						continue
 					}
+					// No register shows a catch-up: the lead marked it, saying why.
+					how, reason = model.CompletedByLead, "caught up with the module's trainer after missing the session"
 				}
-				b.exec(`INSERT INTO module_completions (organiser_id, module_id, completed_on) VALUES ($1, $2, $3)`, o.id, mid, iso(done))
+				b.exec(`INSERT INTO module_completions (organiser_id, module_id, completed_on, how, reason, recorded_by, recorded_at)
+					VALUES ($1, $2, $3, $4, $5, 'lead', $6)`, o.id, mid, iso(done), how, reason, done.Add(17*time.Hour).Format(time.RFC3339))
 				b.counts["module_completions"]++
 			}
 		}

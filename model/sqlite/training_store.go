@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -13,11 +14,11 @@ import (
 // Modules lists the course's modules in order, with completion counts.
 func (s *Store) Modules(ctx context.Context) ([]model.Module, error) {
 	var out []model.Module
-	err := s.eachRow(ctx, `SELECT m.id, m.code, m.title, m.position, m.description,
+	err := s.eachRow(ctx, `SELECT m.id, m.code, m.title, m.position, m.description, m.completion_rule,
         (SELECT count(*) FROM module_completions mc WHERE mc.module_id = m.id)
         FROM modules m ORDER BY m.position, m.code`, nil, func(r *sql.Rows) error {
 		var m model.Module
-		err := r.Scan(&m.ID, &m.Code, &m.Title, &m.Position, &m.Description, &m.Completed)
+		err := r.Scan(&m.ID, &m.Code, &m.Title, &m.Position, &m.Description, &m.Rule, &m.Completed)
 		out = append(out, m)
 		return err
 	})
@@ -115,7 +116,9 @@ func (s *Store) Register(ctx context.Context, sessionID int64) (model.Register, 
 
 // SaveRegister records attendance for a session in one transaction: present
 // true or false per person, each mark naming the store's actor. People must
-// be enrolled on the session's course or already on its register.
+// be enrolled on the session's course or already on its register. When the
+// session covers a module, the module's completion rule is applied to
+// everyone whose mark changed, in the same transaction.
 func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64, marks map[int64]bool) error {
 	if err := s.require(ctx, by, model.ActTraining); err != nil {
 		return err
@@ -125,8 +128,8 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 	}
 	now := model.Now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var courseID int64
-		err := tx.QueryRowContext(ctx, `SELECT course_id FROM sessions WHERE id = $1`, sessionID).Scan(&courseID)
+		var courseID, moduleID int64
+		err := tx.QueryRowContext(ctx, `SELECT course_id, coalesce(module_id, 0) FROM sessions WHERE id = $1`, sessionID).Scan(&courseID, &moduleID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("session %d: %w", sessionID, model.ErrNotFound)
 		}
@@ -165,6 +168,7 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 		}
 		defer upsert.Close()
 		after, was := map[string]bool{}, map[string]bool{}
+		var changed []int64
 		for person, present := range marks {
 			key := strconv.FormatInt(person, 10)
 			old, ok := before[key]
@@ -191,11 +195,21 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 				return err
 			}
 			after[key] = present
+			changed = append(changed, person)
 		}
 		if len(after) == 0 {
 			return nil // the register as it was: no write, no audit entry
 		}
-		return s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), was, after)
+		if err := s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), was, after); err != nil {
+			return err
+		}
+		if moduleID == 0 {
+			return nil // a session of no module completes nothing
+		}
+		// In the register's transaction: the module grid, the organiser's
+		// page and certificate eligibility follow the moment it is saved.
+		slices.Sort(changed) // the same order each time, so the audit log reads the same
+		return s.settleCompletions(ctx, tx, by, moduleID, changed)
 	})
 	if err != nil {
 		return fmt.Errorf("save register of session %d: %w", sessionID, err)
@@ -204,7 +218,8 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 }
 
 // ModuleCompletionGrid reads module completion per organiser: every organiser
-// enrolled on a main course or with a completed module.
+// enrolled on a main course or any course teaching a module, or with a
+// completed module.
 func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error) {
 	var g model.ModuleCompletions
 	mods, err := s.Modules(ctx)
@@ -220,7 +235,8 @@ func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletio
 	err = s.eachRow(ctx, `SELECT o.id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0), o.status
         FROM organisers o JOIN people p ON p.id = o.person_id LEFT JOIN cohorts c ON c.id = o.cohort_id
         WHERE o.id IN (SELECT organiser_id FROM module_completions)
-           OR o.person_id IN (SELECT e.person_id FROM enrolments e JOIN courses k ON k.id = e.course_id WHERE k.kind = 'main')
+           OR o.person_id IN (SELECT e.person_id FROM enrolments e JOIN courses k ON k.id = e.course_id
+                              WHERE k.kind = 'main' OR k.id IN (SELECT course_id FROM sessions WHERE module_id IS NOT NULL))
         ORDER BY coalesce(c.number, 999999), p.family_name, p.given_name, o.id`, nil, func(r *sql.Rows) error {
 		row := model.ModuleCompletionRow{CompletedOn: make([]string, len(mods))}
 		err := r.Scan(&row.OrganiserID, &row.Name, &row.CohortNumber, &row.Status)
