@@ -5,9 +5,9 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
-	"unicode/utf8"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"crypto/ed25519"
 	"encoding/base32"

@@ -157,4 +157,3 @@ func uiUser(t *testing.T, st *sqlite.Store, name, role string) model.User {
 	}
 	return u
 }
-

@@ -50,7 +50,7 @@ type organiserPage struct {
 	filled     organiserForm
 	filling    bool // fillForm is setting the fields; their handlers do nothing
 	seniorsGen int  // each senior list asked for; a late answer to an older one is dropped
-	save                               *widget.Button
+	save       *widget.Button
 
 	tabs     *container.AppTabs
 	equality *equalityForm // administrators only
@@ -440,7 +440,9 @@ func (p *organiserPage) onWithdraw() {
 			return
 		}
 		r := strings.TrimSpace(reason.Text)
-		load(p.e, func(ctx context.Context) (model.Organiser, error) { return p.store.WithdrawOrganiser(ctx, p.e.user, p.id, d, r) },
+		load(p.e, func(ctx context.Context) (model.Organiser, error) {
+			return p.store.WithdrawOrganiser(ctx, p.e.user, p.id, d, r)
+		},
 			func(before model.Organiser) {
 				p.undo = &before
 				p.undoBtn.Show()
