@@ -150,3 +150,7 @@ func (s personSet) count() int {
 	}
 	return n
 }
+
+// ThinTrainer marks a working trainer (accredited or active, not retired)
+// whose courses have reached no one.
+const ThinTrainer = "trainer"

@@ -1,0 +1,83 @@
+package model
+
+import "fmt"
+
+// The programme's figures, each defined once here; docs/numbers.md says the
+// same in words and the screens' labels and tips use those words.
+
+// FoundingGeneration is the generation of founding trainers (those trained
+// before the programme, with no trainer recorded): generation 1 everywhere.
+const FoundingGeneration = 1
+
+// GenerationLabel names a trainer generation the same way on every screen,
+// diagram and report.
+func GenerationLabel(g int) string {
+	if g == FoundingGeneration {
+		return fmt.Sprintf("Generation %d (founding trainers)", g)
+	}
+	return fmt.Sprintf("Generation %d", g)
+}
+
+// IsFoundingTrainer says whether a trainer with no trainer recorded is a
+// founding trainer: one who never sat a train-the-trainers course of the
+// programme. One who did should have that course's trainer recorded, so
+// the gap is flagged.
+func IsFoundingTrainer(trainedByID int64, onTTTCourse bool) bool {
+	return trainedByID == 0 && !onTTTCourse
+}
+
+// TeamOutside reports a host's team (senior organisers, not withdrawn) outside 2–5.
+func TeamOutside(team int) bool { return team < TeamMin || team > TeamMax }
+
+// TeamFlagText is the flag a host with a team outside 2–5 carries.
+func TeamFlagText(team int) string {
+	if team == 1 {
+		return fmt.Sprintf("team of 1 senior organiser, outside %d–%d", TeamMin, TeamMax)
+	}
+	return fmt.Sprintf("team of %d senior organisers, outside %d–%d", team, TeamMin, TeamMax)
+}
+
+// Headcount counts organisers in one group (the programme, a cohort, a host,
+// a region). Seniors and Volunteers count those not withdrawn (in training
+// or completed); Withdrawn counts the rest, so Started is everyone who began.
+type Headcount struct {
+	Seniors    int // senior organisers, not withdrawn
+	Volunteers int // volunteer organisers, not withdrawn
+	Active     int // not withdrawn and not yet completed
+	Completed  int
+	Withdrawn  int // seniors and volunteers who withdrew
+}
+
+// Add counts n organisers of one role and status.
+func (h *Headcount) Add(role, status string, n int) {
+	switch status {
+	case StatusWithdrawn:
+		h.Withdrawn += n
+		return
+	case StatusCompleted:
+		h.Completed += n
+	default:
+		h.Active += n
+	}
+	switch role {
+	case RoleSenior:
+		h.Seniors += n
+	case RoleVolunteer:
+		h.Volunteers += n
+	}
+}
+
+// Started is everyone who began, withdrawn or not.
+func (h Headcount) Started() int { return h.Seniors + h.Volunteers + h.Withdrawn }
+
+// Figure labels: the words the screens, reports and docs/numbers.md share.
+const (
+	LabelSeniors    = "Seniors (not withdrawn)"
+	LabelVolunteers = "Volunteers (not withdrawn)"
+	LabelTeam       = "Team (seniors, not withdrawn)"
+	LabelReach      = "People reached"
+	TipReach        = "People reached: everyone enrolled on, or present at a session of, a course the trainer led or taught at least one session of (any kind, train-the-trainers included), counted once."
+	TipSeniors      = "Seniors and volunteers count organisers not withdrawn: in training or completed. Withdrawn organisers are counted apart."
+	TipTeam         = "Team: a host's senior organisers, not withdrawn; flagged when outside 2–5."
+	TipGeneration   = "Generation: founding trainers are generation 1; a trainer is one generation below whoever trained them."
+)
