@@ -211,7 +211,7 @@ func checkFiguresAgree(t *testing.T, s *Store) {
 	}
 	prog := csvSections(t, s, "progress")
 	for _, f := range []struct {
-		name                                     string
+		name                                         string
 		cascade, cascadeCSV, progress, progCSV, dash int
 	}{
 		{"volunteers", cr.Volunteers, fact(t, casc, "Volunteer organisers"), pr.Total.Volunteers, fact(t, prog, "Volunteer organisers"), dash.Volunteers},
