@@ -27,15 +27,15 @@ type CascadeNode struct {
 	PersonID   int64 // 0 for cohorts, courses and groups
 	Label      string
 	Detail     string // status, host, course kind …
-	Generation int    // trainers from 1; their seniors one more, volunteers two more
-	Reach      int    // distinct people reached below this node
+	Generation int    // trainers from FoundingGeneration (1); their seniors one more, volunteers two more
+	Reach      int    // a trainer: TrainerReach; other nodes: distinct people below them
 	Flag       string // a thin spot, "" when none
 	Children   []*CascadeNode
 }
 
 // ThinSpot is a place where the cascade is thin, for the flags list.
 type ThinSpot struct {
-	Kind     string // "senior", "host", "cohort"
+	Kind     string // "trainer", "senior", "host", "cohort"
 	ID       int64
 	PersonID int64
 	Name     string
@@ -53,7 +53,7 @@ const (
 type GenerationCount struct {
 	Generation int
 	Trainers   int
-	Reach      int // distinct people reached by this generation's trainers
+	Reach      int // distinct people reached (TrainerReach) by this generation's trainers
 }
 
 // CohortReach sums one cohort for the diagram: who delivered to it and how
@@ -62,9 +62,10 @@ type CohortReach struct {
 	ID             int64
 	Number         int
 	TrainerIDs     []int64 // lead (or busiest session) trainers of its courses
-	Seniors        int
-	Volunteers     int // volunteers supported by the cohort's seniors
-	SeniorsWithout int // seniors (not withdrawn) supporting no volunteer
+	Seniors             int // senior organisers in the cohort, not withdrawn (Headcount)
+	Volunteers          int // volunteer organisers in the cohort, not withdrawn (Headcount)
+	VolunteersSupported int // volunteers supported by the cohort's seniors, whatever their own cohort or status
+	SeniorsWithout      int // seniors (not withdrawn) supporting no volunteer
 }
 
 // Cascade is the whole cascade with reach worked out for every node.

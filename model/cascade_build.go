@@ -6,9 +6,11 @@ import (
 	"strings"
 )
 
+// CTrainer is a trainer as the cascade is built from them.
 type CTrainer struct {
 	Id, PersonID, TrainedBy int64
 	Name, Status, Retired   string
+	Reached                 []int64 // people reached (TrainerReach), one entry each
 }
 
 type CCourse struct {
@@ -52,7 +54,7 @@ type CascadeData struct {
 	Index      map[int64]int // person id → dense index for personSet
 }
 
-// build assembles the tree bottom up, counting distinct people below each node.
+// Build assembles the tree bottom up, counting distinct people below each node.
 func (d *CascadeData) Build() *Cascade {
 	c := &Cascade{}
 	n := len(d.Index)
@@ -141,6 +143,7 @@ func (d *CascadeData) Build() *Cascade {
 	genCount := map[int]int{}
 	cohortTrainers := map[int64][]int64{}
 	visited := map[int64]bool{}
+	var thinTrainers []ThinSpot
 	var trainerNode func(t CTrainer, gen int) (*CascadeNode, personSet)
 	trainerNode = func(t CTrainer, gen int) (*CascadeNode, personSet) {
 		visited[t.Id] = true
@@ -177,17 +180,30 @@ func (d *CascadeData) Build() *Cascade {
 			group = append(group, co)
 		}
 		flush()
-		node.Reach = set.count()
+		// A trainer's reach is the people on the courses they delivered
+		// (TrainerReach), the same figure as their trainer page; the
+		// people further down hang under the nodes below.
+		own := newPersonSet(n)
+		for _, p := range t.Reached {
+			own.add(d.Index[p])
+		}
+		node.Reach = own.count()
+		set.union(own)
+		if node.Reach == 0 && TrainerWorking(t.Status, t.Retired) {
+			node.Flag = "has reached no one"
+			thinTrainers = append(thinTrainers, ThinSpot{Kind: ThinTrainer, ID: t.Id, PersonID: t.PersonID,
+				Name: t.Name, What: TrainerStatusLabel(t.Status) + " trainer who has reached no one"})
+		}
 		if genSets[gen] == nil {
 			genSets[gen] = newPersonSet(n)
 		}
-		genSets[gen].union(set)
+		genSets[gen].union(own)
 		genCount[gen]++
 		return node, set
 	}
 	all := newPersonSet(n)
 	for _, t := range roots {
-		rn, rs := trainerNode(t, 1)
+		rn, rs := trainerNode(t, FoundingGeneration)
 		c.Roots = append(c.Roots, rn)
 		all.add(d.Index[t.PersonID])
 		all.union(rs)
@@ -196,7 +212,7 @@ func (d *CascadeData) Build() *Cascade {
 	// show them at the top rather than lose them.
 	for _, t := range d.Trainers {
 		if !visited[t.Id] {
-			rn, rs := trainerNode(t, 1)
+			rn, rs := trainerNode(t, FoundingGeneration)
 			rn.Flag = "trained-by chain loops"
 			c.Roots = append(c.Roots, rn)
 			all.union(rs)
@@ -241,7 +257,9 @@ func (d *CascadeData) Build() *Cascade {
 		c.Generations = append(c.Generations, GenerationCount{Generation: g, Trainers: genCount[g], Reach: genSets[g].count()})
 	}
 
-	// Hosts come before seniors in the thin-spot list: fewer, and each affects a team.
+	// Trainers and hosts come before seniors in the thin-spot list: fewer,
+	// and each affects many people.
+	c.ThinSpots = append(c.ThinSpots, thinTrainers...)
 	c.ThinSpots = append(c.ThinSpots, d.ThinHosts...)
 
 	// Cohort sums and the seniors who support nobody.
@@ -250,23 +268,33 @@ func (d *CascadeData) Build() *Cascade {
 		cohortIdx[co.ID] = len(c.Cohorts)
 		c.Cohorts = append(c.Cohorts, CohortReach{ID: co.ID, Number: co.Number, TrainerIDs: cohortTrainers[co.ID]})
 	}
+	// Seniors and volunteers per cohort are Headcount's (not withdrawn), the
+	// same as Cohorts & hosts; VolunteersSupported is the cascade's own
+	// figure, volunteers supported by the cohort's seniors.
+	counts := make([]Headcount, len(c.Cohorts))
 	for _, id := range d.OrgOrder {
 		o := d.Organisers[id]
-		if o.Role != "senior" {
+		i, inCohort := cohortIdx[o.CohortID]
+		if inCohort {
+			counts[i].Add(o.Role, o.Status, 1)
+		}
+		if o.Role != RoleSenior {
 			continue
 		}
 		vols := len(d.Volunteers[o.Id])
-		if i, ok := cohortIdx[o.CohortID]; ok {
-			c.Cohorts[i].Seniors++
-			c.Cohorts[i].Volunteers += vols
-			if vols == 0 && o.Status != "withdrawn" {
+		if inCohort {
+			c.Cohorts[i].VolunteersSupported += vols
+			if vols == 0 && o.Status != StatusWithdrawn {
 				c.Cohorts[i].SeniorsWithout++
 			}
 		}
-		if vols == 0 && o.Status != "withdrawn" {
+		if vols == 0 && o.Status != StatusWithdrawn {
 			c.ThinSpots = append(c.ThinSpots, ThinSpot{Kind: ThinSenior, ID: o.Id, PersonID: o.PersonID,
 				Name: o.Name, What: "supports no volunteers · " + orNoHost(o.Host)})
 		}
+	}
+	for i, h := range counts {
+		c.Cohorts[i].Seniors, c.Cohorts[i].Volunteers = h.Seniors, h.Volunteers
 	}
 	return c
 }

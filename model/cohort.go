@@ -97,4 +97,4 @@ type HostRow struct {
 }
 
 // TeamFlagged reports a team of senior organisers outside 2–5.
-func (h HostRow) TeamFlagged() bool { return h.Team < TeamMin || h.Team > TeamMax }
+func (h HostRow) TeamFlagged() bool { return TeamOutside(h.Team) }

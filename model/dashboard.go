@@ -12,8 +12,8 @@ type CohortCount struct {
 type ProgressPoint struct {
 	Cohort     int
 	StartsOn   string
-	Seniors    int // cumulative senior organisers started by this cohort
-	Volunteers int // cumulative volunteers started by this cohort
+	Seniors    int // cumulative senior organisers (not withdrawn) of cohorts up to this one
+	Volunteers int // cumulative volunteers (not withdrawn) of cohorts up to this one
 }
 
 // GroupCount is organisers in one group (a cohort, a region, a setting).
@@ -23,8 +23,9 @@ type GroupCount struct {
 	Volunteers int
 }
 
-// DashboardCharts is what the dashboard's charts are drawn from. Every
-// organiser who started counts, withdrawn or not: they were reached.
+// DashboardCharts is what the dashboard's charts are drawn from. Seniors and
+// volunteers are Headcount's (not withdrawn), the same figures as the tables
+// beside them; organisers with no cohort are on no cohort's bar.
 type DashboardCharts struct {
 	SeniorTarget    int
 	VolunteerTarget int

@@ -18,12 +18,16 @@ func GenerationLabel(g int) string {
 	return fmt.Sprintf("Generation %d", g)
 }
 
-// IsFoundingTrainer says whether a trainer with no trainer recorded is a
-// founding trainer: one who never sat a train-the-trainers course of the
-// programme. One who did should have that course's trainer recorded, so
-// the gap is flagged.
-func IsFoundingTrainer(trainedByID int64, onTTTCourse bool) bool {
-	return trainedByID == 0 && !onTTTCourse
+// IsFoundingTrainer says whether a trainer is a founding trainer: no trainer
+// recorded, never on one of the programme's train-the-trainers courses, and
+// trained on or before the first of those courses began (firstTTT, "" when
+// there is none yet). Anyone else with no trainer recorded is a gap in the
+// records and is flagged; a founding trainer is not.
+func IsFoundingTrainer(trainedByID int64, onTTTCourse bool, trainedOn, firstTTT string) bool {
+	if trainedByID != 0 || onTTTCourse {
+		return false
+	}
+	return firstTTT == "" || (trainedOn != "" && trainedOn <= firstTTT)
 }
 
 // TeamOutside reports a host's team (senior organisers, not withdrawn) outside 2–5.
@@ -35,6 +39,35 @@ func TeamFlagText(team int) string {
 		return fmt.Sprintf("team of 1 senior organiser, outside %d–%d", TeamMin, TeamMax)
 	}
 	return fmt.Sprintf("team of %d senior organisers, outside %d–%d", team, TeamMin, TeamMax)
+}
+
+// TrainerReach is a trainer's reach: the distinct people enrolled on, or
+// present at a session of, any course the trainer led or taught at least one
+// session of (any kind, train-the-trainers included). people holds one entry
+// per enrolment or attendance; the trainer page lists exactly these people.
+func TrainerReach(people []int64) int {
+	seen := make(map[int64]bool, len(people))
+	for _, p := range people {
+		seen[p] = true
+	}
+	return len(seen)
+}
+
+// TrainerWorking says whether a trainer is expected to deliver: accredited or
+// active and not retired. A working trainer with reach 0 is a thin spot.
+func TrainerWorking(status, retiredOn string) bool {
+	return retiredOn == "" && (status == TrainerAccredited || status == TrainerActive)
+}
+
+// HostTeamText says who a host holds, in the words of the Cohorts & hosts
+// rows: team (seniors, not withdrawn), volunteers (not withdrawn), then the
+// withdrawn, who are listed but not counted.
+func HostTeamText(h Headcount) string {
+	s := fmt.Sprintf("team %d (seniors, not withdrawn) + %d volunteers (not withdrawn)", h.Seniors, h.Volunteers)
+	if h.Withdrawn > 0 {
+		s += fmt.Sprintf(" · %d withdrawn, listed but not counted", h.Withdrawn)
+	}
+	return s
 }
 
 // Headcount counts organisers in one group (the programme, a cohort, a host,

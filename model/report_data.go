@@ -30,9 +30,9 @@ type ProgressReport struct {
 type CascadeRow struct {
 	Cohort            int
 	Trainers          int // trainers who led or taught a course in the cohort
-	Seniors           int
-	Volunteers        int
-	SeniorsSupporting int // seniors supporting at least one volunteer
+	Seniors           int // not withdrawn (Headcount)
+	Volunteers        int // not withdrawn (Headcount)
+	SeniorsSupporting int // seniors (not withdrawn) supporting at least one volunteer (not withdrawn)
 }
 
 // CascadeReport is the cascade's reach in numbers: the trainer network by
@@ -43,7 +43,7 @@ type CascadeReport struct {
 	Cohort              int
 	Trainers            int
 	ActiveTrainers      int   // accredited or active
-	Generations         []int // trainers per generation: [0] founding trainers
+	Generations         []int // trainers per generation: [0] is FoundingGeneration (founding trainers)
 	Seniors             int
 	Volunteers          int
 	SeniorsSupporting   int

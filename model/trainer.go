@@ -46,12 +46,13 @@ type Trainer struct {
 	Email         string
 	Phone         string
 	Organisation  string
-	TrainedByID   int64 // 0: no trainer recorded (a founding trainer, flagged)
+	TrainedByID   int64 // 0: no trainer recorded (flagged unless Founding)
+	Founding      bool  // a founding trainer: see IsFoundingTrainer
 	TrainedByName string
 	TrainedOn     string
 	Status        string
 	RetiredOn     string
-	Generation    int // 1 for founding trainers; 0 when the chain is broken by a cycle
+	Generation    int // FoundingGeneration (1) for trainers with no trainer recorded; 0 when the chain is broken by a cycle
 	Courses       int // courses delivered as lead or session trainer
 	LastDelivered string
 	Trained       int // trainers they trained
@@ -61,8 +62,9 @@ type Trainer struct {
 // Name is the trainer's full name.
 func (t Trainer) Name() string { return strings.TrimSpace(t.GivenName + " " + t.FamilyName) }
 
-// NoTrainer reports the "trainer without a trainer" flag.
-func (t Trainer) NoTrainer() bool { return t.TrainedByID == 0 }
+// NoTrainer reports the "trainer without a trainer" flag: no trainer
+// recorded, founding trainers excepted.
+func (t Trainer) NoTrainer() bool { return t.TrainedByID == 0 && !t.Founding }
 
 // isIdle decides the "accredited but delivered nothing in a year" flag,
 // measured back from asOf (an ISO date).

@@ -118,7 +118,7 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 			nodes, more = busiest(nodes, rowCap*cols-1)
 		}
 		l.texts = append(l.texts, diagramText{diagramMargin, y + 3.8,
-			fmt.Sprintf("Generation %d — %s trainers, reaching %s people", g.Generation, uk(g.Trainers), uk(g.Reach)), 8, true})
+			fmt.Sprintf("%s — %s trainers, reaching %s people", model.GenerationLabel(g.Generation), uk(g.Trainers), uk(g.Reach)), 8, true})
 		y += bandHeadH
 		boxes := make([]diagramBox, 0, len(nodes)+1)
 		for _, n := range nodes {
@@ -144,7 +144,7 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 
 	// Cohorts: who delivered to them, and how far their seniors carried it.
 	l.texts = append(l.texts, diagramText{diagramMargin, y + 3.8,
-		"Cohorts — senior organisers and the volunteers they support (red: a thin spot)", 8, true})
+		"Cohorts — seniors and volunteers (not withdrawn), volunteers their seniors support (red: a thin spot)", 8, true})
 	y += bandHeadH
 	perRow := min(len(c.Cohorts), 7)
 	if perRow > 0 {
@@ -155,9 +155,9 @@ func layoutCascade(c *model.Cascade, title, asOf string) diagramLayout {
 				break // beyond three rows the page is full; the tree lists every cohort
 			}
 			lines := []string{fmt.Sprintf("Cohort %d", co.Number),
-				fmt.Sprintf("%s seniors → %s volunteers", uk(co.Seniors), uk(co.Volunteers))}
+				fmt.Sprintf("%s seniors · %s volunteers", uk(co.Seniors), uk(co.Volunteers))}
 			if co.Seniors > 0 {
-				lines = append(lines, fmt.Sprintf("%.1f each · %s support none", float64(co.Volunteers)/float64(co.Seniors), uk(co.SeniorsWithout)))
+				lines = append(lines, fmt.Sprintf("%s supported · %s support none", uk(co.VolunteersSupported), uk(co.SeniorsWithout)))
 			}
 			id := fmt.Sprintf("c%d", co.ID)
 			l.boxes = append(l.boxes, diagramBox{id: id, x: diagramMargin + float64(col)*(w+boxGap), y: y + float64(row)*(cohortBoxH+boxGap),

@@ -52,9 +52,9 @@ func CascadeDocument(r model.CascadeReport, diagram CascadeDiagram, created time
 		{"Trainers in the network", n(r.Trainers)},
 		{"  accredited or active", n(r.ActiveTrainers)},
 		{"Trainer generations", n(len(r.Generations))},
-		{"Senior organisers", n(r.Seniors)},
+		{"Senior organisers (not withdrawn)", n(r.Seniors)},
 		{"  supporting volunteers", n(r.SeniorsSupporting) + " · " + percentText(r.SeniorsSupporting, r.Seniors)},
-		{"Volunteer organisers", n(r.Volunteers)},
+		{"Volunteer organisers (not withdrawn)", n(r.Volunteers)},
 		{"  supported by a senior organiser", n(r.VolunteersSupported)},
 		{"Volunteers per supporting senior", perSenior},
 	}
@@ -62,10 +62,7 @@ func CascadeDocument(r model.CascadeReport, diagram CascadeDiagram, created time
 	genTable := Table{Title: "Trainer network by generation", Header: []string{"Generation", "Trainers"},
 		Widths: []float64{3, 1}, Align: []string{"L", "R"}}
 	for g, c := range r.Generations {
-		label := "Generation " + strconv.Itoa(g)
-		if g == 0 {
-			label = "Founding trainers"
-		}
+		label := model.GenerationLabel(g + model.FoundingGeneration)
 		gen.Labels = append(gen.Labels, label)
 		gen.Values[0] = append(gen.Values[0], float64(c))
 		genTable.Rows = append(genTable.Rows, []string{label, n(c)})

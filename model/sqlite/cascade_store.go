@@ -34,6 +34,8 @@ const (
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
         FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
 	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
+	// Whom each trainer reached: the trainer page's rows, every trainer at once.
+	cascadeTrainerReachSQL = `WITH %s SELECT DISTINCT trainer_id, person_id FROM reached`
 	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
 )
 
@@ -150,13 +152,13 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	for i, o := range byName {
 		d.OrgOrder[i] = o.Id
 	}
-	team := map[int64]int{} // the same team as check's flag: senior organisers not withdrawn
+	team := map[int64]int{} // a host's team: senior organisers not withdrawn (model.HostRow.Team)
 	for _, id := range d.OrgOrder {
 		o := d.Organisers[id]
 		if o.SupportedBy != 0 {
 			d.Volunteers[o.SupportedBy] = append(d.Volunteers[o.SupportedBy], o.Id)
 		}
-		if o.Role == "senior" && o.Status != "withdrawn" && o.HostID != 0 {
+		if o.Role == model.RoleSenior && o.Status != model.StatusWithdrawn && o.HostID != 0 {
 			team[o.HostID]++
 		}
 	}
@@ -182,6 +184,22 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
+	trainerAt := map[int64]int{}
+	for i, t := range d.Trainers {
+		trainerAt[t.Id] = i
+	}
+	err = each(fmt.Sprintf(cascadeTrainerReachSQL, trainerReachCTE("")), func(r *sql.Rows) error {
+		var trainer, p int64
+		err := r.Scan(&trainer, &p)
+		if i, ok := trainerAt[trainer]; ok {
+			d.Trainers[i].Reached = append(d.Trainers[i].Reached, p)
+			person(p)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("trainer reach: %w", err)
+	}
 	err = each(cascadeCohortsSQL, func(r *sql.Rows) error {
 		var c model.CohortRef
 		err := r.Scan(&c.ID, &c.Number)
@@ -196,11 +214,8 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		h := model.ThinSpot{Kind: model.ThinHost}
 		err := r.Scan(&h.ID, &h.Name)
 		hostNames[h.ID] = h.Name
-		if n := team[h.ID]; n < 2 || n > 5 {
-			h.What = fmt.Sprintf("team of %d senior organisers, outside 2–5", n)
-			if n == 1 {
-				h.What = "team of 1 senior organiser, outside 2–5"
-			}
+		if n := team[h.ID]; model.TeamOutside(n) {
+			h.What = model.TeamFlagText(n)
 			d.ThinHosts = append(d.ThinHosts, h)
 		}
 		return err

@@ -183,21 +183,30 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// flagQueries count the brief's "flagged, not refused" conditions.
-var flagQueries = []struct{ name, q string }{
-	{"hosts with a team outside 2-5", `SELECT count(*) FROM (SELECT h.id FROM hosts h
-        LEFT JOIN organisers o ON o.host_id = h.id AND o.role = 'senior' AND o.status <> 'withdrawn'
-        GROUP BY h.id HAVING count(o.id) NOT BETWEEN 2 AND 5)`},
-	{"trainers without a trainer", `SELECT count(*) FROM trainers WHERE trained_by_id IS NULL`},
-	{"organisers without a host", `SELECT count(*) FROM organisers WHERE host_id IS NULL`},
-	{"organisers without a cohort", `SELECT count(*) FROM organisers WHERE cohort_id IS NULL`},
-	{"volunteers without a senior", `SELECT count(*) FROM organisers WHERE role = 'volunteer' AND supported_by_id IS NULL`},
+// flagQueries count the brief's "flagged, not refused" conditions. Team
+// size and trainers without a trainer are counted by their model rules
+// (model.TeamOutside, model.IsFoundingTrainer), not by SQL of their own.
+var flagQueries = []struct {
+	name, q string
+	count   func(s *Store, ctx context.Context) (int, error)
+}{
+	{name: "hosts with a team outside 2-5", count: (*Store).teamsOutside},
+	{name: "trainers without a trainer", count: (*Store).trainerGaps},
+	{name: "organisers without a host", q: `SELECT count(*) FROM organisers WHERE host_id IS NULL`},
+	{name: "organisers without a cohort", q: `SELECT count(*) FROM organisers WHERE cohort_id IS NULL`},
+	{name: "volunteers without a senior", q: `SELECT count(*) FROM organisers WHERE role = 'volunteer' AND supported_by_id IS NULL`},
 }
 
 func (s *Store) countFlags(ctx context.Context, r *model.CheckReport) error {
 	for _, f := range flagQueries {
 		var n int
-		if err := s.db.QueryRowContext(ctx, f.q).Scan(&n); err != nil {
+		var err error
+		if f.count != nil {
+			n, err = f.count(s, ctx)
+		} else {
+			err = s.db.QueryRowContext(ctx, f.q).Scan(&n)
+		}
+		if err != nil {
 			return fmt.Errorf("count flags %s: %w", f.name, err)
 		}
 		if n > 0 {

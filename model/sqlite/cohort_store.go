@@ -27,12 +27,13 @@ func (s *Store) CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model
 	var out []model.CohortRow
 	err = s.eachRow(ctx, `SELECT c.id, c.number, coalesce(c.host_induction_on, ''), coalesce(c.training_starts_on, ''),
         coalesce(c.training_ends_on, ''),
-        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
-        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
+        `+headcountCols+`
+        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
         GROUP BY c.id ORDER BY c.number`, nil, func(r *sql.Rows) error {
 		var c model.CohortRow
-		err := r.Scan(&c.ID, &c.Number, &c.HostInductionOn, &c.TrainingStartsOn, &c.TrainingEndsOn, &c.Seniors, &c.Volunteers)
+		var completed, withdrawn int
+		err := r.Scan(&c.ID, &c.Number, &c.HostInductionOn, &c.TrainingStartsOn, &c.TrainingEndsOn, &c.Seniors, &c.Volunteers,
+			&completed, &withdrawn)
 		for _, h := range hosts {
 			if h.CohortID == c.ID {
 				c.Hosts++
@@ -56,10 +57,8 @@ func (s *Store) Hosts(ctx context.Context) ([]model.HostRow, error) {
 	err := s.eachRow(ctx, `SELECT h.id, h.name, h.region, h.setting, h.kickstarter, h.partner, coalesce(h.cohort_id, 0),
         coalesce(c.number, 0), coalesce(t.seniors, 0), coalesce(t.volunteers, 0)
         FROM hosts h LEFT JOIN cohorts c ON c.id = h.cohort_id
-        LEFT JOIN (SELECT host_id,
-                   sum(CASE WHEN role = 'senior' THEN 1 ELSE 0 END) AS seniors,
-                   sum(CASE WHEN role = 'volunteer' THEN 1 ELSE 0 END) AS volunteers
-                   FROM organisers WHERE status <> 'withdrawn' AND host_id IS NOT NULL GROUP BY host_id) t ON t.host_id = h.id
+        LEFT JOIN (SELECT o.host_id, `+headcountCols+`
+                   FROM organisers o WHERE o.host_id IS NOT NULL GROUP BY o.host_id) t ON t.host_id = h.id
         ORDER BY coalesce(c.number, 999999), h.name`, nil, func(r *sql.Rows) error {
 		var h model.HostRow
 		err := r.Scan(&h.ID, &h.Name, &h.Region, &h.Setting, &h.Kickstarter, &h.Partner, &h.CohortID,

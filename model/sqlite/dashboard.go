@@ -6,12 +6,11 @@ import (
 	"fmt"
 )
 
-// dashboardCohortsSQL counts hosts and people per cohort.
+// dashboardCohortsSQL counts hosts and people per cohort (headcountCols).
 const dashboardCohortsSQL = `SELECT c.number,
         (SELECT count(*) FROM hosts h WHERE h.cohort_id = c.id),
-        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
-        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
+        ` + headcountCols + `
+        FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
         GROUP BY c.id, c.number ORDER BY c.number`
 
 // Dashboard reads the dashboard's numbers.
@@ -23,11 +22,9 @@ func (s *Store) Dashboard(ctx context.Context) (model.Dashboard, error) {
 	if err != nil {
 		return d, fmt.Errorf("dashboard programme: %w", err)
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT
-        coalesce(sum(CASE WHEN role = 'senior' AND status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN role = 'volunteer' AND status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN status = 'withdrawn' THEN 1 ELSE 0 END), 0)
-        FROM organisers`).Scan(&d.Seniors, &d.Volunteers, &d.Withdrawn)
+	var completed int
+	err = s.db.QueryRowContext(ctx, `SELECT `+headcountCols+` FROM organisers o`).
+		Scan(&d.Seniors, &d.Volunteers, &completed, &d.Withdrawn)
 	if err != nil {
 		return d, fmt.Errorf("dashboard organisers: %w", err)
 	}
@@ -38,7 +35,8 @@ func (s *Store) Dashboard(ctx context.Context) (model.Dashboard, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var c model.CohortCount
-		if err := rows.Scan(&c.Number, &c.Hosts, &c.Seniors, &c.Volunteers); err != nil {
+		var completed, withdrawn int
+		if err := rows.Scan(&c.Number, &c.Hosts, &c.Seniors, &c.Volunteers, &completed, &withdrawn); err != nil {
 			return d, fmt.Errorf("dashboard cohorts: %w", err)
 		}
 		d.Cohorts = append(d.Cohorts, c)
@@ -71,9 +69,9 @@ func (s *Store) Dashboard(ctx context.Context) (model.Dashboard, error) {
 	return d, nil
 }
 
-const chartGroupSQL = `SELECT %s,
-        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
+// chartGroupSQL counts one chart's groups as model.Headcount does: the
+// charts' seniors and volunteers are the same figures as every table's.
+const chartGroupSQL = `SELECT %s, ` + headcountCols + `
         FROM organisers o %s GROUP BY 1 ORDER BY %s`
 
 // DashboardCharts reads the chart series in three grouped queries.
@@ -93,7 +91,8 @@ func (s *Store) DashboardCharts(ctx context.Context) (model.DashboardCharts, err
 		var out []model.GroupCount
 		for rows.Next() {
 			var g model.GroupCount
-			if err := rows.Scan(&g.Name, &g.Seniors, &g.Volunteers); err != nil {
+			var completed, withdrawn int
+			if err := rows.Scan(&g.Name, &g.Seniors, &g.Volunteers, &completed, &withdrawn); err != nil {
 				return nil, err
 			}
 			out = append(out, g)
@@ -109,8 +108,7 @@ func (s *Store) DashboardCharts(ctx context.Context) (model.DashboardCharts, err
 		return c, fmt.Errorf("dashboard charts by setting: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT c.number, coalesce(c.training_starts_on, ''),
-        coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-        coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0)
+        `+headcountCols+`
         FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
         GROUP BY c.id, c.number, c.training_starts_on ORDER BY c.training_starts_on, c.number`)
 	if err != nil {
@@ -120,7 +118,8 @@ func (s *Store) DashboardCharts(ctx context.Context) (model.DashboardCharts, err
 	var seniors, volunteers int
 	for rows.Next() {
 		var p model.ProgressPoint
-		if err := rows.Scan(&p.Cohort, &p.StartsOn, &p.Seniors, &p.Volunteers); err != nil {
+		var completed, withdrawn int
+		if err := rows.Scan(&p.Cohort, &p.StartsOn, &p.Seniors, &p.Volunteers, &completed, &withdrawn); err != nil {
 			return c, fmt.Errorf("dashboard charts by cohort: %w", err)
 		}
 		c.ByCohort = append(c.ByCohort, model.GroupCount{Name: fmt.Sprint(p.Cohort), Seniors: p.Seniors, Volunteers: p.Volunteers})

@@ -7,12 +7,10 @@ import (
 	"slices"
 )
 
+// progressSQL counts one group's organisers (headcountCols) and units; the
+// %s are filled with fmt, so the headcount's own % signs are none.
 const progressSQL = `SELECT %s,
-       count(DISTINCT h.id),
-       coalesce(sum(CASE WHEN o.role = 'senior' AND o.status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.role = 'volunteer' AND o.status <> 'withdrawn' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.status = 'completed' THEN 1 ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN o.status = 'withdrawn' THEN 1 ELSE 0 END), 0),
+       count(DISTINCT h.id), ` + headcountCols + `,
        coalesce(sum((SELECT count(*) FROM unit_achievements ua WHERE ua.organiser_id = o.id)), 0)
 FROM organisers o
 LEFT JOIN hosts h ON h.id = o.host_id
@@ -80,10 +78,9 @@ func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeRep
 		Scan(&r.Trainers, &r.ActiveTrainers); err != nil {
 		return r, fmt.Errorf("cascade report trainers: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `WITH RECURSIVE gen(id, g) AS (
-		SELECT id, 0 FROM trainers WHERE trained_by_id IS NULL
-		UNION ALL SELECT t.id, gen.g + 1 FROM trainers t JOIN gen ON t.trained_by_id = gen.id WHERE gen.g < 50)
-		SELECT g, count(*) FROM gen GROUP BY g ORDER BY g`)
+	// Generations as the tree and the trainer list number them: founding
+	// trainers are model.FoundingGeneration.
+	rows, err := s.db.QueryContext(ctx, trainerGenerationsCTE+` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`)
 	if err != nil {
 		return r, fmt.Errorf("cascade report generations: %w", err)
 	}
@@ -93,7 +90,10 @@ func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeRep
 			rows.Close()
 			return r, fmt.Errorf("cascade report generations: %w", err)
 		}
-		r.Generations = append(r.Generations, n)
+		for len(r.Generations) <= g-model.FoundingGeneration {
+			r.Generations = append(r.Generations, 0)
+		}
+		r.Generations[g-model.FoundingGeneration] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -102,10 +102,8 @@ func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeRep
 	rows, err = s.db.QueryContext(ctx, `SELECT c.number,
 		(SELECT count(DISTINCT t.id) FROM trainers t WHERE EXISTS (SELECT 1 FROM courses co WHERE co.cohort_id = c.id
 			AND (co.lead_trainer_id = t.id OR EXISTS (SELECT 1 FROM sessions se WHERE se.course_id = co.id AND se.trainer_id = t.id)))),
-		coalesce(sum(CASE WHEN o.role = 'senior' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN o.role = 'volunteer' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN o.role = 'senior' AND EXISTS (SELECT 1 FROM organisers v WHERE v.supported_by_id = o.id AND v.status <> 'withdrawn') THEN 1 ELSE 0 END), 0)
-		FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id AND o.status <> 'withdrawn'
+		`+headcountCols+`, `+seniorsSupportingCol+`
+		FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
 		WHERE ($1 = 0 OR c.number = $1)
 		GROUP BY c.id, c.number ORDER BY c.number`, cohort)
 	if err != nil {
@@ -114,16 +112,23 @@ func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeRep
 	defer rows.Close()
 	for rows.Next() {
 		var c model.CascadeRow
-		if err := rows.Scan(&c.Cohort, &c.Trainers, &c.Seniors, &c.Volunteers, &c.SeniorsSupporting); err != nil {
+		var completed, withdrawn int
+		if err := rows.Scan(&c.Cohort, &c.Trainers, &c.Seniors, &c.Volunteers, &completed, &withdrawn, &c.SeniorsSupporting); err != nil {
 			return r, fmt.Errorf("cascade report cohorts: %w", err)
 		}
-		r.Seniors += c.Seniors
-		r.Volunteers += c.Volunteers
-		r.SeniorsSupporting += c.SeniorsSupporting
 		r.ByCohort = append(r.ByCohort, c)
 	}
 	if err := rows.Err(); err != nil {
 		return r, fmt.Errorf("cascade report cohorts: %w", err)
+	}
+	// Totals over every organiser in scope, those with no cohort too: the
+	// same figures as the progress report and the dashboard.
+	var completed, withdrawn int
+	err = s.db.QueryRowContext(ctx, `SELECT `+headcountCols+`, `+seniorsSupportingCol+`
+		FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id WHERE ($1 = 0 OR c.number = $1)`, cohort).
+		Scan(&r.Seniors, &r.Volunteers, &completed, &withdrawn, &r.SeniorsSupporting)
+	if err != nil {
+		return r, fmt.Errorf("cascade report totals: %w", err)
 	}
 	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisers v JOIN organisers s ON s.id = v.supported_by_id
 		LEFT JOIN cohorts c ON c.id = v.cohort_id WHERE v.status <> 'withdrawn' AND ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.VolunteersSupported)

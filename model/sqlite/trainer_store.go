@@ -30,16 +30,19 @@ const trainerSelect = `SELECT t.id, t.person_id, p.given_name, p.family_name, p.
         coalesce(t.trained_by_id, 0), coalesce(tp.given_name || ' ' || tp.family_name, ''),
         coalesce(t.trained_on, ''), t.status, coalesce(t.retired_on, ''), coalesce(g.generation, 0),
         coalesce(d.courses, 0), coalesce(d.last, ''),
-        (SELECT count(*) FROM trainers k WHERE k.trained_by_id = t.id)
+        (SELECT count(*) FROM trainers k WHERE k.trained_by_id = t.id), `+onTTTCol+`
     FROM trainers t JOIN people p ON p.id = t.person_id
     LEFT JOIN trainers tb ON tb.id = t.trained_by_id LEFT JOIN people tp ON tp.id = tb.person_id
     LEFT JOIN gen g ON g.id = t.id LEFT JOIN done d ON d.trainer_id = t.id`
 
-func scanTrainer(rows *sql.Rows) (model.Trainer, error) {
+// scanTrainer reads one trainer row; firstTTT decides who is a founding trainer.
+func scanTrainer(rows *sql.Rows, firstTTT string) (model.Trainer, error) {
 	var t model.Trainer
+	var onTTT bool
 	err := rows.Scan(&t.ID, &t.PersonID, &t.GivenName, &t.FamilyName, &t.Email, &t.Phone, &t.Organisation,
 		&t.TrainedByID, &t.TrainedByName, &t.TrainedOn, &t.Status, &t.RetiredOn, &t.Generation,
-		&t.Courses, &t.LastDelivered, &t.Trained)
+		&t.Courses, &t.LastDelivered, &t.Trained, &onTTT)
+	t.Founding = model.IsFoundingTrainer(t.TrainedByID, onTTT, t.TrainedOn, firstTTT)
 	return t, err
 }
 
@@ -47,6 +50,10 @@ func scanTrainer(rows *sql.Rows) (model.Trainer, error) {
 func (s *Store) trainersWhere(ctx context.Context, where string, args ...any) ([]model.Trainer, error) {
 	q := trainerGenerationsCTE + ", " + trainerDeliveredCTE + " " + trainerSelect + " " + where +
 		" ORDER BY p.family_name, p.given_name, t.id"
+	first, err := s.firstTTT(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -54,7 +61,7 @@ func (s *Store) trainersWhere(ctx context.Context, where string, args ...any) ([
 	defer rows.Close()
 	var out []model.Trainer
 	for rows.Next() {
-		t, err := scanTrainer(rows)
+		t, err := scanTrainer(rows, first)
 		if err != nil {
 			return nil, err
 		}
@@ -154,16 +161,11 @@ func (s *Store) deliveredCourses(ctx context.Context, id int64) ([]model.Deliver
 	return out, rows.Err()
 }
 
-// reachedBy lists the people enrolled on, or present at, the courses a trainer delivered.
+// reachedBy lists the people a trainer reached (model.TrainerReach): enrolled
+// on, or present at, the courses they led or taught a session of.
 func (s *Store) reachedBy(ctx context.Context, id int64) ([]model.ReachedPerson, error) {
-	rows, err := s.db.QueryContext(ctx, `WITH mine(course_id) AS (
-            SELECT id FROM courses WHERE lead_trainer_id = $1
-            UNION SELECT course_id FROM sessions WHERE trainer_id = $1),
-        reached(person_id, attended) AS (
-            SELECT e.person_id, 0 FROM enrolments e JOIN mine m ON m.course_id = e.course_id
-            UNION ALL
-            SELECT a.person_id, 1 FROM attendance a JOIN sessions s ON s.id = a.session_id
-            JOIN mine m ON m.course_id = s.course_id WHERE a.present = 1),
+	// The same reach rows as the cascade tree's (model.TrainerReach).
+	rows, err := s.db.QueryContext(ctx, `WITH `+trainerReachCTE("= $1")+`,
         people_reached(person_id, attended) AS (SELECT person_id, max(attended) FROM reached GROUP BY person_id)
         SELECT p.id, p.given_name || ' ' || p.family_name,
             coalesce(o.role, CASE WHEN t.id IS NOT NULL THEN 'trainer' ELSE '' END),
