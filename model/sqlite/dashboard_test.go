@@ -12,8 +12,9 @@ func TestDashboardChartsOnDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seniors := count(t, s, `SELECT count(*) FROM organisers WHERE role = 'senior' AND cohort_id IS NOT NULL`)
-	vols := count(t, s, `SELECT count(*) FROM organisers WHERE role = 'volunteer' AND cohort_id IS NOT NULL`)
+	// The charts count as every table does: organisers not withdrawn.
+	seniors := count(t, s, `SELECT count(*) FROM organisers WHERE role = 'senior' AND cohort_id IS NOT NULL AND status <> 'withdrawn'`)
+	vols := count(t, s, `SELECT count(*) FROM organisers WHERE role = 'volunteer' AND cohort_id IS NOT NULL AND status <> 'withdrawn'`)
 	if n := len(c.Progress); n != count(t, s, `SELECT count(*) FROM cohorts`) {
 		t.Fatalf("progress points = %d; want one per cohort", n)
 	}
@@ -32,11 +33,11 @@ func TestDashboardChartsOnDemo(t *testing.T) {
 		}
 		return n
 	}
-	all := count(t, s, `SELECT count(*) FROM organisers`)
+	all := count(t, s, `SELECT count(*) FROM organisers WHERE status <> 'withdrawn'`)
 	if total(c.ByRegion) != all || total(c.BySetting) != all {
-		t.Errorf("region total %d, setting total %d; want every organiser %d", total(c.ByRegion), total(c.BySetting), all)
+		t.Errorf("region total %d, setting total %d; want every organiser not withdrawn %d", total(c.ByRegion), total(c.BySetting), all)
 	}
-	rural := count(t, s, `SELECT count(*) FROM organisers o JOIN hosts h ON h.id = o.host_id WHERE h.setting = 'rural'`)
+	rural := count(t, s, `SELECT count(*) FROM organisers o JOIN hosts h ON h.id = o.host_id WHERE h.setting = 'rural' AND o.status <> 'withdrawn'`)
 	got := -1
 	for _, g := range c.BySetting {
 		if g.Name == "rural" {

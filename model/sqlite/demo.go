@@ -664,8 +664,12 @@ func (b *demoBuilder) makeTrainers() {
 				}
 			}
 			t.personID = b.newPerson(given, family, created, "")
+			recordedBy := t.trainedBy
+			if g == len(sizes)-1 && i == n-1 {
+				recordedBy = 0 // a gap in the records, for the "trainer without a trainer" flag: not a founding trainer
+			}
 			b.exec(`INSERT INTO trainers (id, person_id, organisation, trained_by_id, trained_on, status, retired_on, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.id, t.personID, org, nullID(t.trainedBy),
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, t.id, t.personID, org, nullID(recordedBy),
 				nullDate(t.trainedOn), t.status, nullDate(retired), stamp(created))
 			if course != 0 {
 				b.exec(`INSERT INTO enrolments (course_id, person_id) VALUES ($1, $2)`, course, t.personID)
