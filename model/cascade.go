@@ -59,13 +59,13 @@ type GenerationCount struct {
 // CohortReach sums one cohort for the diagram: who delivered to it and how
 // far its seniors carried the cascade.
 type CohortReach struct {
-	ID             int64
-	Number         int
-	TrainerIDs     []int64 // lead (or busiest session) trainers of its courses
-	Seniors             int // senior organisers in the cohort, not withdrawn (Headcount)
-	Volunteers          int // volunteer organisers in the cohort, not withdrawn (Headcount)
-	VolunteersSupported int // volunteers supported by the cohort's seniors, whatever their own cohort or status
-	SeniorsWithout      int // seniors (not withdrawn) supporting no volunteer
+	ID                  int64
+	Number              int
+	TrainerIDs          []int64 // lead (or busiest session) trainers of its courses
+	Seniors             int     // senior organisers in the cohort, not withdrawn (Headcount)
+	Volunteers          int     // volunteer organisers in the cohort, not withdrawn (Headcount)
+	VolunteersSupported int     // volunteers supported by the cohort's seniors, whatever their own cohort or status
+	SeniorsWithout      int     // seniors (not withdrawn) supporting no volunteer
 }
 
 // Cascade is the whole cascade with reach worked out for every node.

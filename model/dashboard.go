@@ -53,6 +53,6 @@ type Dashboard struct {
 	Trainers           int
 	ActiveTrainers     int // accredited or active
 	TrainerGenerations int
-	SeniorsSupporting  int // seniors supporting at least one volunteer
+	SeniorsSupporting  int // seniors (not withdrawn) supporting at least one volunteer (not withdrawn)
 	Flags              []Flag
 }

@@ -60,7 +60,7 @@ func TestCascadeDiagram(t *testing.T) {
 	}
 	want := []string{"The train-the-trainers cascade", "Cohort 14", uk(c.People) + " people reached"}
 	for _, g := range c.Generations {
-		want = append(want, "Generation "+uk(g.Generation)+" — "+uk(g.Trainers)+" trainers, reaching "+uk(g.Reach))
+		want = append(want, model.GenerationLabel(g.Generation)+" — "+uk(g.Trainers)+" trainers, reaching "+uk(g.Reach))
 	}
 	want = append(want, "reach "+uk(c.Roots[0].Reach))
 	for _, w := range want {

@@ -149,9 +149,10 @@ func (s *cascadeScreen) show(v *cascadeView) {
 	for _, t := range v.c.ThinSpots {
 		counts[t.Kind]++
 	}
-	s.summary.SetText(fmt.Sprintf("%s trainers in %d generations reach %s people. Thin spots: %s seniors supporting no "+
-		"volunteers, %s hosts with a team outside 2–5, %s cohorts without a trainer. Select a person to open them.",
-		num(trainers), gens, num(v.c.People), num(counts[model.ThinSenior]), num(counts[model.ThinHost]), num(counts[model.ThinCohort])))
+	s.summary.SetText(fmt.Sprintf("%s trainers in %d generations reach %s people. Thin spots: %s working trainers who have reached no one, "+
+		"%s seniors supporting no volunteers, %s hosts with a team outside %d–%d, %s cohorts without a trainer. Select a person to open them.\n%s %s",
+		num(trainers), gens, num(v.c.People), num(counts[model.ThinTrainer]), num(counts[model.ThinSenior]), num(counts[model.ThinHost]),
+		model.TeamMin, model.TeamMax, num(counts[model.ThinCohort]), model.TipReach, model.TipGeneration))
 	s.thinHead.SetText(fmt.Sprintf("Thin spots (%s)", num(len(v.c.ThinSpots))))
 	s.tree.Refresh()
 	for id := range open { // openness survives a refresh

@@ -12,22 +12,16 @@ import (
 	"cascade/model"
 )
 
-// reachSQL counts the distinct people below a trainer without the model's
-// walk: trainers they trained at any depth, organisers enrolled on or present
-// at the courses those trainers led, and the volunteers those seniors support.
-const reachSQL = `WITH RECURSIVE sub(id) AS (
-        SELECT id FROM trainers WHERE id = $1
-        UNION SELECT t.id FROM trainers t JOIN sub ON t.trained_by_id = sub.id),
-    led(id) AS (SELECT c.id FROM courses c JOIN sub ON c.lead_trainer_id = sub.id WHERE c.kind <> 'ttt'),
-    onCourse(person_id) AS (
-        SELECT e.person_id FROM enrolments e JOIN led ON led.id = e.course_id
-        UNION SELECT a.person_id FROM attendance a JOIN sessions s ON s.id = a.session_id
-        JOIN led ON led.id = s.course_id WHERE a.present = 1)
+// reachSQL counts a trainer's reach without the model (docs/numbers.md):
+// the distinct people enrolled on, or present at a session of, any course
+// the trainer led or taught a session of — the figure the trainer page lists.
+const reachSQL = `WITH taught(id) AS (
+        SELECT id FROM courses WHERE lead_trainer_id = $1
+        UNION SELECT course_id FROM sessions WHERE trainer_id = $1)
     SELECT count(*) FROM (
-        SELECT t.person_id FROM trainers t JOIN sub ON sub.id = t.id WHERE t.id <> $1
-        UNION SELECT o.person_id FROM organisers o JOIN onCourse c ON c.person_id = o.person_id
-        UNION SELECT v.person_id FROM organisers v JOIN organisers s ON s.id = v.supported_by_id
-        JOIN onCourse c ON c.person_id = s.person_id WHERE s.role = 'senior')`
+        SELECT e.person_id FROM enrolments e WHERE e.course_id IN taught
+        UNION SELECT a.person_id FROM attendance a JOIN sessions s ON s.id = a.session_id
+        WHERE a.present = 1 AND s.course_id IN taught)`
 
 // reachShown finds the reach number in a node's text.
 var reachShown = regexp.MustCompile(`reach ([0-9,]+)`)

@@ -55,8 +55,9 @@ func newCohortsScreen(e *env) screen {
 
 func (s *cohortsScreen) content() fyne.CanvasObject { return s.root }
 
-var cohortHeaders = []string{"Cohort", "Host induction", "Training starts", "Training ends", "Hosts", "Seniors", "Volunteers", "Teams flagged"}
-var hostHeaders = []string{"Host", "Cohort", "Team", "Flag", "Volunteers", "Region", "Setting", "Kickstarter", "Referred by"}
+// The headers name what each count counts (docs/numbers.md): organisers not withdrawn.
+var cohortHeaders = []string{"Cohort", "Host induction", "Training starts", "Training ends", "Hosts", "Seniors (not withdrawn)", "Volunteers (not withdrawn)", "Teams flagged"}
+var hostHeaders = []string{"Host", "Cohort", "Team (seniors, not withdrawn)", "Flag", "Volunteers (not withdrawn)", "Region", "Setting", "Kickstarter", "Referred by"}
 
 func (s *cohortsScreen) buildUI() {
 	s.cohortTable = newSimpleTable(cohortHeaders, []float32{70, 130, 130, 130, 70, 80, 95, 120}, 0, nil)
@@ -238,7 +239,11 @@ func (s *cohortsScreen) onHostSelected(id widget.TableCellID) {
 	load(s.e, func(ctx context.Context) ([]model.OrganiserRow, error) { return s.store.HostOrganisers(ctx, h.ID) },
 		func(rows []model.OrganiserRow) {
 			s.organisers = rows
-			s.orgLabel.SetText(fmt.Sprintf("%s: %d organisers", h.Name, len(rows)))
+			var hc model.Headcount
+			for _, o := range rows {
+				hc.Add(o.Role, o.Status, 1)
+			}
+			s.orgLabel.SetText(h.Name + ": " + model.HostTeamText(hc))
 			s.orgList.Refresh()
 		}, func(err error) { s.orgLabel.SetText(err.Error()) })
 }

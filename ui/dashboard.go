@@ -170,7 +170,7 @@ func (s *dashboardScreen) showCharts(imgs dashboardChartImages) {
 		s.charts[i].Resource = fyne.NewStaticResource(names[i], b)
 		s.charts[i].Refresh()
 	}
-	s.chartNote.SetText("Organisers counted by the cohort they started in; withdrawn organisers were reached, so they count here too.")
+	s.chartNote.SetText("Organisers counted by the cohort they started in. " + model.TipSeniors)
 }
 
 func (s *dashboardScreen) show(d model.Dashboard) {
@@ -180,11 +180,11 @@ func (s *dashboardScreen) show(d model.Dashboard) {
 		num(d.Seniors+d.Volunteers), len(d.Cohorts), num(d.Hosts)))
 	s.seniors.Max, s.seniors.Value = float64(max(d.SeniorTarget, 1)), float64(min(d.Seniors, d.SeniorTarget))
 	s.seniors.Refresh()
-	s.seniorsTxt.SetText(fmt.Sprintf("Senior organisers: %s of %s (%d%%)",
+	s.seniorsTxt.SetText(fmt.Sprintf("Senior organisers (not withdrawn): %s of %s (%d%%)",
 		num(d.Seniors), num(d.SeniorTarget), percent(d.Seniors, d.SeniorTarget)))
 	s.volunteers.Max, s.volunteers.Value = float64(max(d.VolunteerTarget, 1)), float64(min(d.Volunteers, d.VolunteerTarget))
 	s.volunteers.Refresh()
-	s.volTxt.SetText(fmt.Sprintf("Volunteer organisers: %s of %s (%d%%)",
+	s.volTxt.SetText(fmt.Sprintf("Volunteer organisers (not withdrawn): %s of %s (%d%%)",
 		num(d.Volunteers), num(d.VolunteerTarget), percent(d.Volunteers, d.VolunteerTarget)))
 	awaiting := fmt.Sprintf("%s items awaiting a decision", num(d.EvidenceAwaiting))
 	if d.OldestAwaiting != "" {

@@ -19,8 +19,8 @@ func TestDashboardShowsRealNumbersAndCharts(t *testing.T) {
 	db.QueryRow(`SELECT count(*) FROM organisers WHERE role = 'volunteer' AND status <> 'withdrawn'`).Scan(&vols)
 	db.QueryRow(`SELECT senior_target, volunteer_target FROM programme`).Scan(&seniorTarget, &volTarget)
 	want := []string{
-		fmt.Sprintf("Senior organisers: %s of %s (%d%%)", num(seniors), num(seniorTarget), seniors*100/seniorTarget),
-		fmt.Sprintf("Volunteer organisers: %s of %s (%d%%)", num(vols), num(volTarget), vols*100/volTarget),
+		fmt.Sprintf("Senior organisers (not withdrawn): %s of %s (%d%%)", num(seniors), num(seniorTarget), seniors*100/seniorTarget),
+		fmt.Sprintf("Volunteer organisers (not withdrawn): %s of %s (%d%%)", num(vols), num(volTarget), vols*100/volTarget),
 	}
 	waitFor(t, q, "the targets", func() bool { return strings.Contains(shownText(w.Content()), want[0]) })
 	text := shownText(w.Content())

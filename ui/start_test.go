@@ -35,7 +35,7 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 	test.Type(entries[2], "a long password")
 	test.Tap(findButton(w.Content(), "Create and sign in"))
 	waitFor(t, q, "the dashboard", func() bool {
-		return strings.Contains(shownText(w.Content()), "Senior organisers: 0 of 500")
+		return strings.Contains(shownText(w.Content()), "Senior organisers (not withdrawn): 0 of 500")
 	})
 	if opened == nil {
 		t.Fatal("onOpen was not called with the new store")
@@ -100,12 +100,12 @@ func TestDashboardShowsTheDemoProgramme(t *testing.T) {
 	if d.Seniors < 450 || d.Volunteers < 4000 {
 		t.Fatalf("demo dashboard has %d seniors, %d volunteers; want about 500 and 4,500", d.Seniors, d.Volunteers)
 	}
-	seniors := fmt.Sprintf("Senior organisers: %s of 500", num(d.Seniors))
+	seniors := fmt.Sprintf("Senior organisers (not withdrawn): %s of 500", num(d.Seniors))
 	waitFor(t, q, "the demo's numbers", func() bool {
 		return strings.Contains(shownText(w.Content()), seniors)
 	})
 	text := shownText(w.Content())
-	for _, want := range []string{fmt.Sprintf("Volunteer organisers: %s of 4,500", num(d.Volunteers)),
+	for _, want := range []string{fmt.Sprintf("Volunteer organisers (not withdrawn): %s of 4,500", num(d.Volunteers)),
 		fmt.Sprintf("%s items awaiting a decision", num(d.EvidenceAwaiting)), "trainers over"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("dashboard shows %q; want %q", text, want)

@@ -294,7 +294,10 @@ func (s *trainersScreen) showDetail(d model.TrainerDetail) {
 	}
 	s.detail = d
 	s.name.SetText(d.Name())
-	trainedBy := "No trainer recorded (flagged: a founding trainer or a gap in the records)"
+	trainedBy := "No trainer recorded (flagged: a gap in the records — they sat a train-the-trainers course)"
+	if d.Founding {
+		trainedBy = "Founding trainer (generation 1): trained before the programme's first train-the-trainers course"
+	}
 	if d.TrainedByID != 0 {
 		trainedBy = "Trained by " + d.TrainedByName
 		if d.TrainedOn != "" {
@@ -329,8 +332,8 @@ func (s *trainersScreen) showDetail(d model.TrainerDetail) {
 			attended++
 		}
 	}
-	s.reachSum.SetText(fmt.Sprintf("%s people enrolled on or attending their courses; %s attended at least one session",
-		num(len(d.Reached)), num(attended)))
+	s.reachSum.SetText(fmt.Sprintf("%s people reached; %s attended at least one session.\n%s",
+		num(len(d.Reached)), num(attended), model.TipReach))
 	s.empty.Hide()
 	s.page.Show()
 	s.pageArea.Refresh()

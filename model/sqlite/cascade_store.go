@@ -33,10 +33,10 @@ const (
 	cascadeOrganisersSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, o.role, o.status,
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
         FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
-	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
+	cascadeHostsSQL = `SELECT id, name FROM hosts ORDER BY name, id`
 	// Whom each trainer reached: the trainer page's rows, every trainer at once.
 	cascadeTrainerReachSQL = `WITH %s SELECT DISTINCT trainer_id, person_id FROM reached`
-	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
+	cascadeCohortsSQL      = `SELECT id, number FROM cohorts ORDER BY number`
 )
 
 // Cascade reads the whole train-the-trainers cascade with the reach of

@@ -56,7 +56,7 @@ func (s *Store) Dashboard(ctx context.Context) (model.Dashboard, error) {
 		{&d.Trainers, `SELECT count(*) FROM trainers`},
 		{&d.ActiveTrainers, `SELECT count(*) FROM trainers WHERE status IN ('accredited', 'active')`},
 		{&d.TrainerGenerations, trainerGenerationsCTE + ` SELECT coalesce(max(generation), 0) FROM gen`},
-		{&d.SeniorsSupporting, `SELECT count(DISTINCT supported_by_id) FROM organisers WHERE supported_by_id IS NOT NULL`},
+		{&d.SeniorsSupporting, `SELECT ` + seniorsSupportingCol + ` FROM organisers o`},
 	})
 	if err != nil {
 		return d, fmt.Errorf("dashboard: %w", err)

@@ -244,6 +244,13 @@ func checkFiguresAgree(t *testing.T, s *Store) {
 	if last := charts.Progress[len(charts.Progress)-1]; last.Seniors != dash.Seniors-noCohort(t, s, "senior") {
 		t.Errorf("dashboard says %d seniors, its progress chart ends at %d", dash.Seniors, last.Seniors)
 	}
+	if dash.SeniorsSupporting != cr.SeniorsSupporting || fact(t, casc, "  supporting volunteers") != cr.SeniorsSupporting {
+		t.Errorf("seniors supporting volunteers: dashboard %d, cascade report %d (CSV %d)",
+			dash.SeniorsSupporting, cr.SeniorsSupporting, fact(t, casc, "  supporting volunteers"))
+	}
+	if dash.TrainerGenerations != len(cr.Generations) || dash.TrainerGenerations != len(c.Generations) {
+		t.Errorf("generations: dashboard %d, cascade report %d, diagram %d", dash.TrainerGenerations, len(cr.Generations), len(c.Generations))
+	}
 	if dash.Withdrawn != pr.Total.Withdrawn {
 		t.Errorf("withdrawn: dashboard %d, progress report %d", dash.Withdrawn, pr.Total.Withdrawn)
 	}

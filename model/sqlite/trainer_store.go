@@ -30,7 +30,7 @@ const trainerSelect = `SELECT t.id, t.person_id, p.given_name, p.family_name, p.
         coalesce(t.trained_by_id, 0), coalesce(tp.given_name || ' ' || tp.family_name, ''),
         coalesce(t.trained_on, ''), t.status, coalesce(t.retired_on, ''), coalesce(g.generation, 0),
         coalesce(d.courses, 0), coalesce(d.last, ''),
-        (SELECT count(*) FROM trainers k WHERE k.trained_by_id = t.id), `+onTTTCol+`
+        (SELECT count(*) FROM trainers k WHERE k.trained_by_id = t.id), ` + onTTTCol + `
     FROM trainers t JOIN people p ON p.id = t.person_id
     LEFT JOIN trainers tb ON tb.id = t.trained_by_id LEFT JOIN people tp ON tp.id = tb.person_id
     LEFT JOIN gen g ON g.id = t.id LEFT JOIN done d ON d.trainer_id = t.id`
