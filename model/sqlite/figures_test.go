@@ -144,7 +144,9 @@ func checkFiguresAgree(t *testing.T, s *Store) {
 
 	founding := map[int64]bool{}
 	rows, err := s.db.Query(`SELECT t.id FROM trainers t WHERE t.trained_by_id IS NULL AND NOT EXISTS (
-        SELECT 1 FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.person_id = t.person_id AND c.kind = 'ttt')`)
+        SELECT 1 FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.person_id = t.person_id AND c.kind = 'ttt')
+        AND ((SELECT min(starts_on) FROM courses WHERE kind = 'ttt') IS NULL
+            OR t.trained_on <= (SELECT min(starts_on) FROM courses WHERE kind = 'ttt'))`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +186,8 @@ func checkFiguresAgree(t *testing.T, s *Store) {
 			t.Errorf("trainer %s is %s with reach 0 but not a thin spot", tr.Name(), tr.Status)
 		}
 		// Founding trainers (no trainer recorded, never on a
-		// train-the-trainers course) are not flagged for having no trainer.
+		// train-the-trainers course, trained before the first began) are
+		// not flagged for having no trainer.
 		if founding[tr.ID] && (tr.NoTrainer() || !tr.Founding || tr.Generation != model.FoundingGeneration) {
 			t.Errorf("founding trainer %s: flagged %v, founding %v, generation %d", tr.Name(), tr.NoTrainer(), tr.Founding, tr.Generation)
 		}
@@ -352,4 +355,106 @@ func noCohort(t *testing.T, s *Store, role string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestFiguresAgreeOnEdgeCases builds the corners the demo may not reach and
+// holds every caller to one figure there: a trainer who only taught one
+// session of someone else's course, a withdrawn senior who must not make a
+// team, a volunteer with no cohort and no senior, a trainer with no trainer
+// who sat a train-the-trainers course, and one trained after the first.
+func TestFiguresAgreeOnEdgeCases(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	now := model.Now()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	exec(`INSERT INTO cohorts (id, number, created_at) VALUES (1, 1, $1)`, now)
+	exec(`INSERT INTO hosts (id, name, region, cohort_id, created_at) VALUES (1, 'Thin Trust', 'North West', 1, $1)`, now)
+	for i, n := range []string{"Ada Founder", "Bo Lead", "Cy Helper", "Di Gap", "Ed Late", "Fay Senior", "Gus Gone", "Hal Volunteer", "Ivy Loose", "Jo Idle"} {
+		f := strings.Fields(n)
+		exec(`INSERT INTO people (id, given_name, family_name, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
+			i+1, f[0], f[1], strings.ToLower(f[0])+"@example.org", now)
+	}
+	// Ada founded the programme; Bo was trained by her on a ttt course; Di
+	// sat that course too but no trainer was recorded (a gap); Ed has no
+	// trainer and was trained after it began (a gap); Jo is active and has
+	// delivered nothing (reach 0, a thin spot).
+	exec(`INSERT INTO trainers (id, person_id, trained_by_id, trained_on, status, created_at) VALUES
+        (1, 1, NULL, '2011-06-06', 'active', $1), (2, 2, 1, '2011-08-03', 'active', $1),
+        (3, 3, 1, '2011-08-03', 'active', $1), (4, 4, NULL, '2011-08-03', 'active', $1),
+        (5, 5, NULL, '2012-01-01', 'accredited', $1), (6, 10, 1, '2011-08-03', 'active', $1)`, now)
+	exec(`INSERT INTO courses (id, kind, title, lead_trainer_id, starts_on, created_at) VALUES
+        (1, 'ttt', 'Train the trainers 1', 1, '2011-08-01', $1)`, now)
+	exec(`INSERT INTO enrolments (course_id, person_id) VALUES (1, 2), (1, 3), (1, 4)`)
+	// Bo leads the main course; Cy only teaches its second session.
+	exec(`INSERT INTO courses (id, kind, title, cohort_id, lead_trainer_id, starts_on, created_at) VALUES
+        (2, 'main', 'Main course 1', 1, 2, '2012-02-01', $1)`, now)
+	exec(`INSERT INTO sessions (id, course_id, trainer_id, held_on) VALUES (1, 2, 2, '2012-02-01'), (2, 2, 3, '2012-02-08')`)
+	// Fay is the host's one senior not withdrawn, Gus withdrew, Hal is
+	// supported by Fay; Ivy has no cohort and no senior.
+	exec(`INSERT INTO organisers (id, person_id, role, status, cohort_id, host_id, supported_by_id, created_at, updated_at) VALUES
+        (1, 6, 'senior', 'active', 1, 1, NULL, $1, $1), (2, 7, 'senior', 'withdrawn', 1, 1, NULL, $1, $1),
+        (3, 8, 'volunteer', 'completed', 1, 1, 1, $1, $1), (4, 9, 'volunteer', 'active', NULL, 1, NULL, $1, $1)`, now)
+	exec(`INSERT INTO enrolments (course_id, person_id) VALUES (2, 6), (2, 7)`)
+	exec(`INSERT INTO attendance (session_id, person_id, present, recorded_at) VALUES (2, 6, 1, $1), (2, 8, 1, $1)`, now)
+
+	checkFiguresAgree(t, s)
+
+	c, err := s.Cascade(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := map[string]int{}
+	c.Walk(func(n *model.CascadeNode, _ int) bool {
+		if n.Kind == model.NodeTrainer {
+			reach[n.Label] = n.Reach
+		}
+		return true
+	})
+	// Cy taught one session of Bo's course: Fay and Gus enrolled, Hal present.
+	if reach["Cy Helper"] != 3 || reach["Bo Lead"] != 3 || reach["Ada Founder"] != 3 {
+		t.Errorf("reach = %v; want Ada 3 (her ttt course), Bo 3 and Cy 3 (the main course)", reach)
+	}
+	var thin []string
+	for _, ts := range c.ThinSpots {
+		thin = append(thin, ts.Kind+" "+ts.Name)
+	}
+	if got := strings.Join(thin, ", "); !strings.Contains(got, "trainer Jo Idle") || !strings.Contains(got, "host Thin Trust") ||
+		strings.Contains(got, "trainer Cy") {
+		t.Errorf("thin spots %q; want Jo (reach 0) and Thin Trust (team of 1), not Cy", got)
+	}
+	list, err := s.Trainers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := map[string]bool{}
+	for _, tr := range list.Trainers {
+		flagged[tr.Name()] = tr.NoTrainer()
+	}
+	if flagged["Ada Founder"] || !flagged["Di Gap"] || !flagged["Ed Late"] || flagged["Bo Lead"] {
+		t.Errorf("no-trainer flags %v; want Di and Ed, not the founding Ada", flagged)
+	}
+	hosts, err := s.Hosts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hosts) != 1 || hosts[0].Team != 1 || hosts[0].Volunteers != 2 || !hosts[0].TeamFlagged() {
+		t.Errorf("hosts = %+v; want Thin Trust with team 1 (Gus withdrew), 2 volunteers, flagged", hosts)
+	}
+	d, err := s.Dashboard(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Seniors != 1 || d.Volunteers != 2 || d.Withdrawn != 1 {
+		t.Errorf("dashboard %d seniors, %d volunteers, %d withdrawn; want 1, 2 (Ivy has no cohort but counts), 1", d.Seniors, d.Volunteers, d.Withdrawn)
+	}
+	for _, f := range d.Flags {
+		if f.Name == "trainers without a trainer" && f.Count != 2 {
+			t.Errorf("flag %q counts %d; want 2 (Di, Ed)", f.Name, f.Count)
+		}
+	}
 }
