@@ -103,14 +103,9 @@ func (h *Headcount) Add(role, status string, n int) {
 // Started is everyone who began, withdrawn or not.
 func (h Headcount) Started() int { return h.Seniors + h.Volunteers + h.Withdrawn }
 
-// Figure labels: the words the screens, reports and docs/numbers.md share.
+// Tips: the words of docs/numbers.md that the screens show beside a figure.
 const (
-	LabelSeniors    = "Seniors (not withdrawn)"
-	LabelVolunteers = "Volunteers (not withdrawn)"
-	LabelTeam       = "Team (seniors, not withdrawn)"
-	LabelReach      = "People reached"
-	TipReach        = "People reached: everyone enrolled on, or present at a session of, a course the trainer led or taught at least one session of (any kind, train-the-trainers included), counted once."
-	TipSeniors      = "Seniors and volunteers count organisers not withdrawn: in training or completed. Withdrawn organisers are counted apart."
-	TipTeam         = "Team: a host's senior organisers, not withdrawn; flagged when outside 2–5."
-	TipGeneration   = "Generation: founding trainers are generation 1; a trainer is one generation below whoever trained them."
+	TipReach      = "People reached: everyone enrolled on, or present at a session of, a course the trainer led or taught at least one session of (any kind, train-the-trainers included), counted once."
+	TipSeniors    = "Seniors and volunteers count organisers not withdrawn: in training or completed. Withdrawn organisers are counted apart."
+	TipGeneration = "Generation: founding trainers are generation 1; a trainer is one generation below whoever trained them."
 )
