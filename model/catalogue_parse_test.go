@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -75,25 +74,38 @@ func TestParseCatalogueRefusals(t *testing.T) {
 	}
 }
 
-// TestImportCatalogueIsOneTransaction makes the database refuse the
-// qualification, the last thing written, and expects none of the units.
-func TestImportCatalogueIsOneTransaction(t *testing.T) {
-	s := newTestStore(t)
-	ctx := context.Background()
-	if _, err := s.db.Exec(`CREATE TRIGGER refuse_quals BEFORE INSERT ON qualifications BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
-		t.Fatal(err)
+func TestCatalogueRefusesHostileText(t *testing.T) {
+	unit := func(edit func(*Unit)) Catalogue {
+		u := Unit{Code: "U1", Title: "Listening", Level: 2, Credits: 3, Outcomes: []Outcome{
+			{Number: 1, Text: "Plan", Criteria: []Criterion{{Number: "1.1", Text: "Plan it"}}}}}
+		edit(&u)
+		return Catalogue{Units: []Unit{u}}
 	}
-	c, err := ParseCatalogue([]byte(fixtureCatalogue))
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name string
+		c    Catalogue
+		want string
+	}{
+		{"million-character title", unit(func(u *Unit) { u.Title = strings.Repeat("x", 1_000_000) }),
+			"units[0].title: is 1000000 characters long; at most 300"},
+		{"escape in code", unit(func(u *Unit) { u.Code = "U1\x1b" }), "units[0].code: contains a control character (U+001B) at position 3"},
+		{"override in outcome", unit(func(u *Unit) { u.Outcomes[0].Text = "\u202ePlan" }),
+			"units[0].outcomes[0].text: contains a bidirectional control character, which can reorder the text (U+202E) at position 1"},
+		{"newline in criterion", unit(func(u *Unit) { u.Outcomes[0].Criteria[0].Text = "Plan\nit" }),
+			"units[0].outcomes[0].criteria[0].text: contains a line break (U+000A) at position 5"},
+		{"qualification title", Catalogue{Qualifications: []Qualification{{Code: "Q", Title: "Cert\u2067", Level: 3,
+			Groups: []Group{{Name: "G", Units: []string{"U1"}}}}}},
+			"qualifications[0].title: contains a bidirectional control character, which can reorder the text (U+2067) at position 5"},
+		{"group name", Catalogue{Qualifications: []Qualification{{Code: "Q", Title: "Cert", Level: 3,
+			Groups: []Group{{Name: "\ufeff", Units: []string{"U1"}}}}}},
+			"qualifications[0].groups[0].name: contains an invisible format character (U+FEFF) at position 1"},
 	}
-	if _, _, err := s.ImportCatalogue(ctx, c); err == nil {
-		t.Fatal("ImportCatalogue with the qualification refused = nil; want an error")
-	}
-	if n := count(t, s, `SELECT count(*) FROM units`); n != 0 {
-		t.Errorf("units after a refused import = %d; want 0", n)
-	}
-	if n := count(t, s, `SELECT count(*) FROM audit_log WHERE entity = 'unit'`); n != 0 {
-		t.Errorf("audit rows after a refused import = %d; want 0", n)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.c.Validate(map[string]bool{"U1": true})
+			if err == nil || err.Error() != c.want || !errors.Is(err, ErrInvalid) {
+				t.Errorf("Validate = %.200v; want %s", err, c.want)
+			}
+		})
 	}
 }

@@ -158,3 +158,22 @@ func TestDemoPeoplePassTheChecks(t *testing.T) {
 		t.Errorf("demo catalogue: %v", err)
 	}
 }
+
+// TestStoreRefusesHostileReasons: the reasons typed into the withdraw,
+// revoke and erase dialogs are refused before anything is looked up.
+func TestStoreRefusesHostileReasons(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	_, werr := s.WithdrawOrganiser(ctx, model.LocalUser(), 1, "2013-01-14", "moved away\x1b[1A")
+	_, eerr := s.ErasePerson(ctx, model.LocalUser(), "zoe@example.org", "asked\u202e")
+	for name, err := range map[string]error{
+		"WithdrawOrganiser": werr,
+		"Revoke":            s.Revoke(ctx, model.LocalUser(), "C-2013-00001", strings.Repeat("r", 501)),
+		"ErasePerson":       eerr,
+	} {
+		var fe *model.FieldError
+		if !errors.As(err, &fe) || fe.Field != "reason" || !errors.Is(err, model.ErrInvalid) {
+			t.Errorf("%s with a hostile reason = %v; want a field error on reason", name, err)
+		}
+	}
+}
