@@ -281,6 +281,10 @@ func TestCertificateWithHugeTextsFitsOnePage(t *testing.T) {
 	f.Programme = strings.Repeat("Programme ", 10_000)
 	f.Centre = strings.Repeat("Centre ", 10_000)
 	f.Signatory1 = strings.Repeat("Jess ", 10_000) + ", " + strings.Repeat("Director ", 10_000)
+	// As issued: the signed fields hold no surrounding spaces.
+	for _, v := range []*string{&f.Name, &f.Certifies, &f.Programme, &f.Centre, &f.Signatory1} {
+		*v = strings.TrimSpace(*v)
+	}
 	c.Code = model.Sign(key, f.Payload())
 	var buf bytes.Buffer
 	if err := WriteCertificates(&buf, []model.Printable{c}, fixed); err != nil {
