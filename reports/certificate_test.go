@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -268,8 +269,8 @@ func TestQRCodeScans(t *testing.T) {
 
 // TestCertificateWithHugeTextsFitsOnePage prints data older than the text
 // checks could hold: a million-character unit title, and over-long name,
-// wording, host, centre and signatory. Printing must return, on one page,
-// with the long texts clipped.
+// wording, programme, centre and signatory. Printing must return, on one
+// page, with the long texts clipped.
 func TestCertificateWithHugeTextsFitsOnePage(t *testing.T) {
 	key := testKey(t)
 	c := samplePrintable(t, key, model.KindUnits, "Zoë Hart", 1, false)
@@ -286,9 +287,15 @@ func TestCertificateWithHugeTextsFitsOnePage(t *testing.T) {
 		*v = strings.TrimSpace(*v)
 	}
 	c.Code = model.Sign(key, f.Payload())
+	// The current layout's QR code carries the signed fields, so these cannot
+	// be printed in it: WriteCertificates must say so, not hang.
+	if err := WriteCertificates(io.Discard, []model.Printable{c}, fixed); err == nil || !strings.Contains(err.Error(), "qr code") {
+		t.Errorf("WriteCertificates(million-character title) = %.120v; want a QR code error", err)
+	}
+	// The layout before that (number:code in the QR code) draws every text.
 	var buf bytes.Buffer
-	if err := WriteCertificates(&buf, []model.Printable{c}, fixed); err != nil {
-		t.Fatalf("WriteCertificates: %v", err)
+	if err := writeCertificates(&buf, []model.Printable{c}, fixed, true); err != nil {
+		t.Fatalf("writeCertificates(legacy): %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "huge.pdf")
 	os.WriteFile(path, buf.Bytes(), 0o600)
