@@ -55,8 +55,8 @@ func (d DecisionDraft) Validate(criteria []int64) error {
 	if d.DecidedOn > time.Now().Format(time.DateOnly) {
 		return fmt.Errorf("%w: date %s is in the future", ErrInvalid, DisplayDate(d.DecidedOn))
 	}
-	if len(d.Feedback) > maxFeedbackLetters {
-		return fmt.Errorf("%w: feedback: at most %d characters", ErrInvalid, maxFeedbackLetters)
+	if err := CheckText("feedback", d.Feedback, maxFeedbackLetters, true); err != nil {
+		return err
 	}
 	for _, c := range criteria {
 		o := d.Outcomes[c]

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -93,8 +94,18 @@ func (e *PathError) Unwrap() error { return ErrInvalid }
 func (c Catalogue) Validate(known map[string]bool) error {
 	codes := map[string]bool{}
 	bad := func(path, format string, a ...any) error { return &PathError{path, fmt.Sprintf(format, a...)} }
+	// text refuses hostile or over-long text, named by its path.
+	text := func(path, v string, k TextKind) error {
+		if p := textProblem(v, k.Max, k.Multiline); p != "" {
+			return &PathError{path, p}
+		}
+		return nil
+	}
 	for i, u := range c.Units {
 		p := fmt.Sprintf("units[%d]", i)
+		if err := cmp.Or(text(p+".code", u.Code, TextCode), text(p+".title", u.Title, TextTitle)); err != nil {
+			return err
+		}
 		switch {
 		case strings.TrimSpace(u.Code) == "":
 			return bad(p+".code", "required")
@@ -115,6 +126,9 @@ func (c Catalogue) Validate(known map[string]bool) error {
 		numbers, crit := map[int]bool{}, map[string]bool{}
 		for j, o := range u.Outcomes {
 			op := fmt.Sprintf("%s.outcomes[%d]", p, j)
+			if err := text(op+".text", o.Text, TextOutcome); err != nil {
+				return err
+			}
 			switch {
 			case o.Number < 1:
 				return bad(op+".number", "%d: outcomes are numbered from 1", o.Number)
@@ -128,6 +142,9 @@ func (c Catalogue) Validate(known map[string]bool) error {
 			numbers[o.Number] = true
 			for k, cr := range o.Criteria {
 				cp := fmt.Sprintf("%s.criteria[%d]", op, k)
+				if err := cmp.Or(text(cp+".number", cr.Number, TextCode), text(cp+".text", cr.Text, TextOutcome)); err != nil {
+					return err
+				}
 				before, after, ok := strings.Cut(cr.Number, ".")
 				n, err := strconv.Atoi(after)
 				switch {
@@ -145,6 +162,9 @@ func (c Catalogue) Validate(known map[string]bool) error {
 	quals := map[string]bool{}
 	for i, q := range c.Qualifications {
 		p := fmt.Sprintf("qualifications[%d]", i)
+		if err := cmp.Or(text(p+".code", q.Code, TextCode), text(p+".title", q.Title, TextTitle)); err != nil {
+			return err
+		}
 		switch {
 		case strings.TrimSpace(q.Code) == "":
 			return bad(p+".code", "required")
@@ -165,6 +185,9 @@ func (c Catalogue) Validate(known map[string]bool) error {
 		quals[q.Code] = true
 		for j, g := range q.Groups {
 			gp := fmt.Sprintf("%s.groups[%d]", p, j)
+			if err := text(gp+".name", g.Name, TextLine); err != nil {
+				return err
+			}
 			switch {
 			case strings.TrimSpace(g.Name) == "":
 				return bad(gp+".name", "required")
@@ -177,6 +200,9 @@ func (c Catalogue) Validate(known map[string]bool) error {
 			}
 			seen := map[string]bool{}
 			for k, code := range g.Units {
+				if err := text(fmt.Sprintf("%s.units[%d]", gp, k), code, TextCode); err != nil {
+					return err
+				}
 				switch {
 				case !codes[code] && !known[code]:
 					return bad(fmt.Sprintf("%s.units[%d]", gp, k), "unit %s is not in the catalogue", code)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"strings"
 )
 
@@ -73,8 +74,8 @@ func (h *Host) Validate() error {
 	if h.Name == "" {
 		return FieldErr("name", "is required")
 	}
-	if len([]rune(h.Name)) > 200 {
-		return FieldErr("name", "is longer than 200 letters")
+	if err := cmp.Or(TextLine.Check("name", h.Name), TextLine.Check("region", h.Region), TextLine.Check("partner", h.Partner)); err != nil {
+		return err
 	}
 	if h.Region == "" {
 		return FieldErr("region", "is required")

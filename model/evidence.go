@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -50,6 +51,10 @@ var personalDetail = regexp.MustCompile(`[^\s@]+@[^\s@]+\.[a-z]{2,}|(\+44|\b0)[\
 
 // Validate names the first faulty field.
 func (e EvidenceItem) Validate() error {
+	if err := cmp.Or(TextTitle.Check("title", e.Title), TextNotes.Check("description", e.Description),
+		TextNotes.Check("listening themes", e.ListeningThemes)); err != nil {
+		return err
+	}
 	known := false
 	for _, k := range EvidenceKinds {
 		known = known || k == e.Kind

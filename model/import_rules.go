@@ -39,13 +39,24 @@ func (r rowReader) raw(col string) string {
 func (r rowReader) code(col string) string { return strings.TrimSpace(r.raw(col)) }
 
 // name is a person's or organisation's name, kept exactly as written in any
-// script; only a blank one is refused.
+// script; a blank one, or one ValidateName refuses, is reported.
 func (r rowReader) name(col string) string {
 	v := r.raw(col)
 	if strings.TrimSpace(v) == "" {
 		r.c.bad(r.num, col, "is empty")
 	} else if err := ValidateName(v); err != nil {
 		r.c.bad(r.num, col, "%v", err) // the same rule the organiser's page applies
+	}
+	return v
+}
+
+// text is a free-text cell kept as written, refused (with the reason
+// CheckText gives) when it could hide or reorder what a reader sees or is
+// longer than k allows.
+func (r rowReader) text(col string, k TextKind) string {
+	v := r.raw(col)
+	if p := textProblem(v, k.Max, k.Multiline); p != "" {
+		r.c.bad(r.num, col, "%s", p)
 	}
 	return v
 }
@@ -248,7 +259,7 @@ func validateHosts(c *importCheck, rows []sheetRow, look *ImportLookups, plan *I
 	seen := map[string]int{}
 	for _, sr := range rows {
 		r := rowReader{c, sr.Num, sr.Cells}
-		in := hostIn{Name: r.name("name"), Region: r.raw("region"), Partner: r.raw("partner")}
+		in := hostIn{Name: r.name("name"), Region: r.text("region", TextLine), Partner: r.text("partner", TextLine)}
 		key := strings.ToLower(strings.TrimSpace(in.Name))
 		if key != "" {
 			if prev, ok := seen[key]; ok {
@@ -316,7 +327,7 @@ func validatePeople(c *importCheck, rows []sheetRow, look *ImportLookups, plan *
 			in.CohortID = r.cohortRef(look)
 			in.StartsOn = r.date("start_date", false)
 		} else {
-			in.Organisation = r.raw("organisation")
+			in.Organisation = r.text("organisation", TextLine)
 			in.TrainedOn = r.date("trained_on", false)
 			in.Status = r.choice("status", "training", "accredited", "active", "lapsed")
 		}

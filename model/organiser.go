@@ -57,14 +57,14 @@ func FieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-// ValidateName checks a given or family name: present and not absurdly long.
+// ValidateName checks a given or family name: present, clean (CheckText) and
+// at most TextName.Max characters.
 func ValidateName(s string) error {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
+	if strings.TrimSpace(s) == "" {
 		return errors.New("is required")
-	case len([]rune(s)) > 100:
-		return errors.New("is longer than 100 letters")
+	}
+	if p := textProblem(s, TextName.Max, TextName.Multiline); p != "" {
+		return errors.New(p)
 	}
 	return nil
 }
@@ -74,6 +74,10 @@ func ValidateEmail(s string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return errors.New("is required")
+	}
+	// Checked first: the address parser lets some invisible characters through.
+	if p := textProblem(s, TextEmail.Max, TextEmail.Multiline); p != "" {
+		return errors.New(p)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
@@ -149,6 +153,9 @@ func (o *Organiser) Validate() error {
 	}
 	if o.Status == StatusWithdrawn && o.WithdrawnOn == "" {
 		return FieldErr("withdrawn date", "is required when the organiser has withdrawn")
+	}
+	if err := TextReason.Check("withdrawn reason", o.WithdrawnReason); err != nil {
+		return err
 	}
 	if o.BursaryPence < 0 {
 		return FieldErr("bursary", "cannot be negative")

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"strings"
 
 	"fmt"
@@ -165,6 +166,9 @@ func (in TrainerInput) Validate() error {
 		if c.err != nil {
 			return &FieldError{c.field, c.err.Error()}
 		}
+	}
+	if err := cmp.Or(TextCode.Check("phone", in.Phone), TextLine.Check("organisation", in.Organisation)); err != nil {
+		return err
 	}
 	valid := false
 	for _, s := range TrainerStatuses {

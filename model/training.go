@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -133,6 +134,9 @@ func (x *Session) Validate() error {
 	}
 	if x.Title == "" && x.ModuleID == 0 {
 		return FieldErr("title", "is required when the session covers no module")
+	}
+	if err := cmp.Or(TextTitle.Check("title", x.Title), TextLine.Check("venue", x.Venue)); err != nil {
+		return err
 	}
 	return nil
 }

@@ -108,6 +108,18 @@ func ValidRole(role string) bool {
 	return false
 }
 
+// maxPasswordBytes bounds what argon2 is asked to hash; passwords are never
+// shown, so their characters are not otherwise checked.
+const maxPasswordBytes = 1024
+
+// CheckPassword refuses a password longer than argon2 should be asked to hash.
+func CheckPassword(pw string) error {
+	if len(pw) > maxPasswordBytes {
+		return &FieldError{"password", fmt.Sprintf("at most %d bytes", maxPasswordBytes)}
+	}
+	return nil
+}
+
 // NewUser is what an administrator fills in to add a user.
 type NewUser struct {
 	Username, DisplayName, Role, Password string
@@ -118,8 +130,14 @@ func (n NewUser) Validate() error {
 	switch {
 	case strings.TrimSpace(n.Username) == "" || strings.ContainsAny(n.Username, " \t"):
 		return fmt.Errorf("%w: user name: one word, not empty", ErrInvalid)
+	case TextCode.Check("user name", n.Username) != nil:
+		return TextCode.Check("user name", n.Username)
 	case strings.TrimSpace(n.DisplayName) == "":
 		return fmt.Errorf("%w: display name: required", ErrInvalid)
+	case TextName.Check("display name", n.DisplayName) != nil:
+		return TextName.Check("display name", n.DisplayName)
+	case CheckPassword(n.Password) != nil:
+		return CheckPassword(n.Password)
 	case !ValidRole(n.Role):
 		return fmt.Errorf("%w: role %q: not one of %s", ErrInvalid, n.Role, strings.Join(Roles, ", "))
 	case len(n.Password) < 8:

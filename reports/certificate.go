@@ -271,7 +271,7 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	setColor(pdf, teal)
 	pdf.SetFont(serif, "", 11)
 	pdf.SetXY(0, 22)
-	pdf.CellFormat(W, 6, spaced(strings.ToUpper(f.Centre)), "", 0, "C", false, 0, "")
+	pdf.CellFormat(W, 6, fitText(pdf, spaced(strings.ToUpper(clip(f.Centre))), W-40), "", 0, "C", false, 0, "")
 	pdf.SetFont(serif, "B", 30)
 	pdf.SetXY(0, 33)
 	pdf.CellFormat(W, 14, headlines[f.Kind], "", 0, "C", false, 0, "")
@@ -285,22 +285,22 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	// The holder's name, as large as fits.
 	size := 36.0
 	pdf.SetFont(serif, "B", size)
-	for size > 18 && pdf.GetStringWidth(f.Name) > W-70 {
+	for size > 18 && pdf.GetStringWidth(clip(f.Name)) > W-70 {
 		size -= 2
 		pdf.SetFont(serif, "B", size)
 	}
 	setColor(pdf, teal)
 	pdf.SetXY(0, 66)
-	pdf.CellFormat(W, 16, f.Name, "", 0, "C", false, 0, "")
+	pdf.CellFormat(W, 16, fitText(pdf, f.Name, W-70), "", 0, "C", false, 0, "")
 	rule(pdf, 60, 84, W-60)
 
 	setColor(pdf, ink)
 	pdf.SetFont(serif, "", 13)
 	pdf.SetXY(35, 89)
-	pdf.MultiCell(W-70, 6.5, f.Certifies, "", "C", false)
+	pdf.MultiCell(W-70, 6.5, certifiesLines(pdf, f.Certifies, W-70), "", "C", false)
 	pdf.SetFont(serif, "B", 15)
 	pdf.SetX(0)
-	pdf.CellFormat(W, 8, f.Programme, "", 1, "C", false, 0, "")
+	pdf.CellFormat(W, 8, fitText(pdf, f.Programme, W-40), "", 1, "C", false, 0, "")
 
 	y := pdf.GetY() + 2
 	switch f.Kind {
@@ -317,7 +317,7 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 		if len(bits) > 0 {
 			pdf.SetFont(serif, "I", 12)
 			pdf.SetXY(0, y)
-			pdf.CellFormat(W, 7, strings.Join(bits, "  ·  "), "", 0, "C", false, 0, "")
+			pdf.CellFormat(W, 7, fitText(pdf, strings.Join(bits, "  ·  "), W-40), "", 0, "C", false, 0, "")
 		}
 	}
 	_ = y
@@ -336,7 +336,7 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 		pdf.Line(x, 165, x+68, 165)
 		name, _, _ := strings.Cut(s, ", ")
 		pdf.SetXY(x, 166.5)
-		pdf.CellFormat(68, 5, name, "", 0, "C", false, 0, "")
+		pdf.CellFormat(68, 5, fitText(pdf, name, 68), "", 0, "C", false, 0, "")
 	}
 	pdf.SetFont(serif, "I", 9)
 	for i, s := range sigs {
@@ -398,12 +398,12 @@ func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
 	if len(f.Units) > 6 {
 		size, lineH = 8.5, 4.0
 	}
-	max := int((160 - y) / lineH)
+	rows := max(int((160-y)/lineH), 2) // at least one unit and the "more" line
 	units := f.Units
 	more := 0
-	if len(units) > max-1 {
-		more = len(units) - (max - 1)
-		units = units[:max-1]
+	if len(units) > rows-1 {
+		more = len(units) - (rows - 1)
+		units = units[:rows-1]
 	}
 	x := 40.0 // the list ends clear of the QR code at the right
 	pdf.SetFont(serif, "", size)
@@ -574,6 +574,33 @@ func encodeQR(text string) (barcode.Barcode, error) {
 		}
 	}
 	return qr.Encode(text, qr.M, mode)
+}
+
+// clip cuts a text to what a line could ever show, so measuring it is cheap.
+func clip(s string) string {
+	s, _ = clipRunes(s, maxFitRunes)
+	return s
+}
+
+// maxCertifiesLines is how many lines the certificate's wording may take
+// before the units list; more would push the page's lower half off it.
+const maxCertifiesLines = 3
+
+// certifiesLines wraps the wording to width and keeps at most
+// maxCertifiesLines lines, the last ending in an ellipsis when cut.
+func certifiesLines(pdf *gofpdf.Fpdf, s string, width float64) string {
+	s, clipped := clipRunes(s, maxFitRunes)
+	lines := pdf.SplitText(s, width)
+	if len(lines) <= maxCertifiesLines && !clipped {
+		return s
+	}
+	lines = lines[:min(len(lines), maxCertifiesLines)]
+	last := len(lines) - 1
+	lines[last] = fitText(pdf, lines[last]+" …", width)
+	if !strings.HasSuffix(lines[last], "…") {
+		lines[last] = strings.TrimSuffix(lines[last], " …") + "…"
+	}
+	return strings.Join(lines, "\n")
 }
 
 // spaced letterspaces a short heading.

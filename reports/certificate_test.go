@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -262,5 +264,55 @@ func TestQRCodeScans(t *testing.T) {
 		if got := strings.TrimSpace(string(out)); got != c.QRText() {
 			t.Errorf("page %d: QR reads %q; want %q", i+1, got, c.QRText())
 		}
+	}
+}
+
+// TestCertificateWithHugeTextsFitsOnePage prints data older than the text
+// checks could hold: a million-character unit title, and over-long name,
+// wording, programme, centre and signatory. Printing must return, on one
+// page, with the long texts clipped.
+func TestCertificateWithHugeTextsFitsOnePage(t *testing.T) {
+	key := testKey(t)
+	c := samplePrintable(t, key, model.KindUnits, "Zoë Hart", 1, false)
+	f := &c.Fields
+	f.Units[0].Title = strings.Repeat("W", 1_000_000)
+	f.Units[1].Title = "a" + strings.Repeat("\u0301", 10_000)
+	f.Name = strings.Repeat("Łukasz ", 20_000)
+	f.Certifies = strings.Repeat("has achieved ", 20_000)
+	f.Programme = strings.Repeat("Programme ", 10_000)
+	f.Centre = strings.Repeat("Centre ", 10_000)
+	f.Signatory1 = strings.Repeat("Jess ", 10_000) + ", " + strings.Repeat("Director ", 10_000)
+	// As issued: the signed fields hold no surrounding spaces.
+	for _, v := range []*string{&f.Name, &f.Certifies, &f.Programme, &f.Centre, &f.Signatory1} {
+		*v = strings.TrimSpace(*v)
+	}
+	c.Code = model.Sign(key, f.Payload())
+	// The current layout's QR code carries the signed fields, so these cannot
+	// be printed in it: WriteCertificates must say so, not hang.
+	if err := WriteCertificates(io.Discard, []model.Printable{c}, fixed); err == nil || !strings.Contains(err.Error(), "qr code") {
+		t.Errorf("WriteCertificates(million-character title) = %.120v; want a QR code error", err)
+	}
+	// The layout before that (number:code in the QR code) draws every text.
+	var buf bytes.Buffer
+	if err := writeCertificates(&buf, []model.Printable{c}, fixed, true); err != nil {
+		t.Fatalf("writeCertificates(legacy): %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "huge.pdf")
+	os.WriteFile(path, buf.Bytes(), 0o600)
+	if info := run(t, "pdfinfo", path); !regexp.MustCompile(`\nPages:\s+1\n`).MatchString(info) {
+		t.Errorf("pdfinfo:\n%s\nwant 1 page", info)
+	}
+	text := run(t, "pdftotext", "-layout", path, "-")
+	for _, want := range []string{"CO201", "WWWW…", "CO301", "Facilitating collective action", f.Number} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q", want)
+		}
+	}
+	if len(text) > 20_000 {
+		t.Errorf("page text is %d bytes; want the long texts clipped", len(text))
+	}
+	entries, err := ReadCertificatePDF(buf.Bytes())
+	if err != nil || len(entries) != 1 || entries[0].Payload != f.Payload() {
+		t.Errorf("ReadCertificatePDF = %d entries, %v; want the signed payload back whole", len(entries), err)
 	}
 }

@@ -87,14 +87,40 @@ func table(pdf *gofpdf.Fpdf, header []string, widths []float64, align []string, 
 	}
 }
 
+// maxFitRunes bounds the text fitText measures: no line of a page holds
+// more, and measuring an over-long text rune by rune would never finish.
+const maxFitRunes = 500
+
 // fitText shortens s with an ellipsis so it fits in width mm.
 func fitText(pdf *gofpdf.Fpdf, s string, width float64) string {
-	if pdf.GetStringWidth(s) <= width {
+	s, clipped := clipRunes(s, maxFitRunes)
+	if !clipped && pdf.GetStringWidth(s) <= width {
 		return s
 	}
+	// The longest prefix that fits with its ellipsis, by halving: widths
+	// only grow as runes are added.
 	r := []rune(s)
-	for len(r) > 1 && pdf.GetStringWidth(string(r)+"…") > width {
-		r = r[:len(r)-1]
+	lo, hi := 1, len(r)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if pdf.GetStringWidth(string(r[:mid])+"…") <= width {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
 	}
-	return string(r) + "…"
+	return string(r[:lo]) + "…"
+}
+
+// clipRunes is s cut to at most n runes, and whether it was cut; it reads no
+// further than it keeps.
+func clipRunes(s string, n int) (string, bool) {
+	i := 0
+	for pos := range s {
+		if i == n {
+			return s[:pos], true
+		}
+		i++
+	}
+	return s, false
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,11 +32,9 @@ func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 	if err != nil {
 		return err
 	}
-	var c model.Catalogue
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return fmt.Errorf("%s: %s", pos[0], jsonProblem(data, err))
+	c, err := model.ParseCatalogue(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w (nothing imported)", pos[0], err)
 	}
 	s, by, err := openStore(ctx, fs, *db)
 	if err != nil {
@@ -100,34 +97,4 @@ func cmdExportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 	}
 	fmt.Fprintf(out, "wrote %d units and %d qualifications to %s\n", len(c.Units), len(c.Qualifications), *to)
 	return nil
-}
-
-// jsonProblem says where in the file a JSON syntax or type error is.
-func jsonProblem(data []byte, err error) string {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-		if te.Field != "" {
-			return fmt.Sprintf("%s: %s is not a %s (line %d)", te.Field, te.Value, te.Type, lineOf(data, off))
-		}
-	}
-	if off >= 0 {
-		return fmt.Sprintf("line %d: %v", lineOf(data, off), err)
-	}
-	return err.Error()
-}
-
-func lineOf(data []byte, off int64) int {
-	line := 1
-	for i := int64(0); i < off && i < int64(len(data)); i++ {
-		if data[i] == '\n' {
-			line++
-		}
-	}
-	return line
 }

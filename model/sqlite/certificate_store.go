@@ -596,6 +596,9 @@ func (s *Store) Revoke(ctx context.Context, by model.User, number, reason string
 	if reason == "" {
 		return fmt.Errorf("revoke %s: a reason is required: %w", number, model.ErrInvalid)
 	}
+	if err := model.TextReason.Check("reason", reason); err != nil {
+		return fmt.Errorf("revoke %s: %w", number, err)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var revoked sql.NullString
 		err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM certificates WHERE number = $1`, number).Scan(&revoked)

@@ -95,6 +95,10 @@ func (s *Store) AddEvidenceFile(ctx context.Context, by model.User, evidenceID i
 		return model.EvidenceFile{}, err
 	}
 	f := model.EvidenceFile{EvidenceID: evidenceID, FileName: filepath.Base(src), AddedAt: model.Now()}
+	// A name like "report\u202efdp.exe" reads as another file; refuse it.
+	if err := model.TextTitle.Check("file name", f.FileName); err != nil {
+		return f, fmt.Errorf("add file: %w", err)
+	}
 	in, err := os.Open(src)
 	if err != nil {
 		return f, fmt.Errorf("add file: %w", err)

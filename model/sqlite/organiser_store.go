@@ -322,6 +322,9 @@ func (s *Store) WithdrawOrganiser(ctx context.Context, by model.User, id int64, 
 	if reason == "" {
 		return before, fmt.Errorf("withdraw organiser %d: %w", id, model.FieldErr("reason", "is required"))
 	}
+	if err := model.TextReason.Check("reason", reason); err != nil {
+		return before, fmt.Errorf("withdraw organiser %d: %w", id, err)
+	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if before, err = readOrganiser(ctx, tx, id); err != nil {

@@ -192,6 +192,9 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 	if reason == "" {
 		return res, fmt.Errorf("erase %s: %w: give the reason for the erasure", email, model.ErrInvalid)
 	}
+	if err := model.TextReason.Check("reason", reason); err != nil {
+		return res, fmt.Errorf("erase %q: %w", email, err)
+	}
 	var hashes []string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		pid, oid, _, err := personIDs(ctx, tx, email)

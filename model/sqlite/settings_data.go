@@ -37,6 +37,11 @@ func (s *Store) SaveSettings(ctx context.Context, by model.User, values map[stri
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	for _, k := range keys {
+		if err := model.CheckSetting(k, values[k]); err != nil {
+			return fmt.Errorf("save settings: %w", err)
+		}
+	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		for _, k := range keys {
 			var old sql.NullString

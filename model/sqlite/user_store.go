@@ -139,6 +139,9 @@ func (s *Store) SetUserPassword(ctx context.Context, by model.User, id int64, pa
 	if len(password) < 8 {
 		return fmt.Errorf("set password: %w: at least 8 characters", model.ErrInvalid)
 	}
+	if err := model.CheckPassword(password); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
 	hash, err := model.HashPassword(password)
 	if err != nil {
 		return err

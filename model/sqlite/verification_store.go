@@ -212,6 +212,9 @@ func (s *Store) VerifySample(ctx context.Context, by model.User, sampleID int64,
 		return err
 	}
 	actions = strings.TrimSpace(actions)
+	if err := model.TextNotes.Check("actions", actions); err != nil {
+		return fmt.Errorf("verify sample %d: %w", sampleID, err)
+	}
 	switch {
 	case outcome != model.SampleAgreed && outcome != model.SampleSentBack:
 		return fmt.Errorf("verify sample %d: %w: outcome %q", sampleID, model.ErrInvalid, outcome)
