@@ -14,7 +14,9 @@ import (
 )
 
 // Check verifies the database: SQLite's integrity and foreign keys, the
-// domain rules that must hold, and every evidence file against its hash.
+// protecting triggers, the audit log's hash chain, every certificate's
+// signature and revocation, the domain rules that must hold, and every
+// evidence file against its hash.
 func (s *Store) Check(ctx context.Context) (model.CheckReport, error) {
 	var r model.CheckReport
 	if err := s.checkIntegrity(ctx, &r); err != nil {
@@ -24,7 +26,8 @@ func (s *Store) Check(ctx context.Context) (model.CheckReport, error) {
 		return r, nil // a damaged file makes every later query suspect
 	}
 	for _, c := range []func(context.Context, *model.CheckReport) error{
-		s.checkForeignKeys, s.checkRules, s.checkFiles, s.countFlags,
+		s.checkForeignKeys, s.checkTriggers, s.checkAuditChain, s.checkCertificates,
+		s.checkRules, s.checkFiles, s.countFlags,
 	} {
 		if err := c(ctx, &r); err != nil {
 			if isCorrupt(err) {
