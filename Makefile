@@ -7,7 +7,7 @@ DEMO_DB   ?= demo.db
 # Fyne needs cgo and these; the tests read PDFs back with poppler-utils and
 # scan the certificates' QR codes with zbar-tools.
 APT_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-             libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils zbar-tools
+             libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils zbar-tools sqlite3
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run demo test vet lint bench screens package clean

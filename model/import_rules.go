@@ -118,12 +118,10 @@ func (r rowReader) email(col string) string {
 	return v
 }
 
-// checkEmail applies the organiser page's rule, and also takes the address
-// an erasure leaves (erased-N@invalid) so an erased person's row round-trips.
+// CheckEmail applies the organiser page's rule to an imported address. The
+// placeholder an erasure leaves is refused like any reserved address: an
+// import that took one would block that person's erasure.
 func CheckEmail(v string) error {
-	if strings.HasPrefix(v, "erased-") && strings.HasSuffix(v, "@invalid") {
-		return nil
-	}
 	return ValidateEmail(v)
 }
 

@@ -84,11 +84,20 @@ func ValidateEmail(s string) error {
 		return errors.New("is not an email address like name@example.org")
 	}
 	at := strings.LastIndex(s, "@")
-	if domain := s[at+1:]; !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.HasPrefix(domain, ".") {
+	domain := s[at+1:]
+	if !strings.Contains(domain, ".") || strings.HasSuffix(domain, ".") || strings.HasPrefix(domain, ".") {
 		return errors.New("needs a domain like example.org after the @")
+	}
+	if strings.EqualFold(domain, ErasedDomain) || strings.HasSuffix(strings.ToLower(domain), "."+ErasedDomain) {
+		return errors.New("uses " + ErasedDomain + ", which is kept for erased people")
 	}
 	return nil
 }
+
+// ErasedDomain is the domain of the placeholder address an erasure gives a
+// person (erased-N@erased.invalid). No form or import may use it, so an
+// erasure's placeholder is always free.
+const ErasedDomain = "erased.invalid"
 
 // Organiser is one senior or volunteer organiser with their person's details,
 // as the organiser's page edits it. Zero ids mean "none".

@@ -22,6 +22,11 @@ type Erasure struct {
 	Label        string // the name the person is now shown by
 	FilesRemoved int    // evidence files deleted from disk
 	Kept         int    // issued certificates kept for verification
+	// Compacted is false when another connection kept the file's write-ahead
+	// log from being emptied: old copies of the details may remain in it
+	// until the programme is next closed everywhere.
+	Compacted bool
+	Backups   []string // automatic backups made before the erasure, which still hold the person
 }
 
 // Equality is one person's self-declared equality monitoring answers.

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cascade/model"
+	"cascade/model/sqlite"
 	"context"
 	"flag"
 	"fmt"
@@ -8,9 +10,10 @@ import (
 )
 
 func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("erase", "erase person EMAIL --db FILE --reason TEXT", errOut)
+	fs := newFlags("erase", "erase person EMAIL --db FILE --reason TEXT [--purge-backups]", errOut)
 	db := fs.String("db", "", "the database file")
 	reason := fs.String("reason", "", "why the details are erased (kept in the audit log)")
+	purge := fs.Bool("purge-backups", false, "also remove the person from the automatic backups made before")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -31,12 +34,50 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if *purge {
+		// Run again after an erasure, with the placeholder address: only the
+		// backups are left to clear.
+		if erased, err := s.PersonErased(ctx, pos[1]); err == nil && erased {
+			backups, err := sqlite.AutoBackups(sqlite.AutoBackupDir(s.Path()))
+			if err != nil {
+				return err
+			}
+			return purgeBackups(ctx, s, by, pos[1], backups, out)
+		}
+	}
 	res, err := s.ErasePerson(ctx, by, pos[1], *reason)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "erased %s's personal details: now shown as %q; %d evidence files removed; %d issued certificates kept for verification\n",
 		pos[1], res.Label, res.FilesRemoved, res.Kept)
+	if !res.Compacted {
+		fmt.Fprintln(errOut, "cascade erase: another window has the programme open, so old copies of the details may stay in its write-ahead log until every window is closed")
+	}
+	if len(res.Backups) == 0 {
+		return nil
+	}
+	if !*purge {
+		fmt.Fprintf(out, "%d automatic backups made before still hold the person; to remove them from these, run\n  cascade erase person %s --db %s --reason TEXT --purge-backups\n",
+			len(res.Backups), sqlite.ErasedEmail(res.PersonID), *db)
+		for _, b := range res.Backups {
+			fmt.Fprintln(out, "  "+b)
+		}
+		return nil
+	}
+	return purgeBackups(ctx, s, by, sqlite.ErasedEmail(res.PersonID), res.Backups, out)
+}
+
+// purgeBackups removes an erased person from the automatic backups and says which held them.
+func purgeBackups(ctx context.Context, s *sqlite.Store, by model.User, email string, backups []string, out io.Writer) error {
+	done, err := s.PurgeBackups(ctx, by, email, backups)
+	for _, b := range done {
+		fmt.Fprintln(out, "removed the person from backup "+b)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%d of %d automatic backups held the person; none does now\n", len(done), len(backups))
 	return nil
 }
 

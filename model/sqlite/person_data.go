@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"cascade/model"
 	"context"
 	"database/sql"
@@ -10,8 +11,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // personSections read a person's records; $1 is the person, $2 their
@@ -178,11 +181,17 @@ func copyFile(src, dst string) error {
 }
 
 // ErasePerson removes a withdrawn organiser's personal details on request:
-// name, email, phone, ULN, equality answers, evidence descriptions and
-// feedback, and their evidence files (from disk when nothing else shares
-// the file). Counts stay, as do issued certificates, which verification needs,
-// and lines of claims already submitted to the OCN, which are locked. The
-// erasure and its reason go in the audit log without the erased details.
+// name, email, phone, ULN, equality answers, evidence titles, descriptions
+// and feedback, their withdrawal note, their evidence files (from disk when
+// nothing else shares the file), their name and email wherever other free
+// text quotes it, and the key that opens their details in the audit log, so
+// those entries stay in the hash chain but read "(erased)". The file is then
+// rebuilt (VACUUM) and its WAL emptied, so no old copy of the details is left
+// on a free page. Counts stay, as do issued certificates, which verification
+// needs and which carry the name they were issued to, and lines of claims
+// already submitted to the OCN, which are locked. The erasure and its reason
+// go in the audit log without the erased details. Automatic backups made
+// before still hold the person: they are listed for PurgeBackups.
 func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason string) (model.Erasure, error) {
 	if err := s.require(ctx, by, model.ActErase); err != nil {
 		return model.Erasure{}, err
@@ -196,7 +205,12 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 		return res, fmt.Errorf("erase %q: %w", email, err)
 	}
 	var hashes []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.withSecureDelete(ctx, func(conn *sql.Conn) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
 		pid, oid, _, err := personIDs(ctx, tx, email)
 		if err != nil {
 			return err
@@ -214,72 +228,324 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 		case oid == 0 || status != "withdrawn":
 			return fmt.Errorf("%w: only a withdrawn organiser's details can be erased (withdraw them first)", model.ErrPermission)
 		}
-		res.Label = "Erased person " + strconv.FormatInt(pid, 10)
-		now := model.Now()
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT f.sha256 FROM evidence_files f
-			JOIN evidence_items e ON e.id = f.evidence_id WHERE e.organiser_id = $1`, oid)
-		if err != nil {
+		res.Label = erasedLabel(pid)
+		if hashes, res.Kept, err = erasePersonTx(ctx, tx, by.Username, s.now(), pid, oid, reason); err != nil {
 			return err
 		}
-		for rows.Next() {
-			var h string
-			if err := rows.Scan(&h); err != nil {
-				rows.Close()
-				return err
-			}
-			hashes = append(hashes, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		steps := []struct {
-			query string
-			args  []any
-		}{
-			// Given and family name read "Erased person N" together, and neither is
-			// empty, so the row still exports and imports like any other.
-			{`UPDATE people SET given_name = 'Erased', family_name = $1, email = $2, phone = '', uln = '',
-				updated_at = $3, erased_at = $3 WHERE id = $4`,
-				[]any{"person " + strconv.FormatInt(pid, 10), fmt.Sprintf("erased-%d@invalid", pid), now, pid}},
-			{`DELETE FROM equality_monitoring WHERE person_id = $1`, []any{pid}},
-			{`UPDATE evidence_items SET description = '' WHERE organiser_id = $1`, []any{oid}},
-			{`DELETE FROM evidence_files WHERE evidence_id IN (SELECT id FROM evidence_items WHERE organiser_id = $1)`, []any{oid}},
-			{`UPDATE assessment_decisions SET feedback = '' WHERE organiser_id = $1`, []any{oid}},
-			{`UPDATE claim_lines SET uln = '' WHERE organiser_id = $1
-				AND claim_id IN (SELECT id FROM claims WHERE status = 'draft')`, []any{oid}},
-			{`UPDATE organisers SET updated_at = $1 WHERE id = $2`, []any{now, oid}},
-		}
-		for _, st := range steps {
-			if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
-				return err
-			}
-		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates WHERE person_id = $1`, pid).Scan(&res.Kept); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, by, "erase", "people", strconv.FormatInt(pid, 10), nil, map[string]any{
-			"reason": reason, "evidence_files": len(hashes), "certificates_kept": res.Kept})
+		return tx.Commit()
 	})
 	if err != nil {
 		return res, fmt.Errorf("erase %s: %w", email, err)
 	}
-	// Files go once the rows naming them are gone; one another item still
-	// names (the same bytes uploaded twice) stays.
+	if res.FilesRemoved, err = s.removeUnusedFiles(ctx, hashes); err != nil {
+		return res, fmt.Errorf("erase %s: %w", email, err)
+	}
+	if res.Compacted, err = s.compact(ctx); err != nil {
+		return res, fmt.Errorf("erase %s: the details are erased, but %w", email, err)
+	}
+	if res.Backups, err = AutoBackups(AutoBackupDir(s.path)); err != nil {
+		return res, fmt.Errorf("erase %s: list the automatic backups: %w", email, err)
+	}
+	return res, nil
+}
+
+func erasedLabel(pid int64) string { return "Erased person " + strconv.FormatInt(pid, 10) }
+
+// ErasedEmail is the placeholder address an erasure gives a person; its
+// domain is one model.ValidateEmail refuses, so no form or import can take it.
+func ErasedEmail(pid int64) string {
+	return fmt.Sprintf("erased-%d@%s", pid, model.ErasedDomain)
+}
+
+// erasureFreeText are the free-text columns that may quote a person's name
+// or email about someone else's record; an erasure replaces the quotes.
+var erasureFreeText = []struct{ table, column string }{
+	{"evidence_items", "title"}, {"evidence_items", "description"}, {"evidence_items", "listening_themes"},
+	{"assessment_decisions", "feedback"}, {"iv_samples", "actions"}, {"organisers", "withdrawn_reason"},
+}
+
+// erasePersonTx removes the person's details inside tx and returns the
+// evidence files their items held and how many certificates are kept. The
+// checks on whether they may be erased are the caller's.
+func erasePersonTx(ctx context.Context, tx *sql.Tx, actor string, now time.Time, pid, oid int64, reason string) (hashes []string, kept int, err error) {
+	var given, family, mail string
+	if err := tx.QueryRowContext(ctx, `SELECT given_name, family_name, email FROM people WHERE id = $1`, pid).Scan(&given, &family, &mail); err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT f.sha256 FROM evidence_files f
+		JOIN evidence_items e ON e.id = f.evidence_id WHERE e.organiser_id = $1`, oid)
+	if err != nil {
+		return nil, 0, err
+	}
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		hashes = append(hashes, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	stamp := model.Now()
+	label := erasedLabel(pid)
+	steps := []struct {
+		query string
+		args  []any
+	}{
+		// Given and family name read "Erased person N" together, and neither is
+		// empty, so the row still reads like any other.
+		{`UPDATE people SET given_name = 'Erased', family_name = $1, email = $2, phone = '', uln = '',
+			updated_at = $3, erased_at = $3 WHERE id = $4`,
+			[]any{"person " + strconv.FormatInt(pid, 10), ErasedEmail(pid), stamp, pid}},
+		{`DELETE FROM equality_monitoring WHERE person_id = $1`, []any{pid}},
+		// Their own evidence is about them through and through: titles and
+		// descriptions go, the kind and dates (the counts) stay.
+		{`UPDATE evidence_items SET title = 'Erased', description = '' WHERE organiser_id = $1`, []any{oid}},
+		{`DELETE FROM evidence_files WHERE evidence_id IN (SELECT id FROM evidence_items WHERE organiser_id = $1)`, []any{oid}},
+		{`UPDATE assessment_decisions SET feedback = '' WHERE organiser_id = $1`, []any{oid}},
+		{`UPDATE claim_lines SET uln = '' WHERE organiser_id = $1
+			AND claim_id IN (SELECT id FROM claims WHERE status = 'draft')`, []any{oid}},
+		{`UPDATE organisers SET withdrawn_reason = '', updated_at = $1 WHERE id = $2`, []any{stamp, oid}},
+		// A sign-in account tied to the person shows their name.
+		{`UPDATE users SET display_name = $1 WHERE person_id = $2`, []any{label, pid}},
+		// Without the key their audit entries cannot be read again.
+		{`DELETE FROM person_keys WHERE person_id = $1`, []any{pid}},
+	}
+	for _, st := range steps {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return nil, 0, err
+		}
+	}
+	scrub := quoteScrubber(strings.TrimSpace(given+" "+family), mail)
+	for _, c := range erasureFreeText {
+		if err := scrubColumn(ctx, tx, c.table, c.column, scrub, strings.TrimSpace(given+" "+family), mail); err != nil {
+			return nil, 0, fmt.Errorf("remove quotes of the person from %s.%s: %w", c.table, c.column, err)
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM certificates WHERE person_id = $1`, pid).Scan(&kept); err != nil {
+		return nil, 0, err
+	}
+	after, err := auditJSON(map[string]any{"reason": scrub(reason), "evidence_files": len(hashes), "certificates_kept": kept})
+	if err != nil {
+		return nil, 0, err
+	}
+	// Written plain, about no one: the person's key is gone, and the entry
+	// must stay readable to say that the erasure happened and why.
+	if err := appendAudit(ctx, tx, now.UTC().Format(time.RFC3339), actor, "erase", "people",
+		strconv.FormatInt(pid, 10), "", after, 0); err != nil {
+		return nil, 0, fmt.Errorf("audit the erasure: %w", err)
+	}
+	return hashes, kept, nil
+}
+
+// quoteScrubber replaces the person's full name and email, in any case, with "[erased]".
+func quoteScrubber(name, mail string) func(string) string {
+	var alts []string
+	for _, v := range []string{name, mail} {
+		if v != "" {
+			alts = append(alts, regexp.QuoteMeta(v))
+		}
+	}
+	if len(alts) == 0 {
+		return func(s string) string { return s }
+	}
+	re := regexp.MustCompile(`(?i)` + strings.Join(alts, "|"))
+	return func(s string) string { return re.ReplaceAllString(s, "[erased]") }
+}
+
+// scrubColumn rewrites the rows of table.column that quote name or mail.
+func scrubColumn(ctx context.Context, tx *sql.Tx, table, column string, scrub func(string) string, name, mail string) error {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT rowid, %[1]s FROM %[2]s
+		WHERE ($1 <> '' AND instr(lower(%[1]s), lower($1)) > 0) OR ($2 <> '' AND instr(lower(%[1]s), lower($2)) > 0)`,
+		column, table), name, mail)
+	if err != nil {
+		return err
+	}
+	type hit struct {
+		id   int64
+		text string
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		if err := rows.Scan(&h.id, &h.text); err != nil {
+			rows.Close()
+			return err
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, h := range hits {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE rowid = $2`, table, column), scrub(h.text), h.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeUnusedFiles deletes evidence files no row names any more; one
+// another item still names (the same bytes uploaded twice) stays.
+func (s *Store) removeUnusedFiles(ctx context.Context, hashes []string) (int, error) {
+	removed := 0
 	for _, h := range hashes {
 		var n int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence_files WHERE sha256 = $1`, h).Scan(&n); err != nil {
-			return res, fmt.Errorf("erase %s: %w", email, err)
+			return removed, err
 		}
 		if n == 0 {
 			if err := os.Remove(s.EvidenceFilePath(h)); err == nil {
-				res.FilesRemoved++
+				removed++
 			} else if !os.IsNotExist(err) {
-				return res, fmt.Errorf("erase %s: remove evidence file: %w", email, err)
+				return removed, fmt.Errorf("remove evidence file: %w", err)
 			}
 		}
 	}
-	return res, nil
+	return removed, nil
+}
+
+// withSecureDelete runs fn on one connection with secure_delete on, so the
+// pages fn frees are overwritten with zeros rather than left to be read.
+func (s *Store) withSecureDelete(ctx context.Context, fn func(conn *sql.Conn) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return err
+	}
+	// The connection goes back to the pool; later writes need not pay for zeroing.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
+	return fn(conn)
+}
+
+// compact rebuilds the file so no free page holds erased details, then
+// copies the WAL into it and empties it. It reports false when another
+// connection (a window left open) kept the WAL from being emptied.
+func (s *Store) compact(ctx context.Context) (bool, error) {
+	var busy, logFrames, done int
+	err := s.withSecureDelete(ctx, func(conn *sql.Conn) error {
+		if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {
+			return fmt.Errorf("rebuild the file without the old copies: %w", err)
+		}
+		if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+			return fmt.Errorf("empty the write-ahead log: %w", err)
+		}
+		return nil
+	})
+	return err == nil && busy == 0, err
+}
+
+// PersonErased reports whether the person with this email (their own, or
+// the placeholder an erasure gave them) has been erased.
+func (s *Store) PersonErased(ctx context.Context, email string) (bool, error) {
+	pid, _, _, err := personIDs(ctx, s.db, email)
+	if err != nil {
+		return false, err
+	}
+	var erased bool
+	err = s.db.QueryRowContext(ctx, `SELECT erased_at IS NOT NULL FROM people WHERE id = $1`, pid).Scan(&erased)
+	return erased, err
+}
+
+// PurgeBackups removes an erased person (named by their placeholder or any
+// email that finds them) from each of the given backup archives of this
+// programme: each is restored into a scratch folder, the person erased there
+// as they were here, and the archive rewritten in place. An archive of
+// another programme (another signing key), one made before the person was
+// added, or one holding them already erased is left as it is. It returns the
+// archives rewritten.
+func (s *Store) PurgeBackups(ctx context.Context, by model.User, email string, archives []string) ([]string, error) {
+	if err := s.require(ctx, by, model.ActErase); err != nil {
+		return nil, err
+	}
+	pid, _, _, err := personIDs(ctx, s.db, email)
+	if err != nil {
+		return nil, fmt.Errorf("remove %s from backups: %w", email, err)
+	}
+	if erased, err := s.PersonErased(ctx, email); err != nil || !erased {
+		return nil, fmt.Errorf("remove %s from backups: %w: erase them from the programme first", email, errors.Join(err, model.ErrInvalid))
+	}
+	pub, err := s.PublicKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var done []string
+	for _, a := range archives {
+		changed, err := purgeBackup(ctx, by.Username, s.now(), pub, pid, a)
+		if err != nil {
+			return done, fmt.Errorf("remove %s from backup %s: %w", email, a, err)
+		}
+		if changed {
+			done = append(done, a)
+		}
+	}
+	return done, nil
+}
+
+func purgeBackup(ctx context.Context, actor string, now time.Time, pub []byte, pid int64, archive string) (bool, error) {
+	scratch, err := os.MkdirTemp(filepath.Dir(archive), ".cascade-purge-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(scratch)
+	path := filepath.Join(scratch, "purge.db")
+	if _, err := Restore(ctx, archive, path, model.RestoreOptions{}); err != nil {
+		return false, err
+	}
+	c, err := Open(ctx, path)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	if theirs, err := c.PublicKey(ctx); err != nil || !bytes.Equal(theirs, pub) {
+		return false, nil // another programme's backup: its person pid is someone else
+	}
+	var hashes []string
+	changed := false
+	err = c.withSecureDelete(ctx, func(conn *sql.Conn) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		var erased sql.NullString
+		var oid int64
+		err = tx.QueryRowContext(ctx, `SELECT p.erased_at, coalesce(o.id, 0) FROM people p
+			LEFT JOIN organisers o ON o.person_id = p.id WHERE p.id = $1`, pid).Scan(&erased, &oid)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && erased.Valid) {
+			return nil // made before the person was added, or already without them
+		}
+		if err != nil {
+			return err
+		}
+		if hashes, _, err = erasePersonTx(ctx, tx, actor, now, pid, oid, "removed from this backup after the person was erased"); err != nil {
+			return err
+		}
+		changed = true
+		return tx.Commit()
+	})
+	if err != nil || !changed {
+		return false, err
+	}
+	if _, err := c.removeUnusedFiles(ctx, hashes); err != nil {
+		return false, err
+	}
+	if _, err := c.compact(ctx); err != nil {
+		return false, err
+	}
+	// backup writes a temporary archive beside the old one and renames it
+	// over, so the backup is never missing or half written.
+	if _, err := c.backup(ctx, archive, nil); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Equality reads one person's answers; only administrators may.
