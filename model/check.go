@@ -14,6 +14,11 @@ type CheckReport struct {
 	Problems []Problem
 	Flags    []Flag
 	Files    int // evidence files verified against their hash
+	// AuditEntries and AuditHead are the audit log's length and its last
+	// hash, worth noting elsewhere: a log rewritten from some row on, hashes
+	// recomputed, ends in another hash.
+	AuditEntries int
+	AuditHead    string
 }
 
 // Flag counts records in one "flagged, not refused" condition.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -98,6 +99,11 @@ func ValidateEmail(s string) error {
 // person (erased-N@erased.invalid). No form or import may use it, so an
 // erasure's placeholder is always free.
 const ErasedDomain = "erased.invalid"
+
+// ErasedEmail is the placeholder address an erasure gives person pid.
+func ErasedEmail(pid int64) string {
+	return "erased-" + strconv.FormatInt(pid, 10) + "@" + ErasedDomain
+}
 
 // Organiser is one senior or volunteer organiser with their person's details,
 // as the organiser's page edits it. Zero ids mean "none".

@@ -196,3 +196,45 @@ func TestAuditFiltersOfferWhatTheLogHolds(t *testing.T) {
 		return len(s.rows) > 0
 	})
 }
+
+// TestAuditShowsErasedDetails: an organiser's entries read in full on the
+// audit screen while they are here, and "(erased)" once their details are
+// erased, while the erasure itself stays readable.
+func TestAuditShowsErasedDetails(t *testing.T) {
+	st := peopleDemoCopy(t)
+	ctx := context.Background()
+	admin, err := st.SignIn(ctx, "admin", "pw-for-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oid int64
+	if err := st.DB().QueryRow(`SELECT id FROM organisers WHERE status = 'withdrawn' ORDER BY id LIMIT 1`).Scan(&oid); err != nil {
+		t.Fatal(err)
+	}
+	o, err := st.Organiser(ctx, oid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.GivenName = "Wilhelmina"
+	if err := st.UpdateOrganiser(ctx, admin, o); err != nil {
+		t.Fatal(err)
+	}
+	s, _, _ := openAudit(t, st)
+	if rowOf(s.rows, `"GivenName":"Wilhelmina"`) != 0 {
+		t.Fatalf("the newest entry does not read the organiser's new name: %+v", s.rows[0])
+	}
+	if _, err := st.ErasePerson(ctx, admin, o.Email, "asked in writing"); err != nil {
+		t.Fatal(err)
+	}
+	s, _, _ = openAudit(t, st)
+	if rowOf(s.rows, "Wilhelmina") >= 0 {
+		t.Error("the audit screen still shows the erased name")
+	}
+	if s.rows[0].Action != "erase" || !strings.Contains(s.rows[0].After, "asked in writing") {
+		t.Errorf("newest entry %+v; want the erasure with its reason", s.rows[0])
+	}
+	s.table.Select(widget.TableCellID{Row: 1, Col: 0})
+	if !strings.Contains(s.detail.Text, "After: (erased)") {
+		t.Errorf("details of the rename after erasure read %q; want After: (erased)", s.detail.Text)
+	}
+}

@@ -398,7 +398,16 @@ func (s *settingsScreen) erase(email, reason string) {
 	}, func(res model.Erasure) {
 		s.email.SetText("")
 		s.reason.SetText("")
-		s.status.SetText(fmt.Sprintf("Erased: the person is now shown as %q; %s removed; %s kept.",
-			res.Label, plural(res.FilesRemoved, "evidence file"), plural(res.Kept, "issued certificate")))
+		msg := fmt.Sprintf("Erased: the person is now shown as %q; %s removed; %s kept.",
+			res.Label, plural(res.FilesRemoved, "evidence file"), plural(res.Kept, "issued certificate"))
+		if len(res.Backups) > 0 {
+			// Rewriting backups takes minutes and is the administrator's call.
+			msg += fmt.Sprintf(" %s made before may still hold them: remove them with cascade erase person %s --purge-backups.",
+				plural(len(res.Backups), "automatic backup"), model.ErasedEmail(res.PersonID))
+		}
+		if !res.Compacted {
+			msg += " Another window has the programme open: close every window to clear old copies from the file."
+		}
+		s.status.SetText(msg)
 	}, func(err error) { s.status.SetText("Not erased: " + err.Error()) })
 }

@@ -38,6 +38,9 @@ func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 		flags = append(flags, fmt.Sprintf("%d %s", f.Count, f.Name))
 	}
 	line := fmt.Sprintf("ok: %s passes integrity, foreign keys and the programme's rules; %d evidence files match their hashes", *db, r.Files)
+	if r.AuditHead != "" {
+		line += fmt.Sprintf("; the audit log's %d entries chain to %s", r.AuditEntries, r.AuditHead)
+	}
 	if len(flags) > 0 {
 		line += "; flagged for review: " + strings.Join(flags, ", ")
 	}

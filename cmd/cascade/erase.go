@@ -59,13 +59,13 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	if !*purge {
 		fmt.Fprintf(out, "%d automatic backups made before still hold the person; to remove them from these, run\n  cascade erase person %s --db %s --reason TEXT --purge-backups\n",
-			len(res.Backups), sqlite.ErasedEmail(res.PersonID), *db)
+			len(res.Backups), model.ErasedEmail(res.PersonID), *db)
 		for _, b := range res.Backups {
 			fmt.Fprintln(out, "  "+b)
 		}
 		return nil
 	}
-	return purgeBackups(ctx, s, by, sqlite.ErasedEmail(res.PersonID), res.Backups, out)
+	return purgeBackups(ctx, s, by, model.ErasedEmail(res.PersonID), res.Backups, out)
 }
 
 // purgeBackups removes an erased person from the automatic backups and says which held them.

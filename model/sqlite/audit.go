@@ -88,10 +88,10 @@ func appendAudit(ctx context.Context, tx *sql.Tx, at, actor, action, entity, id,
 
 // auditRow is one stored audit entry as the chain hashes it.
 type auditRow struct {
-	ID                                               int64
+	ID                                                 int64
 	At, Actor, Action, Entity, EntityID, Before, After string
-	Subject                                          int64
-	Hash                                             sql.NullString
+	Subject                                            int64
+	Hash                                               sql.NullString
 }
 
 // hash is the row's link in the chain: SHA-256 over the previous row's hash

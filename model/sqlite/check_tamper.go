@@ -41,6 +41,7 @@ func (s *Store) checkAuditChain(ctx context.Context, r *model.CheckReport) error
 		}
 		prev, prevID = row.Hash.String, row.ID
 	}
+	r.AuditEntries, r.AuditHead = len(rows), prev
 	if bad > 0 {
 		where, what, _ := strings.Cut(first, "\x00")
 		if bad > 1 {

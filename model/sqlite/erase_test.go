@@ -6,6 +6,7 @@ import (
 	"cascade/model"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -124,6 +125,21 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 		t.Fatalf("AuditLog(Text zyxwabble) = %d entries, %v; want the rename and the evidence", len(entries), err)
 	}
 
+	// A subject access request shows their audit entries opened.
+	d, err := s.PersonData(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := 0
+	for _, row := range d.Sections["audit_log"] {
+		if strings.Contains(fmt.Sprint(row["after"]), "Zyxwabble") {
+			opened++
+		}
+	}
+	if opened < 2 {
+		t.Errorf("person data holds %d opened audit entries naming them; want the rename and the evidence", opened)
+	}
+
 	res, err := s.ErasePerson(ctx, model.LocalUser(), email, "Quenburga Zyxwabble asked on 1 July")
 	if err != nil {
 		t.Fatalf("ErasePerson: %v", err)
@@ -139,7 +155,7 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 	if got := fileHolds(t, res.Backups[0], secrets); len(got) < 3 {
 		t.Errorf("the backup made before holds %q; the test expects it to hold the person until purged", got)
 	}
-	purged, err := s.PurgeBackups(ctx, model.LocalUser(), ErasedEmail(res.PersonID), res.Backups)
+	purged, err := s.PurgeBackups(ctx, model.LocalUser(), model.ErasedEmail(res.PersonID), res.Backups)
 	if err != nil || len(purged) != 1 {
 		t.Fatalf("PurgeBackups = %v, %v; want the one backup rewritten", purged, err)
 	}
@@ -188,7 +204,7 @@ func TestErasureLeavesNoTrace(t *testing.T) {
 		t.Errorf("feedback naming the person: %d rows rewritten; want 1", n)
 	}
 	// Purging again finds nothing more to remove.
-	if again, err := s.PurgeBackups(ctx, model.LocalUser(), ErasedEmail(res.PersonID), res.Backups); err != nil || len(again) != 0 {
+	if again, err := s.PurgeBackups(ctx, model.LocalUser(), model.ErasedEmail(res.PersonID), res.Backups); err != nil || len(again) != 0 {
 		t.Errorf("second PurgeBackups = %v, %v; want nothing rewritten", again, err)
 	}
 }
@@ -222,7 +238,7 @@ func TestErasedAddressIsReserved(t *testing.T) {
 		t.Error("the import landed in part")
 	}
 	// The organiser form refuses it too, naming the field.
-	o := model.Organiser{GivenName: "Eve", FamilyName: "Lee", Email: ErasedEmail(9), Role: model.RoleSenior, Status: model.StatusActive}
+	o := model.Organiser{GivenName: "Eve", FamilyName: "Lee", Email: model.ErasedEmail(9), Role: model.RoleSenior, Status: model.StatusActive}
 	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "email") {
 		t.Errorf("Validate(erased address) = %v; want the email refused", err)
 	}

@@ -53,7 +53,7 @@ var personSections = []struct{ name, query string }{
 		FROM claim_lines l JOIN claims cl ON cl.id = l.claim_id JOIN units u ON u.id = l.unit_id
 		WHERE l.organiser_id = $2 ORDER BY cl.id, u.code`},
 	{"certificates", `SELECT * FROM certificates WHERE person_id = $1 ORDER BY id`},
-	{"audit_log", `SELECT * FROM audit_log WHERE (entity IN ('people', 'person') AND entity_id = CAST($1 AS TEXT))
+	{"audit_log", `SELECT * FROM audit_log WHERE subject_id = $1 OR (entity IN ('people', 'person') AND entity_id = CAST($1 AS TEXT))
 		OR (entity IN ('organisers', 'organiser') AND entity_id = CAST($2 AS TEXT))
 		OR (entity IN ('trainers', 'trainer') AND entity_id = CAST($3 AS TEXT)) ORDER BY id`},
 }
@@ -82,6 +82,20 @@ func (s *Store) PersonData(ctx context.Context, email string) (*model.PersonData
 			return nil, fmt.Errorf("read %s for %s: %w", sec.name, email, err)
 		}
 		d.Sections[sec.name] = rows
+	}
+	// Their audit entries are sealed with their key; the answer shows them opened.
+	key, err := personKey(ctx, s.db, pid, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range d.Sections["audit_log"] {
+		for _, col := range []string{"before", "after"} {
+			if text, ok := row[col].(string); ok {
+				if row[col], err = unseal(key, text); err != nil {
+					return nil, fmt.Errorf("read audit entry %v for %s: %w", row["id"], email, err)
+				}
+			}
+		}
 	}
 	return d, nil
 }
@@ -251,12 +265,6 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 
 func erasedLabel(pid int64) string { return "Erased person " + strconv.FormatInt(pid, 10) }
 
-// ErasedEmail is the placeholder address an erasure gives a person; its
-// domain is one model.ValidateEmail refuses, so no form or import can take it.
-func ErasedEmail(pid int64) string {
-	return fmt.Sprintf("erased-%d@%s", pid, model.ErasedDomain)
-}
-
 // erasureFreeText are the free-text columns that may quote a person's name
 // or email about someone else's record; an erasure replaces the quotes.
 var erasureFreeText = []struct{ table, column string }{
@@ -299,7 +307,7 @@ func erasePersonTx(ctx context.Context, tx *sql.Tx, actor string, now time.Time,
 		// empty, so the row still reads like any other.
 		{`UPDATE people SET given_name = 'Erased', family_name = $1, email = $2, phone = '', uln = '',
 			updated_at = $3, erased_at = $3 WHERE id = $4`,
-			[]any{"person " + strconv.FormatInt(pid, 10), ErasedEmail(pid), stamp, pid}},
+			[]any{"person " + strconv.FormatInt(pid, 10), model.ErasedEmail(pid), stamp, pid}},
 		{`DELETE FROM equality_monitoring WHERE person_id = $1`, []any{pid}},
 		// Their own evidence is about them through and through: titles and
 		// descriptions go, the kind and dates (the counts) stay.

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"cascade/model"
+	"cascade/model/sqlite"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCheckCommandFindsTampering: with the audit triggers dropped in the
+// sqlite3 shell and an entry rewritten, check exits 1 with one line per problem.
+func TestCheckCommandFindsTampering(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "p.db")
+	if code, _, errOut := cascade(t, "init", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	cmd := exec.Command("sqlite3", db)
+	cmd.Stdin = strings.NewReader(`DROP TRIGGER audit_log_no_update;
+UPDATE audit_log SET actor = 'someone else' WHERE id = 1;`)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3: %v: %s", err, out)
+	}
+	code, stdout, errOut := cascade(t, "check", "--db", db)
+	want := "trigger audit_log_no_update: is missing: the protection it gives was dropped\n" +
+		"audit_log row 1: does not match its hash: this entry was changed, or one before it inserted or removed\n"
+	if code != 1 || stdout != want || !strings.Contains(errOut, "2 problems") {
+		t.Errorf("check after tampering: exit %d\n%s%s\nwant exit 1 and\n%s", code, stdout, errOut, want)
+	}
+}
+
+// TestEraseCommandListsAndPurgesBackups: erase names the automatic backups
+// made before; run again with the placeholder and --purge-backups, it removes
+// the person from them, and check still passes.
+func TestEraseCommandListsAndPurgesBackups(t *testing.T) {
+	demo := demoDB(t)
+	dir := t.TempDir()
+	archive := filepath.Join(dir, "b.zip")
+	cascade(t, "backup", "--db", demo, "--out", archive)
+	db := filepath.Join(dir, "p.db")
+	cascade(t, "restore", archive, "--db", db)
+	s := openTestStore(t, db)
+	var email string
+	var pid int64
+	s.DB().QueryRow(`SELECT p.email, p.id FROM organisers o JOIN people p ON p.id = o.person_id
+		WHERE o.status = 'withdrawn' ORDER BY o.id LIMIT 1`).Scan(&email, &pid)
+	info, err := s.AutoBackup(t.Context(), sqlite.AutoBackupDir(db), 10)
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fileContains(t, info.Path, email) {
+		t.Fatalf("the backup does not hold %s: the test would prove nothing", email)
+	}
+	code, stdout, errOut := cascade(t, "erase", "person", email, "--db", db, "--reason", "subject asked")
+	placeholder := model.ErasedEmail(pid)
+	if code != 0 || !strings.Contains(stdout, "1 automatic backups made before still hold the person") ||
+		!strings.Contains(stdout, info.Path) || !strings.Contains(stdout, "cascade erase person "+placeholder) {
+		t.Fatalf("erase: exit %d\n%s%s", code, stdout, errOut)
+	}
+	code, stdout, errOut = cascade(t, "erase", "person", placeholder, "--db", db, "--reason", "purge", "--purge-backups")
+	if code != 0 || !strings.Contains(stdout, "removed the person from backup "+info.Path) {
+		t.Fatalf("erase --purge-backups: exit %d\n%s%s", code, stdout, errOut)
+	}
+	if fileContains(t, info.Path, email) {
+		t.Errorf("backup still holds %s after --purge-backups", email)
+	}
+	if code, stdout, _ := cascade(t, "check", "--db", db); code != 0 {
+		t.Errorf("check after erasure: %s", stdout)
+	}
+}
+
+// fileContains inflates a backup archive's database and looks for text.
+func fileContains(t *testing.T, archive, text string) bool {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "look.db")
+	if code, _, errOut := cascade(t, "restore", archive, "--db", path); code != 0 {
+		t.Fatalf("restore %s: %s", archive, errOut)
+	}
+	out, err := exec.Command("grep", "-c", "-a", "-i", "-F", text, path).Output()
+	if err != nil && len(out) == 0 {
+		return false // grep exits 1 when nothing matches
+	}
+	return strings.TrimSpace(string(out)) != "0"
+}
