@@ -565,3 +565,54 @@ func keys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Other refused changes forced through their screens' handlers by the
+// moderator: each shows the model's refusal where the screen shows its
+// errors, and nothing is saved.
+func TestRefusedChangesThroughOtherScreens(t *testing.T) {
+	st := rolesDemo(t)
+	ctx := context.Background()
+	e, w, q := signInAs(t, st, "moderator")
+	refusal := strings.ToLower(model.Require(e.user, model.ActCohorts).Error())
+
+	t.Run("add cohort", func(t *testing.T) {
+		s := newCohortsScreen(e).(*cohortsScreen)
+		w.SetContent(s.content())
+		waitFor(t, q, "the cohorts", func() bool { return len(s.cohorts) > 0 })
+		before := len(s.cohorts)
+		s.editCohort(model.Cohort{})
+		entries := overlayEntries(w)
+		if len(entries) == 0 {
+			t.Fatal("no cohort form")
+		}
+		test.Type(entries[0], "99")
+		tapIn(t, w.Canvas().Overlays().Top(), "Save")
+		waitFor(t, q, "the refusal", func() bool {
+			return strings.Contains(strings.ToLower(shownText(w.Canvas().Overlays().Top())), refusal)
+		})
+		cs, err := st.Cohorts(ctx)
+		if err != nil || len(cs) != before {
+			t.Errorf("cohorts after a refused add: %d, %v; want %d", len(cs), err, before)
+		}
+	})
+
+	t.Run("save organiser", func(t *testing.T) {
+		rows, err := st.OrganiserRows(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := rows[0].ID
+		p := newOrganiserPage(e, e.store, id, func() {}, func(int64) {}, func(int64) {})
+		w.SetContent(p.content())
+		waitFor(t, q, "the page", func() bool { return p.page.Organiser.ID == id && p.given.Text != "" })
+		was := p.page.Organiser.GivenName
+		p.given.SetText("Renamed")
+		p.onSave()
+		want := strings.ToLower(model.Require(e.user, model.ActOrganisers).Error())
+		waitFor(t, q, "the refusal", func() bool { return strings.Contains(strings.ToLower(p.formErr.Text), want) })
+		o, err := st.Organiser(ctx, id)
+		if err != nil || o.GivenName != was {
+			t.Errorf("organiser after a refused save: %q, %v; want %q", o.GivenName, err, was)
+		}
+	})
+}
