@@ -184,19 +184,17 @@ func writeControls(o fyne.CanvasObject, where string) []control {
 	return out
 }
 
-// signInAs signs a demo user in through the sign-in form, as a person does,
+// signedIn signs a demo user in through the sign-in form, as a person does,
 // and returns the window's environment with them signed in.
-func signInAs(t *testing.T, st *sqlite.Store, username string) (*env, fyne.Window, uiQueue) {
+func signedIn(t *testing.T, st *sqlite.Store, username string) (*env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = model.User{}
 	showSignIn(e, "")
-	waitFor(t, q, "the sign-in form", func() bool { return findButton(w.Content(), "Sign in") != nil })
-	entries := findAll[*widget.Entry](w.Content())
-	test.Type(entries[0], username)
-	test.Type(entries[1], "pw-for-tests")
-	test.Tap(findButton(w.Content(), "Sign in"))
-	waitFor(t, q, username+" signed in", func() bool { return e.user.Username == username })
+	signInAs(t, w, q, username, "pw-for-tests")
+	if e.user.Username != username {
+		t.Fatalf("signed in as %+v; want %s", e.user, username)
+	}
 	return e, w, q
 }
 
@@ -355,7 +353,7 @@ func rolesDemo(t *testing.T) *sqlite.Store {
 // changes data is enabled.
 func TestModeratorFindsNothingToChange(t *testing.T) {
 	st := rolesDemo(t)
-	e, w, q := signInAs(t, st, "moderator")
+	e, w, q := signedIn(t, st, "moderator")
 	if e.user.Role != model.RoleModerator {
 		t.Fatalf("signed in as %+v; want the moderator", e.user)
 	}
@@ -384,7 +382,7 @@ func TestModeratorFindsNothingToChange(t *testing.T) {
 // enabledButtons is every enabled button label seen on a tour as u, by screen.
 func enabledButtons(t *testing.T, st *sqlite.Store, username string) (map[string]bool, []string) {
 	t.Helper()
-	e, w, q := signInAs(t, st, username)
+	e, w, q := signedIn(t, st, username)
 	seen := map[string]bool{}
 	var inputs []string
 	tour(t, e, w, q, func(where string, o fyne.CanvasObject) {
@@ -499,7 +497,7 @@ func TestWriteControlsSeesWhatIsOffered(t *testing.T) {
 // would call — shows the model's refusal and changes nothing.
 func TestRefusedRevokeShowsTheModelsRefusal(t *testing.T) {
 	st := rolesDemo(t)
-	e, w, q := signInAs(t, st, "moderator")
+	e, w, q := signedIn(t, st, "moderator")
 	s := newCertificatesScreen(e)
 	w.SetContent(s.content())
 	waitFor(t, q, "the certificates", func() bool { return len(s.issued) > 0 })
@@ -572,7 +570,7 @@ func keys(m map[string]bool) []string {
 func TestRefusedChangesThroughOtherScreens(t *testing.T) {
 	st := rolesDemo(t)
 	ctx := context.Background()
-	e, w, q := signInAs(t, st, "moderator")
+	e, w, q := signedIn(t, st, "moderator")
 	refusal := strings.ToLower(model.Require(e.user, model.ActCohorts).Error())
 
 	t.Run("add cohort", func(t *testing.T) {
