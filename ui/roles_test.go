@@ -404,7 +404,7 @@ func TestEachRoleIsOfferedItsOwnActions(t *testing.T) {
 	st := rolesDemo(t)
 	lead, _ := enabledButtons(t, st, "lead")
 	for _, want := range []string{"Issue certificates", "Add cohort", "Edit cohort", "Add host", "Edit host",
-		"Add organiser", "Withdraw…", "Save", "Add trainer", "Edit", "Retire", "Add session…", "All present",
+		"Add organiser", "Withdraw…", "Save", "Add trainer", "Edit", "Retire", "Add session…", "New course…", "Enrol…", "All present",
 		"Save register", "Reprint…", "Revoke…", "New claim…", "Add evidence…", "Choose file…",
 		"Back up now…", "Export their data…"} {
 		if !lead[want] {
