@@ -82,6 +82,7 @@ type shell struct {
 	current  int
 	nav      *widget.List
 	body     *fyne.Container
+	root     fyne.CanvasObject
 }
 
 // New builds the whole window content on an open store, with nobody signed in.
@@ -94,7 +95,11 @@ func NewAs(ctx context.Context, a fyne.App, w fyne.Window, s model.Programme, u 
 	return newShell(&env{ctx: ctx, app: a, win: w, store: s, user: u, post: fyne.Do})
 }
 
-func newShell(e *env) fyne.CanvasObject {
+func newShell(e *env) fyne.CanvasObject { return buildShell(e).root }
+
+// buildShell builds the frame for e's signed-in user; tests keep the shell
+// to walk every screen in it.
+func buildShell(e *env) *shell {
 	sh := &shell{env: e, sections: sections(), current: -1}
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
@@ -122,7 +127,8 @@ func newShell(e *env) fyne.CanvasObject {
 	}
 	split := container.NewHSplit(nav, sh.body)
 	split.Offset = 0.16
-	return split
+	sh.root = split
+	return sh
 }
 
 func (sh *shell) onNavSelected(i widget.ListItemID) {

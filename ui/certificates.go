@@ -131,12 +131,19 @@ func (s *certificatesScreen) buildUI() {
 		widget.NewFormItem("Cohort", s.cohort),
 		widget.NewFormItem("Host", s.host),
 		widget.NewFormItem("Person", s.person),
-		widget.NewFormItem("Write", s.outMode),
-		widget.NewFormItem("To", s.outPath),
 	)
 	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY).",
 		container.NewVBox(form, s.eligible, s.progress,
 			container.NewBorder(nil, nil, container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn), nil, s.status)))
+	if s.env.may(model.ActCertificates) {
+		form.Append("Write", s.outMode)
+		form.Append("To", s.outPath)
+	} else {
+		// Who is eligible is for every role to read; issuing is not.
+		issueCard.SetTitle("Eligible for certificates")
+		issueCard.SetSubTitle("Who in the selection is eligible; issuing is for a training lead or an administrator.")
+	}
+	offerIf(s.env, model.ActCertificates, s.issueBtn, s.cancelBtn, s.openBtn, s.progress)
 
 	s.search = &widget.Entry{PlaceHolder: "Search number, name or email", OnChanged: func(string) { s.loadIssued() }}
 	s.search.ExtendBaseWidget(s.search)
@@ -161,6 +168,7 @@ func (s *certificatesScreen) buildUI() {
 	s.revoke = widget.NewButton("Revoke…", s.onRevoke)
 	s.reprint.Disable()
 	s.revoke.Disable()
+	offerIf(s.env, model.ActCertificates, s.reprint, s.revoke)
 	list := container.NewBorder(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Issued certificates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			container.NewHBox(s.reprint, s.revoke), s.search),
@@ -253,11 +261,7 @@ func (s *certificatesScreen) onSelectionChanged() {
 		}
 		s.eligible.SetText(fmt.Sprintf("%s eligible in the selection: %s to issue, %s reprints; %s not eligible (listed after issuing).",
 			num(eligible), num(eligible-reprints), num(reprints), num(len(cs)-eligible)))
-		if eligible > 0 && s.cancel == nil {
-			s.issueBtn.Enable()
-		} else {
-			s.issueBtn.Disable()
-		}
+		setEnabled(s.issueBtn, eligible > 0 && s.cancel == nil && s.env.may(model.ActCertificates))
 	}, func(err error) {
 		s.eligible.SetText("Could not count: " + err.Error())
 		s.issueBtn.Disable()
@@ -388,13 +392,9 @@ func (s *certificatesScreen) onIssuedSelected(row int) {
 		return
 	}
 	s.selected = row
-	if s.issued[row].Revoked() {
-		s.reprint.Disable()
-		s.revoke.Disable()
-		return
-	}
-	s.reprint.Enable()
-	s.revoke.Enable()
+	may := s.env.may(model.ActCertificates) && !s.issued[row].Revoked()
+	setEnabled(s.reprint, may)
+	setEnabled(s.revoke, may)
 }
 
 // onReprint prints the selected certificate again into the certificates

@@ -143,7 +143,7 @@ func (s *claimsScreen) selected() (model.Claim, bool) {
 }
 
 func (s *claimsScreen) updateButtons() {
-	may := s.e.user.Can(model.ActClaim)
+	may := s.e.may(model.ActClaim)
 	k, ok := s.selected()
 	setEnabled(s.newBtn, may)
 	setEnabled(s.subBtn, may && ok && k.Status == "draft")

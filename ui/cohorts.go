@@ -90,12 +90,14 @@ func (s *cohortsScreen) buildUI() {
 	s.hostsLabel = widget.NewLabelWithStyle("Hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.orgLabel = widget.NewLabelWithStyle("Organisers: choose a host", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("Loading…")
-	bar := container.NewHBox(
+	edits := []fyne.CanvasObject{
 		widget.NewButtonWithIcon("Add cohort", theme.ContentAddIcon(), func() { s.editCohort(model.Cohort{}) }),
 		widget.NewButtonWithIcon("Edit cohort", theme.DocumentCreateIcon(), s.onEditCohort),
 		widget.NewButtonWithIcon("Add host", theme.ContentAddIcon(), func() { s.editHost(model.Host{CohortID: s.cohortID}) }),
 		widget.NewButtonWithIcon("Edit host", theme.DocumentCreateIcon(), s.onEditHost),
-		s.status)
+	}
+	offerIf(s.e, model.ActCohorts, edits...)
+	bar := container.NewHBox(append(edits, s.status)...)
 	head := container.NewVBox(widget.NewLabelWithStyle("Cohorts & hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar)
 	hosts := container.NewBorder(s.hostsLabel, nil, nil, nil, s.hostTable)
 	orgs := container.NewBorder(s.orgLabel, nil, nil, nil, s.orgList)

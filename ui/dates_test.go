@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -170,20 +171,37 @@ func TestSessionDateTypedUKWay(t *testing.T) {
 }
 
 // The audit screen shows when in local time, not the stored UTC text.
-// TestMain sets local time to Europe/London; a summer entry is an hour on.
+// TestMain sets local time to Europe/London, so in summer an entry reads an
+// hour after its stored UTC. A real change is made, and the time shown for
+// it is its stored time as a UK desk reads it.
 func TestAuditShowsLocalTime(t *testing.T) {
 	st := auditDemo(t)
-	if _, err := st.DB().ExecContext(context.Background(),
-		`INSERT INTO audit_log (at, actor, action, entity, entity_id, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		"2099-07-01T13:05:09Z", "summer-tester", "update", "cohort", "1", "", `{"summer":true}`); err != nil {
+	ctx := context.Background()
+	admin := demoUser(t, st, "admin")
+	if _, err := st.CreateUser(ctx, admin, model.NewUser{Username: "time-tester", DisplayName: "Time tester",
+		Role: model.RoleModerator, Password: "a long password"}); err != nil {
 		t.Fatal(err)
 	}
-	s, w, _ := openAudit(t, st)
-	if s.rows[0].Actor != "summer-tester" {
-		t.Fatalf("newest entry is %+v; want the summer one", s.rows[0])
+	log, err := st.AuditLog(ctx, model.AuditFilter{Text: "time-tester"})
+	if err != nil || len(log) == 0 {
+		t.Fatalf("the new user is not in the audit log: %v, %v", log, err)
 	}
-	if got := s.cell(0, 0); got != "1 Jul 2099 14:05" {
-		t.Errorf("summer entry shown at %q; want 1 Jul 2099 14:05 (BST)", got)
+	made := log[0]
+	at, err := time.Parse(time.RFC3339, made.At)
+	if err != nil {
+		t.Fatalf("stored time %q: %v", made.At, err)
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	want := at.In(london).Format("2 Jan 2006 15:04")
+	if want != model.DisplayTime(made.At) {
+		t.Fatalf("model.DisplayTime(%q) = %q; want %q", made.At, model.DisplayTime(made.At), want)
+	}
+	s, w, _ := openAudit(t, st)
+	if s.rows[0].ID != made.ID {
+		t.Fatalf("newest entry is %+v; want the new user's", s.rows[0])
+	}
+	if got := s.cell(0, 0); got != want {
+		t.Errorf("entry stored at %s shown at %q; want %q (UK time)", made.At, got, want)
 	}
 	for r := range s.rows {
 		if got := s.cell(r, 0); strings.Contains(got, "T") || strings.Contains(got, "-") || strings.Contains(got, "Z") {
@@ -191,8 +209,8 @@ func TestAuditShowsLocalTime(t *testing.T) {
 		}
 	}
 	s.table.Select(widget.TableCellID{Row: 0, Col: 0})
-	if !strings.HasPrefix(s.detail.Text, "1 Jul 2099 14:05 · summer-tester") {
-		t.Errorf("detail reads %q", s.detail.Text)
+	if !strings.HasPrefix(s.detail.Text, want+" · admin") {
+		t.Errorf("detail reads %q; want it to start %q", s.detail.Text, want+" · admin")
 	}
 	if strings.Contains(shownText(w.Content()), "UTC") {
 		t.Error("the audit screen still says UTC")

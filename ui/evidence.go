@@ -310,8 +310,14 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 			record.OnTapped()
 		}
 	}
-	if !s.e.user.Can(model.ActDecide) {
+	if !s.e.may(model.ActDecide) {
+		// A reader sees the evidence and its history; the form stays still.
 		record.Disable()
+		feedback.Disable()
+		date.Disable()
+		for _, rg := range radios {
+			rg.Disable()
+		}
 		msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
 	}
 	form := widget.NewForm(widget.NewFormItem("Feedback", feedback), widget.NewFormItem("Date", date))
@@ -441,7 +447,7 @@ func (s *evidenceScreen) coverageCell(r, c int) string {
 
 // updateButtons shows only what the role may do.
 func (s *evidenceScreen) updateButtons() {
-	may := s.e.user.Can(model.ActEditEvidence)
+	may := s.e.may(model.ActEditEvidence)
 	setEnabled(s.addButton, may && s.learner.OrganiserID != 0)
 	setEnabled(s.fileButton, may && s.item >= 0)
 	setEnabled(s.subButton, may && s.item >= 0 && s.item < len(s.items) &&

@@ -48,7 +48,7 @@ type importScreen struct {
 // newImportScreen is for the administrator and training leads, who enter the
 // programme; other roles are told so.
 func newImportScreen(e *env) screen {
-	if u := e.user; u.ID == 0 || u.DisabledAt != "" || (u.Role != model.RoleAdmin && u.Role != model.RoleLead) {
+	if !e.may(model.ActImport) {
 		return placeholder{"Import", "Only an administrator or a training lead imports records. You are signed in as " +
 			model.RoleName(e.user.Role) + "."}
 	}

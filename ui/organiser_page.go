@@ -117,6 +117,10 @@ func (p *organiserPage) buildUI() {
 	hint.Importance = widget.LowImportance
 	details := container.NewVScroll(container.NewVBox(form, p.formErr,
 		container.NewHBox(p.save, cancel, hint)))
+	// A reader sees the details as they are stored, and nothing to change them with.
+	readOnlyUnless(p.e, model.ActOrganisers, p.given, p.family, p.email, p.starts, p.ends,
+		p.role, p.host, p.cohort, p.support, p.statusSel)
+	offerIf(p.e, model.ActOrganisers, p.save, cancel, hint, p.withdraw, p.undoBtn)
 
 	p.tabs = container.NewAppTabs(container.NewTabItem("Details", details))
 	if p.id != 0 {
@@ -125,7 +129,7 @@ func (p *organiserPage) buildUI() {
 		p.tabs.Append(container.NewTabItem("Module progress", widget.NewLabel("Loading…")))
 		p.tabs.Append(container.NewTabItem("Accreditation", widget.NewLabel("Loading…")))
 		p.tabs.Append(container.NewTabItem("Certificates", widget.NewLabel("Loading…")))
-		if p.e.user.Role == model.RoleAdmin {
+		if p.e.may(model.ActEquality) {
 			p.tabs.Append(container.NewTabItem("Equality monitoring", widget.NewLabel("Loading…")))
 		}
 	}
@@ -250,7 +254,9 @@ func (p *organiserPage) showStatus() {
 		p.withdraw.Hide()
 	default:
 		p.status.SetText(fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
-		p.withdraw.Show()
+		if p.e.may(model.ActOrganisers) {
+			p.withdraw.Show()
+		}
 	}
 }
 

@@ -128,6 +128,7 @@ func (s *organisersScreen) buildUI() {
 	}
 	add := widget.NewButtonWithIcon("Add organiser", theme.ContentAddIcon(), s.onAdd)
 	add.Importance = widget.HighImportance
+	offerIf(s.e, model.ActOrganisers, add)
 	filters := container.NewGridWithColumns(5, s.cohortSel, s.hostSel, s.roleSel, s.statusSel, s.flagSel)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Organisers", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),

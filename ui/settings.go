@@ -109,6 +109,7 @@ func (s *settingsScreen) buildUI() {
 		item.HintText = f.hint
 		if f.key == "certificate.logo" {
 			browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.onChooseLogo)
+			readOnlyUnless(s.env, model.ActSettings, browse)
 			item.Widget = container.NewBorder(nil, nil, nil, browse, en)
 		}
 		s.form.AppendItem(item)
@@ -126,7 +127,18 @@ func (s *settingsScreen) buildUI() {
 	export := widget.NewButtonWithIcon("Export their data…", theme.DocumentSaveIcon(), s.onExportPerson)
 	erase := widget.NewButtonWithIcon("Erase their personal details…", theme.DeleteIcon(), s.onErase)
 	erase.Importance = widget.DangerImportance
-	s.buttons = []*widget.Button{backup, restore, export, erase}
+	// Each button is offered only to a role the model lets take its action;
+	// busy re-enables only these.
+	for _, b := range []struct {
+		button *widget.Button
+		action string
+	}{{backup, model.ActBackup}, {restore, model.ActRestore}, {export, model.ActExportPerson}, {erase, model.ActErase}} {
+		offerIf(s.env, b.action, b.button)
+		if s.env.may(b.action) {
+			s.buttons = append(s.buttons, b.button)
+		}
+	}
+	readOnlyUnless(s.env, model.ActErase, s.reason) // the reason is only for an erasure
 
 	backupText := widget.NewLabel(fmt.Sprintf("One zip archive holds the database, every evidence file and a manifest of their "+
 		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", s.env.src.BackupDir()))
@@ -134,10 +146,8 @@ func (s *settingsScreen) buildUI() {
 	s.autoInfo = widget.NewLabel("")
 	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText, s.autoInfo,
 		container.NewHBox(backup, restore), s.progress))
-	if !s.isAdmin() {
-		// Only an administrator restores, changes settings or handles personal data.
-		restore.Disable()
-		s.buttons = []*widget.Button{backup}
+	if !s.env.may(model.ActBackup) && !s.env.may(model.ActRestore) {
+		backupText.SetText(backupText.Text + " Backing up is for a training lead or an administrator; restoring for an administrator.")
 	}
 	personText := widget.NewLabel("Subject access: everything held about one person, with their evidence files. " +
 		"Erasure removes a withdrawn organiser's name, contact details, equality answers and files; " +
@@ -147,10 +157,16 @@ func (s *settingsScreen) buildUI() {
 		widget.NewForm(widget.NewFormItem("Email", s.email), widget.NewFormItem("Reason", s.reason)),
 		container.NewHBox(export, erase)))
 	centre := widget.NewCard("Centre and certificates", "", s.form)
-	if !s.isAdmin() {
-		note := widget.NewLabel("Administrators only: you are signed in as " + model.RoleName(s.env.user.Role) + ".")
+	if !s.env.may(model.ActExportPerson) && !s.env.may(model.ActErase) {
+		note := widget.NewLabel("Exports and erasures of personal data are for a training lead or an administrator: you are signed in as " +
+			model.RoleName(s.env.user.Role) + ".")
 		note.Wrapping = fyne.TextWrapWord
 		person = widget.NewCard("Personal data", "", note)
+	}
+	if !s.env.may(model.ActSettings) {
+		note := widget.NewLabel("Administrators only change these: you are signed in as " + model.RoleName(s.env.user.Role) + ".")
+		note.Wrapping = fyne.TextWrapWord
+		centre = widget.NewCard("Centre and certificates", "", container.NewVBox(note, s.form))
 		s.form.SubmitText = ""
 		s.form.OnSubmit = nil
 		for _, en := range s.entries {
@@ -165,12 +181,6 @@ func (s *settingsScreen) buildUI() {
 }
 
 func (s *settingsScreen) content() fyne.CanvasObject { return s.root }
-
-// isAdmin reports whether the signed-in user is an active administrator.
-func (s *settingsScreen) isAdmin() bool {
-	u := s.env.user
-	return u.ID != 0 && u.DisabledAt == "" && u.Role == model.RoleAdmin
-}
 
 func (s *settingsScreen) refresh() {
 	load(s.env, s.store.AllSettings, func(all []model.Setting) {

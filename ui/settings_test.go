@@ -91,28 +91,44 @@ func TestSettingsRefusesADamagedBackup(t *testing.T) {
 	}
 }
 
-func TestSettingsPersonalDataIsForAdministrators(t *testing.T) {
+// Each settings button is offered exactly to the roles the model's table
+// lets take its action, and the settings form is editable only by them.
+func TestSettingsOffersWhatTheRoleTableAllows(t *testing.T) {
 	s := newEmptyStore(t)
-	for _, c := range []struct {
-		user  model.User
-		admin bool
-	}{
-		{model.User{ID: 1, Username: "admin", Role: model.RoleAdmin}, true},
-		{model.User{ID: 2, Username: "lead", Role: model.RoleLead}, false},
-		{model.User{ID: 3, Username: "assessor", Role: model.RoleAssessor}, false},
-		{model.User{ID: 4, Username: "old", Role: model.RoleAdmin, DisabledAt: "2015-01-01"}, false},
+	buttons := map[string]string{
+		"Back up now…":                  model.ActBackup,
+		"Restore from a backup…":        model.ActRestore,
+		"Export their data…":            model.ActExportPerson,
+		"Erase their personal details…": model.ActErase,
+	}
+	for _, u := range []model.User{
+		{ID: 1, Username: "admin", Role: model.RoleAdmin},
+		{ID: 2, Username: "lead", Role: model.RoleLead},
+		{ID: 3, Username: "assessor", Role: model.RoleAssessor},
+		{ID: 4, Username: "verifier", Role: model.RoleVerifier},
+		{ID: 5, Username: "moderator", Role: model.RoleModerator},
+		{ID: 6, Username: "old", Role: model.RoleAdmin, DisabledAt: "2015-01-01"},
 	} {
 		e, w, _ := testEnv(t, s)
-		e.user = c.user
-		w.SetContent(newSettingsScreen(e).content())
-		shown := shownText(w.Content())
-		hasErase := findButton(w.Content(), "Erase their personal details…") != nil
-		restore := findButton(w.Content(), "Restore from a backup…")
-		if hasErase != c.admin || restore.Disabled() == c.admin || strings.Contains(shown, "Administrators only") == c.admin {
-			t.Errorf("%s (%s): erase shown %v, restore enabled %v; want both %v", c.user.Username, c.user.Role, hasErase, !restore.Disabled(), c.admin)
+		e.user = u
+		scr := newSettingsScreen(e)
+		w.SetContent(scr.content())
+		offered := map[string]bool{}
+		for _, c := range shownControls(w.Content(), "Settings") {
+			if c.kind == "button" && c.enabled {
+				offered[c.label] = true
+			}
 		}
-		if findButton(w.Content(), "Back up now…") == nil {
-			t.Errorf("%s cannot back up", c.user.Username)
+		for label, action := range buttons {
+			if offered[label] != u.Can(action) {
+				t.Errorf("%s (%s): %q offered %v; the role table says %v", u.Username, u.Role, label, offered[label], u.Can(action))
+			}
+		}
+		if editable := !scr.entries["centre.name"].Disabled(); editable != u.Can(model.ActSettings) {
+			t.Errorf("%s (%s): settings editable %v; want %v", u.Username, u.Role, editable, u.Can(model.ActSettings))
+		}
+		if offered["Save settings"] != u.Can(model.ActSettings) {
+			t.Errorf("%s (%s): Save settings offered %v", u.Username, u.Role, offered["Save settings"])
 		}
 	}
 }

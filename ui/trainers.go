@@ -112,6 +112,7 @@ func (s *trainersScreen) buildUI() {
 	s.facts.Wrapping = fyne.TextWrapWord
 	s.edit = widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), s.onEdit)
 	s.retire = widget.NewButtonWithIcon("Retire", theme.DeleteIcon(), s.onRetire)
+	offerIf(s.env, model.ActTrainers, add, s.edit, s.retire)
 	s.delivered = widget.NewList(func() int { return len(s.detail.Delivered) },
 		func() fyne.CanvasObject { return trainerListLabel() },
 		s.updateDelivered)

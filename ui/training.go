@@ -105,6 +105,7 @@ func (s *trainingScreen) buildUI() {
 			c.SetText(s.reg.Lines[i].Name)
 			c.SetChecked(s.marks[i])
 			c.OnChanged = func(v bool) { s.marks[i] = v; s.showRegisterCount() }
+			readOnlyUnless(s.e, model.ActTraining, c) // a reader sees the register, ticks and all
 		},
 	}
 	s.register.ExtendBaseWidget(s.register)
@@ -120,6 +121,7 @@ func (s *trainingScreen) buildUI() {
 	s.newCourse = widget.NewButtonWithIcon("New course…", theme.ContentAddIcon(), s.onNewCourse)
 	s.enrol = widget.NewButtonWithIcon("Enrol…", theme.AccountIcon(), s.onEnrol)
 	s.enrol.Disable()
+	offerIf(s.e, model.ActTraining, s.allPresent, s.saveReg, s.addSession, s.newCourse, s.enrol)
 	regBox := container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
 		nil, nil, nil, s.register)
 	sessions := container.NewHSplit(container.NewBorder(nil, container.NewHBox(s.addSession), nil, nil, s.sessionTable), regBox)
@@ -269,8 +271,8 @@ func (s *trainingScreen) refresh() {
 		s.missedTable.Refresh()
 		for i, c := range s.overview.Courses {
 			if c.ID == s.courseID {
-				s.addSession.Enable()
-				s.enrol.Enable()
+				setEnabled(s.addSession, s.e.may(model.ActTraining))
+				setEnabled(s.enrol, s.e.may(model.ActTraining))
 				s.courseTable.Select(widget.TableCellID{Row: i})
 				s.loadSessions()
 			}
@@ -283,8 +285,8 @@ func (s *trainingScreen) onCourseSelected(id widget.TableCellID) {
 		return
 	}
 	s.courseID = s.overview.Courses[id.Row].ID
-	s.addSession.Enable()
-	s.enrol.Enable()
+	setEnabled(s.addSession, s.e.may(model.ActTraining))
+	setEnabled(s.enrol, s.e.may(model.ActTraining))
 	s.loadSessions()
 }
 
@@ -321,8 +323,8 @@ func (s *trainingScreen) loadRegister() {
 				s.marks[i] = l.Present
 			}
 			s.regTitle.SetText(fmt.Sprintf("Register: %s, %s", orDefault(r.Session.Title, r.Course), day(r.Session.HeldOn)))
-			s.allPresent.Enable()
-			s.saveReg.Enable()
+			setEnabled(s.allPresent, s.e.may(model.ActTraining))
+			setEnabled(s.saveReg, s.e.may(model.ActTraining))
 			s.register.Refresh()
 			s.showRegisterCount()
 		}, func(err error) { s.regStatus.SetText(err.Error()) })

@@ -38,7 +38,7 @@ type usersScreen struct {
 }
 
 func newUsersScreen(e *env) screen {
-	if !e.user.Can(model.ActManageUsers) {
+	if !e.may(model.ActManageUsers) {
 		return placeholder{"Users", "Only an administrator manages users. You are signed in as " +
 			model.RoleName(e.user.Role) + "; ask an administrator to add a user or reset a password."}
 	}
@@ -101,7 +101,7 @@ func (s *usersScreen) cell(r, c int) string {
 }
 
 func (s *usersScreen) updateButtons() {
-	admin := s.e.user.Can(model.ActManageUsers)
+	admin := s.e.may(model.ActManageUsers)
 	setEnabled(s.add, admin)
 	setEnabled(s.toggle, admin && s.sel >= 0)
 	setEnabled(s.reset, admin && s.sel >= 0)

@@ -60,10 +60,10 @@ func (s *verificationScreen) buildUI() {
 	cohortsFromStore(s.e, s.cohort, false)
 	s.pending = widget.NewCheck("Pending only", func(bool) { s.refresh() })
 	s.draw = widget.NewButton("Draw sample to plan", s.onDraw)
-	setEnabled(s.draw, s.e.user.Can(model.ActSample))
+	setEnabled(s.draw, s.e.may(model.ActSample))
 	s.planLbl = widget.NewLabel("")
 	s.planBtn = widget.NewButton("Change plan…", s.onPlan)
-	setEnabled(s.planBtn, s.e.user.Can(model.ActSample))
+	setEnabled(s.planBtn, s.e.may(model.ActSample))
 	s.status = widget.NewLabel("")
 	s.table = textTable([]string{"Sampled", "Learner", "Unit", "Method", "Assessor", "Decision", "IV", "Verifier"},
 		[]float32{100, 160, 60, 150, 140, 120, 80, 140}, func() int { return len(s.samples) }, s.sampleCell, s.onSelected)
@@ -248,13 +248,15 @@ func (s *verificationScreen) onSelected(r int) {
 	agree := widget.NewButton("Agree", act(model.SampleAgreed))
 	agree.Importance = widget.HighImportance
 	back := widget.NewButton("Send back to the assessor", act(model.SampleSentBack))
-	if !s.e.user.Can(model.ActVerify) {
+	if !s.e.may(model.ActVerify) {
 		agree.Disable()
 		back.Disable()
+		actions.Disable()
 		msg.SetText("Only an internal verifier verifies; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
 	} else if x.AssessorID == s.e.user.ID {
 		agree.Disable()
 		back.Disable()
+		actions.Disable()
 		msg.SetText("You made this decision as assessor, so another verifier must verify it.")
 	}
 	box.Add(actions)
