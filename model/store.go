@@ -14,6 +14,7 @@ var (
 	ErrNotFound      = errors.New("not found")
 	ErrExists        = errors.New("already exists")
 	ErrNotSQLite     = errors.New("not a SQLite database")
+	ErrNotProgramme  = errors.New("not a Cascade programme")
 	ErrNewerSchema   = errors.New("schema is newer than this cascade")
 	ErrReadOnly      = errors.New("read-only")
 	ErrNoDatabase    = errors.New("no database")
