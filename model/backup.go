@@ -1,5 +1,7 @@
 package model
 
+import "fmt"
+
 // BackupManifest is manifest.json in a backup archive.
 type BackupManifest struct {
 	Format        string         `json:"format"`
@@ -22,4 +24,19 @@ type BackupInfo struct {
 	Files         int // evidence files
 	Bytes         int64
 	SchemaVersion int64
+}
+
+// BackupIncompleteError says a backup was written without some evidence
+// files because they are missing or damaged; each problem names one file.
+type BackupIncompleteError struct {
+	Archive  string
+	Problems []Problem
+}
+
+func (e *BackupIncompleteError) Error() string {
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("back up to %s: %s; the archive was written without it", e.Archive, e.Problems[0])
+	}
+	return fmt.Sprintf("back up to %s: %d evidence files are missing or damaged; the archive was written without them",
+		e.Archive, len(e.Problems))
 }

@@ -47,12 +47,14 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands() {
 			if c.name == args[0] {
+				sqlite.Holder = "cascade " + c.name
 				return exitCode(errOut, c.name, c.run(ctx, args[1:], out, errOut))
 			}
 		}
 		fmt.Fprintf(errOut, "cascade: unknown command %q (see cascade --help)\n", args[0])
 		return 2
 	}
+	sqlite.Holder = "cascade window"
 	return exitCode(errOut, "", cmdWindow(ctx, args, out, errOut))
 }
 

@@ -113,7 +113,10 @@ func (f FileSource) Restore(ctx context.Context, by model.User, p model.Programm
 	if _, err := Restore(ctx, archive, filepath.Join(scratch, "check.db"), model.RestoreOptions{Progress: progress}); err != nil {
 		return model.RestoreInfo{}, err
 	}
-	if _, err := s.AutoBackup(ctx, AutoBackupDir(path), 1000); err != nil {
+	// A programme missing evidence files is the very one a person restores
+	// over: the copy kept first holds what is left of it.
+	var incomplete *model.BackupIncompleteError
+	if _, err := s.AutoBackup(ctx, AutoBackupDir(path), 1000); err != nil && !errors.As(err, &incomplete) {
 		return model.RestoreInfo{}, fmt.Errorf("restore: keep a copy of the programme first: %w", err)
 	}
 	keep = true

@@ -169,6 +169,11 @@ func checkOpenable(path string, create bool) (readOnly bool, err error) {
 }
 
 func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) (*Store, error) {
+	// Look before the pragmas below change anything: switching another
+	// application's file to WAL would already have altered it.
+	if err := probeProgramme(ctx, abs); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	conn := dsn(abs)
 	if readOnly {
 		conn = dsnReadOnly(abs)
@@ -182,10 +187,6 @@ func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) 
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: abs, filesDir: abs + ".files", now: time.Now, lock: lock, readOnly: readOnly}
-	if err := s.checkProgramme(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
 	if readOnly {
 		if err := s.checkCurrent(ctx); err != nil {
 			db.Close()
@@ -203,6 +204,19 @@ func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) 
 		return nil, fmt.Errorf("open %s: mark it as a Cascade programme: %w", path, err)
 	}
 	return s, nil
+}
+
+// probeProgramme runs checkProgramme on a read-only connection of its own.
+func probeProgramme(ctx context.Context, abs string) error {
+	if st, err := os.Stat(abs); err != nil || st.Size() == 0 {
+		return nil // nothing written yet: a programme in the making
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return (&Store{db: db}).checkProgramme(ctx)
 }
 
 // checkProgramme refuses a SQLite file that is some other application's:

@@ -93,6 +93,9 @@ func swapInto(dir, newDB, target string) error {
 	if err := os.Mkdir(p.Aside, 0o700); err != nil {
 		return err
 	}
+	if swapHook != nil {
+		swapHook("prepared")
+	}
 	if err := writeJournal(target, p); err != nil {
 		return err
 	}
