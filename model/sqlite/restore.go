@@ -310,4 +310,3 @@ func extractMember(f *zip.File, dst string, m model.BackupMember) error {
 	}
 	return nil
 }
-
