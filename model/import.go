@@ -100,11 +100,11 @@ type sheetRow struct {
 // programme has 5,000 organisers), near enough that a hostile or mistaken
 // file is refused early and read in bounded memory.
 const (
-	MaxImportBytes     = 50 << 20  // the file as it sits on disk
-	MaxImportUnpacked  = 200 << 20 // an .xlsx workbook's parts, unpacked
-	MaxImportRows      = 200_000   // data rows
-	MaxImportColumns   = 200       // cells in one row
-	MaxImportCellBytes = 64 << 10  // one cell's text
+	MaxImportBytes     = 50 << 20                // the file as it sits on disk
+	MaxImportUnpacked  = 200 << 20               // an .xlsx workbook's parts, unpacked
+	MaxImportRows      = 200_000                 // data rows
+	MaxImportColumns   = 200                     // cells in one row
+	MaxImportCellBytes = 64 << 10                // one cell's text
 	maxImportLineBytes = MaxImportColumns * 1024 // one CSV line, quotes and all
 )
 
