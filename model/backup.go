@@ -26,8 +26,10 @@ type BackupInfo struct {
 	SchemaVersion int64
 }
 
-// BackupIncompleteError says a backup was written without some evidence
-// files because they are missing or damaged; each problem names one file.
+// BackupIncompleteError says a backup was written but is not a whole copy:
+// evidence files missing or damaged (left out), or a damaged page in the
+// database (kept as it is, so the archive will not restore). Each problem
+// names one file or page.
 type BackupIncompleteError struct {
 	Archive  string
 	Problems []Problem
@@ -35,8 +37,8 @@ type BackupIncompleteError struct {
 
 func (e *BackupIncompleteError) Error() string {
 	if len(e.Problems) == 1 {
-		return fmt.Sprintf("back up to %s: %s; the archive was written without it", e.Archive, e.Problems[0])
+		return fmt.Sprintf("back up to %s: %s; the archive was written but is not a whole copy", e.Archive, e.Problems[0])
 	}
-	return fmt.Sprintf("back up to %s: %d evidence files are missing or damaged; the archive was written without them",
+	return fmt.Sprintf("back up to %s: %d problems; the archive was written but is not a whole copy",
 		e.Archive, len(e.Problems))
 }

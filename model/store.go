@@ -15,6 +15,7 @@ var (
 	ErrExists        = errors.New("already exists")
 	ErrNotSQLite     = errors.New("not a SQLite database")
 	ErrNotProgramme  = errors.New("not a Cascade programme")
+	ErrDamaged       = errors.New("the database is damaged")
 	ErrNewerSchema   = errors.New("schema is newer than this cascade")
 	ErrReadOnly      = errors.New("read-only")
 	ErrNoDatabase    = errors.New("no database")

@@ -34,7 +34,7 @@ func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error 
 		for _, p := range incomplete.Problems {
 			fmt.Fprintf(errOut, "cascade backup: %s\n", p)
 		}
-		fmt.Fprintf(errOut, "cascade backup: wrote %s with %d evidence files, but without the %d above; run cascade check --db %s\n",
+		fmt.Fprintf(errOut, "cascade backup: wrote %s with %d evidence files, but it is not a whole copy (%d problems above); run cascade check --db %s\n",
 			*archive, info.Files, len(incomplete.Problems), *db)
 		return errReported
 	}

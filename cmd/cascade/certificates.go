@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -107,16 +108,20 @@ person into DIR, or one combined PDF to print.`, errOut)
 func writeCertificates(ctx context.Context, out string, certs []model.Printable, w io.Writer) error {
 	created := time.Now().UTC()
 	if strings.HasSuffix(strings.ToLower(out), ".pdf") {
-		f, err := os.Create(out)
+		// Through a temporary file, so a failed run never leaves half a PDF.
+		f, err := os.CreateTemp(filepath.Dir(out), ".cascade-certificates-*.pdf")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", out, err)
 		}
-		if err := reports.WriteCertificates(f, certs, created); err != nil {
-			f.Close()
-			os.Remove(out)
-			return fmt.Errorf("write %s: %w", out, err)
+		defer os.Remove(f.Name())
+		err = reports.WriteCertificates(f, certs, created)
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
-		if err := f.Close(); err != nil {
+		if err == nil {
+			err = os.Rename(f.Name(), out)
+		}
+		if err != nil {
 			return fmt.Errorf("write %s: %w", out, err)
 		}
 		fmt.Fprintf(w, "wrote %s (%d pages)\n", out, len(certs))

@@ -68,6 +68,11 @@ func exitCode(errOut io.Writer, name string, err error) int {
 	case errors.Is(err, errReported):
 		return 1
 	}
+	if msg := err.Error(); !errors.Is(err, model.ErrDamaged) &&
+		(strings.Contains(msg, "database disk image is malformed") || strings.Contains(msg, "(11)")) {
+		// SQLite's words for a page it could not read, said plainly.
+		err = fmt.Errorf("%w: %v; run cascade check", model.ErrDamaged, err)
+	}
 	prefix := "cascade"
 	if name != "" {
 		prefix += " " + name

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"cascade/model"
 	"context"
+	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -57,7 +58,15 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	defer os.RemoveAll(tmpDir)
 	snap := filepath.Join(tmpDir, backupDBName)
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO $1`, snap); err != nil {
-		return fail(fmt.Errorf("copy the database: %w", err))
+		return fail(fmt.Errorf("copy the database: %w", s.damageOf(ctx, err)))
+	}
+	// A page that lost rows copies without complaint; say so, but keep the
+	// copy: it is all there is, and restore will refuse it rather than use it.
+	var dbProblem []model.Problem
+	if err := s.quickCheck(ctx); errors.Is(err, model.ErrDamaged) {
+		dbProblem = []model.Problem{{Where: s.path, What: err.Error()}}
+	} else if err != nil {
+		return fail(err)
 	}
 	if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
 		return fail(err)
@@ -70,6 +79,7 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	if err != nil {
 		return fail(err)
 	}
+	problems = append(dbProblem, problems...)
 	zf, err := os.CreateTemp(dir, backupTempPrefix()+"*.zip")
 	if err != nil {
 		return fail(err)

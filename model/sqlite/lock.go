@@ -41,7 +41,7 @@ func lockPath(db string) string { return db + ".lock" }
 // restore to finish. A folder where no lock file can be made (read-only) is
 // served without one: nothing can be written or restored there anyway.
 func lockShared(db string) (*fileLock, error) {
-	f, err := os.OpenFile(lockPath(db), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(lockPath(db), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
 			return nil, nil
@@ -85,7 +85,7 @@ func lockShared(db string) (*fileLock, error) {
 // lockExclusive takes the database's lock exclusive without waiting,
 // refusing with ErrInUse and the holders' names when any other store has it.
 func lockExclusive(db string) (*fileLock, error) {
-	f, err := os.OpenFile(lockPath(db), os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(lockPath(db), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", db, err)
 	}
@@ -101,7 +101,7 @@ func lockExclusive(db string) (*fileLock, error) {
 func (l *fileLock) upgrade(db string) error {
 	if err := syscall.Flock(int(l.f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return fmt.Errorf("%s: %w (%s); close it there first", db, ErrInUse, holders(l.f))
+			return fmt.Errorf("%w (%s); close it there first", ErrInUse, holders(l.f))
 		}
 		return fmt.Errorf("lock %s: %w", db, err)
 	}
@@ -135,7 +135,10 @@ func holders(f *os.File) string {
 	for _, line := range strings.Split(string(data[:n]), "\n") {
 		pidText, what, _ := strings.Cut(strings.TrimSpace(line), " ")
 		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid <= 0 || seen[line] || !alive(pid) {
+		// This process's own line under its own name is a store it has
+		// closed on the way here (restore checks the user first).
+		own := pid == os.Getpid() && what == Holder
+		if err != nil || pid <= 0 || seen[line] || own || !alive(pid) {
 			continue
 		}
 		seen[line] = true

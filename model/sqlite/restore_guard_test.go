@@ -330,16 +330,19 @@ func TestHoldOpenHelper(t *testing.T) {
 // waits for it, and is refused naming the restore when it takes too long.
 func TestOpenRefusedDuringARestore(t *testing.T) {
 	target, _ := settled(t, "A")
+	old := Holder
+	Holder = "cascade restore"
 	lock, err := lockExclusive(target)
+	Holder = old
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lock.release()
-	old := lockWait
+	wait := lockWait
 	lockWait = 200 * time.Millisecond
-	defer func() { lockWait = old }()
+	defer func() { lockWait = wait }()
 	_, err = Open(context.Background(), target)
-	if err == nil || !strings.Contains(err.Error(), "restore is under way") || !strings.Contains(err.Error(), "pid "+strconv.Itoa(os.Getpid())) {
+	if err == nil || !strings.Contains(err.Error(), "restore is under way") || !strings.Contains(err.Error(), "pid "+strconv.Itoa(os.Getpid())+", cascade restore") {
 		t.Fatalf("Open during a restore = %v; want a refusal naming the restore", err)
 	}
 }
