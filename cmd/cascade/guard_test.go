@@ -77,6 +77,12 @@ func TestReadOnlyDatabaseServesReading(t *testing.T) {
 	if code, _, errOut := cascade(t, "check", "--db", db); code != 0 {
 		t.Errorf("check on a read-only file: exit %d: %s", code, errOut)
 	}
+	if code, _, errOut := cascade(t, "backup", "--db", db, "--out", filepath.Join(dir, "b.zip")); code != 0 {
+		t.Errorf("backup of a read-only file: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := cascade(t, "report", "progress", "--db", db, "--out", filepath.Join(dir, "p.pdf")); code != 0 {
+		t.Errorf("report on a read-only file: exit %d: %s", code, errOut)
+	}
 	csv := filepath.Join(dir, "cohorts.csv")
 	os.WriteFile(csv, []byte("number,host_induction_on,training_starts_on,training_ends_on\n99,,,\n"), 0o600)
 	for _, args := range [][]string{

@@ -4,10 +4,10 @@ import (
 	"archive/zip"
 	"cascade/model"
 	"context"
-	"errors"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -57,7 +57,7 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	}
 	defer os.RemoveAll(tmpDir)
 	snap := filepath.Join(tmpDir, backupDBName)
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO $1`, snap); err != nil {
+	if err := s.snapshot(ctx, snap); err != nil {
 		return fail(fmt.Errorf("copy the database: %w", s.damageOf(ctx, err)))
 	}
 	// A page that lost rows copies without complaint; say so, but keep the
@@ -203,6 +203,25 @@ func sweepBackupTemporaries(dir string) {
 			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
+}
+
+// snapshot copies the database to path with VACUUM INTO. A read-only store
+// is query_only, which refuses VACUUM INTO though it writes only the copy;
+// the file itself stays protected by opening it mode=ro.
+func (s *Store) snapshot(ctx context.Context, path string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if s.readOnly {
+		if _, err := conn.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA query_only = 1`)
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM INTO $1`, path)
+	return err
 }
 
 // evidenceFiles lists the evidence folder's files relative to it; a database

@@ -646,3 +646,100 @@ func TestBackupNamesMissingAndDamagedEvidence(t *testing.T) {
 		t.Errorf("the manifest lists %d members; want %d", len(man.Members), info.Files+1)
 	}
 }
+
+// TestOpenReadOnlyAsAnotherUser opens a programme the process truly may not
+// write, in a folder it may not write either: as root, by running this test
+// binary again as nobody; otherwise by taking the write bits away.
+func TestOpenReadOnlyAsAnotherUser(t *testing.T) {
+	if db := os.Getenv("CASCADE_RO_DB"); db != "" {
+		t.Skip("running as the helper")
+	}
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "cascade-ro-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "ro.db")
+	s, err := Create(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	os.Remove(path + "-wal")
+	os.Remove(path + "-shm")
+	os.Remove(lockPath(path))
+	before, _ := os.ReadFile(path)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenReadOnlyHelper$", "-test.v")
+	cmd.Env = append(os.Environ(), "CASCADE_RO_DB="+path)
+	if os.Geteuid() == 0 {
+		bin := filepath.Join(dir, "sqlite.test")
+		data, err := os.ReadFile(os.Args[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(bin, data, 0o755)
+		os.Chmod(dir, 0o755)
+		os.Chmod(path, 0o644)
+		cmd.Path, cmd.Args[0] = bin, bin
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+		cmd.Env = append(cmd.Env, "HOME="+dir, "GOCACHE="+dir, "TMPDIR="+dir)
+	} else {
+		os.Chmod(path, 0o444)
+		os.Chmod(dir, 0o555)
+		defer os.Chmod(dir, 0o755)
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "read-only helper ok") {
+		t.Fatalf("the helper failed: %v\n%s", err, out)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the read-only file changed")
+	}
+}
+
+// TestOpenReadOnlyHelper reads the programme and tries one change.
+func TestOpenReadOnlyHelper(t *testing.T) {
+	db := os.Getenv("CASCADE_RO_DB")
+	if db == "" {
+		t.Skip("helper process for TestOpenReadOnlyAsAnotherUser")
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, db)
+	if err != nil {
+		t.Fatalf("Open(read-only as uid %d) = %v", os.Geteuid(), err)
+	}
+	defer s.Close()
+	if _, err := s.Summary(ctx); err != nil {
+		t.Fatalf("Summary: %v", err)
+	}
+	if r, err := s.Check(ctx); err != nil || !r.OK() {
+		t.Fatalf("Check: %v %v", r.Problems, err)
+	}
+	err = s.SaveSettings(ctx, model.LocalUser(), map[string]string{"backup.keep": "3"})
+	if !errors.Is(err, model.ErrReadOnly) {
+		t.Fatalf("SaveSettings = %v; want ErrReadOnly", err)
+	}
+	fmt.Println("read-only helper ok")
+}
+
+// TestPlantedJournalMovesNothing: a FILE.restore naming a folder elsewhere
+// is refused, not followed; the programme and the other folder stay put.
+func TestPlantedJournalMovesNothing(t *testing.T) {
+	ctx := context.Background()
+	target, before := settled(t, "A")
+	elsewhere := t.TempDir()
+	os.WriteFile(filepath.Join(elsewhere, backupDBName), []byte("bait"), 0o600)
+	plan, _ := json.Marshal(swapPlan{Dir: elsewhere, New: filepath.Join(elsewhere, backupDBName), Aside: filepath.Join(elsewhere, "previous")})
+	os.WriteFile(swapJournal(target), plan, 0o600)
+	if _, err := Open(ctx, target); err == nil || !strings.Contains(err.Error(), "not a journal this cascade wrote") {
+		t.Fatalf("Open with a planted journal = %v; want a refusal", err)
+	}
+	if after, _ := os.ReadFile(target); !bytes.Equal(before, after) {
+		t.Error("the planted journal moved the programme")
+	}
+	if _, err := os.Stat(filepath.Join(elsewhere, backupDBName)); err != nil {
+		t.Error("the planted journal's folder was touched")
+	}
+}

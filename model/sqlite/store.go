@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"cascade/model"
@@ -171,12 +172,13 @@ func checkOpenable(path string, create bool) (readOnly bool, err error) {
 func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) (*Store, error) {
 	// Look before the pragmas below change anything: switching another
 	// application's file to WAL would already have altered it.
-	if err := probeProgramme(ctx, abs); err != nil {
+	immutable := readOnly && unchangeable(abs)
+	if err := probeProgramme(ctx, abs, immutable); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	conn := dsn(abs)
 	if readOnly {
-		conn = dsnReadOnly(abs)
+		conn = dsnReadOnly(abs, immutable)
 	}
 	db, err := sql.Open("sqlite", conn)
 	if err != nil {
@@ -207,11 +209,15 @@ func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) 
 }
 
 // probeProgramme runs checkProgramme on a read-only connection of its own.
-func probeProgramme(ctx context.Context, abs string) error {
+func probeProgramme(ctx context.Context, abs string, immutable bool) error {
 	if st, err := os.Stat(abs); err != nil || st.Size() == 0 {
 		return nil // nothing written yet: a programme in the making
 	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+"?mode=ro")
+	q := "?mode=ro"
+	if immutable {
+		q += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+q)
 	if err != nil {
 		return err
 	}
@@ -304,15 +310,30 @@ func dsn(path string) string {
 
 // dsnReadOnly opens a file this process may not write: no journal-mode
 // change, and query_only so no statement can try.
-func dsnReadOnly(path string) string {
+func dsnReadOnly(path string, immutable bool) string {
 	q := url.Values{}
 	q.Add("mode", "ro")
+	if immutable {
+		q.Add("immutable", "1")
+	}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "query_only(1)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-65536)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// unchangeable reports a read-only file in a folder this process may not
+// write, with no WAL beside it. SQLite cannot make the shared-memory file a
+// WAL database needs to be read there, and no one can be writing it (a
+// writer would have left a WAL), so it is opened immutable.
+func unchangeable(abs string) bool {
+	if syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil {
+		return false
+	}
+	st, err := os.Stat(abs + "-wal")
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && st.Size() == 0)
 }
 
 // ReadOnly reports a programme opened from a file this process may not write.
