@@ -1,5 +1,7 @@
 package model
 
+import "fmt"
+
 // BackupManifest is manifest.json in a backup archive.
 type BackupManifest struct {
 	Format        string         `json:"format"`
@@ -22,4 +24,21 @@ type BackupInfo struct {
 	Files         int // evidence files
 	Bytes         int64
 	SchemaVersion int64
+}
+
+// BackupIncompleteError says a backup was written but is not a whole copy:
+// evidence files missing or damaged (left out), or a damaged page in the
+// database (kept as it is, so the archive will not restore). Each problem
+// names one file or page.
+type BackupIncompleteError struct {
+	Archive  string
+	Problems []Problem
+}
+
+func (e *BackupIncompleteError) Error() string {
+	if len(e.Problems) == 1 {
+		return fmt.Sprintf("back up to %s: %s; the archive was written but is not a whole copy", e.Archive, e.Problems[0])
+	}
+	return fmt.Sprintf("back up to %s: %d problems; the archive was written but is not a whole copy",
+		e.Archive, len(e.Problems))
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -95,6 +96,18 @@ type sheetRow struct {
 	Cells []string
 }
 
+// Import limits: far beyond any real programme's file (the national
+// programme has 5,000 organisers), near enough that a hostile or mistaken
+// file is refused early and read in bounded memory.
+const (
+	MaxImportBytes     = 50 << 20                // the file as it sits on disk
+	MaxImportUnpacked  = 200 << 20               // an .xlsx workbook's parts, unpacked
+	MaxImportRows      = 200_000                 // data rows
+	MaxImportColumns   = 200                     // cells in one row
+	MaxImportCellBytes = 64 << 10                // one cell's text
+	maxImportLineBytes = MaxImportColumns * 1024 // one CSV line, quotes and all
+)
+
 // readSheet reads a CSV or XLSX file by its extension. A file it cannot read
 // at all gives exactly one problem.
 func ReadSheet(path string) (*Sheet, *ImportProblem) {
@@ -102,12 +115,32 @@ func ReadSheet(path string) (*Sheet, *ImportProblem) {
 	fail := func(format string, a ...any) (*Sheet, *ImportProblem) {
 		return nil, &ImportProblem{File: file, Reason: fmt.Sprintf(format, a...)}
 	}
-	data, err := os.ReadFile(path)
+	st, err := os.Stat(path)
+	if err == nil && st.Size() > MaxImportBytes {
+		return fail("the file is %s; the most Cascade imports at once is %s (split it into smaller files)",
+			sizeText(st.Size()), sizeText(MaxImportBytes))
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return fail("no such file")
 		}
 		return fail("cannot read the file: %v", err)
+	}
+	// Read no more than the limit even if the file grew since Stat, into a
+	// buffer sized once: the file is the largest thing an import holds.
+	var buf bytes.Buffer
+	if st != nil {
+		buf.Grow(int(st.Size()) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxImportBytes+1))
+	data := buf.Bytes()
+	f.Close()
+	if err != nil {
+		return fail("cannot read the file: %v", err)
+	}
+	if len(data) > MaxImportBytes {
+		return fail("the file is over %s, the most Cascade imports at once", sizeText(MaxImportBytes))
 	}
 	if len(bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))) == 0 {
 		return fail("the file is empty; it needs a header row and at least one row of data")
@@ -137,7 +170,8 @@ func readCSV(file string, data []byte) (*Sheet, *ImportProblem) {
 	if !utf8.Valid(data) {
 		return fail(0, "the file is not UTF-8 text; save it again choosing CSV UTF-8")
 	}
-	r := csv.NewReader(bytes.NewReader(data))
+	ll := &lineLimiter{r: bytes.NewReader(data), max: maxImportLineBytes}
+	r := csv.NewReader(ll)
 	r.Comma = detectComma(data)
 	r.FieldsPerRecord = -1
 	s := &Sheet{file: file}
@@ -149,9 +183,15 @@ func readCSV(file string, data []byte) (*Sheet, *ImportProblem) {
 		if err == io.EOF {
 			break
 		}
+		if errors.Is(err, errLongLine) {
+			return fail(ll.lines+1-embedded, "a line is longer than %s, more than any row of %d cells should be", sizeText(maxImportLineBytes), MaxImportColumns)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
+				if errors.Is(pe.Err, errLongLine) {
+					return fail(ll.lines+1-embedded, "a line is longer than %s, more than any row of %d cells should be", sizeText(maxImportLineBytes), MaxImportColumns)
+				}
 				return fail(pe.StartLine-embedded, "malformed CSV: %v", pe.Err)
 			}
 			return fail(0, "malformed CSV: %v", err)
@@ -160,6 +200,9 @@ func readCSV(file string, data []byte) (*Sheet, *ImportProblem) {
 		num := line - embedded
 		for _, c := range rec {
 			embedded += strings.Count(c, "\n")
+		}
+		if p := checkRowLimits(file, num, rec); p != nil {
+			return nil, p
 		}
 		if s.Header == nil {
 			s.Header = rec
@@ -217,18 +260,54 @@ func readXLSX(file string, data []byte) (*Sheet, *ImportProblem) {
 	if !bytes.HasPrefix(data, []byte("PK")) {
 		return fail("this is not an Excel .xlsx workbook; save the sheet as .xlsx, or name a CSV file .csv")
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+	// The zip's directory says how large each part unpacks to, and Go's zip
+	// reader refuses a part that unpacks past what it declares: checking the
+	// declared sizes here refuses a zip bomb before excelize unpacks a byte.
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fail("this .xlsx workbook cannot be read (%v); open it and save it again", err)
+	}
+	var unpacked uint64
+	for _, zf := range zr.File {
+		unpacked += zf.UncompressedSize64
+		if unpacked > MaxImportUnpacked {
+			return fail("the workbook unpacks to more than %s (its part %s alone is %s); the most Cascade reads is %s",
+				sizeText(MaxImportUnpacked), zf.Name, sizeText(int64(min(zf.UncompressedSize64, 1<<62))), sizeText(MaxImportUnpacked))
+		}
+	}
+	// A part whose directory entry understates it would be cut short without
+	// a word, importing part of a sheet; reading each to its declared end
+	// (and one byte on) lets the zip reader check its length and CRC-32.
+	for _, zf := range zr.File {
+		if err := wholePart(zf); err != nil {
+			return fail("the workbook's part %s is damaged (%v); open it and save it again", zf.Name, err)
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true,
+		UnzipSizeLimit: MaxImportUnpacked, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return fail("this .xlsx workbook cannot be read (%v); open it and save it again", err)
 	}
 	defer f.Close()
 	name := f.GetSheetName(f.GetActiveSheetIndex())
-	rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
+	// Row by row, so a sheet's size in memory is the rows kept, not its XML.
+	rows, err := f.Rows(name)
 	if err != nil {
 		return fail("sheet %q cannot be read: %v", name, err)
 	}
+	defer rows.Close()
 	s := &Sheet{file: file, xlsx: true}
-	for i, rec := range rows {
+	for num := 1; rows.Next(); num++ {
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return &Sheet{}, &ImportProblem{File: file, Row: num, Reason: fmt.Sprintf("sheet %q cannot be read: %v", name, err)}
+		}
+		for len(rec) > 0 && rec[len(rec)-1] == "" {
+			rec = rec[:len(rec)-1]
+		}
+		if p := checkRowLimits(file, num, rec); p != nil {
+			return nil, p
+		}
 		if s.Header == nil {
 			if Blank(rec) {
 				continue
@@ -236,12 +315,98 @@ func readXLSX(file string, data []byte) (*Sheet, *ImportProblem) {
 			s.Header = rec
 			continue
 		}
-		s.Rows = append(s.Rows, sheetRow{Num: i + 1, Cells: rec})
+		s.Rows = append(s.Rows, sheetRow{Num: num, Cells: rec})
+	}
+	if err := rows.Error(); err != nil {
+		return fail("sheet %q cannot be read: %v", name, err)
 	}
 	if s.Header == nil {
 		return fail("the first sheet (%s) is empty; it needs a header row and at least one row of data", name)
 	}
 	return s, nil
+}
+
+// wholePart reads a zip part through to the size its directory declares,
+// refusing one that is longer, or whose CRC-32 does not match.
+func wholePart(zf *zip.File) error {
+	r, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	n, err := io.Copy(io.Discard, io.LimitReader(r, int64(zf.UncompressedSize64)+1))
+	if err != nil {
+		return err
+	}
+	if uint64(n) != zf.UncompressedSize64 {
+		return fmt.Errorf("it unpacks to more than the %d bytes its directory declares", zf.UncompressedSize64)
+	}
+	// Read on to the end so the reader checks the CRC-32.
+	_, err = r.Read(make([]byte, 1))
+	if err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("it unpacks to more than the %d bytes its directory declares", zf.UncompressedSize64)
+		}
+		return err
+	}
+	return nil
+}
+
+// checkRowLimits refuses a row past the import limits, naming the limit.
+func checkRowLimits(file string, num int, rec []string) *ImportProblem {
+	if num > MaxImportRows+1 {
+		return &ImportProblem{File: file, Row: num, Reason: fmt.Sprintf(
+			"the file has more than %d rows of data, the most Cascade imports at once; split it into smaller files", MaxImportRows)}
+	}
+	if len(rec) > MaxImportColumns {
+		return &ImportProblem{File: file, Row: num, Reason: fmt.Sprintf(
+			"the row has %d cells; the most Cascade reads in a row is %d", len(rec), MaxImportColumns)}
+	}
+	for i, c := range rec {
+		if len(c) > MaxImportCellBytes {
+			return &ImportProblem{File: file, Row: num, Column: fmt.Sprintf("column %d", i+1), Reason: fmt.Sprintf(
+				"the cell holds %s of text; the most Cascade reads in a cell is %s", sizeText(int64(len(c))), sizeText(MaxImportCellBytes))}
+		}
+	}
+	return nil
+}
+
+// sizeText says a size as a person reads it.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// errLongLine stops a CSV read at a line no real row is as long as: the csv
+// reader would otherwise hold all of it, and every empty field in it, in memory.
+var errLongLine = errors.New("line too long")
+
+// lineLimiter passes text through, failing once any one line passes max bytes.
+type lineLimiter struct {
+	r     io.Reader
+	max   int
+	line  int // bytes in the line so far
+	lines int // lines ended so far
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			l.line = 0
+			l.lines++
+			continue
+		}
+		if l.line++; l.line > l.max {
+			return i, errLongLine
+		}
+	}
+	return n, err
 }
 
 func Blank(cells []string) bool {

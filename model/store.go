@@ -11,15 +11,17 @@ import (
 
 // Sentinel errors callers test with errors.Is.
 var (
-	ErrNotFound    = errors.New("not found")
-	ErrExists      = errors.New("already exists")
-	ErrNotSQLite   = errors.New("not a SQLite database")
-	ErrNewerSchema = errors.New("schema is newer than this cascade")
-	ErrReadOnly    = errors.New("read-only")
-	ErrNoDatabase  = errors.New("no database")
-	ErrPermission  = errors.New("not allowed")
-	ErrInvalid     = errors.New("invalid")
-	ErrLocked      = errors.New("locked")
+	ErrNotFound     = errors.New("not found")
+	ErrExists       = errors.New("already exists")
+	ErrNotSQLite    = errors.New("not a SQLite database")
+	ErrNotProgramme = errors.New("not a Cascade programme")
+	ErrDamaged      = errors.New("the database is damaged")
+	ErrNewerSchema  = errors.New("schema is newer than this cascade")
+	ErrReadOnly     = errors.New("read-only")
+	ErrNoDatabase   = errors.New("no database")
+	ErrPermission   = errors.New("not allowed")
+	ErrInvalid      = errors.New("invalid")
+	ErrLocked       = errors.New("locked")
 )
 
 // DefaultSettings are the settings a new programme starts with.

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+
+	"cascade/model"
 )
 
 func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -26,6 +29,15 @@ func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error 
 	}
 	defer s.Close()
 	info, err := s.Backup(ctx, by, *archive, nil)
+	var incomplete *model.BackupIncompleteError
+	if errors.As(err, &incomplete) {
+		for _, p := range incomplete.Problems {
+			fmt.Fprintf(errOut, "cascade backup: %s\n", p)
+		}
+		fmt.Fprintf(errOut, "cascade backup: wrote %s with %d evidence files, but it is not a whole copy (%d problems above); run cascade check --db %s\n",
+			*archive, info.Files, len(incomplete.Problems), *db)
+		return errReported
+	}
 	if err != nil {
 		return err
 	}

@@ -47,12 +47,14 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands() {
 			if c.name == args[0] {
+				sqlite.Holder = "cascade " + c.name
 				return exitCode(errOut, c.name, c.run(ctx, args[1:], out, errOut))
 			}
 		}
 		fmt.Fprintf(errOut, "cascade: unknown command %q (see cascade --help)\n", args[0])
 		return 2
 	}
+	sqlite.Holder = "cascade window"
 	return exitCode(errOut, "", cmdWindow(ctx, args, out, errOut))
 }
 
@@ -65,6 +67,11 @@ func exitCode(errOut io.Writer, name string, err error) int {
 		return 2
 	case errors.Is(err, errReported):
 		return 1
+	}
+	if msg := err.Error(); !errors.Is(err, model.ErrDamaged) &&
+		(strings.Contains(msg, "database disk image is malformed") || strings.Contains(msg, "(11)")) {
+		// SQLite's words for a page it could not read, said plainly.
+		err = fmt.Errorf("%w: %v; run cascade check", model.ErrDamaged, err)
 	}
 	prefix := "cascade"
 	if name != "" {

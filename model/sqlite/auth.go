@@ -17,6 +17,9 @@ func (s *Store) require(ctx context.Context, by model.User, action string) error
 	if err := model.Require(by, action); err != nil {
 		return err
 	}
+	if s.readOnly && !readingAction[action] {
+		return readOnlyWrite(s.path)
+	}
 	if by.Local {
 		// The operating-system user on a local file: the file is the boundary.
 		return nil
@@ -29,6 +32,14 @@ func (s *Store) require(ctx context.Context, by model.User, action string) error
 		return fmt.Errorf("check what %s may do: %w", by.Username, err)
 	}
 	return model.Require(now, action)
+}
+
+// readingAction are the actions that change nothing in the programme, so a
+// read-only file allows them.
+var readingAction = map[string]bool{
+	model.ActBackup:       true,
+	model.ActExportPerson: true,
+	model.ActEquality:     true, // reading the answers; recording them fails in inTx
 }
 
 // Authorize refuses with ErrPermission what by may not do, judged on the
@@ -74,6 +85,10 @@ func (s *Store) SignIn(ctx context.Context, username, password string) (model.Us
 	if err != nil || !ok || u.DisabledAt != "" {
 		s.signInFailed(ctx, name, "wrong name or password")
 		return model.User{}, model.ErrSignIn
+	}
+	if s.readOnly {
+		// Nothing can change in a read-only file, and nothing can be noted.
+		return u, nil
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.audit(ctx, tx, u, "sign_in", "user", name, nil, map[string]string{"role": u.Role})

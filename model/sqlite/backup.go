@@ -7,12 +7,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,14 +50,23 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fail(fmt.Errorf("folder %s does not exist", dir))
 	}
-	tmpDir, err := os.MkdirTemp(dir, ".cascade-backup-")
+	sweepBackupTemporaries(dir)
+	tmpDir, err := os.MkdirTemp(dir, backupTempPrefix())
 	if err != nil {
 		return fail(err)
 	}
 	defer os.RemoveAll(tmpDir)
 	snap := filepath.Join(tmpDir, backupDBName)
-	if _, err := s.db.ExecContext(ctx, `VACUUM INTO $1`, snap); err != nil {
-		return fail(fmt.Errorf("copy the database: %w", err))
+	if err := s.snapshot(ctx, snap); err != nil {
+		return fail(fmt.Errorf("copy the database: %w", s.damageOf(ctx, err)))
+	}
+	// A page that lost rows copies without complaint; say so, but keep the
+	// copy: it is all there is, and restore will refuse it rather than use it.
+	var dbProblem []model.Problem
+	if err := s.quickCheck(ctx); errors.Is(err, model.ErrDamaged) {
+		dbProblem = []model.Problem{{Where: s.path, What: err.Error()}}
+	} else if err != nil {
+		return fail(err)
 	}
 	if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
 		return fail(err)
@@ -64,7 +75,12 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	if err != nil {
 		return fail(err)
 	}
-	zf, err := os.CreateTemp(dir, ".cascade-backup-*.zip")
+	files, problems, err := s.wholeEvidenceFiles(ctx, files)
+	if err != nil {
+		return fail(err)
+	}
+	problems = append(dbProblem, problems...)
+	zf, err := os.CreateTemp(dir, backupTempPrefix()+"*.zip")
 	if err != nil {
 		return fail(err)
 	}
@@ -110,7 +126,102 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 		return fail(err)
 	}
 	info.Files = len(files)
+	if len(problems) > 0 {
+		return info, &model.BackupIncompleteError{Archive: out, Problems: problems}
+	}
 	return info, nil
+}
+
+// wholeEvidenceFiles keeps the files that are whole and names, one problem
+// each, every file the programme refers to that is missing and every file
+// whose contents no longer match the SHA-256 it is named by.
+func (s *Store) wholeEvidenceFiles(ctx context.Context, files []string) ([]string, []model.Problem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT sha256 FROM evidence_files ORDER BY sha256`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list evidence files: %w", err)
+	}
+	defer rows.Close()
+	present := map[string]bool{}
+	for _, rel := range files {
+		present[filepath.Join(s.filesDir, rel)] = true
+	}
+	var problems []model.Problem
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, nil, fmt.Errorf("list evidence files: %w", err)
+		}
+		if p := s.EvidenceFilePath(h); !present[p] {
+			problems = append(problems, model.Problem{Where: p, What: "evidence file is missing"})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("list evidence files: %w", err)
+	}
+	var whole []string
+	for _, rel := range files {
+		path := filepath.Join(s.filesDir, rel)
+		name := filepath.Base(rel)
+		if len(name) == sha256.Size*2 {
+			got, err := hashFile(path)
+			switch {
+			case err != nil:
+				problems = append(problems, model.Problem{Where: path, What: "evidence file cannot be read: " + err.Error()})
+				continue
+			case got != name:
+				problems = append(problems, model.Problem{Where: path, What: "evidence file is damaged: its SHA-256 is " + got})
+				continue
+			}
+		}
+		whole = append(whole, rel)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Where < problems[j].Where })
+	return whole, problems, nil
+}
+
+// backupTempPrefix names this process's temporaries in a backup's folder,
+// carrying the pid so a later backup can tell a killed one's leftovers.
+func backupTempPrefix() string { return fmt.Sprintf(".cascade-backup-%d-", os.Getpid()) }
+
+// sweepBackupTemporaries removes what backups killed part-way left in dir: a
+// database snapshot and a half-written archive, each a full copy.
+func sweepBackupTemporaries(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), ".cascade-backup-")
+		if !ok {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		if pid, err := strconv.Atoi(pidText); err == nil && pid != os.Getpid() && !alive(pid) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// snapshot copies the database to path with VACUUM INTO. A read-only store
+// is query_only, which refuses VACUUM INTO though it writes only the copy;
+// the file itself stays protected by opening it mode=ro.
+func (s *Store) snapshot(ctx context.Context, path string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if s.readOnly {
+		if _, err := conn.ExecContext(ctx, `PRAGMA query_only = 0`); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA query_only = 1`)
+	}
+	_, err = conn.ExecContext(ctx, `VACUUM INTO $1`, path)
+	return err
 }
 
 // evidenceFiles lists the evidence folder's files relative to it; a database

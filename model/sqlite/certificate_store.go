@@ -66,6 +66,15 @@ func (s *Store) CertificateSettings(ctx context.Context) (model.CertificateSetti
 //
 // Nobody whose personal details were erased is issued anything.
 func (s *Store) Candidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error) {
+	cands, err := s.candidates(ctx, sel)
+	if err != nil {
+		return nil, s.damageOf(ctx, err)
+	}
+	return cands, nil
+}
+
+// candidates reads the selection's candidates; Candidates names a damaged page.
+func (s *Store) candidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error) {
 	kinds := model.CertificateKinds
 	if sel.Kind != "" {
 		if _, err := model.KindPrefix(sel.Kind); err != nil {
@@ -404,6 +413,11 @@ func certifies(c model.Candidate, cs model.CertificateSettings) string {
 func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []model.Candidate, opt model.IssueOptions) ([]model.Issued, error) {
 	if err := s.require(ctx, by, model.ActCertificates); err != nil {
 		return nil, err
+	}
+	// The candidates were read from this file: a page that quietly lost
+	// rows would issue to the wrong people, or to too few.
+	if err := s.quickCheck(ctx); err != nil {
+		return nil, fmt.Errorf("issue certificates: %w", err)
 	}
 	on := opt.On
 	if on == "" {

@@ -64,9 +64,13 @@ func (s *Store) ExportTable(ctx context.Context, kind string) ([]string, [][]str
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: cannot export %q; choose %s", model.ErrInvalid, kind, strings.Join(model.ExportKinds(), ", "))
 	}
+	tables := tablesOf(q.query)
+	if err := s.quickCheck(ctx, tables...); err != nil {
+		return nil, nil, fmt.Errorf("export %s: %w", kind, err)
+	}
 	rows, err := s.db.QueryContext(ctx, q.query)
 	if err != nil {
-		return nil, nil, fmt.Errorf("export %s: %w", kind, err)
+		return nil, nil, fmt.Errorf("export %s: %w", kind, s.damageOf(ctx, err, tables...))
 	}
 	defer rows.Close()
 	var out [][]string
@@ -77,7 +81,7 @@ func (s *Store) ExportTable(ctx context.Context, kind string) ([]string, [][]str
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, fmt.Errorf("export %s: %w", kind, err)
+			return nil, nil, fmt.Errorf("export %s: %w", kind, s.damageOf(ctx, err, tables...))
 		}
 		row := make([]string, len(vals))
 		for i, v := range vals {
@@ -86,7 +90,7 @@ func (s *Store) ExportTable(ctx context.Context, kind string) ([]string, [][]str
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("export %s: %w", kind, err)
+		return nil, nil, fmt.Errorf("export %s: %w", kind, s.damageOf(ctx, err, tables...))
 	}
 	return append([]string(nil), q.columns...), out, nil
 }

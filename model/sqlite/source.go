@@ -79,8 +79,9 @@ func (f FileSource) BackupDir() string {
 func (f FileSource) Backups() ([]string, error) { return AutoBackups(f.BackupDir()) }
 
 // Restore proves the archive whole in a scratch folder, backs the open
-// programme up, closes it and restores over the file. A damaged archive, or a
-// user who may not restore, changes nothing.
+// programme up, closes it and restores over the file. A damaged or foreign
+// archive, a user who may not restore, or another process with the
+// programme open changes nothing and leaves p open.
 func (f FileSource) Restore(ctx context.Context, by model.User, p model.Programme, archive string, progress func(done, total int)) (model.RestoreInfo, error) {
 	s, ok := p.(*Store)
 	if !ok {
@@ -90,7 +91,21 @@ func (f FileSource) Restore(ctx context.Context, by model.User, p model.Programm
 		return model.RestoreInfo{}, err
 	}
 	path := s.Path()
-	scratch, err := os.MkdirTemp(filepath.Dir(path), ".cascade-check-")
+	if s.lock == nil {
+		return model.RestoreInfo{}, fmt.Errorf("restore: %s is %w", path, model.ErrReadOnly)
+	}
+	// This store's own share turns exclusive, so no other process can open
+	// the programme between the checks below and the swap.
+	if err := s.lock.upgrade(path); err != nil {
+		return model.RestoreInfo{}, fmt.Errorf("restore: %w", err)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			s.lock.downgrade()
+		}
+	}()
+	scratch, err := os.MkdirTemp(filepath.Dir(path), checkPrefix(path))
 	if err != nil {
 		return model.RestoreInfo{}, fmt.Errorf("restore: %w", err)
 	}
@@ -98,11 +113,18 @@ func (f FileSource) Restore(ctx context.Context, by model.User, p model.Programm
 	if _, err := Restore(ctx, archive, filepath.Join(scratch, "check.db"), model.RestoreOptions{Progress: progress}); err != nil {
 		return model.RestoreInfo{}, err
 	}
-	if _, err := s.AutoBackup(ctx, AutoBackupDir(path), 1000); err != nil {
+	// A programme missing evidence files is the very one a person restores
+	// over: the copy kept first holds what is left of it.
+	var incomplete *model.BackupIncompleteError
+	if _, err := s.AutoBackup(ctx, AutoBackupDir(path), 1000); err != nil && !errors.As(err, &incomplete) {
 		return model.RestoreInfo{}, fmt.Errorf("restore: keep a copy of the programme first: %w", err)
 	}
+	keep = true
+	lock := s.lock
+	s.lock = nil
+	defer lock.release()
 	s.Close()
-	info, err := Restore(ctx, archive, path, model.RestoreOptions{Force: true, Progress: progress})
+	info, err := restoreLocked(ctx, archive, path, path, model.RestoreOptions{Force: true, Progress: progress})
 	if err != nil {
 		return info, fmt.Errorf("%w: %w", model.ErrReopen, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"cascade/model"
@@ -31,28 +32,68 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	filesDir string
+	// lock is this store's share of FILE.lock: a restore waits for none.
+	lock *fileLock
+	// readOnly is set when the file could not be written: every reading
+	// command works, every change says read-only.
+	readOnly bool
 	// now is the clock sign-in throttling reads; tests move it.
 	now func() time.Time
 }
 
+// applicationID marks a SQLite file as a Cascade programme ("CSCD") in its
+// header, so a restore can tell a programme from any other database.
+const applicationID = 0x43534344
+
 // Open opens an existing programme database and brings its schema up to date.
 // It changes nothing when it refuses: a missing file, a file that is not
-// SQLite, a read-only file or a schema newer than this binary.
+// SQLite or not a Cascade programme, or a schema newer than this binary. A
+// file it may not write is opened read-only when its schema is current.
+// A restore cut short is finished first, so the file is always whole.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := checkOpenable(path, false); err != nil {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	lock, err := finishInterruptedSwap(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	ro, err := checkOpenable(path, false)
+	if err != nil {
+		lock.release()
 		return nil, err
 	}
-	return open(ctx, path)
+	if lock == nil {
+		if lock, err = lockShared(abs); err != nil {
+			return nil, err
+		}
+	}
+	s, err := open(ctx, path, abs, ro, lock)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Create makes a new, empty programme database at path (schema, programme row,
 // signing key) and refuses a file that already exists.
 func Create(ctx context.Context, path string) (*Store, error) {
-	if err := checkOpenable(path, true); err != nil {
+	if _, err := checkOpenable(path, true); err != nil {
 		return nil, err
 	}
-	s, err := open(ctx, path)
+	abs, err := filepath.Abs(path)
 	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	lock, err := lockShared(abs)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, path, abs, false, lock)
+	if err != nil {
+		lock.release()
 		os.Remove(path)
 		return nil, err
 	}
@@ -67,69 +108,79 @@ func Create(ctx context.Context, path string) (*Store, error) {
 // OpenOrCreate opens path, creating an empty programme there when no file exists.
 func OpenOrCreate(ctx context.Context, path string) (s *Store, created bool, err error) {
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		s, err := Create(ctx, path)
-		return s, err == nil, err
+		if _, jerr := os.Stat(swapJournal(path)); jerr != nil {
+			s, err := Create(ctx, path)
+			return s, err == nil, err
+		}
 	}
 	s, err = Open(ctx, path)
 	return s, false, err
 }
 
 // checkOpenable refuses, before SQLite touches anything, the cases a person
-// needs told in plain words.
-func checkOpenable(path string, create bool) error {
+// needs told in plain words. It reports a file this process may not write.
+func checkOpenable(path string, create bool) (readOnly bool, err error) {
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("open %s: folder %s does not exist", path, dir)
+		return false, fmt.Errorf("open %s: folder %s does not exist", path, dir)
 	}
 	st, err := os.Stat(path)
 	switch {
 	case create && err == nil:
-		return fmt.Errorf("create %s: %w (choose another file, or remove it first)", path, model.ErrExists)
+		return false, fmt.Errorf("create %s: %w (choose another file, or remove it first)", path, model.ErrExists)
 	case create && errors.Is(err, fs.ErrNotExist):
-		f, err := os.OpenFile(filepath.Join(dir, ".cascade-write-test"), os.O_CREATE|os.O_WRONLY, 0o600)
+		f, err := os.CreateTemp(dir, ".cascade-write-test-*")
 		if err != nil {
-			return fmt.Errorf("create %s: folder %s is %w", path, dir, model.ErrReadOnly)
+			return false, fmt.Errorf("create %s: folder %s is %w", path, dir, model.ErrReadOnly)
 		}
 		f.Close()
 		os.Remove(f.Name())
-		return nil
+		return false, nil
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("open %s: %w there (make one with cascade init or cascade demo)", path, model.ErrNoDatabase)
+		return false, fmt.Errorf("open %s: %w there (make one with cascade init or cascade demo)", path, model.ErrNoDatabase)
 	case err != nil:
-		return fmt.Errorf("open %s: %w", path, err)
+		return false, fmt.Errorf("open %s: %w", path, err)
 	case st.IsDir():
-		return fmt.Errorf("open %s: it is a folder, not a database file", path)
+		return false, fmt.Errorf("open %s: it is a folder, not a database file", path)
 	}
 	// Root may write to anything, so the owner's write bit is the clearest sign
 	// a person marked the file read-only.
-	if st.Mode().Perm()&0o200 == 0 {
-		return fmt.Errorf("open %s: the file is %w; Cascade needs to write to it", path, model.ErrReadOnly)
-	}
+	readOnly = st.Mode().Perm()&0o200 == 0
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil && errors.Is(err, fs.ErrPermission) {
+		readOnly = true
+		f, err = os.Open(path)
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return fmt.Errorf("open %s: the file is %w; Cascade needs to write to it", path, model.ErrReadOnly)
-		}
-		return fmt.Errorf("open %s: %w", path, err)
+		return false, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer f.Close()
 	head := make([]byte, len(sqliteFileHeader))
 	n, err := io.ReadFull(f, head)
 	if n == 0 && st.Size() == 0 {
-		return nil // an empty file is a database SQLite has not written yet
+		if readOnly {
+			return false, fmt.Errorf("open %s: the file is empty and %w", path, model.ErrReadOnly)
+		}
+		return false, nil // an empty file is a database SQLite has not written yet
 	}
 	if err != nil || !bytes.Equal(head, sqliteFileHeader) {
-		return fmt.Errorf("open %s: %w", path, model.ErrNotSQLite)
+		return false, fmt.Errorf("open %s: %w", path, model.ErrNotSQLite)
 	}
-	return nil
+	return readOnly, nil
 }
 
-func open(ctx context.Context, path string) (*Store, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
+func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) (*Store, error) {
+	// Look before the pragmas below change anything: switching another
+	// application's file to WAL would already have altered it.
+	immutable := readOnly && unchangeable(abs)
+	if err := probeProgramme(ctx, abs, immutable); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(abs))
+	conn := dsn(abs)
+	if readOnly {
+		conn = dsnReadOnly(abs, immutable)
+	}
+	db, err := sql.Open("sqlite", conn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -137,7 +188,14 @@ func open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: abs, filesDir: abs + ".files", now: time.Now}
+	s := &Store{db: db, path: abs, filesDir: abs + ".files", now: time.Now, lock: lock, readOnly: readOnly}
+	if readOnly {
+		if err := s.checkCurrent(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		return s, nil
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -146,7 +204,90 @@ func open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Programmes made before the mark existed get it on their next open.
+	if _, err := db.ExecContext(ctx, fmt.Sprintf(`PRAGMA application_id = %d`, applicationID)); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: mark it as a Cascade programme: %w", path, err)
+	}
 	return s, nil
+}
+
+// probeProgramme runs checkProgramme on a read-only connection of its own.
+func probeProgramme(ctx context.Context, abs string, immutable bool) error {
+	if st, err := os.Stat(abs); err != nil || st.Size() == 0 {
+		return nil // nothing written yet: a programme in the making
+	}
+	q := "?mode=ro"
+	if immutable {
+		q += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: abs}).EscapedPath()+q)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return (&Store{db: db}).checkProgramme(ctx)
+}
+
+// checkProgramme refuses a SQLite file that is some other application's:
+// one marked with another application id, or one holding tables but never
+// given Cascade's schema. Opening it would add Cascade's tables to it.
+func (s *Store) checkProgramme(ctx context.Context) error {
+	var id int64
+	if err := s.db.QueryRowContext(ctx, `PRAGMA application_id`).Scan(&id); err != nil {
+		if isNotADatabase(err) {
+			return model.ErrNotSQLite
+		}
+		return fmt.Errorf("read the file's application id: %w", err)
+	}
+	if id == applicationID {
+		return nil
+	}
+	if id != 0 {
+		return fmt.Errorf("%w: the file belongs to another application (application id %#x)", model.ErrNotProgramme, id)
+	}
+	var tables, goose int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'goose_db_version')
+		FROM sqlite_master WHERE type = 'table'`).Scan(&tables, &goose)
+	if err != nil {
+		if isNotADatabase(err) {
+			return model.ErrNotSQLite
+		}
+		return fmt.Errorf("read the file's tables: %w", err)
+	}
+	if tables > 0 && goose == 0 {
+		return fmt.Errorf("%w: it is a SQLite database with %d tables of its own", model.ErrNotProgramme, tables)
+	}
+	return nil
+}
+
+// checkCurrent refuses a read-only file whose schema this binary would
+// have to change before it could read it.
+func (s *Store) checkCurrent(ctx context.Context) error {
+	current, err := s.dbSchemaVersion(ctx)
+	if err != nil {
+		if isNotADatabase(err) {
+			return model.ErrNotSQLite
+		}
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if known := KnownSchemaVersion(); current > known {
+		return fmt.Errorf("%w: the database has schema version %d, this cascade knows up to %d; use a newer cascade",
+			model.ErrNewerSchema, current, known)
+	}
+	p, err := s.provider()
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if pending || current == 0 {
+		return fmt.Errorf("the file is %w and its schema (version %d) needs bringing up to date; make it writable and open it once",
+			model.ErrReadOnly, current)
+	}
+	return nil
 }
 
 // dsn sets the pragmas on every pooled connection: busy_timeout first so the
@@ -170,6 +311,37 @@ func dsn(path string) string {
 	q.Add("_txlock", "immediate")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
+
+// dsnReadOnly opens a file this process may not write: no journal-mode
+// change, and query_only so no statement can try.
+func dsnReadOnly(path string, immutable bool) string {
+	q := url.Values{}
+	q.Add("mode", "ro")
+	if immutable {
+		q.Add("immutable", "1")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "cache_size(-65536)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// unchangeable reports a read-only file in a folder this process may not
+// write, with no WAL beside it. SQLite cannot make the shared-memory file a
+// WAL database needs to be read there, and no one can be writing it (a
+// writer would have left a WAL), so it is opened immutable.
+func unchangeable(abs string) bool {
+	if syscall.Access(filepath.Dir(abs), 2 /* W_OK */) == nil {
+		return false
+	}
+	st, err := os.Stat(abs + "-wal")
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && st.Size() == 0)
+}
+
+// ReadOnly reports a programme opened from a file this process may not write.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 func (s *Store) provider() (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")
@@ -267,8 +439,12 @@ func (s *Store) initProgramme(ctx context.Context) error {
 	})
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close closes the database and lets go of its lock.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	s.lock.release()
+	return err
+}
 
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
@@ -281,6 +457,9 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // inTx runs fn in one transaction: all of it lands, or none.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.readOnly {
+		return readOnlyWrite(s.path)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"cascade/model"
 	"context"
 	"errors"
@@ -150,6 +151,8 @@ func TestOpenRefusals(t *testing.T) {
 	}
 }
 
+// TestOpenReadOnly: a file marked read-only opens for reading; every change
+// says read-only and the file is unchanged.
 func TestOpenReadOnly(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "ro.db")
@@ -158,9 +161,25 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+	before, _ := os.ReadFile(path)
 	os.Chmod(path, 0o400)
-	if _, err := Open(ctx, path); !errors.Is(err, model.ErrReadOnly) {
-		t.Fatalf("Open(read-only) = %v; want ErrReadOnly", err)
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open(read-only) = %v; want it opened for reading", err)
+	}
+	defer s.Close()
+	if !s.ReadOnly() {
+		t.Error("ReadOnly() = false for a file marked read-only")
+	}
+	if _, err := s.Summary(ctx); err != nil {
+		t.Errorf("Summary on a read-only file: %v", err)
+	}
+	err = s.SaveSettings(ctx, model.LocalUser(), map[string]string{"backup.keep": "3"})
+	if !errors.Is(err, model.ErrReadOnly) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("SaveSettings on a read-only file = %v; want one line saying read-only", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("the read-only file changed")
 	}
 }
 
