@@ -34,7 +34,7 @@ UPDATE audit_log SET actor = 'someone else' WHERE id = 1;`)
 // made before; run again with the placeholder and --purge-backups, it removes
 // the person from them, and check still passes.
 func TestEraseCommandListsAndPurgesBackups(t *testing.T) {
-	demo := demoDB(t)
+	demo := sharedDemo(t)
 	dir := t.TempDir()
 	archive := filepath.Join(dir, "b.zip")
 	cascade(t, "backup", "--db", demo, "--out", archive)
