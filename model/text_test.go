@@ -10,7 +10,7 @@ import (
 var realNames = []string{
 	"Zoë", "Zoe\u0308", "Łukasz", "Ó Súilleabháin", "Σοφία", "Дмитрий", "Nguyễn Thị Minh Khai",
 	"O'Neill", "D’Arcy", "Jean-Luc", "Smith-Ó Dónaill", "Siân", "Llŷr", "Ffion ap Dafydd",
-	"محمد الحسن", "דָּוִד כֹּהֵן", "نازنین‌زهرا", "अंजलि शर्मा", "Thị Ngọc Ánh", "Ngũgĩ wa Thiong'o",
+	"محمد الحسن", "דָּוִד כֹּהֵן", "نازنین\u200cزهرا", "अंजलि शर्मा", "Thị Ngọc Ánh", "Ngũgĩ wa Thiong'o",
 	"José María", "Bjørn", "Ægir", "Kateřina Nováková", "李小龙", "Mary Jane", " Siobhán ",
 }
 
