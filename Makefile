@@ -49,7 +49,7 @@ lint: deps
 TEST_PKGS := chromium
 test: vet lint
 	$(call install_missing,$(TEST_PKGS),--no-install-recommends)
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 45m ./...
 
 # The benchmark compares against the sqlite3 shell on the same file and
 # LibreOffice converting the same certificates to PDF.
