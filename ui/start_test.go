@@ -74,7 +74,7 @@ func TestWelcomeBuildsTheDemo(t *testing.T) {
 	test.Type(entries[1], sqlite.DemoPassword)
 	test.Tap(findButton(w.Content(), "Sign in"))
 	waitFor(t, q, "the demo's dashboard", func() bool {
-		return strings.Contains(shownText(w.Content()), "Senior organisers:")
+		return strings.Contains(shownText(w.Content()), "Senior organisers (not withdrawn):")
 	})
 }
 
