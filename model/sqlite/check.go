@@ -186,31 +186,40 @@ func hashFile(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// flagQueries count the brief's "flagged, not refused" conditions. Team
-// size and trainers without a trainer are counted by their model rules
-// (model.TeamOutside, model.IsFoundingTrainer), not by SQL of their own.
+// flagQueries count the brief's "flagged, not refused" conditions, each by
+// its one rule in the domain: team size and trainers without a trainer by
+// model.TeamOutside and model.IsFoundingTrainer, organisers' flags by
+// model.OrganiserRow.Flags, the rule the organisers list filters by.
 var flagQueries = []struct {
-	name, q string
-	count   func(s *Store, ctx context.Context) (int, error)
+	name  string
+	flag  string // an organiser flag, counted over OrganiserRows
+	count func(s *Store, ctx context.Context) (int, error)
 }{
 	{name: "hosts with a team outside 2-5", count: (*Store).teamsOutside},
 	{name: "trainers without a trainer", count: (*Store).trainerGaps},
-	{name: "organisers without a host", q: `SELECT count(*) FROM organisers WHERE host_id IS NULL`},
-	{name: "organisers without a cohort", q: `SELECT count(*) FROM organisers WHERE cohort_id IS NULL`},
-	{name: "volunteers without a senior", q: `SELECT count(*) FROM organisers WHERE role = 'volunteer' AND supported_by_id IS NULL`},
+	{name: "organisers without a host", flag: model.FlagNoHost},
+	{name: "organisers without a cohort", flag: model.FlagNoCohort},
+	{name: "volunteers without a senior", flag: model.FlagNoSenior},
 }
 
 func (s *Store) countFlags(ctx context.Context, r *model.CheckReport) error {
-	for _, f := range flagQueries {
-		var n int
-		var err error
-		if f.count != nil {
-			n, err = f.count(s, ctx)
-		} else {
-			err = s.db.QueryRowContext(ctx, f.q).Scan(&n)
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		return fmt.Errorf("count flags: %w", err)
+	}
+	flagged := map[string]int{}
+	for _, o := range rows {
+		for _, f := range o.Flags() {
+			flagged[f]++
 		}
-		if err != nil {
-			return fmt.Errorf("count flags %s: %w", f.name, err)
+	}
+	for _, f := range flagQueries {
+		n := flagged[f.flag]
+		if f.count != nil {
+			var err error
+			if n, err = f.count(s, ctx); err != nil {
+				return fmt.Errorf("count flags %s: %w", f.name, err)
+			}
 		}
 		if n > 0 {
 			r.Flags = append(r.Flags, model.Flag{Name: f.name, Count: n})
