@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -163,6 +165,9 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 	if err := checkApplicationID(ctx, newDB); err != nil {
 		return damaged("%v", err)
 	}
+	if err := checkProgrammeTables(ctx, newDB); err != nil {
+		return damaged("%v", err)
+	}
 	// Open migrates an older backup up to this binary's schema. The hashes
 	// prove the archive is what was backed up; SQLite's own integrity check
 	// proves the database in it is whole. Rule problems the programme had
@@ -215,6 +220,29 @@ func checkApplicationID(ctx context.Context, path string) error {
 	// The application id is the big-endian 32-bit integer at offset 68.
 	if id := binary.BigEndian.Uint32(head[68:72]); id != applicationID && id != 0 {
 		return fmt.Errorf("its %s is %w: it belongs to another application (application id %#x)", backupDBName, model.ErrNotProgramme, id)
+	}
+	return nil
+}
+
+// checkProgrammeTables looks, read-only and before Open migrates anything,
+// for the tables every programme has: a file that only claims our schema
+// (a faked version table) is no programme, whatever it says.
+func checkProgrammeTables(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var n int
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'
+		AND name IN ('programme', 'signing_keys', 'audit_log', 'people')`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("its %s cannot be read: %v", backupDBName, err)
+	}
+	var any int
+	db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&any)
+	if n != 4 && any > 0 {
+		return fmt.Errorf("its %s is %w: it has no programme", backupDBName, model.ErrNotProgramme)
 	}
 	return nil
 }
