@@ -168,7 +168,7 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 	// The extracted file is proved before Open changes it: SQLite's own
 	// integrity check says the database is whole, and the programme row and
 	// signing key say it is a programme, not a file dressed up as one.
-	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: newDB}).EscapedPath()+"?mode=ro")
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: newDB}).EscapedPath()+"?mode=ro&_pragma=busy_timeout%2810000%29")
 	if err != nil {
 		return info, fmt.Errorf("restore %s: %w", archive, err)
 	}
