@@ -79,9 +79,13 @@ func damagedPageFailsLoudly(t *testing.T, how string) {
 				strings.Count(errOut, "\n") != 1 {
 				t.Fatalf("%s on a damaged page: exit %d, stderr %q, stdout %q; want exit 1 naming page %d in one line", c.name, code, errOut, firstLines(stdout), page)
 			}
-			if _, err := os.Stat(filepath.Join(dir, c.out)); err == nil {
+			// The certificate run makes its folder first to prove it can
+			// write there; an empty folder is no output.
+			if st, err := os.Stat(filepath.Join(dir, c.out)); err == nil {
 				entries, _ := os.ReadDir(filepath.Join(dir, c.out))
-				t.Errorf("%s wrote %s (%d entries) despite the damage", c.name, c.out, len(entries))
+				if !st.IsDir() || len(entries) > 0 {
+					t.Errorf("%s wrote %s (%d entries) despite the damage", c.name, c.out, len(entries))
+				}
 			}
 		})
 	}

@@ -13,7 +13,8 @@ import (
 // is one line too, every failure is audited, and repeated failures are
 // throttled with a wait a person can read.
 func TestCommandsActAsTheNamedUser(t *testing.T) {
-	db := demoCopy(t)
+	// With its evidence files: backup fails naming any that are missing.
+	db := demoWithFiles(t)
 	t.Setenv(passwordEnv, "pw")
 	_, before, _ := cascade(t, "summary", "--db", db, "--json")
 

@@ -165,34 +165,39 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 	if err := checkApplicationID(ctx, newDB); err != nil {
 		return damaged("%v", err)
 	}
-	if err := checkProgrammeTables(ctx, newDB); err != nil {
-		return damaged("%v", err)
+	// The extracted file is proved before Open changes it: SQLite's own
+	// integrity check says the database is whole, and the programme row and
+	// signing key say it is a programme, not a file dressed up as one.
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: newDB}).EscapedPath()+"?mode=ro&_pragma=busy_timeout%2810000%29")
+	if err != nil {
+		return info, fmt.Errorf("restore %s: %w", archive, err)
 	}
-	// Open migrates an older backup up to this binary's schema. The hashes
-	// prove the archive is what was backed up; SQLite's own integrity check
-	// proves the database in it is whole. Rule problems the programme had
-	// when it was backed up are for check to report afterwards, not reasons
-	// to keep a person from their own backup.
+	probe := &Store{db: raw, path: newDB}
+	var rep model.CheckReport
+	err = probe.checkProgramme(ctx)
+	if err == nil {
+		err = probe.checkIntegrity(ctx, &rep)
+	}
+	if err == nil && rep.OK() {
+		err = probe.checkIsProgramme(ctx)
+	}
+	raw.Close()
+	switch {
+	case errors.Is(err, model.ErrNotProgramme) || errors.Is(err, model.ErrNotSQLite):
+		return damaged("its %s is %v", backupDBName, err)
+	case err != nil:
+		return info, fmt.Errorf("restore %s: check the restored database: %w", archive, err)
+	case !rep.OK():
+		return damaged("its database fails SQLite's integrity check: %s", rep.Problems[0].What)
+	}
+	// Open migrates an older backup up to this binary's schema. Rule
+	// problems the programme had when it was backed up are for check to
+	// report afterwards, not reasons to keep a person from their own backup.
 	s, err := Open(ctx, newDB)
 	if err != nil {
 		return damaged("its database cannot be opened (%v)", err)
 	}
-	var rep model.CheckReport
-	err = s.checkIntegrity(ctx, &rep)
-	if err == nil && rep.OK() {
-		err = s.checkIsProgramme(ctx)
-		if err != nil {
-			s.Close()
-			return damaged("%v", err)
-		}
-	}
 	s.Close()
-	if err != nil {
-		return info, fmt.Errorf("restore %s: check the restored database: %w", archive, err)
-	}
-	if !rep.OK() {
-		return damaged("its database fails SQLite's integrity check: %s", rep.Problems[0].What)
-	}
 	swapped = true // from here the journal owns tmp: finishSwap removes it
 	if err := swapInto(tmp, newDB, abs); err != nil {
 		if _, jerr := os.Stat(swapJournal(abs)); jerr != nil {
@@ -224,42 +229,19 @@ func checkApplicationID(ctx context.Context, path string) error {
 	return nil
 }
 
-// checkProgrammeTables looks, read-only and before Open migrates anything,
-// for the tables every programme has: a file that only claims our schema
-// (a faked version table) is no programme, whatever it says.
-func checkProgrammeTables(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var n int
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table'
-		AND name IN ('programme', 'signing_keys', 'audit_log', 'people')`).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("its %s cannot be read: %v", backupDBName, err)
-	}
-	var any int
-	db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&any)
-	if n != 4 && any > 0 {
-		return fmt.Errorf("its %s is %w: it has no programme", backupDBName, model.ErrNotProgramme)
-	}
-	return nil
-}
-
 // checkIsProgramme proves the database is a Cascade programme and not a
 // file dressed up as one: the programme row and a signing key pair whose
 // halves belong together.
 func (s *Store) checkIsProgramme(ctx context.Context) error {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM programme WHERE id = 1`).Scan(&n); err != nil || n != 1 {
-		return fmt.Errorf("its %s is %w: it has no programme", backupDBName, model.ErrNotProgramme)
+		return fmt.Errorf("%w: it has no programme", model.ErrNotProgramme)
 	}
 	var pub, priv []byte
 	err := s.db.QueryRowContext(ctx, `SELECT public_key, private_key FROM signing_keys WHERE id = 1`).Scan(&pub, &priv)
 	if err != nil || len(pub) != ed25519.PublicKeySize || len(priv) != ed25519.PrivateKeySize ||
 		!bytes.Equal(ed25519.PrivateKey(priv).Public().(ed25519.PublicKey), pub) {
-		return fmt.Errorf("its %s is %w: it has no whole signing key", backupDBName, model.ErrNotProgramme)
+		return fmt.Errorf("%w: it has no whole signing key", model.ErrNotProgramme)
 	}
 	return nil
 }

@@ -88,6 +88,23 @@ func sqliteFile(t *testing.T, stmts ...string) []byte {
 	return data
 }
 
+// allVersions lists every migration this binary carries as applied rows
+// for a faked goose_db_version, so that nothing is left for Open to apply.
+func allVersions(t *testing.T) string {
+	t.Helper()
+	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("list migrations: %v", err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		var v int64
+		fmt.Sscanf(filepath.Base(e), "%d_", &v)
+		fmt.Fprintf(&b, ", (%d, 1)", v)
+	}
+	return b.String()
+}
+
 // programmeBytes is a whole small programme's file, changed by stmts.
 func programmeBytes(t *testing.T, stmts ...string) []byte {
 	t.Helper()
@@ -178,7 +195,7 @@ func TestRestoreRefusesWhatIsNotAProgramme(t *testing.T) {
 	foreign := sqliteFile(t, `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)`, `INSERT INTO notes (body) VALUES ('x')`)
 	faked := sqliteFile(t, `CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL,
 		is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime('now')))`,
-		`INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1)`+allVersionsValues(t))
+		`INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1)`+allVersions(t))
 	cases := []struct {
 		name string
 		db   []byte
@@ -743,22 +760,4 @@ func TestPlantedJournalMovesNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(elsewhere, backupDBName)); err != nil {
 		t.Error("the planted journal's folder was touched")
 	}
-}
-
-// allVersionsValues is ", (V, 1)" for every migration this binary carries,
-// so a faked version table claims the whole current schema.
-func allVersionsValues(t *testing.T) string {
-	t.Helper()
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	for _, n := range names {
-		var v int64
-		if _, err := fmt.Sscanf(filepath.Base(n), "%d_", &v); err == nil {
-			fmt.Fprintf(&b, ", (%d, 1)", v)
-		}
-	}
-	return b.String()
 }

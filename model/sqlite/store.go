@@ -217,7 +217,9 @@ func probeProgramme(ctx context.Context, abs string, immutable bool) error {
 	if st, err := os.Stat(abs); err != nil || st.Size() == 0 {
 		return nil // nothing written yet: a programme in the making
 	}
-	q := "?mode=ro"
+	// Wait, as every connection does, for another one mid-write or
+	// mid-checkpoint rather than failing with "database is locked".
+	q := "?mode=ro&_pragma=busy_timeout%2810000%29"
 	if immutable {
 		q += "&immutable=1"
 	}
