@@ -72,6 +72,8 @@ func damagedPageFailsLoudly(t *testing.T, how string) {
 		{"export trainers", []string{"export", "trainers", "--db", db, "--out", filepath.Join(dir, "t.csv")}, "t.csv"},
 		{"certificates", []string{"certificates", "--db", db, "--kind", "trainer", "--out", filepath.Join(dir, "certs")}, "certs"},
 		{"certificates combined", []string{"certificates", "--db", db, "--kind", "trainer", "--out", filepath.Join(dir, "all.pdf")}, "all.pdf"},
+		{"report progress", []string{"report", "progress", "--db", db, "--out", filepath.Join(dir, "p.csv")}, "p.csv"},
+		{"progress", []string{"progress", "--db", db, "--json"}, "none"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, errOut := cascade(t, c.args...)

@@ -36,6 +36,10 @@ func cmdProgress(ctx context.Context, args []string, out, errOut io.Writer) erro
 		return err
 	}
 	defer s.Close()
+	// A damaged page must fail the command, never thin its output.
+	if err := s.QuickCheck(ctx); err != nil {
+		return err
+	}
 	lps, err := s.ProgressOf(ctx, model.ProgressFilter{Email: *person, Cohort: *cohort})
 	if err != nil {
 		return err

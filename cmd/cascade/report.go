@@ -50,6 +50,10 @@ and is written as .csv or .pdf.`, errOut)
 		return err
 	}
 	defer s.Close()
+	// A damaged page must fail the command, never thin its output.
+	if err := s.QuickCheck(ctx); err != nil {
+		return err
+	}
 	if *outPath == "" {
 		if *outPath, err = defaultReportPath(ctx, s, pos[0], *cohort, *ref); err != nil {
 			return err
