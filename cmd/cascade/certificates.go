@@ -66,6 +66,11 @@ PDF is in place; one a failed run issued prints as an original next time.`, errO
 		return err
 	}
 	defer s.Close()
+	// Refuse before listing anyone: a refused run prints one line, not the
+	// candidates it would have skipped.
+	if err := s.Authorize(ctx, by, model.ActCertificates); err != nil {
+		return err
+	}
 	if *outPath == "" {
 		dir, err := reports.OutputFolder(ctx, s)
 		if err != nil {

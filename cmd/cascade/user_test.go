@@ -31,7 +31,7 @@ func TestCommandsActAsTheNamedUser(t *testing.T) {
 		code, out, errOut := cascade(t, c.args...)
 		lines := strings.Split(strings.TrimSpace(errOut), "\n")
 		user := c.args[len(c.args)-1]
-		if code != 1 || len(lines) != 1 || !strings.Contains(errOut, user+" ("+c.role+") may not "+c.act) {
+		if code != 1 || len(lines) != 1 || out != "" || !strings.Contains(errOut, user+" ("+c.role+") may not "+c.act) {
 			t.Errorf("%s as %s: exit %d, stdout %q, stderr %q; want exit 1 and one line naming %s, %s and %q",
 				c.args[0], user, code, out, errOut, user, c.role, c.act)
 		}
