@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -31,8 +32,10 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	s := newEmptyStore(t)
 	e, w, q := testEnv(t, s)
 	e.user = uiUser(t, s, "admin", model.RoleAdmin)
-	var reopened *sqlite.Store
-	e.src = sqlite.FileSource{Path: s.Path(), Opened: func(st *sqlite.Store) { reopened = st }}
+	// The restore reopens the file on a worker goroutine, so the new store
+	// crosses back to the test through an atomic.
+	var reopenedAt atomic.Pointer[sqlite.Store]
+	e.src = sqlite.FileSource{Path: s.Path(), Opened: func(st *sqlite.Store) { reopenedAt.Store(st) }}
 	scr := newSettingsScreen(e)
 	w.SetContent(scr.content())
 	name := scr.entries["centre.name"]
@@ -65,7 +68,8 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	scr.restoreFrom(archive)
-	waitFor(t, q, "the reopened programme", func() bool { return reopened != nil })
+	waitFor(t, q, "the reopened programme", func() bool { return reopenedAt.Load() != nil })
+	reopened := reopenedAt.Load()
 	t.Cleanup(func() { reopened.Close() })
 	if got := settingValue(t, reopened, "centre.name"); got != "Trafford Hall, Chester" {
 		t.Errorf("after restore centre.name = %q; want the backed-up value", got)
