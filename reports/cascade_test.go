@@ -13,17 +13,14 @@ import (
 
 	"cascade/model"
 	"cascade/model/sqlite"
+	"cascade/model/sqlite/sqlitetest"
 )
 
-// demoCascade builds a scale-1 demo programme and reads its cascade.
+// demoCascade reads the cascade of the demo programme sqlitetest lends.
 func demoCascade(t *testing.T) *model.Cascade {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := sqlite.Demo(ctx, path, sqlite.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"}); err != nil {
-		t.Fatalf("Demo: %v", err)
-	}
-	s, err := sqlite.Open(ctx, path)
+	s, err := sqlite.Open(ctx, sqlitetest.Demo(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,6 @@ package ui
 
 import (
 	"context"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,27 +11,13 @@ import (
 
 	"cascade/model"
 	"cascade/model/sqlite"
+	"cascade/model/sqlite/sqlitetest"
 )
 
 // copyOfDemo copies the shared demo database for a test that changes it.
 func copyOfDemo(t *testing.T) string {
 	t.Helper()
-	src := demoDB(t)
-	dst := filepath.Join(t.TempDir(), "demo.db")
-	for _, suffix := range []string{"", "-wal"} {
-		in, err := os.Open(src + suffix)
-		if err != nil {
-			continue
-		}
-		out, err := os.Create(dst + suffix)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(out, in)
-		in.Close()
-		out.Close()
-	}
-	return dst
+	return sqlitetest.Copy(t)
 }
 
 func findAll[T fyne.CanvasObject](o fyne.CanvasObject) []T {

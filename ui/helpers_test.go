@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 
 	"cascade/model"
 	"cascade/model/sqlite"
+	"cascade/model/sqlite/sqlitetest"
 )
 
 // walk visits every object under o, descending into widgets' renderers.
@@ -108,29 +107,11 @@ func waitFor(t *testing.T, q uiQueue, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-var (
-	demoOnce sync.Once
-	demoPath string
-	demoErr  error
-)
-
-// demoDB builds the demo programme once per test binary and returns its path;
-// tests that change it should copy it first (copyDemo).
+// demoDB is the path of the shared demo programme (sqlitetest lends it);
+// tests that change it copy it first (copyOfDemo).
 func demoDB(t *testing.T) string {
 	t.Helper()
-	demoOnce.Do(func() {
-		dir, err := osMkdirTemp()
-		if err != nil {
-			demoErr = err
-			return
-		}
-		demoPath = filepath.Join(dir, "demo.db")
-		_, demoErr = sqlite.Demo(context.Background(), demoPath, sqlite.DemoOptions{Seed: 1, Scale: 1, Password: "pw-for-tests"})
-	})
-	if demoErr != nil {
-		t.Fatalf("build demo: %v", demoErr)
-	}
-	return demoPath
+	return sqlitetest.Demo(t)
 }
 
 // openDemo opens the shared demo programme for a read-only test.

@@ -9,18 +9,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"cascade/model/sqlite/sqlitetest"
 )
-
-var tempDirs []string
-
-// osMkdirTemp makes a folder removed when the test binary ends.
-func osMkdirTemp() (string, error) {
-	d, err := os.MkdirTemp("", "cascade-ui-")
-	if err == nil {
-		tempDirs = append(tempDirs, d)
-	}
-	return d, err
-}
 
 func TestMain(m *testing.M) {
 	// Screens show local time; the tests run as a UK desk does, so an
@@ -33,9 +24,7 @@ func TestMain(m *testing.M) {
 	}
 	time.Local = london
 	code := m.Run()
-	for _, d := range tempDirs {
-		os.RemoveAll(d)
-	}
+	sqlitetest.Cleanup()
 	os.Exit(code)
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"cascade/model"
 	"cascade/model/sqlite"
+	"cascade/model/sqlite/sqlitetest"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -34,12 +35,7 @@ UPDATE audit_log SET actor = 'someone else' WHERE id = 1;`)
 // made before; run again with the placeholder and --purge-backups, it removes
 // the person from them, and check still passes.
 func TestEraseCommandListsAndPurgesBackups(t *testing.T) {
-	demo := sharedDemo(t)
-	dir := t.TempDir()
-	archive := filepath.Join(dir, "b.zip")
-	cascade(t, "backup", "--db", demo, "--out", archive)
-	db := filepath.Join(dir, "p.db")
-	cascade(t, "restore", archive, "--db", db)
+	db := sqlitetest.Copy(t)
 	s := openTestStore(t, db)
 	var email string
 	var pid int64

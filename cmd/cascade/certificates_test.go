@@ -174,26 +174,23 @@ func tamperName(t *testing.T, data []byte) []byte {
 func TestReportKinds(t *testing.T) {
 	db := certDemo(t)
 	dir := t.TempDir()
-	for _, kind := range []string{"progress", "accreditation", "cascade", "verification", "equality"} {
-		for _, ext := range []string{"pdf", "csv", "xlsx"} {
-			out := filepath.Join(dir, kind+"."+ext)
-			if code, _, errOut := cascade(t, "report", kind, "--db", db, "--cohort", "3", "--out", out); code != 0 {
-				t.Errorf("report %s %s: %s", kind, ext, errOut)
-				continue
-			}
-			if st, err := os.Stat(out); err != nil || st.Size() == 0 {
-				t.Errorf("report %s.%s: empty or missing", kind, ext)
-			}
+	// Every kind once and every format more than once: the writers are
+	// shared by the kinds (reports' own tests read each format back), and
+	// each run here quick-checks the whole file, which the race detector
+	// makes slow.
+	for _, out := range []string{"progress.xlsx", "accreditation.pdf", "accreditation.csv", "cascade.pdf", "verification.csv", "equality.xlsx"} {
+		kind := strings.TrimSuffix(out, filepath.Ext(out))
+		out = filepath.Join(dir, out)
+		if code, _, errOut := cascade(t, "report", kind, "--db", db, "--cohort", "3", "--out", out); code != 0 {
+			t.Errorf("report %s: %s", filepath.Base(out), errOut)
+			continue
+		}
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Errorf("report %s: empty or missing", filepath.Base(out))
 		}
 	}
 	if code, _, errOut := cascade(t, "report", "claim", "--db", db, "--out", filepath.Join(dir, "c.pdf")); code != 2 || !strings.Contains(errOut, "--ref") {
 		t.Errorf("report claim without --ref: exit %d %q; want 2 asking for --ref", code, errOut)
-	}
-	acc := filepath.Join(dir, "acc.csv")
-	if code, _, errOut := cascade(t, "report", "accreditation", "--db", db, "--cohort", "3", "--out", acc); code != 0 {
-		t.Errorf("report accreditation: exit %d %q", code, errOut)
-	} else if st, err := os.Stat(acc); err != nil || st.Size() == 0 {
-		t.Errorf("report accreditation wrote nothing")
 	}
 	if text := pdfText(t, filepath.Join(dir, "accreditation.pdf")); !strings.Contains(text, "Accreditation summary") ||
 		!strings.Contains(text, "Units by learner") {

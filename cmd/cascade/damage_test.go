@@ -53,12 +53,14 @@ func damagePage(t *testing.T, path, table, how string) int64 {
 // TestDamagedPageFailsLoudly: with one damaged page in the people table,
 // export and certificates exit 1 saying so and write nothing.
 func TestDamagedPageFailsLoudly(t *testing.T) {
+	// Junk is tried on every command; the short page, found only by the
+	// quick check every command runs first, on one reader and one writer.
 	for _, how := range []string{"junk", "short"} {
-		t.Run(how, func(t *testing.T) { damagedPageFailsLoudly(t, how) })
+		t.Run(how, func(t *testing.T) { damagedPageFailsLoudly(t, how, how == "junk") })
 	}
 }
 
-func damagedPageFailsLoudly(t *testing.T, how string) {
+func damagedPageFailsLoudly(t *testing.T, how string, everyCommand bool) {
 	db := demoCopy(t)
 	page := damagePage(t, db, "people", how)
 	dir := t.TempDir()
@@ -75,6 +77,9 @@ func damagedPageFailsLoudly(t *testing.T, how string) {
 		{"report progress", []string{"report", "progress", "--db", db, "--out", filepath.Join(dir, "p.csv")}, "p.csv"},
 		{"progress", []string{"progress", "--db", db, "--json"}, "none"},
 	} {
+		if !everyCommand && c.name != "export organisers csv" && c.name != "certificates" {
+			continue
+		}
 		t.Run(c.name, func(t *testing.T) {
 			code, stdout, errOut := cascade(t, c.args...)
 			if code != 1 || !strings.Contains(errOut, "damaged") || !strings.Contains(errOut, fmt.Sprintf("page %d", page)) ||

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"cascade/model/sqlite"
+	"cascade/model/sqlite/sqlitetest"
 )
 
 var (
@@ -26,8 +27,8 @@ func demoDB(t *testing.T) string {
 		}
 		testTempDirs = append(testTempDirs, dir)
 		path := filepath.Join(dir, "demo.db")
-		if code, _, errOut := cascade(t, "restore", backupOfSharedDemo(t, dir), "--db", path); code != 0 {
-			t.Logf("copy demo: %s", errOut)
+		if err := sqlitetest.CopyTo(t, path); err != nil {
+			t.Logf("copy demo: %v", err)
 			return
 		}
 		// Values a spreadsheet would run as formulas, ones starting with an
@@ -48,16 +49,6 @@ func demoDB(t *testing.T) string {
 		t.Fatal("could not build the demo programme")
 	}
 	return demoPath
-}
-
-// backupOfSharedDemo archives the shared demo, evidence files and all, so
-// the data tests get a whole copy of their own.
-func backupOfSharedDemo(t *testing.T, dir string) string {
-	archive := filepath.Join(dir, "demo.zip")
-	if code, _, errOut := cascade(t, "backup", "--db", sharedDemo(t), "--out", archive); code != 0 {
-		t.Logf("backup demo: %s", errOut)
-	}
-	return archive
 }
 
 // TestExportImportRoundTrip exports every importable kind from the demo,

@@ -2,45 +2,25 @@ package main
 
 import (
 	"bytes"
+	"cascade/model/sqlite/sqlitetest"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 )
 
 var (
-	sharedDemoOnce sync.Once
-	sharedDemoPath string
-	sharedDemoErr  string
-	testTempDirs   []string
+	testTempDirs []string
 )
 
-// sharedDemo builds the demo programme once per test binary with the real
-// command (password "pw"); tests that change it take a demoCopy.
+// sharedDemo is the demo programme sqlitetest lends (password
+// sqlitetest.Password); tests that change it take a demoCopy.
 func sharedDemo(t *testing.T) string {
 	t.Helper()
-	sharedDemoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "cascade-cmd-demo-")
-		if err != nil {
-			sharedDemoErr = err.Error()
-			return
-		}
-		testTempDirs = append(testTempDirs, dir)
-		path := filepath.Join(dir, "demo.db")
-		if code, _, errOut := cascade(t, "demo", "--db", path, "--password", "pw", "--quiet"); code != 0 {
-			sharedDemoErr = errOut
-			return
-		}
-		sharedDemoPath = path
-	})
-	if sharedDemoErr != "" {
-		t.Fatalf("demo: %s", sharedDemoErr)
-	}
-	return sharedDemoPath
+	return sqlitetest.Demo(t)
 }
 
 // demoCopy is a copy of the shared demo database (its evidence files are
@@ -63,6 +43,7 @@ func TestMain(m *testing.M) {
 	for _, d := range testTempDirs {
 		os.RemoveAll(d)
 	}
+	sqlitetest.Cleanup()
 	os.Exit(code)
 }
 

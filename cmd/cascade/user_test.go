@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cascade/model/sqlite/sqlitetest"
 	"os"
 	"regexp"
 	"strings"
@@ -15,7 +16,7 @@ import (
 func TestCommandsActAsTheNamedUser(t *testing.T) {
 	// With its evidence files: backup fails naming any that are missing.
 	db := demoWithFiles(t)
-	t.Setenv(passwordEnv, "pw")
+	t.Setenv(passwordEnv, sqlitetest.Password)
 	_, before, _ := cascade(t, "summary", "--db", db, "--json")
 
 	for _, c := range []struct {
@@ -56,7 +57,7 @@ func TestCommandsActAsTheNamedUser(t *testing.T) {
 			t.Fatalf("wrong password %d: exit %d, %q; want one line", i, code, errOut)
 		}
 	}
-	t.Setenv(passwordEnv, "pw")
+	t.Setenv(passwordEnv, sqlitetest.Password)
 	code, _, errOut := cascade(t, "summary", "--db", db, "--user", "lead")
 	// The wait is 30 s from the last failure, so a second or two may have passed.
 	if code != 1 || !regexp.MustCompile(`too many failed sign-ins for lead; try again in (2\d|30)s\n$`).MatchString(errOut) {

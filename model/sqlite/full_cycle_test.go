@@ -3,7 +3,6 @@ package sqlite
 import (
 	"cascade/model"
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,17 +11,10 @@ import (
 // verifier samples and agrees, the lead claims and submits.
 func TestFullCycleOnTheDemo(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1, Password: "pw"}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := newDemoStore(t)
+	_, demo := demoDB(t)
 	signIn := func(name string) model.User {
-		u, err := s.SignIn(ctx, name, "pw")
+		u, err := s.SignIn(ctx, name, demo.Password)
 		if err != nil {
 			t.Fatalf("SignIn %s: %v", name, err)
 		}
@@ -32,7 +24,7 @@ func TestFullCycleOnTheDemo(t *testing.T) {
 	// who has not achieved CO202.
 	var org int64
 	var cohort int
-	err = s.db.QueryRowContext(ctx, `SELECT o.id, c.number FROM organisers o JOIN cohorts c ON c.id = o.cohort_id
+	err := s.db.QueryRowContext(ctx, `SELECT o.id, c.number FROM organisers o JOIN cohorts c ON c.id = o.cohort_id
 		JOIN registrations r ON r.organiser_id = o.id JOIN qualifications q ON q.id = r.qualification_id AND q.code = 'COQ3C'
 		JOIN people p ON p.id = o.person_id
 		WHERE o.role = 'senior' AND length(p.uln) = 10 AND r.registration_number <> '' AND c.number >= 4

@@ -9,19 +9,23 @@ import (
 	"testing"
 )
 
-// freshDemo builds a demo programme of its own for a test that changes it.
-func freshDemo(t testing.TB) *Store {
-	t.Helper()
+// freshDemo is a copy of the shared demo for a test that changes it; a
+// benchmark, which has no shared demo, builds one.
+func freshDemo(tb testing.TB) *Store {
+	tb.Helper()
+	if t, ok := tb.(*testing.T); ok {
+		return newDemoStore(t)
+	}
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1, Password: "pw"}); err != nil {
-		t.Fatalf("Demo: %v", err)
+	path := filepath.Join(tb.TempDir(), "demo.db")
+	if _, err := Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1}); err != nil {
+		tb.Fatalf("Demo: %v", err)
 	}
 	s, err := Open(ctx, path)
 	if err != nil {
-		t.Fatalf("Open: %v", err)
+		tb.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	tb.Cleanup(func() { s.Close() })
 	return s
 }
 
