@@ -111,7 +111,7 @@ func buildShell(e *env) *shell {
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
-		Length: func() int { return len(sh.sections) },
+		Length:     func() int { return len(sh.sections) },
 		CreateItem: func() fyne.CanvasObject { return newNavRow(sh.onNavTapped) },
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*navRow).set(i, sh.sections[i].icon, sh.sections[i].title)
