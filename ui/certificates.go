@@ -83,28 +83,28 @@ type certificatesScreen struct {
 	lastOut  string
 	outBase  string // the certificates folder in the output folder setting; '' until read
 
-	kind      *widget.Select
-	cohort    *widget.SelectEntry // narrows to the cohorts matching what is typed
-	host      *widget.SelectEntry // narrows to the hosts (or trainers' organisations) matching
-	hostItem  *widget.FormItem
+	kind     *widget.Select
+	cohort   *widget.SelectEntry // narrows to the cohorts matching what is typed
+	host     *widget.SelectEntry // narrows to the hosts (or trainers' organisations) matching
+	hostItem *widget.FormItem
 	// cohortOpts and hostOpts are what the drop-downs offer now.
 	cohortOpts, hostOpts []string
-	person    *widget.Entry
-	eligible  *widget.Label
-	outMode   *widget.RadioGroup
-	outPath   *widget.Entry
-	outPick   *pathPicker
-	actions   *fyne.Container // the run's buttons; a screen's extra actions are added here
-	issueBtn  *widget.Button
-	cancelBtn *widget.Button
-	openBtn   *widget.Button
-	progress  *widget.ProgressBar
-	status    *widget.Label
-	search    *widget.Entry
-	table     *widget.Table
-	reprint   *widget.Button
-	revoke    *widget.Button
-	root      fyne.CanvasObject
+	person               *widget.Entry
+	eligible             *widget.Label
+	outMode              *widget.RadioGroup
+	outPath              *widget.Entry
+	outPick              *pathPicker
+	actions              *fyne.Container // the run's buttons; a screen's extra actions are added here
+	issueBtn             *widget.Button
+	cancelBtn            *widget.Button
+	openBtn              *widget.Button
+	progress             *widget.ProgressBar
+	status               *widget.Label
+	search               *widget.Entry
+	table                *widget.Table
+	reprint              *widget.Button
+	revoke               *widget.Button
+	root                 fyne.CanvasObject
 }
 
 func newCertificatesScreen(e *env) *certificatesScreen {
