@@ -90,6 +90,7 @@ type PersonCard struct {
 
 // PersonTrainer is a person's place in the trainer network.
 type PersonTrainer struct {
+	ID        int64 // the trainer's id, for their trainer page
 	Status    string
 	TrainedBy string // "" when no trainer is recorded
 	TrainedOn string
@@ -98,6 +99,7 @@ type PersonTrainer struct {
 
 // PersonOrganiser is a person's place among the organisers.
 type PersonOrganiser struct {
+	ID          int64 // the organiser's id, for their organiser page
 	Role        string
 	Status      string
 	Host        string

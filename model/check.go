@@ -25,7 +25,20 @@ type CheckReport struct {
 type Flag struct {
 	Name  string
 	Count int
+	// Of says whose records are flagged (FlagOfHosts, FlagOfTrainers,
+	// FlagOfOrganisers), so a screen can list the very records counted.
+	Of string
+	// Organiser is the organiser flag (OrganiserFlags) the organisers list
+	// filters by, for an organisers' condition; "" otherwise.
+	Organiser string
 }
+
+// Whose records a Flag counts.
+const (
+	FlagOfHosts      = "hosts"
+	FlagOfTrainers   = "trainers"
+	FlagOfOrganisers = "organisers"
+)
 
 // OK reports whether the database passed.
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }

@@ -21,6 +21,10 @@ type screen interface {
 	content() fyne.CanvasObject
 }
 
+// lister screens that can show one record's page in place of their list
+// go back to the list when their section is chosen in the sidebar.
+type lister interface{ toList() }
+
 // searcher screens focus their search box on Ctrl+F.
 type searcher interface{ focusSearch() }
 
@@ -44,6 +48,9 @@ type env struct {
 	// pending counts loads started and not yet shown, so a test can wait
 	// until a screen has settled before it acts, as a person would.
 	pending atomic.Int64
+	// goTo opens a section by title as the sidebar does and returns its
+	// screen; nil when a screen is shown alone, outside the window's frame.
+	goTo func(title string) screen
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -104,19 +111,16 @@ func buildShell(e *env) *shell {
 	sh.built = make([]screen, len(sh.sections))
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
-		Length: func() int { return len(sh.sections) },
-		CreateItem: func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Cohorts & hosts"))
-		},
+		Length:     func() int { return len(sh.sections) },
+		CreateItem: func() fyne.CanvasObject { return newNavRow(sh.onNavTapped) },
 		UpdateItem: func(i widget.ListItemID, o fyne.CanvasObject) {
-			row := o.(*fyne.Container)
-			row.Objects[0].(*widget.Icon).SetResource(sh.sections[i].icon)
-			row.Objects[1].(*widget.Label).SetText(sh.sections[i].title)
+			o.(*navRow).set(i, sh.sections[i].icon, sh.sections[i].title)
 		},
 		OnSelected: sh.onNavSelected,
 	}
 	sh.nav.ExtendBaseWidget(sh.nav)
 	sh.registerShortcuts()
+	e.goTo = sh.goTo
 	sh.nav.Select(0)
 	nav := fyne.CanvasObject(sh.nav)
 	if u := e.user; u.ID != 0 {
@@ -133,6 +137,34 @@ func buildShell(e *env) *shell {
 
 func (sh *shell) onNavSelected(i widget.ListItemID) {
 	sh.show(i)
+	if l, ok := sh.built[i].(lister); ok {
+		l.toList()
+	}
+}
+
+// onNavTapped handles a tap on section i in the sidebar. The list does not
+// report a tap on the item already selected, yet that is how a person goes
+// back from an organiser's page to the Organisers list.
+func (sh *shell) onNavTapped(i int) {
+	before := sh.current
+	if i != before {
+		sh.nav.Select(i) // shows it through onNavSelected
+	}
+	if i == before || sh.current != i { // the list reported no change
+		sh.onNavSelected(i)
+	}
+}
+
+// goTo opens the section titled title, as a tap in the sidebar does, and
+// returns its screen; nil when there is no such section.
+func (sh *shell) goTo(title string) screen {
+	for i, sec := range sh.sections {
+		if sec.title == title {
+			sh.onNavTapped(i)
+			return sh.built[i]
+		}
+	}
+	return nil
 }
 
 // show opens section i, building it on first use.

@@ -256,13 +256,25 @@ func (s *cascadeScreen) onNodeSelected(id widget.TreeNodeID) {
 	if n == nil {
 		return
 	}
-	if n.PersonID == 0 {
+	s.tree.Unselect(id) // so the same node acts again on a second tap
+	switch {
+	case n.Kind == model.NodeTrainer:
+		s.openPage(n.PersonID, func() { s.env.openTrainer(n.ID) })
+	case n.Kind == model.NodeSenior || n.Kind == model.NodeVolunteer:
+		s.openPage(n.PersonID, func() { s.env.openOrganiser(n.ID) })
+	default:
 		s.tree.ToggleBranch(id)
-		s.tree.Unselect(id)
+	}
+}
+
+// openPage opens a person's page in its section; a cascade screen shown
+// alone, outside the window's frame, shows their details instead.
+func (s *cascadeScreen) openPage(personID int64, open func()) {
+	if s.env.goTo == nil {
+		s.openPerson(personID)
 		return
 	}
-	s.openPerson(n.PersonID)
-	s.tree.Unselect(id) // so the same person opens again on a second tap
+	open()
 }
 
 // personRoles describes a person's roles in plain lines.
@@ -318,7 +330,17 @@ func (s *cascadeScreen) onThinSelected(i widget.ListItemID) {
 	}
 	t := s.view.c.ThinSpots[i]
 	s.thin.Unselect(i)
-	if t.PersonID != 0 {
+	switch {
+	case t.Kind == model.ThinTrainer && t.ID != 0:
+		s.openPage(t.PersonID, func() { s.env.openTrainer(t.ID) })
+		return
+	case t.Kind == model.ThinSenior && t.ID != 0:
+		s.openPage(t.PersonID, func() { s.env.openOrganiser(t.ID) })
+		return
+	case t.Kind == model.ThinHost && t.ID != 0 && s.env.goTo != nil:
+		s.env.openHost(t.ID)
+		return
+	case t.PersonID != 0:
 		s.openPerson(t.PersonID)
 		return
 	}

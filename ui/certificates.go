@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,40 @@ type certificatesStore interface {
 	reports.SettingsReader
 	Certificates(ctx context.Context, search string, limit int) ([]model.Certificate, error)
 	Revoke(ctx context.Context, by model.User, number, reason string) error
+	CohortChoices(ctx context.Context) ([]model.Choice, error)
+	HostChoices(ctx context.Context) ([]model.Choice, error)
+	Trainers(ctx context.Context) (model.TrainerList, error)
 }
 
-var certKindChoices = []string{"All kinds", model.KindCompletion, model.KindUnits, model.KindTrainer}
+// certKind is one choice of what to issue. Trainer certificates are a
+// choice of their own: a run for organisers never issues one unasked.
+type certKind struct {
+	label string
+	kinds []string
+}
+
+var certKinds = []certKind{
+	{"Completion and units (organisers)", []string{model.KindCompletion, model.KindUnits}},
+	{"Completion only", []string{model.KindCompletion}},
+	{"Units only", []string{model.KindUnits}},
+	{"Trainer accreditation (trainers)", []string{model.KindTrainer}},
+}
+
+func certKindLabels() []string {
+	out := make([]string, len(certKinds))
+	for i, k := range certKinds {
+		out[i] = k.label
+	}
+	return out
+}
+
+// certLists are the cohorts, hosts and trainers' organisations the
+// selection is chosen from.
+type certLists struct {
+	cohorts []int    // cohort numbers
+	hosts   []string // host organisations' names
+	orgs    []string // trainers' organisations
+}
 
 const (
 	outFolder   = "One PDF per person (folder)"
@@ -43,29 +75,36 @@ type certificatesScreen struct {
 	store certificatesStore
 
 	cands    []model.Candidate // the selection last counted
+	counted  string            // the key of the selection cands were counted for
+	lists    *certLists        // nil until read
 	issued   []model.Certificate
 	selected int // row of issued, -1 for none
 	cancel   context.CancelFunc
 	lastOut  string
 	outBase  string // the certificates folder in the output folder setting; '' until read
 
-	kind      *widget.Select
-	cohort    *widget.Entry
-	host      *widget.Entry
-	person    *widget.Entry
-	eligible  *widget.Label
-	outMode   *widget.RadioGroup
-	outPath   *widget.Entry
-	issueBtn  *widget.Button
-	cancelBtn *widget.Button
-	openBtn   *widget.Button
-	progress  *widget.ProgressBar
-	status    *widget.Label
-	search    *widget.Entry
-	table     *widget.Table
-	reprint   *widget.Button
-	revoke    *widget.Button
-	root      fyne.CanvasObject
+	kind     *widget.Select
+	cohort   *widget.SelectEntry // narrows to the cohorts matching what is typed
+	host     *widget.SelectEntry // narrows to the hosts (or trainers' organisations) matching
+	hostItem *widget.FormItem
+	// cohortOpts and hostOpts are what the drop-downs offer now.
+	cohortOpts, hostOpts []string
+	person               *widget.Entry
+	eligible             *widget.Label
+	outMode              *widget.RadioGroup
+	outPath              *widget.Entry
+	outPick              *pathPicker
+	actions              *fyne.Container // the run's buttons; a screen's extra actions are added here
+	issueBtn             *widget.Button
+	cancelBtn            *widget.Button
+	openBtn              *widget.Button
+	progress             *widget.ProgressBar
+	status               *widget.Label
+	search               *widget.Entry
+	table                *widget.Table
+	reprint              *widget.Button
+	revoke               *widget.Button
+	root                 fyne.CanvasObject
 }
 
 func newCertificatesScreen(e *env) *certificatesScreen {
@@ -73,9 +112,50 @@ func newCertificatesScreen(e *env) *certificatesScreen {
 	go reports.CutFonts() // so the first certificate is as quick as the rest
 	s.buildUI()
 	s.onSelectionChanged()
+	s.loadLists()
 	s.loadIssued()
 	s.loadOutputFolder()
 	return s
+}
+
+// loadLists reads the cohorts, hosts and trainers' organisations the
+// selection is chosen from, then counts again.
+func (s *certificatesScreen) loadLists() {
+	load(s.env, func(ctx context.Context) (*certLists, error) {
+		l := &certLists{}
+		cohorts, err := s.store.CohortChoices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cohorts {
+			if n, err := strconv.Atoi(strings.TrimPrefix(c.Label, "Cohort ")); err == nil {
+				l.cohorts = append(l.cohorts, n)
+			}
+		}
+		hosts, err := s.store.HostChoices(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l.hosts = labels(hosts)
+		trainers, err := s.store.Trainers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, t := range trainers.Trainers {
+			if o := strings.TrimSpace(t.Organisation); o != "" && !seen[model.Fold(o)] {
+				seen[model.Fold(o)] = true
+				l.orgs = append(l.orgs, o)
+			}
+		}
+		slices.SortFunc(l.orgs, func(a, b string) int { return strings.Compare(model.Fold(a), model.Fold(b)) })
+		return l, nil
+	}, func(l *certLists) {
+		s.lists = l
+		s.onSelectionChanged()
+	}, func(err error) {
+		s.eligible.SetText("Could not read the cohorts and hosts: " + err.Error())
+	})
 }
 
 // loadOutputFolder reads where certificates go by default (the
@@ -92,27 +172,22 @@ func (s *certificatesScreen) loadOutputFolder() {
 }
 
 func (s *certificatesScreen) buildUI() {
-	s.kind = widget.NewSelect(certKindChoices, func(string) { s.onSelectionChanged() })
-	s.kind.Selected = certKindChoices[0] // no callback: the other widgets do not exist yet
-	s.cohort = &widget.Entry{PlaceHolder: "any", OnChanged: func(string) { s.onSelectionChanged() },
-		Validator: func(v string) error {
-			if v == "" {
-				return nil
-			}
-			if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n <= 0 {
-				return errors.New("a cohort number, such as 3")
-			}
-			return nil
-		}}
-	s.cohort.ExtendBaseWidget(s.cohort)
-	s.host = &widget.Entry{PlaceHolder: "any host organisation", OnChanged: func(string) { s.onSelectionChanged() }}
-	s.host.ExtendBaseWidget(s.host)
+	s.kind = widget.NewSelect(certKindLabels(), func(string) { s.onSelectionChanged() })
+	s.kind.Selected = certKinds[0].label // no callback: the other widgets do not exist yet
+	s.cohort = widget.NewSelectEntry(nil)
+	s.cohort.PlaceHolder = "any cohort: type or choose"
+	s.cohort.OnChanged = func(string) { s.onSelectionChanged() }
+	s.host = widget.NewSelectEntry(nil)
+	s.host.PlaceHolder = "any host organisation: type or choose"
+	s.host.OnChanged = func(string) { s.onSelectionChanged() }
 	s.person = &widget.Entry{PlaceHolder: "any person (email)", OnChanged: func(string) { s.onSelectionChanged() }}
 	s.person.ExtendBaseWidget(s.person)
 	s.eligible = widget.NewLabel("Counting…")
 	s.eligible.Wrapping = fyne.TextWrapWord
 
 	s.outPath = widget.NewEntry()
+	s.outPick = newPathPicker(s.env, s.outPath, func() bool { return s.outMode.Selected != outCombined },
+		func() string { return ".pdf" })
 	s.outMode = widget.NewRadioGroup([]string{outFolder, outCombined}, s.onOutModeChanged)
 	s.outMode.Horizontal = true
 	s.outMode.SetSelected(outFolder)
@@ -126,18 +201,20 @@ func (s *certificatesScreen) buildUI() {
 	s.status = widget.NewLabel("")
 	s.status.Wrapping = fyne.TextWrapWord
 
+	s.hostItem = widget.NewFormItem("Host", s.host)
 	form := widget.NewForm(
 		widget.NewFormItem("Kind", s.kind),
 		widget.NewFormItem("Cohort", s.cohort),
-		widget.NewFormItem("Host", s.host),
+		s.hostItem,
 		widget.NewFormItem("Person", s.person),
 	)
-	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY).",
+	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn)
+	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.",
 		container.NewVBox(form, s.eligible, s.progress,
-			container.NewBorder(nil, nil, container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn), nil, s.status)))
+			container.NewBorder(nil, nil, s.actions, nil, s.status)))
 	if s.env.may(model.ActCertificates) {
 		form.Append("Write", s.outMode)
-		form.Append("To", s.outPath)
+		form.Append("To", s.outPick.box)
 	} else {
 		// Who is eligible is for every role to read; issuing is not.
 		issueCard.SetTitle("Eligible for certificates")
@@ -186,7 +263,7 @@ func (s *certificatesScreen) content() fyne.CanvasObject { return s.root }
 func (s *certificatesScreen) focusSearch() { s.env.win.Canvas().Focus(s.search) }
 
 func (s *certificatesScreen) refresh() {
-	s.onSelectionChanged()
+	s.loadLists() // counts again once read: a cohort or host may have been added
 	s.loadIssued()
 }
 
@@ -218,49 +295,195 @@ func (s *certificatesScreen) updateIssuedCell(id widget.TableCellID, o fyne.Canv
 	}
 }
 
-// selection reads the form as the command's flags.
-func (s *certificatesScreen) selection() (model.CertSelection, bool) {
-	sel := model.CertSelection{Host: strings.TrimSpace(s.host.Text), Person: strings.TrimSpace(s.person.Text)}
-	if s.kind.SelectedIndex() > 0 {
-		sel.Kind = s.kind.Selected
-	}
-	if v := strings.TrimSpace(s.cohort.Text); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return sel, false
-		}
-		sel.Cohort = n
-	}
-	return sel, true
+// certQuery is the form read as the command's flags: one selection, asked
+// for each kind chosen.
+type certQuery struct {
+	sel   model.CertSelection // Kind empty: kinds says which
+	kinds []string
 }
 
-// onSelectionChanged recounts who is eligible.
+// key tells one query from another, so a late count of an older form is dropped.
+func (q certQuery) key() string {
+	return fmt.Sprintf("%d|%s|%s|%s", q.sel.Cohort, q.sel.Host, q.sel.Person, strings.Join(q.kinds, ","))
+}
+
+// trainers reports whether the query is for trainer certificates.
+func (q certQuery) trainers() bool { return slices.Contains(q.kinds, model.KindTrainer) }
+
+// selection reads the form. A cohort or host the programme does not hold
+// is refused with a line saying so, rather than counted as nobody.
+func (s *certificatesScreen) selection() (certQuery, string) {
+	q := certQuery{kinds: certKinds[0].kinds}
+	for _, k := range certKinds {
+		if k.label == s.kind.Selected {
+			q.kinds = k.kinds
+		}
+	}
+	q.sel.Person = strings.TrimSpace(s.person.Text)
+	if v := strings.TrimSpace(s.cohort.Text); v != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.ToLower(v), "cohort")))
+		if err != nil || n <= 0 {
+			return q, fmt.Sprintf("Cohort %q: give a cohort number, such as 3, or choose one from the list.", v)
+		}
+		q.sel.Cohort = n
+	}
+	q.sel.Host = strings.TrimSpace(s.host.Text)
+	if s.lists == nil {
+		if q.sel.Cohort != 0 || q.sel.Host != "" {
+			return q, "Reading the programme's cohorts and hosts…"
+		}
+		return q, ""
+	}
+	if q.sel.Cohort != 0 && !slices.Contains(s.lists.cohorts, q.sel.Cohort) {
+		return q, fmt.Sprintf("There is no cohort %d in this programme (%s). Choose one from the list.",
+			q.sel.Cohort, cohortRange(s.lists.cohorts))
+	}
+	if q.sel.Host != "" {
+		names, what := s.lists.hosts, "host organisation"
+		if q.trainers() {
+			names, what = s.lists.orgs, "trainer's organisation"
+		}
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, q.sel.Host) }) {
+			line := fmt.Sprintf("No %s is called %q.", what, q.sel.Host)
+			if near := narrowed(names, q.sel.Host); len(near) > 0 && len(near) <= 3 {
+				line += " Did you mean " + strings.Join(near, " or ") + "?"
+			} else {
+				line += " Choose one from the list."
+			}
+			return q, line
+		}
+	}
+	return q, ""
+}
+
+// cohortRange says which cohorts there are, e.g. "cohorts 1–14".
+func cohortRange(ns []int) string {
+	switch len(ns) {
+	case 0:
+		return "it has no cohorts yet"
+	case 1:
+		return fmt.Sprintf("it has cohort %d only", ns[0])
+	}
+	return fmt.Sprintf("cohorts %d–%d", slices.Min(ns), slices.Max(ns))
+}
+
+// narrowed is names holding every word typed, ignoring case and accents.
+func narrowed(names []string, typed string) []string {
+	words := strings.Fields(model.Fold(typed))
+	var out []string
+	for _, n := range names {
+		f := model.Fold(n)
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(f, w) }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// narrowLists shows in each drop-down only what matches what is typed.
+func (s *certificatesScreen) narrowLists(q certQuery) {
+	if s.lists == nil {
+		return
+	}
+	var cohorts []string
+	typed := strings.TrimSpace(s.cohort.Text)
+	for _, n := range s.lists.cohorts {
+		if v := strconv.Itoa(n); typed == "" || strings.Contains(v, strings.TrimSpace(strings.TrimPrefix(strings.ToLower(typed), "cohort"))) {
+			cohorts = append(cohorts, v)
+		}
+	}
+	s.cohortOpts = cohorts
+	s.cohort.SetOptions(cohorts)
+	names := s.lists.hosts
+	s.hostItem.Text = "Host"
+	s.host.PlaceHolder = "any host organisation: type or choose"
+	if q.trainers() {
+		names = s.lists.orgs
+		s.hostItem.Text = "Organisation"
+		s.host.PlaceHolder = "any trainer's organisation: type or choose"
+	}
+	if t := strings.TrimSpace(s.host.Text); t != "" {
+		names = narrowed(names, t)
+	}
+	s.hostOpts = names
+	s.host.SetOptions(names)
+}
+
+// certCount is how many of one kind a selection would issue.
+type certCount struct{ eligible, reprints int }
+
+// countKinds counts the eligible candidates of each kind, and those not eligible.
+func countKinds(cs []model.Candidate) (map[string]certCount, int) {
+	by := map[string]certCount{}
+	not := 0
+	for _, c := range cs {
+		if !c.Eligible {
+			not++
+			continue
+		}
+		n := by[c.Kind]
+		n.eligible++
+		if c.Reprint() {
+			n.reprints++
+		}
+		by[c.Kind] = n
+	}
+	return by, not
+}
+
+// kindCounts says per kind how many certificates a run gives, e.g.
+// "12 completion certificates (2 reprints), 0 units certificates,
+// 0 trainer certificates".
+func kindCounts(by map[string]certCount) string {
+	var parts []string
+	for _, k := range model.CertificateKinds {
+		n := by[k]
+		part := plural(n.eligible, k+" certificate")
+		if n.reprints > 0 {
+			part += fmt.Sprintf(" (%s of them, marked COPY)", plural(n.reprints, "reprint"))
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// onSelectionChanged narrows the lists and recounts who is eligible.
 func (s *certificatesScreen) onSelectionChanged() {
-	sel, ok := s.selection()
-	if !ok {
-		s.eligible.SetText("Give a cohort number, such as 3.")
+	q, problem := s.selection()
+	s.narrowLists(q)
+	if problem != "" {
+		s.eligible.SetText(problem)
+		s.cands, s.counted = nil, ""
 		s.issueBtn.Disable()
 		return
 	}
 	s.eligible.SetText("Counting…")
+	s.issueBtn.Disable()
+	key := q.key()
 	load(s.env, func(ctx context.Context) ([]model.Candidate, error) {
-		return s.store.Candidates(ctx, sel)
+		var all []model.Candidate
+		for _, k := range q.kinds {
+			sel := q.sel
+			sel.Kind = k
+			cs, err := s.store.Candidates(ctx, sel)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, cs...)
+		}
+		return all, nil
 	}, func(cs []model.Candidate) {
-		if cur, _ := s.selection(); cur != sel {
+		if cur, problem := s.selection(); problem != "" || cur.key() != key {
 			return // the form changed while counting; a newer count follows
 		}
-		s.cands = cs
-		var eligible, reprints int
-		for _, c := range cs {
-			if c.Eligible {
-				eligible++
-				if c.Reprint() {
-					reprints++
-				}
-			}
+		s.cands, s.counted = cs, key
+		by, not := countKinds(cs)
+		eligible := 0
+		for _, n := range by {
+			eligible += n.eligible
 		}
-		s.eligible.SetText(fmt.Sprintf("%s eligible in the selection: %s to issue, %s reprints; %s not eligible (listed after issuing).",
-			num(eligible), num(eligible-reprints), num(reprints), num(len(cs)-eligible)))
+		s.eligible.SetText(fmt.Sprintf("%s eligible in the selection: %s. %s not eligible (listed after issuing).",
+			num(eligible), kindCounts(by), num(not)))
 		setEnabled(s.issueBtn, eligible > 0 && s.cancel == nil && s.env.may(model.ActCertificates))
 	}, func(err error) {
 		s.eligible.SetText("Could not count: " + err.Error())
@@ -284,8 +507,8 @@ func (s *certificatesScreen) onOutModeChanged(mode string) {
 	}
 }
 
-// onIssue issues to the counted selection and writes the files, with a
-// progress bar; Cancel stops the writing.
+// onIssue says how many certificates of each kind the counted selection
+// gives and issues them only once that is confirmed.
 func (s *certificatesScreen) onIssue() {
 	cands := s.cands
 	out := strings.TrimSpace(s.outPath.Text)
@@ -301,6 +524,44 @@ func (s *certificatesScreen) onIssue() {
 		}
 		return
 	}
+	q, problem := s.selection()
+	if problem != "" || q.key() != s.counted {
+		s.status.SetText("The selection changed; wait for the new count, then issue.")
+		return
+	}
+	by, _ := countKinds(cands)
+	msg := fmt.Sprintf("%s — issue?\n\nTo %s, written to\n%s\n\nA new certificate is signed and permanent: a mistake can only be revoked.",
+		kindCounts(by), describeQuery(q), out)
+	d := dialog.NewConfirm("Issue certificates?", msg, func(ok bool) {
+		if ok {
+			s.issue(cands, out)
+		} else {
+			s.status.SetText("Nothing issued.")
+		}
+	}, s.env.win)
+	d.SetConfirmText("Issue")
+	d.SetDismissText("Don't issue")
+	d.Show()
+}
+
+// describeQuery names the selection in words for the confirmation.
+func describeQuery(q certQuery) string {
+	who := "everyone eligible"
+	if q.sel.Person != "" {
+		who = q.sel.Person
+	}
+	if q.sel.Cohort != 0 {
+		who += fmt.Sprintf(" in cohort %d", q.sel.Cohort)
+	}
+	if q.sel.Host != "" {
+		who += " at " + q.sel.Host
+	}
+	return who
+}
+
+// issue issues to cands and writes the files, with a progress bar; Cancel
+// stops the writing.
+func (s *certificatesScreen) issue(cands []model.Candidate, out string) {
 	ctx, cancel := context.WithCancel(s.env.ctx)
 	s.cancel = cancel
 	s.issueBtn.Disable()

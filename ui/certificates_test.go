@@ -42,19 +42,20 @@ func TestCertificatesScreenIssuesAndRevokes(t *testing.T) {
 			break
 		}
 	}
-	s.kind.SetSelected(model.KindCompletion)
+	s.kind.SetSelected("Completion only")
 	// SetText, not Type: every keystroke recounts, and one person keeps the
 	// test quick even under -race.
 	s.person.SetText(pick.Email)
 	s.host.SetText(pick.Host)
 	s.cohort.SetText("2")
 	waitFor(t, q, "eligible count", func() bool { return strings.Contains(s.eligible.Text, "eligible in the selection") })
-	if !strings.Contains(s.eligible.Text, "reprints") || s.issueBtn.Disabled() {
+	if !strings.Contains(s.eligible.Text, "1 completion certificate,") || s.issueBtn.Disabled() {
 		t.Fatalf("eligible = %q, issue disabled = %v", s.eligible.Text, s.issueBtn.Disabled())
 	}
 	out := filepath.Join(t.TempDir(), "certs")
 	s.outPath.SetText(out)
 	test.Tap(s.issueBtn)
+	tapIn(t, topDialog(t, w, "the confirmation"), "Issue")
 	waitFor(t, q, "issuing to finish", func() bool { return strings.HasPrefix(s.status.Text, "Issued ") })
 	files, _ := filepath.Glob(filepath.Join(out, "CO-*.pdf"))
 	if len(files) == 0 || s.progress.Value != 1 || s.openBtn.Disabled() {
@@ -87,7 +88,7 @@ func TestCertificatesScreenRefusesABadCohort(t *testing.T) {
 	e, w, q := testEnv(t, openDemo(t))
 	s := newCertificatesScreen(e)
 	w.SetContent(s.content())
-	q.drain()
+	waitFor(t, q, "the cohorts", func() bool { return s.lists != nil })
 	test.Type(s.cohort, "x")
 	if !strings.Contains(s.eligible.Text, "cohort number") || !s.issueBtn.Disabled() {
 		t.Errorf("cohort x: %q, issue enabled %v", s.eligible.Text, !s.issueBtn.Disabled())

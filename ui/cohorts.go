@@ -36,6 +36,7 @@ type cohortsScreen struct {
 	organisers []model.OrganiserRow
 	cohortID   int64 // selected; survives refresh
 	hostID     int64
+	flagged    bool // only hosts whose team is outside 2–5, as the dashboard's flag counts them
 
 	cohortTable *widget.Table
 	hostTable   *widget.Table
@@ -86,6 +87,7 @@ func (s *cohortsScreen) buildUI() {
 			o.(*widget.Label).SetText(text)
 		},
 	}
+	s.orgList.OnSelected = s.onOrganiserSelected
 	s.orgList.ExtendBaseWidget(s.orgList)
 	s.hostsLabel = widget.NewLabelWithStyle("Hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.orgLabel = widget.NewLabelWithStyle("Organisers: choose a host", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -197,13 +199,17 @@ func (s *cohortsScreen) refresh() {
 func (s *cohortsScreen) showHosts() {
 	s.hosts = s.hosts[:0]
 	for _, h := range s.allHosts {
-		if s.cohortID == 0 || h.CohortID == s.cohortID {
+		if (s.cohortID == 0 || h.CohortID == s.cohortID) && (!s.flagged || h.TeamFlagged()) {
 			s.hosts = append(s.hosts, h)
 		}
 	}
-	if s.cohortID == 0 {
+	switch {
+	case s.flagged:
+		s.hostsLabel.SetText(fmt.Sprintf("%s hosts with a team outside %d–%d (choose a cohort to see all its hosts)",
+			num(len(s.hosts)), model.TeamMin, model.TeamMax))
+	case s.cohortID == 0:
 		s.hostsLabel.SetText(fmt.Sprintf("All %s hosts", num(len(s.hosts))))
-	} else {
+	default:
 		s.hostsLabel.SetText(fmt.Sprintf("%d hosts of cohort %s", len(s.hosts), cohortText(s.cohortNumber())))
 	}
 	s.hostTable.UnselectAll()
@@ -225,10 +231,11 @@ func (s *cohortsScreen) cohortNumber() int {
 }
 
 func (s *cohortsScreen) onCohortSelected(id widget.TableCellID) {
-	if id.Row < 0 || id.Row >= len(s.cohorts) || s.cohorts[id.Row].ID == s.cohortID {
+	if id.Row < 0 || id.Row >= len(s.cohorts) || (s.cohorts[id.Row].ID == s.cohortID && !s.flagged) {
 		return
 	}
 	s.cohortID = s.cohorts[id.Row].ID
+	s.flagged = false
 	s.showHosts()
 }
 
@@ -436,4 +443,38 @@ func showForm(win fyne.Window, d *dialog.FormDialog, entries ...*escEntry) {
 	if len(entries) > 0 {
 		win.Canvas().Focus(entries[0])
 	}
+}
+
+// onOrganiserSelected opens the page of an organiser of the chosen host.
+func (s *cohortsScreen) onOrganiserSelected(i widget.ListItemID) {
+	s.orgList.Unselect(i) // so the same organiser opens again on a second tap
+	if i >= 0 && i < len(s.organisers) {
+		s.e.openOrganiser(s.organisers[i].ID)
+	}
+}
+
+// showFlaggedHosts lists only the hosts whose team is outside 2–5, over
+// every cohort: the hosts the dashboard's flag counted.
+func (s *cohortsScreen) showFlaggedHosts() {
+	s.flagged = true
+	s.cohortID = 0
+	s.cohortTable.UnselectAll()
+	s.showHosts()
+}
+
+// toList shows every cohort's hosts again (the sidebar's Cohorts & hosts).
+func (s *cohortsScreen) toList() {
+	if s.flagged {
+		s.flagged = false
+		s.showHosts()
+	}
+}
+
+// showHost selects host id among every host, listing its organisers.
+func (s *cohortsScreen) showHost(id int64) {
+	s.flagged = false
+	s.cohortID = 0
+	s.hostID = id
+	s.cohortTable.UnselectAll()
+	s.showHosts() // selects it once the hosts are read
 }

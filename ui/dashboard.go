@@ -42,7 +42,7 @@ type dashboardScreen struct {
 	volTxt     *widget.Label
 	evidence   *widget.Label
 	cascade    *widget.Label
-	flags      *widget.Label
+	flags      *fyne.Container // one link per flagged line, opening the records it counts
 	cohorts    *widget.Table
 	charts     [4]*canvas.Image
 	chartNote  *widget.Label
@@ -65,8 +65,7 @@ func (s *dashboardScreen) buildUI() {
 	s.volTxt = widget.NewLabel("")
 	s.evidence = widget.NewLabel("")
 	s.cascade = widget.NewLabel("")
-	s.flags = widget.NewLabel("")
-	s.flags.Wrapping = fyne.TextWrapWord
+	s.flags = container.NewVBox()
 	s.cohorts = &widget.Table{
 		Length:        s.cohortTableSize,
 		CreateCell:    func() fyne.CanvasObject { return widget.NewLabel("Volunteers 0,000") },
@@ -195,14 +194,23 @@ func (s *dashboardScreen) show(d model.Dashboard) {
 		"%s senior organisers supporting volunteers\n%s host organisations, %d kickstarters",
 		num(d.Trainers), d.TrainerGenerations, num(d.ActiveTrainers),
 		num(d.SeniorsSupporting), num(d.Hosts), d.KickstarterHosts))
-	if len(d.Flags) == 0 {
-		s.flags.SetText("Nothing flagged.")
-	} else {
-		text := ""
-		for _, f := range d.Flags {
-			text += fmt.Sprintf("%s %s\n", num(f.Count), f.Name)
-		}
-		s.flags.SetText(text)
-	}
+	s.showFlags(d.Flags)
 	s.cohorts.Refresh()
+}
+
+// showFlags lists each flagged line as a link to the records it counts:
+// the organisers list filtered by the flag, the trainers with no trainer
+// recorded, or the hosts whose team is outside 2–5.
+func (s *dashboardScreen) showFlags(flags []model.Flag) {
+	s.flags.RemoveAll()
+	if len(flags) == 0 {
+		s.flags.Add(widget.NewLabel("Nothing flagged."))
+		return
+	}
+	for _, f := range flags {
+		// A link, not a button: it opens a list and changes nothing.
+		l := widget.NewHyperlink(fmt.Sprintf("%s %s", num(f.Count), f.Name), nil)
+		l.OnTapped = func() { s.env.openFlagged(f) }
+		s.flags.Add(l)
+	}
 }

@@ -424,6 +424,44 @@ func (s *organisersScreen) onOrganiserChanged(id int64) {
 
 func (s *organisersScreen) onAdd() { s.openPage(0) }
 
+// toList goes back from an organiser's page to the list (the sidebar's
+// Organisers does this).
+func (s *organisersScreen) toList() {
+	if s.page != nil {
+		s.closePage()
+	}
+}
+
+// showFlagged lists every organiser with flag and no other filter, so the
+// list holds exactly the people a dashboard flag counted.
+func (s *organisersScreen) showFlagged(flag string) {
+	s.toList()
+	if s.search.Text != "" {
+		on := s.search.OnChanged
+		s.search.OnChanged = nil // no debounced run: the filter below is complete
+		s.search.SetText("")
+		s.search.OnChanged = on
+	}
+	s.mu.Lock()
+	s.filter = model.OrganiserFilter{Flag: flag}
+	s.mu.Unlock()
+	// Show the filter in the pickers without each one filtering again.
+	for _, sel := range []*widget.Select{s.cohortSel, s.hostSel, s.roleSel, s.statusSel, s.flagSel} {
+		on := sel.OnChanged
+		sel.OnChanged = nil
+		switch sel {
+		case s.cohortSel, s.hostSel:
+			sel.ClearSelected()
+		case s.flagSel:
+			sel.SetSelected(capitalise(flag))
+		default:
+			sel.SetSelectedIndex(0)
+		}
+		sel.OnChanged = on
+	}
+	s.applyFilter()
+}
+
 // escEntry is an entry that cancels its form on Escape and saves it on Enter.
 type escEntry struct {
 	widget.Entry

@@ -43,6 +43,7 @@ type reportsScreen struct {
 	cohort   *widget.Entry
 	format   *widget.Select
 	outPath  *widget.Entry
+	outPick  *pathPicker
 	preview  *widget.Button
 	write    *widget.Button
 	open     *widget.Button
@@ -83,6 +84,8 @@ func (s *reportsScreen) buildUI() {
 		}}
 	s.cohort.ExtendBaseWidget(s.cohort)
 	s.outPath = widget.NewEntry()
+	s.outPick = newPathPicker(s.env, s.outPath, func() bool { return false },
+		func() string { return "." + s.format.Selected })
 	s.preview = widget.NewButton("Preview numbers", s.onPreview)
 	s.preview.Importance = widget.HighImportance
 	s.write = widget.NewButton("Write file", s.onWrite)
@@ -111,7 +114,7 @@ func (s *reportsScreen) buildUI() {
 		widget.NewFormItem("Report", s.kind),
 		widget.NewFormItem("Cohort", s.cohort),
 		widget.NewFormItem("Format", s.format),
-		widget.NewFormItem("Write to", s.outPath),
+		widget.NewFormItem("Write to", s.outPick.box),
 	)
 	top := container.NewVBox(form, container.NewHBox(s.preview, s.write, s.open), s.progress, s.status)
 	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.table)

@@ -119,6 +119,7 @@ var readOnlyButtons = map[string]bool{
 	"Export PDF page…": true,
 	"Preview numbers":  true, // reports
 	"Write file":       true,
+	"Browse…":          true, // chooses where a report is written
 	"Open":             true,
 	"Export CSV…":      true, // a claim, as read
 	"Export PDF…":      true,

@@ -54,7 +54,8 @@ type settingsScreen struct {
 	store settingsStore
 
 	entries  map[string]*widget.Entry
-	loaded   map[string]string // what each entry showed when read; a save sends only the ones changed since
+	browse   map[string]*widget.Button // Browse… beside each path setting
+	loaded   map[string]string         // what each entry showed when read; a save sends only the ones changed since
 	form     *widget.Form
 	status   *widget.Label
 	progress *widget.ProgressBar
@@ -74,6 +75,7 @@ func newSettingsScreen(e *env) *settingsScreen {
 
 func (s *settingsScreen) buildUI() {
 	s.entries = map[string]*widget.Entry{}
+	s.browse = map[string]*widget.Button{}
 	s.form = &widget.Form{SubmitText: "Save settings", OnSubmit: s.onSave}
 	for _, f := range settingFields {
 		en := widget.NewEntry()
@@ -107,10 +109,17 @@ func (s *settingsScreen) buildUI() {
 		s.entries[f.key] = en
 		item := widget.NewFormItem(f.label, en)
 		item.HintText = f.hint
-		if f.key == "certificate.logo" {
-			browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), s.onChooseLogo)
+		switch f.key {
+		case "certificate.logo":
+			browse := widget.NewButtonWithIcon("Browse…", theme.FolderOpenIcon(), s.onChooseLogo)
 			readOnlyUnless(s.env, model.ActSettings, browse)
 			item.Widget = container.NewBorder(nil, nil, nil, browse, en)
+			s.browse[f.key] = browse
+		case reports.OutputFolderSetting:
+			pick := newPathPicker(s.env, en, func() bool { return true }, func() string { return "" })
+			readOnlyUnless(s.env, model.ActSettings, pick.button)
+			item.Widget = pick.box
+			s.browse[f.key] = pick.button
 		}
 		s.form.AppendItem(item)
 	}

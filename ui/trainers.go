@@ -124,6 +124,7 @@ func (s *trainersScreen) buildUI() {
 	s.reached = widget.NewList(func() int { return len(s.detail.Reached) },
 		func() fyne.CanvasObject { return trainerListLabel() },
 		s.updateReached)
+	s.reached.OnSelected = s.onReachedSelected
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Courses delivered", s.delivered),
 		container.NewTabItem("Trainers trained", s.trained),
@@ -382,12 +383,36 @@ func (s *trainersScreen) updateTrained(i widget.ListItemID, o fyne.CanvasObject)
 
 func (s *trainersScreen) onTraineeSelected(i widget.ListItemID) {
 	if i < len(s.detail.TrainedList) {
-		s.search.SetText("")
-		s.filter.SetSelected(trainerFilterAll)
-		s.selected = s.detail.TrainedList[i].ID
-		s.applyFilter()
-		s.selectTrainer(s.selected)
+		s.showTrainer(s.detail.TrainedList[i].ID)
 	}
+}
+
+// showTrainer shows trainer id's page, clearing the search and filter so
+// their row is in the table beside it.
+func (s *trainersScreen) showTrainer(id int64) {
+	s.search.SetText("")
+	s.filter.SetSelected(trainerFilterAll)
+	s.selected = id
+	s.applyFilter()
+	s.selectTrainer(id)
+}
+
+// showFiltered lists the trainers one filter keeps, with no search.
+func (s *trainersScreen) showFiltered(filter string) {
+	s.search.SetText("")
+	s.filter.SetSelected(filter)
+}
+
+// onReachedSelected opens the page of a person the trainer's courses reached.
+func (s *trainersScreen) onReachedSelected(i widget.ListItemID) {
+	s.reached.Unselect(i) // so the same person opens again on a second tap
+	if i >= len(s.detail.Reached) {
+		return
+	}
+	r := s.detail.Reached[i]
+	s.env.openPerson(r.PersonID, r.Role == "trainer", func(err error) {
+		s.status.SetText("Could not open " + r.Name + "'s page: " + err.Error())
+	})
 }
 
 func (s *trainersScreen) updateReached(i widget.ListItemID, o fyne.CanvasObject) {

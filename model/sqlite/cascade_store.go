@@ -67,10 +67,10 @@ func (s *Store) PersonCard(ctx context.Context, personID int64) (model.PersonCar
 	}
 	p.Name = strings.TrimSpace(given + " " + family)
 	var t model.PersonTrainer
-	err = s.db.QueryRowContext(ctx, `SELECT t.status, coalesce(tp.given_name || ' ' || tp.family_name, ''),
+	err = s.db.QueryRowContext(ctx, `SELECT t.id, t.status, coalesce(tp.given_name || ' ' || tp.family_name, ''),
             coalesce(t.trained_on, ''), coalesce(t.retired_on, '')
         FROM trainers t LEFT JOIN trainers tb ON tb.id = t.trained_by_id LEFT JOIN people tp ON tp.id = tb.person_id
-        WHERE t.person_id = $1`, personID).Scan(&t.Status, &t.TrainedBy, &t.TrainedOn, &t.RetiredOn)
+        WHERE t.person_id = $1`, personID).Scan(&t.ID, &t.Status, &t.TrainedBy, &t.TrainedOn, &t.RetiredOn)
 	switch {
 	case err == nil:
 		p.Trainer = &t
@@ -78,13 +78,13 @@ func (s *Store) PersonCard(ctx context.Context, personID int64) (model.PersonCar
 		return p, fmt.Errorf("read person %d as trainer: %w", personID, err)
 	}
 	var o model.PersonOrganiser
-	err = s.db.QueryRowContext(ctx, `SELECT o.role, o.status, coalesce(h.name, ''), coalesce(h.region, ''),
+	err = s.db.QueryRowContext(ctx, `SELECT o.id, o.role, o.status, coalesce(h.name, ''), coalesce(h.region, ''),
             coalesce(h.setting, ''), coalesce(c.number, 0), coalesce(sp.given_name || ' ' || sp.family_name, ''),
             (SELECT count(*) FROM organisers v WHERE v.supported_by_id = o.id)
         FROM organisers o LEFT JOIN hosts h ON h.id = o.host_id LEFT JOIN cohorts c ON c.id = o.cohort_id
         LEFT JOIN organisers so ON so.id = o.supported_by_id LEFT JOIN people sp ON sp.id = so.person_id
         WHERE o.person_id = $1`, personID).
-		Scan(&o.Role, &o.Status, &o.Host, &o.Region, &o.Setting, &o.Cohort, &o.SupportedBy, &o.Supporting)
+		Scan(&o.ID, &o.Role, &o.Status, &o.Host, &o.Region, &o.Setting, &o.Cohort, &o.SupportedBy, &o.Supporting)
 	switch {
 	case err == nil:
 		p.Organiser = &o

@@ -192,14 +192,15 @@ func hashFile(path string) (string, error) {
 // model.OrganiserRow.Flags, the rule the organisers list filters by.
 var flagQueries = []struct {
 	name  string
+	of    string // whose records: model.FlagOfHosts, FlagOfTrainers or FlagOfOrganisers
 	flag  string // an organiser flag, counted over OrganiserRows
 	count func(s *Store, ctx context.Context) (int, error)
 }{
-	{name: "hosts with a team outside 2-5", count: (*Store).teamsOutside},
-	{name: "trainers without a trainer", count: (*Store).trainerGaps},
-	{name: "organisers without a host", flag: model.FlagNoHost},
-	{name: "organisers without a cohort", flag: model.FlagNoCohort},
-	{name: "volunteers without a senior", flag: model.FlagNoSenior},
+	{name: "hosts with a team outside 2-5", of: model.FlagOfHosts, count: (*Store).teamsOutside},
+	{name: "trainers without a trainer", of: model.FlagOfTrainers, count: (*Store).trainerGaps},
+	{name: "organisers without a host", of: model.FlagOfOrganisers, flag: model.FlagNoHost},
+	{name: "organisers without a cohort", of: model.FlagOfOrganisers, flag: model.FlagNoCohort},
+	{name: "volunteers without a senior", of: model.FlagOfOrganisers, flag: model.FlagNoSenior},
 }
 
 func (s *Store) countFlags(ctx context.Context, r *model.CheckReport) error {
@@ -222,7 +223,7 @@ func (s *Store) countFlags(ctx context.Context, r *model.CheckReport) error {
 			}
 		}
 		if n > 0 {
-			r.Flags = append(r.Flags, model.Flag{Name: f.name, Count: n})
+			r.Flags = append(r.Flags, model.Flag{Name: f.name, Count: n, Of: f.of, Organiser: f.flag})
 		}
 	}
 	return nil
