@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"cascade/model"
@@ -27,7 +28,9 @@ func certificatesRun(ctx context.Context, args []string, out, errOut io.Writer, 
 
 Issues a certificate to everyone eligible in the selection (a reprint, same
 number marked COPY, to anyone who already holds one) and writes one PDF per
-person into DIR, or one combined PDF to print. Without --out they go to the
+person into DIR, or one combined PDF to print. Without --kind it issues
+organisers' completion and units certificates; trainer certificates, signed
+and permanent, only with --kind trainer. Without --out they go to the
 certificates folder inside the output folder (the output.folder setting,
 else Documents/Cascade). A certificate counts as delivered only once its
 PDF is in place; one a failed run issued prints as an original next time.`, errOut)
@@ -35,7 +38,7 @@ PDF is in place; one a failed run issued prints as an original next time.`, errO
 	cohort := fs.Int("cohort", 0, "only this cohort `number`")
 	host := fs.String("host", "", "only this host organisation (a trainer's organisation for trainers)")
 	person := fs.String("person", "", "only the person with this `email`")
-	kind := fs.String("kind", "", "only this kind: completion, units or trainer (default all three)")
+	kind := fs.String("kind", "", "only this kind: completion, units or trainer (default completion and units; trainer certificates only when asked for)")
 	outPath := fs.String("out", "", "a folder for one PDF per person, or FILE.pdf for one combined PDF (default OUTPUT-FOLDER/certificates)")
 	on := fs.String("on", "", "issue `date`, e.g. 3/9/2012 or 2012-09-03 (default today)")
 	pos, err := parse(fs, args)
@@ -82,6 +85,11 @@ PDF is in place; one a failed run issued prints as an original next time.`, errO
 	cands, err := s.Candidates(ctx, sel)
 	if err != nil {
 		return err
+	}
+	if *kind == "" {
+		// Trainer certificates are signed and permanent: issued only when
+		// asked for by name, as the Certificates screen does.
+		cands = slices.DeleteFunc(cands, func(c model.Candidate) bool { return c.Kind == model.KindTrainer })
 	}
 	if len(cands) == 0 {
 		return fmt.Errorf("no one matches the selection (%s)", describeSelection(sel))

@@ -292,3 +292,48 @@ func TestCertificatesDefaultToTheOutputFolder(t *testing.T) {
 		t.Errorf("report without --out: exit %d %s; file %v", code, errOut, err)
 	}
 }
+
+// TestTrainerCertificatesOnlyWhenAskedFor: a run without --kind issues no
+// trainer certificate, even to an eligible trainer named by --person; with
+// --kind trainer it issues theirs.
+func TestTrainerCertificatesOnlyWhenAskedFor(t *testing.T) {
+	db := demoCopy(t)
+	s := openTestStore(t, db)
+	cands, err := s.Candidates(t.Context(), model.CertSelection{Kind: model.KindTrainer})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := ""
+	for _, c := range cands {
+		if c.Eligible {
+			email = c.Email
+			break
+		}
+	}
+	if email == "" {
+		t.Fatal("no eligible trainer in the demo: the test would prove nothing")
+	}
+	dir := t.TempDir()
+	code, stdout, errOut := cascade(t, "certificates", "--db", db, "--person", email, "--out", dir)
+	if n := trainerCertificates(t, db); n != 0 {
+		t.Fatalf("a run without --kind issued %d trainer certificates (exit %d: %s%s)", n, code, stdout, errOut)
+	}
+	if code, _, errOut := cascade(t, "certificates", "--db", db, "--person", email, "--kind", "trainer", "--out", dir); code != 0 {
+		t.Fatalf("--kind trainer: exit %d: %s", code, errOut)
+	}
+	if n := trainerCertificates(t, db); n != 1 {
+		t.Errorf("--kind trainer issued %d trainer certificates; want 1", n)
+	}
+}
+
+func trainerCertificates(t *testing.T, db string) int {
+	t.Helper()
+	s := openTestStore(t, db)
+	defer s.Close()
+	var n int
+	if err := s.DB().QueryRow(`SELECT count(*) FROM certificates WHERE kind = $1`, model.KindTrainer).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
