@@ -241,6 +241,7 @@ type VerificationStore interface {
 	DrawSample(ctx context.Context, by User, cohort int) (int, error)
 	Plan(ctx context.Context, by User, cohort int) (IVPlan, error)
 	PlanRates(ctx context.Context, cohort int) (IVPlan, error)
+	PreviewSample(ctx context.Context, by User, cohort int) (SampleDraw, error)
 	SampleDecision(ctx context.Context, by User, decisionID int64) (int64, error)
 	Samples(ctx context.Context, f SampleFilter) ([]Sample, error)
 	SetPlanRates(ctx context.Context, by User, cohort int, base int, newAssessor int) (IVPlan, error)
