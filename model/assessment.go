@@ -20,7 +20,7 @@ const (
 // QueueFilter narrows the assessor queue; zero values match everything.
 type QueueFilter struct {
 	Cohort int
-	Host   string
+	Host   string // part of the host's name, in any case, accents or none
 	Unit   string
 	Limit  int // at most this many, oldest first; 0 for all
 }
