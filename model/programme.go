@@ -187,6 +187,7 @@ type Handle interface {
 	SchemaVersion(ctx context.Context) (int64, error)
 	EvidenceFilePath(sha string) string
 	ViewableCopy(f EvidenceFile) (string, error)
+	ViewEvidence(ctx context.Context, f EvidenceFile, textLimit int) (EvidenceView, error)
 }
 
 // SummaryReader holds the calls for summary.
