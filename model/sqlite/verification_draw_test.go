@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -295,6 +296,9 @@ func TestDrawCoversEveryMethodWithinOne(t *testing.T) {
 	}
 	kinds := map[string]bool{}
 	for _, id := range l.Add {
+		if !slices.Contains(decisions, id) {
+			t.Errorf("the draw takes decision %d, not one of the pair's %v", id, decisions)
+		}
 		var kind string
 		f.s.db.QueryRow(`SELECT e.kind FROM assessment_decisions d JOIN evidence_items e ON e.id = d.evidence_id WHERE d.id = $1`, id).Scan(&kind)
 		kinds[kind] = true
