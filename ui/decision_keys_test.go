@@ -72,9 +72,9 @@ func TestKeyboardDecisionInThreeActions(t *testing.T) {
 		t.Errorf("the form opened with the focus on %T; want %q, so the keyboard starts there", w.Canvas().Focused(), allAchievedLabel)
 	}
 
-	press(w, shortcutAllAchieved)                         // 1
+	press(w, shortcutAllAchieved)                          // 1
 	typeOnFocused(t, w, "Clear account of who you heard.") // 2
-	press(w, shortcutRecord)                              // 3
+	press(w, shortcutRecord)                               // 3
 
 	waitFor(t, q, "the next item's form", func() bool { return sc.form != nil && sc.form.item.ID == second.EvidenceID })
 	hist, err := st.Decisions(ctx, first.EvidenceID)
