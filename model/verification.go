@@ -15,9 +15,9 @@ type IVPlan struct {
 	NewAssessorRate int // percent for an assessor in their first year
 }
 
-// generationBonus is added to the rate per cascade generation below the
+// GenerationBonus is added to the rate per cascade generation below the
 // senior organisers: volunteers are one generation deeper.
-const generationBonus = 10
+const GenerationBonus = 10
 
 // SampleRate is the percentage of a decision's kind the plan samples.
 func (p IVPlan) SampleRate(newAssessor bool, generation int) int {
@@ -25,7 +25,7 @@ func (p IVPlan) SampleRate(newAssessor bool, generation int) int {
 	if newAssessor {
 		r = p.NewAssessorRate
 	}
-	return r + generation*generationBonus
+	return r + generation*GenerationBonus
 }
 
 // Chosen decides, the same way every time, whether a decision falls in the

@@ -31,22 +31,25 @@ type verificationStore interface {
 // verificationScreen is the internal verifier's: a cohort's sample to its
 // plan, the assessor × unit coverage matrix, and agree / send back.
 type verificationScreen struct {
-	e       *env
-	store   verificationStore
-	cohort  *widget.Select
-	pending *widget.Check
-	draw    *widget.Button
-	plan    model.IVPlan // the chosen cohort's current rates
-	planLbl *widget.Label
-	planBtn *widget.Button
-	status  *widget.Label
-	samples []model.Sample
-	table   *widget.Table
-	matrix  []model.MatrixCell
-	mtable  *widget.Table
-	mhead   *widget.Label // the coverage heading, with how many pairs are under plan
-	detail  *fyne.Container
-	root    fyne.CanvasObject
+	e           *env
+	store       verificationStore
+	cohort      *widget.Select
+	pending     *widget.Check
+	draw        *widget.Button
+	plan        model.IVPlan // the chosen cohort's current rates
+	planLbl     *widget.Label
+	planBtn     *widget.Button
+	status      *widget.Label
+	note        string // what the last action did, said with the counts once they are read again
+	samples     []model.Sample
+	table       *widget.Table
+	matrix      []model.MatrixCell
+	mtable      *widget.Table
+	mhead       *widget.Label // the coverage heading, with how many pairs are under plan
+	tabs        *container.AppTabs
+	coverageTab *container.TabItem
+	detail      *fyne.Container
+	root        fyne.CanvasObject
 }
 
 func newVerificationScreen(e *env) screen {
@@ -77,10 +80,12 @@ func (s *verificationScreen) buildUI() {
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cohort, s.pending, s.draw, s.planBtn)
 	top = container.NewVBox(top, container.NewHBox(s.planLbl, s.status))
-	right := container.NewVSplit(container.NewVScroll(s.detail),
-		container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
-	split := container.NewHSplit(s.table, right)
-	split.Offset = 0.58
+	// The coverage list has a tab of its own beside the samples, wide enough
+	// that no column is cut; its tab says how many pairs are under plan.
+	s.coverageTab = container.NewTabItem("Coverage", container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
+	s.tabs = container.NewAppTabs(container.NewTabItem("Sampled decisions", s.table), s.coverageTab)
+	split := container.NewHSplit(s.tabs, container.NewVScroll(s.detail))
+	split.Offset = 0.6
 	s.root = container.NewBorder(top, nil, nil, nil, split)
 }
 
@@ -115,7 +120,12 @@ func (s *verificationScreen) refresh() {
 				pending++
 			}
 		}
-		s.status.SetText(fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending)))
+		counts := fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending))
+		if s.note != "" {
+			counts = s.note + " · " + counts // what was just done stays in sight
+			s.note = ""
+		}
+		s.status.SetText(counts)
 		under := 0
 		for _, m := range d.matrix {
 			if m.UnderPlan() {
@@ -127,6 +137,11 @@ func (s *verificationScreen) refresh() {
 			head = fmt.Sprintf("Coverage: assessor × unit · all %s pairs to plan", num(len(d.matrix)))
 		}
 		s.mhead.SetText(head)
+		s.coverageTab.Text = "Coverage"
+		if under > 0 {
+			s.coverageTab.Text = fmt.Sprintf("Coverage (⚠ %s under plan)", num(under))
+		}
+		s.tabs.Refresh()
 		s.table.UnselectAll()
 		s.table.Refresh()
 		s.mtable.Refresh()
@@ -134,8 +149,13 @@ func (s *verificationScreen) refresh() {
 }
 
 // planText is a plan's rates as the screen shows them.
-func planText(p model.IVPlan) string {
-	return fmt.Sprintf("Plan: %d%% of decisions, %d%% in an assessor's first year", p.BaseRate, p.NewAssessorRate)
+func planText(p model.IVPlan) string { return "Plan: " + planRule(p) }
+
+// planRule is every rate a plan samples at, the volunteers' extra included,
+// since a pair's plan (and so "under plan") follows from all of them.
+func planRule(p model.IVPlan) string {
+	return fmt.Sprintf("%d%% of decisions, %d%% in an assessor's first year; %d points more for a volunteer's",
+		p.BaseRate, p.NewAssessorRate, model.GenerationBonus)
 }
 
 // onPlan changes the chosen cohort's sampling rates after a form that
@@ -197,8 +217,8 @@ func (s *verificationScreen) sampleCell(r, c int) string {
 // matrixColumns are the coverage list's headings and widths: narrow enough
 // to show whole at 1024 px beside the samples.
 var (
-	matrixHeads  = []string{"Assessor", "Unit", "Sampled", "Plan", "Verified", "Rate"}
-	matrixWidths = []float32{130, 56, 90, 120, 64, 50}
+	matrixHeads  = []string{"Assessor", "Unit", "Sampled", "Against the plan", "Verified"}
+	matrixWidths = []float32{160, 64, 124, 180, 70}
 )
 
 // matrixTable lists the pairs; one under its plan says so in bold, in the
@@ -244,16 +264,14 @@ func matrixCell(m model.MatrixCell, col int) string {
 	case 1:
 		return m.UnitCode
 	case 2:
-		return fmt.Sprintf("%s of %s", num(m.Sampled), num(m.Decisions))
+		return fmt.Sprintf("%s of %s (%d%%)", num(m.Sampled), num(m.Decisions), percent(m.Sampled, m.Decisions))
 	case 3:
 		if m.UnderPlan() {
 			return fmt.Sprintf("⚠ under plan: %s of %s", num(m.Sampled), num(m.Target))
 		}
 		return fmt.Sprintf("✔ %s of %s", num(m.Sampled), num(m.Target))
-	case 4:
-		return num(m.Verified)
 	}
-	return fmt.Sprintf("%d%%", percent(m.Sampled, m.Decisions))
+	return num(m.Verified)
 }
 
 // onDraw shows what drawing the sample to plan would add, pair by pair, and
@@ -310,8 +328,8 @@ func (s *verificationScreen) showDrawPreview(d model.SampleDraw) {
 			fmt.Sprintf("Cohort %d's sample is already to plan (%s sampled); a draw would add nothing.", d.Cohort, num(before)), s.e.win)
 		return
 	}
-	summary := widget.NewLabel(fmt.Sprintf("The draw adds %s decisions to cohort %d's sample, %s → %s, to the plan of %d%% (%d%% in an assessor's first year). "+
-		"No pair goes more than one decision past its plan.", num(d.Adds()), d.Cohort, num(before), num(after), d.Plan.BaseRate, d.Plan.NewAssessorRate))
+	summary := widget.NewLabel(fmt.Sprintf("The draw adds %s decisions to cohort %d's sample, %s → %s, to the plan (%s). "+
+		"No pair goes more than one decision past its plan.", num(d.Adds()), d.Cohort, num(before), num(after), planRule(d.Plan)))
 	summary.Wrapping = fyne.TextWrapWord
 	table := textTable([]string{"Assessor", "Unit", "Adds", "Sampled", "Rate", "Plan"}, []float32{150, 60, 50, 130, 100, 50},
 		func() int { return len(rows) }, func(r, c int) string { return drawCell(rows[r], c) }, nil)
@@ -338,7 +356,7 @@ func (s *verificationScreen) drawConfirmed(d model.SampleDraw) {
 				// Decisions were recorded or sampled since the preview; the draw kept to the plan as it stood.
 				text += fmt.Sprintf(" (the preview showed %s; the programme changed in between)", num(d.Adds()))
 			}
-			s.status.SetText(text)
+			s.note = text
 			s.refresh()
 		},
 		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })

@@ -173,6 +173,10 @@ func TestVerifierPreviewsTheDraw(t *testing.T) {
 	if !strings.Contains(sc.mhead.Text, fmt.Sprintf("%d of %d pairs under plan", under, len(sc.matrix))) {
 		t.Errorf("the coverage heading reads %q; want %d pairs under plan", sc.mhead.Text, under)
 	}
+	if want := fmt.Sprintf("Coverage (⚠ %d under plan)", under); sc.coverageTab.Text != want {
+		t.Errorf("the coverage tab reads %q; want %q", sc.coverageTab.Text, want)
+	}
+	sc.tabs.Select(sc.coverageTab)
 	marked := false
 	walk(sc.mtable, func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, "⚠ under plan: ") {
@@ -217,7 +221,7 @@ func TestVerifierPreviewsTheDraw(t *testing.T) {
 	waitFor(t, q, "the preview again", func() bool { return w.Canvas().Overlays().Top() != nil })
 	tapIn(t, topDialog(t, w, "the preview"), fmt.Sprintf("Add %d to the sample", preview.Adds()))
 	waitFor(t, q, "the draw", func() bool {
-		return strings.HasPrefix(sc.status.Text, fmt.Sprintf("%d decisions added to the sample", preview.Adds()))
+		return strings.HasPrefix(sc.status.Text, fmt.Sprintf("%d decisions added to the sample · %d sampled", preview.Adds(), len(before)+preview.Adds()))
 	})
 	waitFor(t, q, "the refreshed coverage", func() bool { return strings.Contains(sc.mhead.Text, "pairs to plan") })
 	if now, _ := s.Samples(ctx, model.SampleFilter{Cohort: 2}); len(now) != len(before)+preview.Adds() {
