@@ -76,13 +76,21 @@ func sampledIn(m map[string]pairState) int {
 	return n
 }
 
-// TestDrawSampleKeepsToThePlan reproduces the report on the demo: drawing
+// TestDrawSampleOnTheDemo checks the draw on one copy of the demo, each
+// part on cohorts of its own, so the copy is made once.
+func TestDrawSampleOnTheDemo(t *testing.T) {
+	s := demoCopy(t)
+	t.Run("keeps to the plan", func(t *testing.T) { drawKeepsToThePlan(t, s) })                        // cohorts 2 and 5
+	t.Run("the preview is the draw", func(t *testing.T) { previewIsTheDraw(t, s) })                    // cohort 3
+	t.Run("a pair over plan is left alone", func(t *testing.T) { drawLeavesAPairOverPlanAlone(t, s) }) // cohort 4
+}
+
+// drawKeepsToThePlan reproduces the report on the demo: drawing
 // cohort 2's sample to plan took it from 47 to 138 sampled decisions and one
 // pair from 15% to 46% against a 10% plan. A draw brings each pair up to its
 // plan and never past it by more than one decision; a pair already at or
 // over its plan gets nothing; a second draw straight after adds nothing.
-func TestDrawSampleKeepsToThePlan(t *testing.T) {
-	s := demoCopy(t)
+func drawKeepsToThePlan(t *testing.T, s *Store) {
 	ctx := context.Background()
 	v := namedUser(t, s, "fresh-verifier", model.RoleVerifier)
 	for _, cohort := range []int{2, 5} {
@@ -114,11 +122,10 @@ func TestDrawSampleKeepsToThePlan(t *testing.T) {
 	}
 }
 
-// TestPreviewSampleIsTheDraw: the preview changes nothing, and the draw
+// previewIsTheDraw: the preview changes nothing, and the draw
 // after it adds exactly the decisions it showed; only a verifier (or admin)
 // may ask, and only for a cohort that exists.
-func TestPreviewSampleIsTheDraw(t *testing.T) {
-	s := demoCopy(t)
+func previewIsTheDraw(t *testing.T, s *Store) {
 	ctx := context.Background()
 	v := namedUser(t, s, "previewing-verifier", model.RoleVerifier)
 	audits := count(t, s, `SELECT count(*) FROM audit_log`)
@@ -178,12 +185,11 @@ func TestPreviewSampleIsTheDraw(t *testing.T) {
 	}
 }
 
-// TestDrawLeavesAPairOverPlanAlone: a pair sampled by hand past its plan
+// drawLeavesAPairOverPlanAlone: a pair sampled by hand past its plan
 // gets nothing more from a draw, and the matrix no longer marks it under
 // plan; a verifier who once assessed never draws their own decisions, even
 // when that leaves their pairs under plan.
-func TestDrawLeavesAPairOverPlanAlone(t *testing.T) {
-	s := demoCopy(t)
+func drawLeavesAPairOverPlanAlone(t *testing.T, s *Store) {
 	ctx := context.Background()
 	v := namedUser(t, s, "hand-verifier", model.RoleVerifier)
 	// The pair with the most decisions in cohort 4, sampled by hand to its plan and two past it.
