@@ -2,7 +2,9 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 )
 
 // Outcomes an assessor records.
@@ -18,7 +20,7 @@ const (
 // QueueFilter narrows the assessor queue; zero values match everything.
 type QueueFilter struct {
 	Cohort int
-	Host   string
+	Host   string // part of the host's name, in any case, accents or none
 	Unit   string
 	Limit  int // at most this many, oldest first; 0 for all
 }
@@ -66,6 +68,17 @@ func (d DecisionDraft) Validate(criteria []int64) error {
 	}
 	if len(d.Outcomes) != len(criteria) {
 		return fmt.Errorf("%w: outcomes given for criteria the evidence does not cover", ErrInvalid)
+	}
+	return d.FeedbackProblem()
+}
+
+// FeedbackProblem refuses a "Not yet achieved" with no feedback: the learner
+// is left with no guidance on what to add. The screen asks it before saving,
+// so the field shows the same words the store would refuse with.
+func (d DecisionDraft) FeedbackProblem() error {
+	// Words, not a dash or a full stop typed to get past the check.
+	if d.Overall() == OutcomeNotYet && strings.IndexFunc(d.Feedback, unicode.IsLetter) < 0 {
+		return FieldErr("feedback", "a Not yet achieved decision needs feedback saying what is still missing, so the learner knows what to add")
 	}
 	return nil
 }

@@ -106,3 +106,23 @@ type Learner struct {
 	Host        string
 	ULN         string
 }
+
+// How the app shows an evidence file (EvidenceView.Kind).
+const (
+	ViewText  = "text"  // shown in place, the first part of a long file
+	ViewImage = "image" // PNG, JPEG or GIF, shown in place
+	ViewPDF   = "pdf"   // pages rendered to images where a renderer is installed
+	ViewOther = "other" // handed to the system's viewer
+)
+
+// EvidenceView is what the app needs to show one evidence file in place,
+// read from the stored copy, which is never written.
+type EvidenceView struct {
+	File  EvidenceFile
+	Kind  string // ViewText, ViewImage, ViewPDF or ViewOther
+	Text  string // ViewText: the start of the file, as valid text
+	Cut   bool   // ViewText: Text is only the first part of the file
+	Image []byte // ViewImage: the image's bytes
+	Path  string // where the stored copy is, for a renderer to read
+	Note  string // why the file is not shown in place, when it could have been
+}

@@ -187,6 +187,7 @@ type Handle interface {
 	SchemaVersion(ctx context.Context) (int64, error)
 	EvidenceFilePath(sha string) string
 	ViewableCopy(f EvidenceFile) (string, error)
+	ViewEvidence(ctx context.Context, f EvidenceFile, textLimit int) (EvidenceView, error)
 }
 
 // SummaryReader holds the calls for summary.
@@ -241,6 +242,7 @@ type VerificationStore interface {
 	DrawSample(ctx context.Context, by User, cohort int) (int, error)
 	Plan(ctx context.Context, by User, cohort int) (IVPlan, error)
 	PlanRates(ctx context.Context, cohort int) (IVPlan, error)
+	PreviewSample(ctx context.Context, by User, cohort int) (SampleDraw, error)
 	SampleDecision(ctx context.Context, by User, decisionID int64) (int64, error)
 	Samples(ctx context.Context, f SampleFilter) ([]Sample, error)
 	SetPlanRates(ctx context.Context, by User, cohort int, base int, newAssessor int) (IVPlan, error)

@@ -15,25 +15,32 @@ type IVPlan struct {
 	NewAssessorRate int // percent for an assessor in their first year
 }
 
-// generationBonus is added to the rate per cascade generation below the
+// GenerationBonus is added to the rate per cascade generation below the
 // senior organisers: volunteers are one generation deeper.
-const generationBonus = 10
+const GenerationBonus = 10
 
-// sampleRate is the percentage of a decision's kind the plan samples.
+// SampleRate is the percentage of a decision's kind the plan samples.
 func (p IVPlan) SampleRate(newAssessor bool, generation int) int {
 	r := p.BaseRate
 	if newAssessor {
 		r = p.NewAssessorRate
 	}
-	return r + generation*generationBonus
+	return r + generation*GenerationBonus
 }
 
-// chosen decides, the same way every time, whether a decision falls in the
+// Chosen decides, the same way every time, whether a decision falls in the
 // random part of the sample.
 func Chosen(decisionID int64, rate int) bool {
+	return int(SampleOrder(decisionID)%100) < rate
+}
+
+// SampleOrder is a decision's place in the order a draw takes decisions in:
+// fixed by its id, so a preview and the draw after it pick the same ones,
+// yet spread over the pair rather than oldest first.
+func SampleOrder(decisionID int64) uint32 {
 	h := fnv.New32a()
 	h.Write([]byte{byte(decisionID), byte(decisionID >> 8), byte(decisionID >> 16), byte(decisionID >> 24), byte(decisionID >> 32)})
-	return int(h.Sum32()%100) < rate
+	return h.Sum32()
 }
 
 // Sample is a decision sampled for internal verification.
@@ -65,6 +72,51 @@ type MatrixCell struct {
 	Decisions int
 	Sampled   int
 	Verified  int
+	Target    int // how many of the pair's decisions the plan samples
+}
+
+// UnderPlan reports whether fewer of the pair's decisions are sampled than
+// its plan asks for.
+func (m MatrixCell) UnderPlan() bool { return m.Sampled < m.Target }
+
+// PairTarget is how many decisions a pair's plan samples, given the sum of
+// the rates (in percent) its plan gives each of its decisions: the expected
+// number rounded up, so every pair with a decision has at least one sampled.
+func PairTarget(rateSum int) int {
+	if rateSum <= 0 {
+		return 0
+	}
+	return (rateSum + 99) / 100
+}
+
+// DrawLine is what drawing a sample would add to one assessor × unit pair.
+type DrawLine struct {
+	Assessor  string
+	UnitCode  string
+	Decisions int     // the pair's decisions in the cohort
+	Sampled   int     // of them already sampled
+	Target    int     // how many the plan samples (PairTarget)
+	Add       []int64 // the decisions the draw adds
+}
+
+// After is how many of the pair's decisions are sampled once the draw is made.
+func (l DrawLine) After() int { return l.Sampled + len(l.Add) }
+
+// SampleDraw is what drawing a cohort's sample to plan adds, pair by pair,
+// for the verifier to see before the draw is made.
+type SampleDraw struct {
+	Cohort int
+	Plan   IVPlan
+	Lines  []DrawLine // every pair, by assessor then unit
+}
+
+// Adds is how many decisions the draw adds in all.
+func (d SampleDraw) Adds() int {
+	n := 0
+	for _, l := range d.Lines {
+		n += len(l.Add)
+	}
+	return n
 }
 
 // Default sampling rates for a cohort with no plan yet.

@@ -2,14 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,6 +34,7 @@ type evidenceStore interface {
 	AddEvidenceFile(ctx context.Context, by model.User, evidenceID int64, src string) (model.EvidenceFile, error)
 	SubmitEvidence(ctx context.Context, by model.User, id int64) error
 	ViewableCopy(f model.EvidenceFile) (string, error)
+	ViewEvidence(ctx context.Context, f model.EvidenceFile, textLimit int) (model.EvidenceView, error)
 }
 
 // evidenceScreen holds the assessor queue with its decision form, and
@@ -49,7 +51,10 @@ type evidenceScreen struct {
 	unitSel    *widget.Select
 	hostEntry  *widget.Entry
 	queueCount *widget.Label
+	queueGen   int             // the newest queue load; an older one arriving late is dropped
 	decision   *fyne.Container // the decision form for the selected item
+	form       *decisionForm   // the form shown, nil while none is
+	recorded   string          // the last decision recorded, said above the next form
 
 	// portfolio
 	search     *widget.Entry
@@ -71,6 +76,7 @@ type evidenceScreen struct {
 func newEvidenceScreen(e *env) screen {
 	s := &evidenceScreen{e: e, store: e.store, item: -1}
 	s.buildUI()
+	s.registerDecisionKeys()
 	s.refresh()
 	go func() {
 		cat, err := s.store.LoadCatalogue(e.ctx)
@@ -96,7 +102,8 @@ func (s *evidenceScreen) buildUI() {
 	s.unitSel = widget.NewSelect([]string{"All units"}, nil)
 	s.unitSel.SetSelectedIndex(0)
 	s.unitSel.OnChanged = func(string) { s.refresh() }
-	s.hostEntry = &widget.Entry{PlaceHolder: "host (exact name)", OnSubmitted: func(string) { s.refresh() }}
+	// The host filter narrows the queue as the assessor types, by any part of the name.
+	s.hostEntry = &widget.Entry{PlaceHolder: "host (part of its name)", OnChanged: func(string) { s.refresh() }}
 	s.hostEntry.ExtendBaseWidget(s.hostEntry)
 	s.queueCount = widget.NewLabel("Loading the queue…")
 	s.queueTable = textTable([]string{"Waiting since", "Learner", "Cohort", "Unit", "Type", "Host", "Title", "Verifier's actions"},
@@ -151,12 +158,18 @@ type queueView struct {
 }
 
 // refresh reloads the queue with the current filters.
-func (s *evidenceScreen) refresh() {
+func (s *evidenceScreen) refresh() { s.reloadQueue(0) }
+
+// reloadQueue reloads the queue; after a decision on evidence decided, it
+// opens the item that came next, so the assessor works down the queue.
+func (s *evidenceScreen) reloadQueue(decided int64) {
 	f := model.QueueFilter{Cohort: cohortOf(s.cohortSel.Selected), Host: strings.TrimSpace(s.hostEntry.Text), Limit: queuePage}
 	if s.unitSel.SelectedIndex() > 0 {
 		f.Unit = s.unitSel.Selected
 	}
 	filtered := f.Cohort != 0 || f.Host != "" || f.Unit != ""
+	s.queueGen++
+	gen := s.queueGen
 	load(s.e, func(ctx context.Context) (queueView, error) {
 		items, err := s.store.AssessorQueue(ctx, f)
 		if err != nil || filtered {
@@ -165,6 +178,10 @@ func (s *evidenceScreen) refresh() {
 		n, err := s.store.QueueLength(ctx)
 		return queueView{items, n}, err
 	}, func(v queueView) {
+		if gen != s.queueGen {
+			return // the filter changed while this was read
+		}
+		next := nextInQueue(s.queue, v.items, decided)
 		s.queue = v.items
 		text := num(v.total) + " waiting, oldest first"
 		if filtered {
@@ -176,7 +193,44 @@ func (s *evidenceScreen) refresh() {
 		s.queueCount.SetText(text)
 		s.queueTable.UnselectAll()
 		s.queueTable.Refresh()
-	}, func(err error) { s.queueCount.SetText(errText(err)) })
+		switch {
+		case decided != 0 && next >= 0:
+			s.queueTable.ScrollTo(widget.TableCellID{Row: next, Col: 0})
+			s.queueTable.Select(widget.TableCellID{Row: next, Col: 0})
+		case decided != 0:
+			s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(s.recorded + " Nothing else is waiting in this selection.")}
+			s.decision.Refresh()
+			s.recorded = ""
+		}
+	}, func(err error) {
+		if gen == s.queueGen {
+			s.queueCount.SetText(errText(err))
+		}
+	})
+}
+
+// nextInQueue is the row in now of the item that followed decided in was,
+// still waiting; the first row when none did; -1 for an empty queue.
+func nextInQueue(was, now []model.QueueItem, decided int64) int {
+	if len(now) == 0 {
+		return -1
+	}
+	row := map[int64]int{}
+	for i, q := range now {
+		row[q.EvidenceID] = i
+	}
+	after := false
+	for _, q := range was {
+		if after {
+			if r, ok := row[q.EvidenceID]; ok {
+				return r
+			}
+		}
+		if q.EvidenceID == decided {
+			after = true
+		}
+	}
+	return 0
 }
 
 func (s *evidenceScreen) queueCell(r, c int) string {
@@ -210,6 +264,7 @@ type decisionView struct {
 
 func (s *evidenceScreen) onQueueSelected(r int) {
 	q := s.queue[r]
+	s.form = nil // the shortcuts wait for this item's form
 	load(s.e, func(ctx context.Context) (decisionView, error) {
 		item, err := s.store.Evidence(ctx, q.EvidenceID)
 		if err != nil {
@@ -227,27 +282,127 @@ func (s *evidenceScreen) onQueueSelected(r int) {
 	})
 }
 
+// decisionForm is the form for one evidence item: an outcome per criterion,
+// feedback and date. By keyboard a decision takes three actions: all
+// criteria achieved (Ctrl+Shift+A, or Space on the focused button), the
+// feedback typed, recorded (Ctrl+Enter); the next item then opens.
+type decisionForm struct {
+	s        *evidenceScreen
+	item     model.EvidenceItem
+	order    []int64 // criteria in the order shown
+	radios   map[int64]*widget.RadioGroup
+	all      *widget.Button
+	feedback *shortcutEntry
+	fbMsg    *widget.Label // beside the feedback: what it must say
+	date     *widget.Entry
+	record   *widget.Button
+	msg      *widget.Label
+}
+
+// The decision form's buttons say their shortcuts.
+const (
+	allAchievedLabel = "All criteria achieved (Ctrl+Shift+A)"
+	recordLabel      = "Record decision (Ctrl+Enter)"
+)
+
+// Keyboard shortcuts of the decision form.
+var (
+	shortcutAllAchieved = &desktop.CustomShortcut{KeyName: fyne.KeyA, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	shortcutRecord      = &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutRecordPad   = &desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// shortcutEntry is an entry that answers the form's shortcuts itself: a
+// focused entry takes every shortcut, so the window's never see them.
+type shortcutEntry struct {
+	widget.Entry
+	shortcuts map[string]func()
+}
+
+func newShortcutEntry() *shortcutEntry {
+	e := &shortcutEntry{shortcuts: map[string]func(){}}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut runs the form's shortcut, or the entry's own (copy, paste…).
+func (e *shortcutEntry) TypedShortcut(sc fyne.Shortcut) {
+	if fn := e.shortcuts[sc.ShortcutName()]; fn != nil {
+		fn()
+		return
+	}
+	e.Entry.TypedShortcut(sc)
+}
+
+// registerDecisionKeys puts the form's shortcuts on the window, for when the
+// queue or a button has the focus; they act only while a form is on screen.
+func (s *evidenceScreen) registerDecisionKeys() {
+	c := s.e.win.Canvas()
+	c.AddShortcut(shortcutAllAchieved, func(fyne.Shortcut) {
+		if f := s.shownForm(); f != nil {
+			f.allAchieved()
+		}
+	})
+	for _, sc := range []fyne.Shortcut{shortcutRecord, shortcutRecordPad} {
+		c.AddShortcut(sc, func(fyne.Shortcut) {
+			if f := s.shownForm(); f != nil {
+				f.submit()
+			}
+		})
+	}
+}
+
+// shownForm is the decision form if it is on screen now: the window's
+// shortcuts outlive a visit to the Evidence section and must not tick a
+// form the assessor cannot see.
+func (s *evidenceScreen) shownForm() *decisionForm {
+	f := s.form
+	if f == nil || !f.s.e.may(model.ActDecide) {
+		return nil
+	}
+	if !onScreen(s.e, f.record) {
+		return nil // another section, or the Portfolios tab, is showing
+	}
+	return f
+}
+
+// onScreen reports whether o is in the window's visible tree now. Fyne
+// does not say when an object leaves the window, and its driver answers the
+// canvas's top-left corner for one it cannot find there.
+func onScreen(e *env, o fyne.CanvasObject) bool {
+	pos := e.app.Driver().AbsolutePositionForObject(o)
+	inset, _ := e.win.Canvas().InteractiveArea()
+	return !pos.IsZero() && pos != (fyne.Position{}).Subtract(inset)
+}
+
 // showDecisionForm builds the form: the evidence, its files and history, an
 // outcome per criterion, feedback and date.
 func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	it := v.item
+	f := &decisionForm{s: s, item: it, radios: map[int64]*widget.RadioGroup{}}
 	wrap := func(text string) *widget.Label {
 		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		return l
 	}
-	box := container.NewVBox(widget.NewLabelWithStyle(it.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		wrap(fmt.Sprintf("%s · %s · unit %s · submitted %s", model.KindName(it.Kind), day(it.EvidenceOn), it.UnitCode, day(it.SubmittedAt))))
+	box := container.NewVBox()
+	if s.recorded != "" {
+		done := wrap(s.recorded)
+		done.Importance = widget.SuccessImportance
+		box.Add(done)
+		s.recorded = ""
+	}
+	box.Add(widget.NewLabelWithStyle(it.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	box.Add(wrap(fmt.Sprintf("%s · %s · unit %s · submitted %s", model.KindName(it.Kind), day(it.EvidenceOn), it.UnitCode, day(it.SubmittedAt))))
 	if it.Description != "" {
 		box.Add(wrap(it.Description))
 	}
 	if it.Kind == "listening_log" {
 		box.Add(wrap(fmt.Sprintf("Listening: %s conversations. Themes: %s", num(it.ListeningCount), it.ListeningThemes)))
 	}
-	for _, f := range it.Files {
-		f := f
-		box.Add(widget.NewButton(fmt.Sprintf("Open %s (%s bytes)", f.FileName, num(int(f.Size))), func() { s.openFile(f) }))
-	}
+	box.Add(fileButtons(s.e, s.store, it.Files))
 	if v.sentBack != "" {
 		l := wrap("Sent back by the internal verifier: " + v.sentBack)
 		l.Importance = widget.WarningImportance
@@ -257,75 +412,158 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 		box.Add(wrap(fmt.Sprintf("Attempt %d, %s: %s by %s. %s", d.Attempt, day(d.DecidedOn), outcomeName(d.Outcome), d.Assessor, d.Feedback)))
 	}
 	box.Add(widget.NewSeparator())
-	radios := map[int64]*widget.RadioGroup{}
+	f.all = widget.NewButton(allAchievedLabel, f.allAchieved)
+	box.Add(container.NewHBox(f.all))
 	for _, c := range v.criteria {
-		rg := widget.NewRadioGroup([]string{"Achieved", "Not yet achieved"}, nil)
+		rg := widget.NewRadioGroup([]string{"Achieved", "Not yet achieved"}, func(string) { f.onOutcome() })
 		rg.Horizontal = true
-		radios[c.ID] = rg
+		f.radios[c.ID] = rg
+		f.order = append(f.order, c.ID)
 		box.Add(wrap(c.Number + "  " + c.Text))
 		box.Add(rg)
 	}
-	feedback := widget.NewMultiLineEntry()
-	feedback.SetPlaceHolder("Feedback to the learner")
-	feedback.SetMinRowsVisible(3)
-	date := widget.NewEntry()
-	date.SetPlaceHolder(datePlaceHolder)
-	date.SetText(todayText())
-	date.Validator = dateValidator(true)
-	msg := widget.NewLabel("")
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Importance = widget.DangerImportance
-	record := widget.NewButton("Record decision", nil)
-	record.Importance = widget.HighImportance
-	record.OnTapped = func() {
-		on, err := isoDate("date", date.Text, true)
-		if err != nil {
-			msg.SetText(err.Error())
-			return
-		}
-		d := model.DecisionDraft{EvidenceID: it.ID, Outcomes: map[int64]string{}, Feedback: feedback.Text, DecidedOn: on}
-		for id, rg := range radios {
-			switch rg.Selected {
-			case "Achieved":
-				d.Outcomes[id] = model.OutcomeAchieved
-			case "Not yet achieved":
-				d.Outcomes[id] = model.OutcomeNotYet
-			}
-		}
-		if len(d.Outcomes) < len(radios) {
-			msg.SetText("Choose Achieved or Not yet achieved for every criterion.")
-			return
-		}
-		record.Disable()
-		load(s.e, func(ctx context.Context) (int64, error) { return s.store.RecordDecision(ctx, s.e.user, d) },
-			func(int64) {
-				s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(fmt.Sprintf("Recorded: %s for %q.", outcomeName(d.Overall()), it.Title))}
-				s.decision.Refresh()
-				s.refresh()
-			},
-			func(err error) { record.Enable(); msg.SetText(errText(err)) })
-	}
-	date.OnSubmitted = func(string) {
-		if !record.Disabled() {
-			record.OnTapped()
+	f.feedback = newShortcutEntry()
+	f.feedback.SetPlaceHolder("Feedback to the learner")
+	f.feedback.SetMinRowsVisible(3)
+	f.feedback.OnChanged = func(string) {
+		if f.fbMsg.Text != "" && f.feedbackProblem() == nil {
+			f.fbMsg.SetText("")
 		}
 	}
+	f.feedback.shortcuts[shortcutAllAchieved.ShortcutName()] = f.allAchieved
+	f.feedback.shortcuts[shortcutRecord.ShortcutName()] = f.submit
+	f.feedback.shortcuts[shortcutRecordPad.ShortcutName()] = f.submit
+	f.fbMsg = wrap("")
+	f.fbMsg.Importance = widget.DangerImportance
+	f.date = widget.NewEntry()
+	f.date.SetPlaceHolder(datePlaceHolder)
+	f.date.SetText(todayText())
+	f.date.Validator = dateValidator(true)
+	f.date.OnSubmitted = func(string) { f.submit() }
+	f.msg = wrap("")
+	f.msg.Importance = widget.DangerImportance
+	f.record = widget.NewButton(recordLabel, f.submit)
+	f.record.Importance = widget.HighImportance
 	if !s.e.may(model.ActDecide) {
 		// A reader sees the evidence and its history; the form stays still.
-		record.Disable()
-		feedback.Disable()
-		date.Disable()
-		for _, rg := range radios {
+		f.record.Disable()
+		f.all.Disable()
+		f.feedback.Disable()
+		f.date.Disable()
+		for _, rg := range f.radios {
 			rg.Disable()
 		}
-		msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
+		f.msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
 	}
-	form := widget.NewForm(widget.NewFormItem("Feedback", feedback), widget.NewFormItem("Date", date))
+	form := widget.NewForm(widget.NewFormItem("Feedback", container.NewVBox(f.feedback, f.fbMsg)), widget.NewFormItem("Date", f.date))
 	box.Add(form)
-	box.Add(record)
-	box.Add(msg)
+	box.Add(f.record)
+	box.Add(f.msg)
 	s.decision.Objects = []fyne.CanvasObject{box}
 	s.decision.Refresh()
+	s.form = f
+	if s.e.may(model.ActDecide) {
+		// The first of the three actions is then Space, as well as Ctrl+Shift+A.
+		s.e.win.Canvas().Focus(f.all)
+	}
+}
+
+// allAchieved marks every criterion achieved and moves to the feedback.
+func (f *decisionForm) allAchieved() {
+	if f.all.Disabled() {
+		return
+	}
+	for _, id := range f.order {
+		f.radios[id].SetSelected("Achieved")
+	}
+	f.s.e.win.Canvas().Focus(f.feedback)
+}
+
+// onOutcome asks for what is missing once any criterion is not yet achieved.
+func (f *decisionForm) onOutcome() {
+	if f.draft().Overall() == model.OutcomeNotYet {
+		f.feedback.SetPlaceHolder("Say what is still missing (needed for Not yet achieved)")
+	} else {
+		f.feedback.SetPlaceHolder("Feedback to the learner")
+	}
+	if f.fbMsg.Text != "" && f.feedbackProblem() == nil {
+		f.fbMsg.SetText("")
+	}
+}
+
+// draft is the decision as the form holds it; criteria left unchosen are absent.
+func (f *decisionForm) draft() model.DecisionDraft {
+	d := model.DecisionDraft{EvidenceID: f.item.ID, Outcomes: map[int64]string{}, Feedback: f.feedback.Text}
+	for id, rg := range f.radios {
+		switch rg.Selected {
+		case "Achieved":
+			d.Outcomes[id] = model.OutcomeAchieved
+		case "Not yet achieved":
+			d.Outcomes[id] = model.OutcomeNotYet
+		}
+	}
+	return d
+}
+
+// feedbackProblem is the model's rule on feedback for the form's outcomes.
+func (f *decisionForm) feedbackProblem() error { return f.draft().FeedbackProblem() }
+
+// submit records the decision, asking the model's own rules first so a
+// refusal shows beside the field it is about.
+func (f *decisionForm) submit() {
+	if f.record.Disabled() {
+		return
+	}
+	on, err := isoDate("date", f.date.Text, true)
+	if err != nil {
+		f.msg.SetText(err.Error())
+		return
+	}
+	d := f.draft()
+	d.DecidedOn = on
+	if len(d.Outcomes) < len(f.radios) {
+		f.msg.SetText("Choose Achieved or Not yet achieved for every criterion.")
+		return
+	}
+	if err := d.FeedbackProblem(); err != nil {
+		f.showFeedbackProblem(err)
+		return
+	}
+	f.msg.SetText("")
+	f.record.Disable()
+	s, it := f.s, f.item
+	load(s.e, func(ctx context.Context) (int64, error) { return s.store.RecordDecision(ctx, s.e.user, d) },
+		func(int64) {
+			s.form = nil
+			s.recorded = fmt.Sprintf("Recorded: %s for %q.", outcomeName(d.Overall()), it.Title)
+			s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(s.recorded)}
+			s.decision.Refresh()
+			s.reloadQueue(it.ID)
+		},
+		func(err error) {
+			f.record.Enable()
+			var fe *model.FieldError
+			if errors.As(err, &fe) && fe.Field == "feedback" {
+				f.showFeedbackProblem(err)
+				return
+			}
+			f.msg.SetText(errText(err))
+		})
+}
+
+// showFeedbackProblem puts the model's words beside the feedback and the
+// cursor in it.
+func (f *decisionForm) showFeedbackProblem(err error) {
+	text := errText(err)
+	var fe *model.FieldError
+	if errors.As(err, &fe) {
+		text = fe.Msg // the field's label already says which
+	}
+	if text != "" {
+		text = strings.ToUpper(text[:1]) + text[1:] + "."
+	}
+	f.fbMsg.SetText(text)
+	f.s.e.win.Canvas().Focus(f.feedback)
 }
 
 func outcomeName(o string) string {
@@ -335,21 +573,30 @@ func outcomeName(o string) string {
 	return "Not yet achieved"
 }
 
-// openFile hands a stored evidence file to the system viewer. Stored files
-// are named by hash, so a copy under its own name (and extension) is opened,
-// which viewers need to know what it is; the stored file is never touched.
-func (s *evidenceScreen) openFile(f model.EvidenceFile) {
-	go func() {
-		path, err := s.store.ViewableCopy(f)
-		s.e.post(func() {
-			if err == nil {
-				err = s.e.app.OpenURL(&url.URL{Scheme: "file", Path: path})
-			}
-			if err != nil {
-				dialog.ShowError(fmt.Errorf("open %s: %w", f.FileName, err), s.e.win)
-			}
-		})
-	}()
+// fileButtons offers each of an item's files to view in the app.
+func fileButtons(e *env, st evidenceReader, files []model.EvidenceFile) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, f := range files {
+		f := f
+		b := widget.NewButton(fmt.Sprintf("View %s (%s)", f.FileName, fileSize(f.Size)), func() { showEvidenceFile(e, st, f) })
+		b.Alignment = widget.ButtonAlignLeading
+		box.Add(b)
+	}
+	if len(files) == 0 {
+		box.Add(widget.NewLabel("No files with this evidence."))
+	}
+	return box
+}
+
+// fileSize is a file's size as a person reads it.
+func fileSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return num(int(n)) + " bytes"
+	case n < 1<<20:
+		return num(int(n>>10)) + " KB"
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 func (s *evidenceScreen) onSearchChanged(text string) {

@@ -81,16 +81,16 @@ func TestAssessorDecisionFlow(t *testing.T) {
 	var radios []*widget.RadioGroup
 	waitFor(t, q, "the decision form", func() bool {
 		radios = findAll[*widget.RadioGroup](w.Content())
-		return len(radios) > 0 && findButton(w.Content(), "Record decision") != nil
+		return len(radios) > 0 && findButton(w.Content(), recordLabel) != nil
 	})
-	test.Tap(findButton(w.Content(), "Record decision"))
+	test.Tap(findButton(w.Content(), recordLabel))
 	if !strings.Contains(shownText(w.Content()), "for every criterion") {
 		t.Error("a half-filled form was not refused in plain words")
 	}
 	for _, rg := range radios {
 		rg.SetSelected("Achieved")
 	}
-	test.Tap(findButton(w.Content(), "Record decision"))
+	test.Tap(findButton(w.Content(), recordLabel))
 	waitFor(t, q, "the queue to shrink", func() bool {
 		return strings.Contains(shownText(w.Content()), num(len(before)-1)+" waiting")
 	})
@@ -119,8 +119,8 @@ func TestModeratorCannotDecide(t *testing.T) {
 	w.SetContent(sc.content())
 	waitFor(t, q, "the queue", func() bool { return len(sc.queue) > 0 })
 	sc.queueTable.Select(widget.TableCellID{Row: 0, Col: 0})
-	waitFor(t, q, "the form", func() bool { return findButton(w.Content(), "Record decision") != nil })
-	if b := findButton(w.Content(), "Record decision"); !b.Disabled() {
+	waitFor(t, q, "the form", func() bool { return findButton(w.Content(), recordLabel) != nil })
+	if b := findButton(w.Content(), recordLabel); !b.Disabled() {
 		t.Error("Record decision is enabled for a moderator")
 	}
 	if !strings.Contains(shownText(w.Content()), "Only an assessor records decisions") {

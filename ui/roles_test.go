@@ -271,7 +271,7 @@ func tour(t *testing.T, e *env, w fyne.Window, q uiQueue, look func(where string
 		case *evidenceScreen:
 			wait("the queue", func() bool { return len(s.queue) > 0 })
 			s.queueTable.Select(widget.TableCellID{Row: 0, Col: 0})
-			wait("the decision form", func() bool { return findButton(s.decision, "Record decision") != nil })
+			wait("the decision form", func() bool { return findButton(s.decision, recordLabel) != nil })
 			lookAt(where + " › evidence in the queue")
 			s.root.SelectIndex(1)
 			s.search.SetText(s.queue[0].Learner)
@@ -412,7 +412,7 @@ func TestEachRoleIsOfferedItsOwnActions(t *testing.T) {
 			t.Errorf("the training lead is not offered %q", want)
 		}
 	}
-	for _, never := range []string{"Record decision", "Agree", "Draw sample to plan", "Restore from a backup…",
+	for _, never := range []string{recordLabel, allAchievedLabel, "Agree", "Draw sample to plan", "Restore from a backup…",
 		"Erase their personal details…", "Add user…"} {
 		if lead[never] {
 			t.Errorf("the training lead is offered %q", never)
@@ -420,7 +420,7 @@ func TestEachRoleIsOfferedItsOwnActions(t *testing.T) {
 	}
 
 	assessor, inputs := enabledButtons(t, st, "assessor")
-	if !assessor["Record decision"] || !assessor["Add evidence…"] {
+	if !assessor[recordLabel] || !assessor[allAchievedLabel] || !assessor["Add evidence…"] {
 		t.Errorf("the assessor is not offered the decision form and evidence: %v", keys(assessor))
 	}
 	radios := 0

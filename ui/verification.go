@@ -23,26 +23,33 @@ type verificationStore interface {
 	VerifySample(ctx context.Context, by model.User, sampleID int64, outcome, actions string) error
 	PlanRates(ctx context.Context, cohort int) (model.IVPlan, error)
 	SetPlanRates(ctx context.Context, by model.User, cohort, base, newAssessor int) (model.IVPlan, error)
+	PreviewSample(ctx context.Context, by model.User, cohort int) (model.SampleDraw, error)
+	Evidence(ctx context.Context, id int64) (model.EvidenceItem, error)
+	evidenceReader
 }
 
 // verificationScreen is the internal verifier's: a cohort's sample to its
 // plan, the assessor × unit coverage matrix, and agree / send back.
 type verificationScreen struct {
-	e       *env
-	store   verificationStore
-	cohort  *widget.Select
-	pending *widget.Check
-	draw    *widget.Button
-	plan    model.IVPlan // the chosen cohort's current rates
-	planLbl *widget.Label
-	planBtn *widget.Button
-	status  *widget.Label
-	samples []model.Sample
-	table   *widget.Table
-	matrix  []model.MatrixCell
-	mtable  *widget.Table
-	detail  *fyne.Container
-	root    fyne.CanvasObject
+	e           *env
+	store       verificationStore
+	cohort      *widget.Select
+	pending     *widget.Check
+	draw        *widget.Button
+	plan        model.IVPlan // the chosen cohort's current rates
+	planLbl     *widget.Label
+	planBtn     *widget.Button
+	status      *widget.Label
+	note        string // what the last action did, said with the counts once they are read again
+	samples     []model.Sample
+	table       *widget.Table
+	matrix      []model.MatrixCell
+	mtable      *widget.Table
+	mhead       *widget.Label // the coverage heading, with how many pairs are under plan
+	tabs        *container.AppTabs
+	coverageTab *container.TabItem
+	detail      *fyne.Container
+	root        fyne.CanvasObject
 }
 
 func newVerificationScreen(e *env) screen {
@@ -67,16 +74,18 @@ func (s *verificationScreen) buildUI() {
 	s.status = widget.NewLabel("")
 	s.table = textTable([]string{"Sampled", "Learner", "Unit", "Method", "Assessor", "Decision", "IV", "Verifier"},
 		[]float32{100, 160, 60, 150, 140, 120, 80, 140}, func() int { return len(s.samples) }, s.sampleCell, s.onSelected)
-	s.mtable = textTable([]string{"Assessor", "Unit", "Decisions", "Sampled", "Verified", "Rate"}, []float32{150, 60, 80, 80, 80, 60},
-		func() int { return len(s.matrix) }, s.matrixCell, nil)
+	s.mtable = s.matrixTable()
+	s.mhead = widget.NewLabel("Coverage: assessor × unit (sampled of decisions)")
 	s.detail = container.NewStack(widget.NewLabel("Choose a sampled decision to verify it."))
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cohort, s.pending, s.draw, s.planBtn)
 	top = container.NewVBox(top, container.NewHBox(s.planLbl, s.status))
-	right := container.NewVSplit(container.NewVScroll(s.detail),
-		container.NewBorder(widget.NewLabel("Coverage: assessor × unit (sampled of decisions)"), nil, nil, nil, s.mtable))
-	split := container.NewHSplit(s.table, right)
-	split.Offset = 0.58
+	// The coverage list has a tab of its own beside the samples, wide enough
+	// that no column is cut; its tab says how many pairs are under plan.
+	s.coverageTab = container.NewTabItem("Coverage", container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
+	s.tabs = container.NewAppTabs(container.NewTabItem("Sampled decisions", s.table), s.coverageTab)
+	split := container.NewHSplit(s.tabs, container.NewVScroll(s.detail))
+	split.Offset = 0.6
 	s.root = container.NewBorder(top, nil, nil, nil, split)
 }
 
@@ -111,7 +120,28 @@ func (s *verificationScreen) refresh() {
 				pending++
 			}
 		}
-		s.status.SetText(fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending)))
+		counts := fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending))
+		if s.note != "" {
+			counts = s.note + " · " + counts // what was just done stays in sight
+			s.note = ""
+		}
+		s.status.SetText(counts)
+		under := 0
+		for _, m := range d.matrix {
+			if m.UnderPlan() {
+				under++
+			}
+		}
+		head := fmt.Sprintf("Coverage: assessor × unit · %s of %s pairs under plan", num(under), num(len(d.matrix)))
+		if under == 0 {
+			head = fmt.Sprintf("Coverage: assessor × unit · all %s pairs to plan", num(len(d.matrix)))
+		}
+		s.mhead.SetText(head)
+		s.coverageTab.Text = "Coverage"
+		if under > 0 {
+			s.coverageTab.Text = fmt.Sprintf("Coverage (⚠ %s under plan)", num(under))
+		}
+		s.tabs.Refresh()
 		s.table.UnselectAll()
 		s.table.Refresh()
 		s.mtable.Refresh()
@@ -119,8 +149,13 @@ func (s *verificationScreen) refresh() {
 }
 
 // planText is a plan's rates as the screen shows them.
-func planText(p model.IVPlan) string {
-	return fmt.Sprintf("Plan: %d%% of decisions, %d%% in an assessor's first year", p.BaseRate, p.NewAssessorRate)
+func planText(p model.IVPlan) string { return "Plan: " + planRule(p) }
+
+// planRule is every rate a plan samples at, the volunteers' extra included,
+// since a pair's plan (and so "under plan") follows from all of them.
+func planRule(p model.IVPlan) string {
+	return fmt.Sprintf("%d%% of decisions, %d%% in an assessor's first year; %d points more for a volunteer's",
+		p.BaseRate, p.NewAssessorRate, model.GenerationBonus)
 }
 
 // onPlan changes the chosen cohort's sampling rates after a form that
@@ -179,33 +214,149 @@ func (s *verificationScreen) sampleCell(r, c int) string {
 	return x.Verifier
 }
 
-func (s *verificationScreen) matrixCell(r, c int) string {
-	m := s.matrix[r]
-	switch c {
+// matrixColumns are the coverage list's headings and widths: narrow enough
+// to show whole at 1024 px beside the samples.
+var (
+	matrixHeads  = []string{"Assessor", "Unit", "Sampled", "Against the plan", "Verified"}
+	matrixWidths = []float32{160, 64, 124, 180, 70}
+)
+
+// matrixTable lists the pairs; one under its plan says so in bold, in the
+// theme's warning colour, with an icon in the text itself so it reads the
+// same without colour.
+func (s *verificationScreen) matrixTable() *widget.Table {
+	t := widget.NewTableWithHeaders(func() (int, int) { return len(s.matrix), len(matrixHeads) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			m := s.matrix[id.Row]
+			l.TextStyle.Bold = m.UnderPlan()
+			l.Importance = widget.MediumImportance
+			if m.UnderPlan() && id.Col == 3 {
+				l.Importance = widget.WarningImportance
+			}
+			l.SetText(matrixCell(m, id.Col))
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(matrixHeads) {
+			o.(*widget.Label).SetText(matrixHeads[id.Col])
+		}
+	}
+	for i, w := range matrixWidths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}
+
+// matrixCell is what the coverage list shows of one pair.
+func matrixCell(m model.MatrixCell, col int) string {
+	switch col {
 	case 0:
 		return m.Assessor
 	case 1:
 		return m.UnitCode
 	case 2:
-		return num(m.Decisions)
+		return fmt.Sprintf("%s of %s (%d%%)", num(m.Sampled), num(m.Decisions), percent(m.Sampled, m.Decisions))
 	case 3:
-		if m.Sampled == 0 {
-			return "✘ 0"
+		if m.UnderPlan() {
+			return fmt.Sprintf("⚠ under plan: %s of %s", num(m.Sampled), num(m.Target))
 		}
-		return num(m.Sampled)
-	case 4:
-		return num(m.Verified)
+		return fmt.Sprintf("✔ %s of %s", num(m.Sampled), num(m.Target))
 	}
-	return fmt.Sprintf("%d%%", percent(m.Sampled, m.Decisions))
+	return num(m.Verified)
 }
 
+// onDraw shows what drawing the sample to plan would add, pair by pair, and
+// draws it only when the verifier confirms.
 func (s *verificationScreen) onDraw() {
 	n := cohortOf(s.cohort.Selected)
 	s.draw.Disable()
-	load(s.e, func(ctx context.Context) (int, error) { return s.store.DrawSample(ctx, s.e.user, n) },
+	load(s.e, func(ctx context.Context) (model.SampleDraw, error) { return s.store.PreviewSample(ctx, s.e.user, n) },
+		func(d model.SampleDraw) {
+			s.draw.Enable()
+			s.showDrawPreview(d)
+		},
+		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
+}
+
+// drawRows are the pairs a draw adds to, for the preview.
+func drawRows(d model.SampleDraw) []model.DrawLine {
+	var out []model.DrawLine
+	for _, l := range d.Lines {
+		if len(l.Add) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// drawCell is what the preview shows of one pair.
+func drawCell(l model.DrawLine, col int) string {
+	switch col {
+	case 0:
+		return l.Assessor
+	case 1:
+		return l.UnitCode
+	case 2:
+		return "+" + num(len(l.Add))
+	case 3:
+		return fmt.Sprintf("%s → %s of %s", num(l.Sampled), num(l.After()), num(l.Decisions))
+	case 4:
+		return fmt.Sprintf("%d%% → %d%%", percent(l.Sampled, l.Decisions), percent(l.After(), l.Decisions))
+	}
+	return num(l.Target)
+}
+
+// showDrawPreview asks the verifier to confirm a draw, showing what it adds.
+func (s *verificationScreen) showDrawPreview(d model.SampleDraw) {
+	before, after := 0, 0
+	for _, l := range d.Lines {
+		before += l.Sampled
+		after += l.After()
+	}
+	rows := drawRows(d)
+	if len(rows) == 0 {
+		dialog.ShowInformation("Sample already to plan",
+			fmt.Sprintf("Cohort %d's sample is already to plan (%s sampled); a draw would add nothing.", d.Cohort, num(before)), s.e.win)
+		return
+	}
+	summary := widget.NewLabel(fmt.Sprintf("The draw adds %s decisions to cohort %d's sample, %s → %s, to the plan (%s). "+
+		"No pair goes more than one decision past its plan.", num(d.Adds()), d.Cohort, num(before), num(after), planRule(d.Plan)))
+	summary.Wrapping = fyne.TextWrapWord
+	table := textTable([]string{"Assessor", "Unit", "Adds", "Sampled", "Rate", "Plan"}, []float32{150, 60, 50, 130, 100, 50},
+		func() int { return len(rows) }, func(r, c int) string { return drawCell(rows[r], c) }, nil)
+	content := container.NewBorder(summary, nil, nil, nil, table)
+	confirm := dialog.NewCustomConfirm(fmt.Sprintf("Draw cohort %d's sample?", d.Cohort), fmt.Sprintf("Add %s to the sample", num(d.Adds())), "Cancel",
+		content, func(ok bool) {
+			if ok {
+				s.drawConfirmed(d)
+			}
+		}, s.e.win)
+	size := s.e.win.Canvas().Size()
+	confirm.Resize(fyne.NewSize(min(size.Width-40, 640), min(size.Height-40, 480)))
+	confirm.Show()
+}
+
+// drawConfirmed makes the draw the verifier saw.
+func (s *verificationScreen) drawConfirmed(d model.SampleDraw) {
+	s.draw.Disable()
+	load(s.e, func(ctx context.Context) (int, error) { return s.store.DrawSample(ctx, s.e.user, d.Cohort) },
 		func(k int) {
 			s.draw.Enable()
-			s.status.SetText(fmt.Sprintf("%s decisions added to the sample", num(k)))
+			text := fmt.Sprintf("%s decisions added to the sample", num(k))
+			if k != d.Adds() {
+				// Decisions were recorded or sampled since the preview; the draw kept to the plan as it stood.
+				text += fmt.Sprintf(" (the preview showed %s; the programme changed in between)", num(d.Adds()))
+			}
+			s.note = text
 			s.refresh()
 		},
 		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
@@ -222,7 +373,19 @@ func (s *verificationScreen) onSelected(r int) {
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		wrap(fmt.Sprintf("%s by %s on %s (decision %d, evidence %d)", outcomeName(x.Outcome), x.Assessor, day(x.DecidedOn), x.DecisionID, x.EvidenceID)),
 		wrap("Assessor's feedback: "+x.Feedback))
+	// The evidence's files, read in the background, so the verifier sees what the assessor saw.
+	files := container.NewVBox(widget.NewLabel("Reading the evidence's files…"))
+	load(s.e, func(ctx context.Context) (model.EvidenceItem, error) { return s.store.Evidence(ctx, x.EvidenceID) },
+		func(it model.EvidenceItem) {
+			files.Objects = []fyne.CanvasObject{widget.NewLabelWithStyle(it.Title, fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+				fileButtons(s.e, s.store, it.Files)}
+			files.Refresh()
+		}, func(err error) {
+			files.Objects = []fyne.CanvasObject{widget.NewLabel("The evidence could not be read: " + errText(err))}
+			files.Refresh()
+		})
 	if x.IVOutcome != model.SamplePending {
+		box.Add(files)
 		box.Add(wrap(fmt.Sprintf("Verified %s by %s: %s. %s", day(x.VerifiedOn), x.Verifier, strings.ReplaceAll(x.IVOutcome, "_", " "), x.Actions)))
 		s.detail.Objects = []fyne.CanvasObject{box}
 		s.detail.Refresh()
@@ -259,6 +422,7 @@ func (s *verificationScreen) onSelected(r int) {
 		actions.Disable()
 		msg.SetText("You made this decision as assessor, so another verifier must verify it.")
 	}
+	box.Add(files)
 	box.Add(actions)
 	box.Add(container.NewHBox(agree, back))
 	box.Add(msg)

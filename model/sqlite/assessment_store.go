@@ -19,7 +19,15 @@ const sentBackActionsSQL = `coalesce((SELECT s.actions FROM iv_samples s WHERE s
 // f.Limit items when it is set. Without filters the oldest are picked before
 // any join, so a long queue costs no more than the page shown.
 func (s *Store) AssessorQueue(ctx context.Context, f model.QueueFilter) ([]model.QueueItem, error) {
-	args := []any{f.Cohort, f.Host, f.Unit}
+	hosts := ""
+	if f.Host != "" {
+		ids, err := s.hostsNamed(ctx, f.Host)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		hosts = ids
+	}
+	args := []any{f.Cohort, hosts, f.Unit}
 	page, limit := "", ""
 	if f.Limit > 0 {
 		args = append(args, f.Limit)
@@ -39,7 +47,7 @@ func (s *Store) AssessorQueue(ctx context.Context, f model.QueueFilter) ([]model
 		JOIN organisers o ON o.id = e.organiser_id JOIN people p ON p.id = o.person_id
 		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN hosts h ON h.id = o.host_id
 		LEFT JOIN units u ON u.id = w.unit_id
-		WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR h.name = $2) AND ($3 = '' OR u.code = $3)
+		WHERE ($1 = 0 OR c.number = $1) AND ($2 = '' OR o.host_id IN (SELECT value FROM json_each($2))) AND ($3 = '' OR u.code = $3)
 		ORDER BY w.at, e.id`+limit, args...)
 	if err != nil {
 		return nil, fmt.Errorf("assessor queue: %w", err)
@@ -55,6 +63,36 @@ func (s *Store) AssessorQueue(ctx context.Context, f model.QueueFilter) ([]model
 		out = append(out, q)
 	}
 	return out, rows.Err()
+}
+
+// hostsNamed is the ids, as a JSON array, of the hosts whose name holds
+// text in any case and with or without accents (model.Fold): SQLite's lower()
+// knows only ASCII, and there are a few hundred hosts at most to compare.
+func (s *Store) hostsNamed(ctx context.Context, text string) (string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM hosts`)
+	if err != nil {
+		return "", fmt.Errorf("hosts named %q: %w", text, err)
+	}
+	defer rows.Close()
+	want := model.Fold(text)
+	var ids []string
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return "", fmt.Errorf("hosts named %q: %w", text, err)
+		}
+		if strings.Contains(model.Fold(name), want) {
+			ids = append(ids, fmt.Sprint(id))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("hosts named %q: %w", text, err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return "[" + strings.Join(ids, ",") + "]", nil
 }
 
 // QueueLength counts all the evidence awaiting a decision.

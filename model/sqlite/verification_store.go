@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -89,11 +90,10 @@ func (s *Store) SetPlanRates(ctx context.Context, by model.User, cohort, base, n
 	return p, nil
 }
 
-// DrawSample samples a cohort's unsampled decisions to its plan: first
-// whatever assessor × unit and assessor × method is not yet sampled at all,
-// then a share of the rest at the plan's rate, higher for an assessor in
-// their first year and for deeper cascade generations. A verifier's own
-// decisions as an assessor are never put in their sample.
+// DrawSample samples a cohort's unsampled decisions to its plan, as
+// PreviewSample shows: each assessor × unit pair is brought up to its plan
+// and never past it by more than one decision. A verifier's own decisions as
+// an assessor are never put in their sample.
 func (s *Store) DrawSample(ctx context.Context, by model.User, cohort int) (int, error) {
 	if err := s.require(ctx, by, model.ActSample); err != nil {
 		return 0, err
@@ -104,68 +104,24 @@ func (s *Store) DrawSample(ctx context.Context, by model.User, cohort int) (int,
 	}
 	n := 0
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		type cand struct {
-			id, assessor         int64
-			unit                 int64
-			kind, decided, since string
-			volunteer            bool
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.assessor_id, `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "e2.id")+`, e2.kind,
-			d.decided_on, u.active_since, o.role = 'volunteer', (SELECT count(*) FROM iv_samples s WHERE s.decision_id = d.id)
-			FROM assessment_decisions d JOIN evidence_items e2 ON e2.id = d.evidence_id
-			JOIN organisers o ON o.id = d.organiser_id JOIN users u ON u.id = d.assessor_id
-			WHERE o.cohort_id = $1 ORDER BY d.id`, p.CohortID)
+		draw, err := planDraw(ctx, tx, by, p)
 		if err != nil {
 			return err
 		}
-		var todo []cand
-		unitDone, kindDone := map[string]bool{}, map[string]bool{}
-		for rows.Next() {
-			var c cand
-			var unit sql.NullInt64
-			var sampled int
-			if err := rows.Scan(&c.id, &c.assessor, &unit, &c.kind, &c.decided, &c.since, &c.volunteer, &sampled); err != nil {
-				rows.Close()
-				return err
-			}
-			c.unit = unit.Int64
-			if sampled > 0 {
-				unitDone[fmt.Sprint(c.assessor, "/", c.unit)] = true
-				kindDone[fmt.Sprint(c.assessor, "/", c.kind)] = true
-				continue
-			}
-			if c.assessor != by.ID {
-				todo = append(todo, c)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
 		today := time.Now().UTC().Format("2006-01-02")
-		for _, c := range todo {
-			uk, kk := fmt.Sprint(c.assessor, "/", c.unit), fmt.Sprint(c.assessor, "/", c.kind)
-			gen := 0
-			if c.volunteer {
-				gen = 1
+		for _, l := range draw.Lines {
+			for _, decision := range l.Add {
+				var id int64
+				if err := tx.QueryRowContext(ctx, `INSERT INTO iv_samples (plan_id, decision_id, verifier_id, sampled_on, created_at)
+					VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ID, decision, by.ID, today, model.Now()).Scan(&id); err != nil {
+					return err
+				}
+				if err := s.audit(ctx, tx, by, "sample", "iv_sample", fmt.Sprint(id), nil,
+					map[string]any{"decision_id": decision, "plan_id": p.ID}); err != nil {
+					return err
+				}
+				n++
 			}
-			newAssessor := false
-			if t, err := time.Parse("2006-01-02", c.since); err == nil {
-				newAssessor = c.decided < t.AddDate(1, 0, 0).Format("2006-01-02")
-			}
-			if unitDone[uk] && kindDone[kk] && !model.Chosen(c.id, p.SampleRate(newAssessor, gen)) {
-				continue
-			}
-			unitDone[uk], kindDone[kk] = true, true
-			var id int64
-			if err := tx.QueryRowContext(ctx, `INSERT INTO iv_samples (plan_id, decision_id, verifier_id, sampled_on, created_at)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, p.ID, c.id, by.ID, today, model.Now()).Scan(&id); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, by, "sample", "iv_sample", fmt.Sprint(id), nil, map[string]any{"decision_id": c.id, "plan_id": p.ID}); err != nil {
-				return err
-			}
-			n++
 		}
 		return nil
 	})
@@ -173,6 +129,172 @@ func (s *Store) DrawSample(ctx context.Context, by model.User, cohort int) (int,
 		return 0, fmt.Errorf("draw sample for cohort %d: %w", cohort, err)
 	}
 	return n, nil
+}
+
+// PreviewSample says what DrawSample would add for by, pair by pair,
+// changing nothing: the verifier sees it and confirms before the draw.
+func (s *Store) PreviewSample(ctx context.Context, by model.User, cohort int) (model.SampleDraw, error) {
+	if err := s.require(ctx, by, model.ActSample); err != nil {
+		return model.SampleDraw{}, err
+	}
+	var exists bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM cohorts WHERE number = $1)`, cohort).Scan(&exists); err != nil {
+		return model.SampleDraw{}, fmt.Errorf("preview the sample for cohort %d: %w", cohort, err)
+	}
+	if !exists {
+		return model.SampleDraw{}, fmt.Errorf("preview the sample for cohort %d: %w", cohort, model.ErrNotFound)
+	}
+	p, err := s.PlanRates(ctx, cohort)
+	if err != nil {
+		return model.SampleDraw{}, err
+	}
+	d, err := planDraw(ctx, s.db, by, p)
+	if err != nil {
+		return model.SampleDraw{}, fmt.Errorf("preview the sample for cohort %d: %w", cohort, err)
+	}
+	return d, nil
+}
+
+// pairDecision is one of a cohort's decisions as a draw weighs it.
+type pairDecision struct {
+	id, assessor   int64
+	kind           string
+	rate           int // the plan's rate for it, in percent
+	sampled, verif bool
+}
+
+// samplePair is one assessor × unit pair of a cohort with its decisions.
+type samplePair struct {
+	assessor  int64
+	name      string
+	unit      string
+	rateSum   int
+	decisions []pairDecision
+}
+
+// cohortPairs reads a cohort's decisions grouped by assessor and unit, each
+// weighted by the rate p gives it: higher in the assessor's first year and
+// for deeper cascade generations. Pairs come by assessor's name, then unit.
+func cohortPairs(ctx context.Context, q querier, p model.IVPlan) ([]*samplePair, error) {
+	rows, err := q.QueryContext(ctx, `SELECT d.id, d.assessor_id, a.display_name, coalesce(un.code, ''), e.kind,
+		d.decided_on < date(a.active_since, '+1 year'), o.role = 'volunteer',
+		EXISTS (SELECT 1 FROM iv_samples x WHERE x.decision_id = d.id),
+		EXISTS (SELECT 1 FROM iv_samples x WHERE x.decision_id = d.id AND x.outcome <> 'pending')
+		FROM assessment_decisions d JOIN evidence_items e ON e.id = d.evidence_id JOIN users a ON a.id = d.assessor_id
+		JOIN organisers o ON o.id = d.organiser_id JOIN cohorts c ON c.id = o.cohort_id
+		LEFT JOIN units un ON un.id = `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "d.evidence_id")+`
+		WHERE c.number = $1 ORDER BY d.id`, p.Cohort)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byKey := map[string]*samplePair{}
+	var out []*samplePair
+	for rows.Next() {
+		var d pairDecision
+		var name, unit string
+		var firstYear, volunteer bool
+		if err := rows.Scan(&d.id, &d.assessor, &name, &unit, &d.kind, &firstYear, &volunteer, &d.sampled, &d.verif); err != nil {
+			return nil, err
+		}
+		gen := 0
+		if volunteer {
+			gen = 1
+		}
+		d.rate = p.SampleRate(firstYear, gen)
+		key := fmt.Sprint(d.assessor, "/", unit)
+		sp := byKey[key]
+		if sp == nil {
+			sp = &samplePair{assessor: d.assessor, name: name, unit: unit}
+			byKey[key] = sp
+			out = append(out, sp)
+		}
+		sp.rateSum += d.rate
+		sp.decisions = append(sp.decisions, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].name != out[j].name {
+			return out[i].name < out[j].name
+		}
+		if out[i].assessor != out[j].assessor {
+			return out[i].assessor < out[j].assessor
+		}
+		return out[i].unit < out[j].unit
+	})
+	return out, nil
+}
+
+// planDraw chooses what a draw by by adds to p's cohort. Each pair gets what
+// it lacks of its plan (model.PairTarget), taking first a decision of a
+// method its assessor has no sample of, then in model.SampleOrder. A method
+// still unsampled after that may add one decision past a pair's plan, never
+// more, so the assessor × method coverage the plan asks for cannot run the
+// sample away; a pair at or over its plan otherwise gets nothing.
+func planDraw(ctx context.Context, q querier, by model.User, p model.IVPlan) (model.SampleDraw, error) {
+	pairs, err := cohortPairs(ctx, q, p)
+	if err != nil {
+		return model.SampleDraw{}, err
+	}
+	kindDone := map[string]bool{}
+	kindKey := func(d pairDecision) string { return fmt.Sprint(d.assessor, "/", d.kind) }
+	for _, sp := range pairs {
+		for _, d := range sp.decisions {
+			if d.sampled {
+				kindDone[kindKey(d)] = true
+			}
+		}
+	}
+	draw := model.SampleDraw{Cohort: p.Cohort, Plan: p, Lines: make([]model.DrawLine, len(pairs))}
+	free := make([][]pairDecision, len(pairs)) // each pair's decisions still free to add, in draw order
+	for i, sp := range pairs {
+		l := model.DrawLine{Assessor: sp.name, UnitCode: sp.unit, Decisions: len(sp.decisions), Target: model.PairTarget(sp.rateSum)}
+		for _, d := range sp.decisions {
+			switch {
+			case d.sampled:
+				l.Sampled++
+			case d.assessor != by.ID:
+				free[i] = append(free[i], d)
+			}
+		}
+		sort.SliceStable(free[i], func(a, b int) bool { return model.SampleOrder(free[i][a].id) < model.SampleOrder(free[i][b].id) })
+		take := func(k int) {
+			d := free[i][k]
+			l.Add = append(l.Add, d.id)
+			kindDone[kindKey(d)] = true
+			free[i] = append(free[i][:k], free[i][k+1:]...)
+		}
+		for l.After() < l.Target && len(free[i]) > 0 {
+			k := 0
+			for j, d := range free[i] {
+				if !kindDone[kindKey(d)] {
+					k = j
+					break
+				}
+			}
+			take(k)
+		}
+		draw.Lines[i] = l
+	}
+	// A method an assessor has no sample of takes one decision more in a
+	// pair that is not past its plan.
+	for i := range pairs {
+		l := &draw.Lines[i]
+		if l.After() > l.Target {
+			continue
+		}
+		for k, d := range free[i] {
+			if !kindDone[kindKey(d)] {
+				l.Add = append(l.Add, d.id)
+				kindDone[kindKey(d)] = true
+				free[i] = append(free[i][:k], free[i][k+1:]...)
+				break
+			}
+		}
+	}
+	return draw, nil
 }
 
 // SampleDecision puts one decision in the verifier's sample by hand.
@@ -274,27 +396,29 @@ func (s *Store) Samples(ctx context.Context, f model.SampleFilter) ([]model.Samp
 	return out, rows.Err()
 }
 
-// CoverageMatrix counts, per assessor and unit, a cohort's decisions and how
-// many are sampled and verified.
+// CoverageMatrix counts, per assessor and unit, a cohort's decisions, how
+// many are sampled and verified, and how many the cohort's plan samples.
 func (s *Store) CoverageMatrix(ctx context.Context, cohort int) ([]model.MatrixCell, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.display_name, coalesce(un.code, ''), count(DISTINCT d.id),
-		count(DISTINCT smp.decision_id), count(DISTINCT CASE WHEN smp.outcome <> 'pending' THEN smp.decision_id END)
-		FROM assessment_decisions d JOIN users a ON a.id = d.assessor_id
-		JOIN organisers o ON o.id = d.organiser_id JOIN cohorts c ON c.id = o.cohort_id
-		LEFT JOIN units un ON un.id = `+strings.ReplaceAll(evidenceUnitSQL, "e.id", "d.evidence_id")+`
-		LEFT JOIN iv_samples smp ON smp.decision_id = d.id
-		WHERE c.number = $1 GROUP BY a.display_name, un.code ORDER BY a.display_name, un.code`, cohort)
+	p, err := s.PlanRates(ctx, cohort)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := cohortPairs(ctx, s.db, p)
 	if err != nil {
 		return nil, fmt.Errorf("coverage matrix for cohort %d: %w", cohort, err)
 	}
-	defer rows.Close()
-	var out []model.MatrixCell
-	for rows.Next() {
-		var m model.MatrixCell
-		if err := rows.Scan(&m.Assessor, &m.UnitCode, &m.Decisions, &m.Sampled, &m.Verified); err != nil {
-			return nil, err
+	out := make([]model.MatrixCell, 0, len(pairs))
+	for _, sp := range pairs {
+		m := model.MatrixCell{Assessor: sp.name, UnitCode: sp.unit, Decisions: len(sp.decisions), Target: model.PairTarget(sp.rateSum)}
+		for _, d := range sp.decisions {
+			if d.sampled {
+				m.Sampled++
+			}
+			if d.verif {
+				m.Verified++
+			}
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	return out, nil
 }
