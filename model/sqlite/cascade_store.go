@@ -36,8 +36,8 @@ const (
 	cascadeOrganisersSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, o.role, o.status,
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
         FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
-	cascadeHostsSQL = `SELECT id, name FROM hosts ORDER BY name, id`
-	cascadeCohortsSQL      = `SELECT id, number FROM cohorts ORDER BY number`
+	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
+	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
 )
 
 // Cascade reads the whole train-the-trainers cascade with the reach of
