@@ -94,10 +94,17 @@ func (d *CascadeData) Build() *Cascade {
 	courseNode := func(co *CCourse, gen int) (*CascadeNode, personSet) {
 		set := newPersonSet(n)
 		cn := &CascadeNode{Kind: NodeCourse, ID: co.Id, Label: co.Title, Detail: CourseKindLabel(co.Kind), Generation: gen}
-		reached := append([]int64(nil), co.Reached...)
-		sort.Slice(reached, func(i, j int) bool { return orderOf[reached[i]] < orderOf[reached[j]] })
-		for _, id := range reached {
-			if o := d.Organisers[id]; o != nil {
+		// In the organisers' order: sort their positions, looked up once
+		// each, rather than look both up in every comparison.
+		at := make([]int, 0, len(co.Reached))
+		for _, id := range co.Reached {
+			if i, ok := orderOf[id]; ok {
+				at = append(at, i)
+			}
+		}
+		sort.Ints(at)
+		for _, i := range at {
+			if o := d.Organisers[d.OrgOrder[i]]; o != nil {
 				cn.Children = append(cn.Children, organiserNode(o, gen+1, set))
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,15 +99,19 @@ func (b *bench) add(r result) {
 
 func ptr[T any](v T) *T { return &v }
 
-// timeIt runs fn n times and returns the mean duration of one run.
+// timeIt runs fn n times and returns the median of the runs: the machine is
+// shared, and a mean carries every stall of other people's work.
 func timeIt(n int, fn func() error) (time.Duration, error) {
-	start := time.Now()
-	for i := 0; i < n; i++ {
+	runs := make([]time.Duration, n)
+	for i := range runs {
+		start := time.Now()
 		if err := fn(); err != nil {
 			return 0, err
 		}
+		runs[i] = time.Since(start)
 	}
-	return time.Since(start) / time.Duration(n), nil
+	slices.Sort(runs)
+	return runs[n/2], nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -23,20 +23,21 @@ const (
                   GROUP BY s.trainer_id ORDER BY count(*) DESC, s.trainer_id LIMIT 1), 0)
         FROM courses c LEFT JOIN cohorts co ON co.id = c.cohort_id
         WHERE c.kind <> 'ttt' ORDER BY co.number, c.kind DESC, c.id`
-	// Who a course reached: enrolled on it, or present at one of its sessions.
-	cascadeReachedSQL = `SELECT e.course_id, o.id FROM enrolments e JOIN organisers o ON o.person_id = e.person_id
+	// Who came to each course, any kind: enrolled on it, or present at one
+	// of its sessions; one row per course and person.
+	cascadeCameSQL = `SELECT course_id, person_id FROM enrolments
         UNION
-        SELECT s.course_id, o.id FROM attendance a JOIN sessions s ON s.id = a.session_id
-        JOIN organisers o ON o.person_id = a.person_id WHERE a.present = 1`
+        SELECT s.course_id, a.person_id FROM attendance a JOIN sessions s ON s.id = a.session_id WHERE a.present = 1`
+	// The courses each trainer led or taught a session of: trainerReachCTE's mine.
+	cascadeMineSQL = `SELECT lead_trainer_id, id FROM courses WHERE lead_trainer_id IS NOT NULL
+        UNION SELECT trainer_id, course_id FROM sessions WHERE trainer_id IS NOT NULL`
 	// In id order, sorted by name in Go: SQLite sorting 50,000 names at
 	// scale 10 cost more than the rest of the cascade.
 	cascadeOrganisersSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, o.role, o.status,
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
         FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
-	cascadeHostsSQL = `SELECT id, name FROM hosts ORDER BY name, id`
-	// Whom each trainer reached: the trainer page's rows, every trainer at once.
-	cascadeTrainerReachSQL = `WITH %s SELECT DISTINCT trainer_id, person_id FROM reached`
-	cascadeCohortsSQL      = `SELECT id, number FROM cohorts ORDER BY number`
+	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
+	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
 )
 
 // Cascade reads the whole train-the-trainers cascade with the reach of
@@ -141,13 +142,14 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("organisers: %w", err)
 	}
-	// By family then given name, ties in id order (the rows came by id).
+	// By family then given name, ties in id order: an unstable sort with the
+	// id as the last key, a third the time of a stable sort of 50,000.
 	byName := make([]*model.COrganiser, len(d.OrgOrder))
 	for i, id := range d.OrgOrder {
 		byName[i] = d.Organisers[id]
 	}
-	slices.SortStableFunc(byName, func(a, b *model.COrganiser) int {
-		return cmp.Or(strings.Compare(a.Family, b.Family), strings.Compare(a.Given, b.Given))
+	slices.SortFunc(byName, func(a, b *model.COrganiser) int {
+		return cmp.Or(strings.Compare(a.Family, b.Family), strings.Compare(a.Given, b.Given), cmp.Compare(a.Id, b.Id))
 	})
 	for i, o := range byName {
 		d.OrgOrder[i] = o.Id
@@ -162,43 +164,63 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 			team[o.HostID]++
 		}
 	}
-	courses := map[int64]*model.CCourse{}
 	err = each(cascadeCoursesSQL, func(r *sql.Rows) error {
 		c := &model.CCourse{}
 		err := r.Scan(&c.Id, &c.Kind, &c.Title, &c.CohortID, &c.Cohort, &c.Trainer, &c.Sessions)
 		d.Courses = append(d.Courses, c)
-		courses[c.Id] = c
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("courses: %w", err)
 	}
-	err = each(cascadeReachedSQL, func(r *sql.Rows) error {
-		var course, org int64
-		err := r.Scan(&course, &org)
-		if c := courses[course]; c != nil {
-			c.Reached = append(c.Reached, org)
-		}
+	// Who came to each course, read once for two figures: a course's
+	// reach (the organisers among them) and each trainer's reach
+	// (model.TrainerReach: everyone who came to a course they led or taught
+	// a session of). The trainer page reads the same pairs through
+	// trainerReachCTE; one query per figure here cost twice the time, most
+	// of it in SQLite making 220,000 trainer-person rows distinct.
+	came := map[int64][]int64{}
+	err = each(cascadeCameSQL, func(r *sql.Rows) error {
+		var course, p int64
+		err := r.Scan(&course, &p)
+		came[course] = append(came[course], p)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("enrolments: %w", err)
+		return nil, fmt.Errorf("enrolments and attendance: %w", err)
+	}
+	organiserOf := make(map[int64][]int64, len(d.Organisers))
+	for _, id := range d.OrgOrder {
+		o := d.Organisers[id]
+		organiserOf[o.PersonID] = append(organiserOf[o.PersonID], o.Id)
+	}
+	for _, c := range d.Courses {
+		for _, p := range came[c.Id] {
+			c.Reached = append(c.Reached, organiserOf[p]...)
+		}
 	}
 	trainerAt := map[int64]int{}
 	for i, t := range d.Trainers {
 		trainerAt[t.Id] = i
 	}
-	err = each(fmt.Sprintf(cascadeTrainerReachSQL, trainerReachCTE("")), func(r *sql.Rows) error {
-		var trainer, p int64
-		err := r.Scan(&trainer, &p)
+	err = each(cascadeMineSQL, func(r *sql.Rows) error {
+		var trainer, course int64
+		err := r.Scan(&trainer, &course)
 		if i, ok := trainerAt[trainer]; ok {
-			d.Trainers[i].Reached = append(d.Trainers[i].Reached, p)
-			person(p)
+			d.Trainers[i].Reached = append(d.Trainers[i].Reached, came[course]...)
 		}
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("trainer reach: %w", err)
+	}
+	for i := range d.Trainers {
+		// One entry per person, as the trainer page lists them.
+		slices.Sort(d.Trainers[i].Reached)
+		d.Trainers[i].Reached = slices.Compact(d.Trainers[i].Reached)
+		for _, p := range d.Trainers[i].Reached {
+			person(p)
+		}
 	}
 	err = each(cascadeCohortsSQL, func(r *sql.Rows) error {
 		var c model.CohortRef
