@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
@@ -245,7 +246,7 @@ func MakeBadge(c Certificate, key ed25519.PrivateKey) (Badge, error) {
 		ID:           "urn:cascade:achievement:" + f.Kind,
 		Type:         []string{"Achievement"},
 		Name:         Headline(f.Kind) + ": " + f.Programme,
-		Description:  "The holder " + f.Certifies + ", " + f.Programme + ".",
+		Description:  "Awarded by " + f.Centre + " in the " + f.Programme + ": the holder " + f.Certifies + ".",
 		FieldOfStudy: "Community organising",
 	}
 	subj := BadgeSubject{
@@ -533,4 +534,51 @@ func holderName(s BadgeSubject) string {
 		}
 	}
 	return "(not named)"
+}
+
+// BadgeVerification is what checking a badge found, as verify prints it.
+type BadgeVerification struct {
+	Credential BadgeCredential
+	Number     string
+	Status     string // valid, revoked or invalid
+	Reason     string // why invalid, or the revocation reason
+	Revoked    string // when revoked
+	Checked    string // what was checked against
+}
+
+// VerifyBadge checks a badge as verify checks a certificate: signed by the
+// programme's key (its did:key issuer must be that key), well formed, and,
+// when lookup is given (the database), issued under a certificate number on
+// record and not revoked since. Without lookup it cannot know of revocation.
+// The error is only lookup's own failure.
+func VerifyBadge(jwt string, programme ed25519.PublicKey, lookup func(number string) (Certificate, error)) (BadgeVerification, error) {
+	c := CheckBadge(jwt)
+	v := BadgeVerification{Credential: c.Credential, Number: c.Number, Status: StatusInvalid, Checked: "public key (revocation needs the database)"}
+	if lookup != nil {
+		v.Checked = "database"
+	}
+	switch {
+	case c.Problem != "":
+		v.Reason = c.Problem
+		return v, nil
+	case !c.Key.Equal(programme):
+		v.Reason = "the badge was not signed by this programme's key (its issuer is " + DIDKey(c.Key) + ", the programme is " + DIDKey(programme) + ")"
+		return v, nil
+	}
+	if lookup != nil {
+		cert, err := lookup(c.Number)
+		if errors.Is(err, ErrNotFound) {
+			v.Reason = "no certificate " + c.Number + " was issued by this database"
+			return v, nil
+		}
+		if err != nil {
+			return v, err
+		}
+		if cert.Revoked() {
+			v.Status, v.Reason, v.Revoked = StatusRevoked, cert.RevokedReason, cert.RevokedAt
+			return v, nil
+		}
+	}
+	v.Status = StatusValid
+	return v, nil
 }
