@@ -60,6 +60,7 @@ type CatalogueStore interface {
 
 // CertificateStore holds the calls for certificate.
 type CertificateStore interface {
+	Badges(ctx context.Context, by User, sel CertSelection) ([]Badge, error)
 	Candidates(ctx context.Context, sel CertSelection) ([]Candidate, error)
 	CertificateByNumber(ctx context.Context, number string) (Certificate, error)
 	CertificateSettings(ctx context.Context) (CertificateSettings, error)

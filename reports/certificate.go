@@ -42,10 +42,48 @@ const serif = "DejaVuSerif"
 // code opens. legacyKeywordsMark heads documents printed before the QR code
 // held the signed fields ("payload-base64:CODE", QR NUMBER:CODE): the reader
 // still draws those as they were printed, so they still verify.
+// layoutV2KeywordsMark heads documents in the layout before this one (the
+// verification code in 6.3 pt under a lower QR code, units without dates):
+// the reader draws those as they were printed, so they still verify.
 const (
-	keywordsMark       = "cascade-certificate-v2"
-	legacyKeywordsMark = "cascade-certificate-v1"
+	keywordsMark         = "cascade-certificate-v3"
+	layoutV2KeywordsMark = "cascade-certificate-v2"
+	legacyKeywordsMark   = "cascade-certificate-v1"
 )
+
+// layout is which drawing of the page a document was printed in, as its
+// keywords mark says: the signed fields never change, only where and how
+// they are drawn.
+type layout int
+
+const (
+	layoutV1 layout = 1 // QR code held NUMBER:CODE
+	layoutV2 layout = 2 // QR code holds the signed fields
+	layoutV3 layout = 3 // verification text 8 pt and up, dated units
+)
+
+// current is the layout new certificates are printed in.
+const current = layoutV3
+
+// mark is the keywords mark of a layout.
+func (l layout) mark() string {
+	switch l {
+	case layoutV1:
+		return legacyKeywordsMark
+	case layoutV2:
+		return layoutV2KeywordsMark
+	}
+	return keywordsMark
+}
+
+// qrY is where the layout puts the QR code's top edge, mm from the top:
+// the current layout lifts it to make room for a readable code below.
+func (l layout) qrY() float64 {
+	if l >= layoutV3 {
+		return 119
+	}
+	return 132
+}
 
 // Palette: the centre's teal and a muted gold for rules and borders.
 var (
@@ -139,12 +177,12 @@ func newCertificateDocument(created time.Time, full bool) *gofpdf.Fpdf {
 // The document's Keywords carry each certificate's signed fields and code,
 // so ReadCertificatePDF and `cascade verify FILE.pdf` read them back.
 func WriteCertificates(w io.Writer, certs []model.Printable, created time.Time) error {
-	return writeCertificates(w, certs, created, false)
+	return writeCertificates(w, certs, created, current)
 }
 
-// writeCertificates draws certificates in the current layout or, legacy, in
-// the one before the QR code held the signed fields (for the reader).
-func writeCertificates(w io.Writer, certs []model.Printable, created time.Time, legacy bool) error {
+// writeCertificates draws certificates in the given layout: the current one,
+// or an earlier one for the reader to compare a document printed in it.
+func writeCertificates(w io.Writer, certs []model.Printable, created time.Time, lay layout) error {
 	if len(certs) == 0 {
 		return errors.New("write certificates: none to write")
 	}
@@ -164,19 +202,15 @@ func writeCertificates(w io.Writer, certs []model.Printable, created time.Time, 
 	}
 	logos := map[string]string{} // path → registered image name, '' when unreadable
 	kw := make([]string, 0, len(certs)+1)
-	if legacy {
-		kw = append(kw, legacyKeywordsMark)
-	} else {
-		kw = append(kw, keywordsMark)
-	}
-	qrs := qrStream(certs, legacy)
+	kw = append(kw, lay.mark())
+	qrs := qrStream(certs, lay)
 	var qrErr error
 	for _, c := range certs {
 		qr := <-<-qrs
 		qrErr = cmp.Or(qrErr, qr.err)
-		drawCertificate(pdf, c, qr.ops, logoFor(pdf, logos, c.Logo), legacy)
+		drawCertificate(pdf, c, qr.ops, logoFor(pdf, logos, c.Logo), lay)
 		entry := base64.StdEncoding.EncodeToString([]byte(c.Fields.Payload())) + ":" + c.Code
-		if c.VerifyURL != "" && !legacy {
+		if c.VerifyURL != "" && lay != layoutV1 {
 			entry += ":" + base64.RawURLEncoding.EncodeToString([]byte(c.VerifyURL))
 		}
 		kw = append(kw, entry)
@@ -188,7 +222,7 @@ func writeCertificates(w io.Writer, certs []model.Printable, created time.Time, 
 	} else {
 		pdf.SetTitle(fmt.Sprintf("%d certificates, %s to %s", len(certs), first.Number, certs[len(certs)-1].Fields.Number), true)
 		subject := "Certificates printed together; check each by scanning the QR code on its page"
-		if legacy {
+		if lay == layoutV1 {
 			subject = "Certificates printed together; verify each by the NUMBER:CODE on its page"
 		}
 		pdf.SetSubject(subject, true)
@@ -243,7 +277,7 @@ var headlines = map[string]string{
 }
 
 // drawCertificate draws one award page.
-func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string, legacy bool) {
+func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo string, lay layout) {
 	f := c.Fields
 	pdf.AddPage()
 	const W, H = 297.0, 210.0
@@ -305,7 +339,11 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	y := pdf.GetY() + 2
 	switch f.Kind {
 	case model.KindUnits:
-		y = drawUnits(pdf, f, y, W)
+		if lay >= layoutV3 {
+			y = drawDatedUnits(pdf, f, y)
+		} else {
+			y = drawUnits(pdf, f, y, W)
+		}
 	default:
 		var bits []string
 		if f.Cohort != "" {
@@ -347,24 +385,44 @@ func drawCertificate(pdf *gofpdf.Fpdf, c model.Printable, qrOps string, logo str
 	}
 	setColor(pdf, ink)
 	pdf.SetFont(serif, "", 10.5)
-	pdf.SetXY(30, 180)
+	pdf.SetXY(30, numberY[min(lay, layoutV3)])
 	pdf.CellFormat(150, 5, "Certificate number "+f.Number+"   ·   Issued "+longDate(f.Issued), "", 0, "L", false, 0, "")
 
 	pdf.RawWriteStr(qrOps)
-	pdf.SetFont(serif, "", 6.3)
 	setColor(pdf, ink)
-	pdf.SetXY(W-86, 174)
-	pdf.MultiCell(60, 2.9, "Verification code\n"+model.GroupCode(c.Code), "", "C", false)
-	if legacy {
+	switch lay {
+	case layoutV1, layoutV2:
+		pdf.SetFont(serif, "", 6.3)
+		pdf.SetXY(W-86, 174)
+		pdf.MultiCell(60, 2.9, "Verification code\n"+model.GroupCode(c.Code), "", "C", false)
+	default:
+		// The code under the lifted QR code, in 8 pt: it is read off paper
+		// and typed, so it must be legible.
+		pdf.SetFont(serif, "B", 8)
+		pdf.SetXY(W-84, lay.qrY()+qrSize+1.5)
+		pdf.CellFormat(70, 3.6, "Verification code", "", 2, "C", false, 0, "")
+		pdf.SetFont(serif, "", 8)
+		pdf.SetX(W - 84)
+		pdf.MultiCell(70, 3.6, model.GroupCode(c.Code), "", "C", false)
+	}
+	switch lay {
+	case layoutV1:
 		pdf.SetFont(serif, "", 6.5)
 		pdf.SetXY(20, 190)
 		pdf.CellFormat(W-40, 4, "Verify this certificate with: cascade verify "+f.Number+":CODE (the code is beside the QR code, which holds both)",
 			"", 0, "C", false, 0, "")
-	} else {
+	case layoutV2:
 		pdf.SetFont(serif, "", 8)
 		for i, l := range footerLines(c) {
 			pdf.SetXY(20, 188.5+float64(i)*3.8)
 			pdf.CellFormat(W-40, 3.8, fitText(pdf, l, W-40), "", 0, "C", false, 0, "")
+		}
+	default:
+		pdf.SetFont(serif, "", 8)
+		lines := footerWrapped(pdf, footerText(c), W-40)
+		for i, l := range lines {
+			pdf.SetXY(20, 186+float64(i)*3.7)
+			pdf.CellFormat(W-40, 3.8, l, "", 0, "C", false, 0, "")
 		}
 	}
 	setColor(pdf, [3]int{0, 0, 0})
@@ -383,10 +441,59 @@ func footerLines(c model.Printable) []string {
 	return []string{"To check this certificate, scan the QR code and paste the text it holds into " + centre + "'s verification page, which says whether it is valid.", ask}
 }
 
+// numberY is where each layout prints the certificate number line, mm.
+var numberY = map[layout]float64{layoutV1: 180, layoutV2: 180, layoutV3: 178.5}
+
+// footerText tells a reader in plain words how to check the certificate
+// (current layout): with a phone camera when the programme has a
+// verification address, else by pasting what the QR code holds into the
+// programme's page; and, without a phone, by giving the centre the number
+// and code, which it checks against its records (the page alone cannot:
+// the code signs every field, not the number alone).
+func footerText(c model.Printable) []string {
+	centre := cmp.Or(c.Fields.Centre, "the centre")
+	ask := "No phone? Give " + centre + " the certificate number " + c.Fields.Number +
+		" and the verification code under the QR code: they will confirm whether it is valid."
+	if c.VerifyURL != "" {
+		return []string{"To check this certificate, scan the QR code with a phone camera: it opens " + c.VerifyURL +
+			" and shows what the certificate says and whether it is valid.", ask}
+	}
+	return []string{"To check this certificate, scan the QR code and paste the text it holds into " + centre +
+		"'s verification page: it shows what the certificate says and whether it is valid.", ask}
+}
+
+// maxFooterLines is how many lines the footer may take above the border.
+const maxFooterLines = 3
+
+// footerWrapped wraps each paragraph to width within maxFooterLines lines:
+// the last paragraph (how to ask the centre) always shows whole, and the
+// first is cut with an ellipsis when a long address leaves it no room.
+func footerWrapped(pdf *gofpdf.Fpdf, paras []string, width float64) []string {
+	wrapped := make([][]string, len(paras))
+	total := 0
+	for i, p := range paras {
+		p, _ = clipRunes(p, maxFitRunes)
+		wrapped[i] = pdf.SplitText(p, width)
+		total += len(wrapped[i])
+	}
+	if total > maxFooterLines && len(wrapped) > 1 {
+		last := wrapped[len(wrapped)-1]
+		room := max(maxFooterLines-len(last), 1)
+		first := wrapped[0][:room]
+		first[room-1] = fitText(pdf, first[room-1]+" …", width)
+		wrapped = [][]string{first, last}
+	}
+	var out []string
+	for _, w := range wrapped {
+		out = append(out, w...)
+	}
+	return out[:min(len(out), maxFooterLines)]
+}
+
 // qrText is what a certificate's QR code holds in the current or legacy
 // layout.
-func qrText(c model.Printable, legacy bool) string {
-	if legacy {
+func qrText(c model.Printable, lay layout) string {
+	if lay == layoutV1 {
 		return c.Fields.Number + ":" + c.Code
 	}
 	return c.QRText()
@@ -426,6 +533,64 @@ func drawUnits(pdf *gofpdf.Fpdf, f model.CertFields, y, W float64) float64 {
 	return y + lineH + 2
 }
 
+// drawDatedUnits lists a units certificate's units under a heading, each
+// with its level, credits and the date it was achieved, then the total
+// (current layout). The table ends left of the QR code.
+func drawDatedUnits(pdf *gofpdf.Fpdf, f model.CertFields, y float64) float64 {
+	size, lineH := 10.0, 4.8
+	if len(f.Units) > 5 {
+		size, lineH = 8.5, 3.9
+	}
+	const x = 24.0
+	cols := []float64{20, 104, 22, 22, 30} // code, title, level, credits, achieved
+	pdf.SetFont(serif, "I", max(size-1, 8))
+	pdf.SetXY(x, y)
+	for i, h := range []string{"Unit", "", "Level", "Credits", "Achieved"} {
+		align := "L"
+		if i >= 3 {
+			align = "R"
+		}
+		pdf.CellFormat(cols[i], lineH, h, "", 0, align, false, 0, "")
+	}
+	y += lineH
+	// Rows stop where the total still ends above the signature lines (165).
+	rows := max(int((155-y)/lineH), 2) // at least one unit and the "more" line
+	units := f.Units
+	more := 0
+	if len(units) > rows-1 {
+		more = len(units) - (rows - 1)
+		units = units[:rows-1]
+	}
+	pdf.SetFont(serif, "", size)
+	for _, u := range units {
+		pdf.SetXY(x, y)
+		pdf.CellFormat(cols[0], lineH, u.Code, "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[1], lineH, fitText(pdf, u.Title, cols[1]-2), "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[2], lineH, model.LevelLabel(u.Level), "", 0, "L", false, 0, "")
+		pdf.CellFormat(cols[3], lineH, strconv.Itoa(u.Credits), "", 0, "R", false, 0, "")
+		pdf.CellFormat(cols[4], lineH, shortDate(u.Achieved), "", 0, "R", false, 0, "")
+		y += lineH
+	}
+	if more > 0 {
+		pdf.SetXY(x, y)
+		pdf.CellFormat(180, lineH, fmt.Sprintf("and %d more units (listed in the certificate's record)", more), "", 0, "L", false, 0, "")
+		y += lineH
+	}
+	pdf.SetFont(serif, "B", size+1)
+	pdf.SetXY(x, y+1)
+	pdf.CellFormat(cols[0]+cols[1]+cols[2]+cols[3], lineH+1, fmt.Sprintf("Total: %d credits", f.Credits), "", 0, "R", false, 0, "")
+	return y + lineH + 2
+}
+
+// shortDate prints an ISO date as "15 Dec 2011", which fits a table column.
+func shortDate(iso string) string {
+	t, err := time.Parse("2006-01-02", iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("2 Jan 2006")
+}
+
 // drawCopyMark writes "COPY" faintly across the page and says so in words.
 func drawCopyMark(pdf *gofpdf.Fpdf, W, H float64) {
 	pdf.SetAlpha(0.12, "Normal")
@@ -449,7 +614,7 @@ func rule(pdf *gofpdf.Fpdf, x1, y, x2 float64) {
 }
 
 // QR placement on the page, mm.
-const qrX, qrY, qrSize = 297.0 - 66, 132.0, 40.0
+const qrX, qrSize = 297.0 - 66, 40.0
 
 // qrLookahead bounds how many QR codes are encoded ahead of the page being
 // drawn, so a long print run does not hold every page's operators at once.
@@ -459,7 +624,7 @@ const qrLookahead = 64
 // all cores while the caller draws pages on its own goroutine: encoding
 // needs nothing from the document. It yields results in certificate order;
 // the caller must receive one per certificate.
-func qrStream(certs []model.Printable, legacy bool) <-chan chan qrResult {
+func qrStream(certs []model.Printable, lay layout) <-chan chan qrResult {
 	order := make(chan chan qrResult, qrLookahead)
 	work := make(chan qrJob)
 	go func() {
@@ -474,7 +639,7 @@ func qrStream(certs []model.Printable, legacy bool) <-chan chan qrResult {
 	for range min(runtime.NumCPU(), len(certs)) {
 		go func() {
 			for j := range work {
-				ops, err := qrPath(qrText(certs[j.i], legacy), qrX, qrY, qrSize, 210)
+				ops, err := qrPath(qrText(certs[j.i], lay), qrX, lay.qrY(), qrSize, 210)
 				j.out <- qrResult{ops, err}
 			}
 		}()

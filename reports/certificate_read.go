@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -53,7 +54,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 	if !ok {
 		return nil, errors.New("read certificate: this PDF carries no Cascade certificate fields")
 	}
-	entries, legacy, err := parseKeywords(decodePDFText(kw))
+	entries, lay, err := parseKeywords(decodePDFText(kw))
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 		}
 	}
 	var buf bytes.Buffer
-	if err := writeCertificates(&buf, prints, fixedDrawTime, legacy); err != nil {
+	if err := writeCertificates(&buf, prints, fixedDrawTime, lay); err != nil {
 		return nil, fmt.Errorf("read certificate: draw for comparison: %w", err)
 	}
 	want, err := parsePDF(buf.Bytes())
@@ -133,7 +134,7 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read certificate: comparison page %d: %w", i+1, err)
 		}
-		problem := comparePage(doc, pages[i], actual[i], want, wantPages[i], wv, fields[i], prints[i], entries, checkedRes, legacy)
+		problem := comparePage(doc, pages[i], actual[i], want, wantPages[i], wv, fields[i], prints[i], entries, checkedRes, lay)
 		if problem != "" {
 			entries[i].Problem = problem
 			if len(entries) > 1 {
@@ -148,37 +149,43 @@ func ReadCertificatePDF(data []byte) ([]CertificateEntry, error) {
 var fixedDrawTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // parseKeywords reads the Keywords property WriteCertificates writes, and
-// whether the document is in the legacy layout.
-func parseKeywords(kw string) ([]CertificateEntry, bool, error) {
+// which layout the document was printed in.
+func parseKeywords(kw string) ([]CertificateEntry, layout, error) {
 	parts := strings.Fields(kw)
-	if len(parts) == 0 || (parts[0] != keywordsMark && parts[0] != legacyKeywordsMark) {
-		return nil, false, errors.New("read certificate: this PDF carries no Cascade certificate fields")
+	var lay layout
+	for _, l := range []layout{layoutV1, layoutV2, layoutV3} {
+		if len(parts) > 0 && parts[0] == l.mark() {
+			lay = l
+		}
 	}
-	legacy := parts[0] == legacyKeywordsMark
+	if lay == 0 {
+		return nil, 0, errors.New("read certificate: this PDF carries no Cascade certificate fields")
+	}
+	legacy := lay == layoutV1
 	var out []CertificateEntry
 	for i, p := range parts[1:] {
 		fields := strings.Split(p, ":")
 		payload, err := base64.StdEncoding.DecodeString(fields[0])
 		if len(fields) < 2 || len(fields) > 3 || (legacy && len(fields) != 2) || err != nil {
-			return nil, false, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
+			return nil, 0, fmt.Errorf("read certificate %d in the PDF: its fields are damaged", i+1)
 		}
 		e := CertificateEntry{Payload: string(payload), Code: fields[1]}
 		if len(fields) == 3 {
 			u, err := base64.RawURLEncoding.DecodeString(fields[2])
 			if err != nil || len(u) == 0 {
-				return nil, false, fmt.Errorf("read certificate %d in the PDF: its verification address is damaged", i+1)
+				return nil, 0, fmt.Errorf("read certificate %d in the PDF: its verification address is damaged", i+1)
 			}
 			if err := model.CheckVerifyURL(string(u)); err != nil {
-				return nil, false, fmt.Errorf("read certificate %d in the PDF: %w", i+1, err)
+				return nil, 0, fmt.Errorf("read certificate %d in the PDF: %w", i+1, err)
 			}
 			e.VerifyURL = string(u)
 		}
 		out = append(out, e)
 	}
 	if len(out) == 0 {
-		return nil, false, errors.New("read certificate: the PDF's certificate list is empty")
+		return nil, 0, errors.New("read certificate: the PDF's certificate list is empty")
 	}
-	return out, legacy, nil
+	return out, lay, nil
 }
 
 // sameProperties compares the document properties a reader is shown with
@@ -456,7 +463,7 @@ func (m *cmap) decode(s pdfString) string {
 // comparePage compares one page with the fresh drawing of its certificate
 // and says, in words, the first part that differs; "" when none does.
 func comparePage(doc *pdfDoc, page pdfDict, got pageView, want *pdfDoc, wantPage pdfDict, exp pageView,
-	f model.CertFields, p model.Printable, all []CertificateEntry, checkedRes map[any]string, legacy bool) string {
+	f model.CertFields, p model.Printable, all []CertificateEntry, checkedRes map[any]string, lay layout) string {
 	// The text first: it is what a reader reads.
 	gt, et := got.texts(), exp.texts()
 	for i := 0; i < max(len(gt), len(et)); i++ {
@@ -473,7 +480,7 @@ func comparePage(doc *pdfDoc, page pdfDict, got pageView, want *pdfDoc, wantPage
 	}
 
 	// Then the QR code, rebuilt module by module.
-	if problem := compareQR(got.ops, qrText(p, legacy), all, legacy); problem != "" {
+	if problem := compareQR(got.ops, qrText(p, lay), all, lay); problem != "" {
 		return problem
 	}
 
@@ -562,7 +569,7 @@ func partOf(f model.CertFields, line string) string {
 		return "the signatories"
 	}
 	for _, u := range f.Units {
-		if line == u.Code || strings.HasPrefix(u.Title, strings.TrimSuffix(line, "…")) {
+		if line == u.Code || strings.HasPrefix(u.Title, strings.TrimSuffix(line, "…")) || line == shortDate(u.Achieved) || line == strconv.Itoa(u.Credits) {
 			return "the units"
 		}
 	}
@@ -572,12 +579,12 @@ func partOf(f model.CertFields, line string) string {
 // compareQR finds the QR code's squares, rebuilds its module matrix and
 // compares it with the one our encoder makes for the certificate's signed
 // fields and code (NUMBER:CODE in the legacy layout).
-func compareQR(ops []pdfOp, text string, all []CertificateEntry, legacy bool) string {
+func compareQR(ops []pdfOp, text string, all []CertificateEntry, lay layout) string {
 	want, err := qrMatrix(text)
 	if err != nil {
 		return "the certificate's fields and code cannot be put in a QR code: " + err.Error()
 	}
-	got, ok := readQR(ops)
+	got, ok := readQR(ops, lay.qrY())
 	if !ok {
 		return "the page has no QR code drawn as Cascade draws it (missing or replaced)"
 	}
@@ -586,7 +593,7 @@ func compareQR(ops []pdfOp, text string, all []CertificateEntry, legacy bool) st
 	}
 	for _, e := range all {
 		if f, err := model.ParsePayload(e.Payload); err == nil {
-			other := qrText(model.Printable{Fields: f, Code: e.Code, VerifyURL: e.VerifyURL}, legacy)
+			other := qrText(model.Printable{Fields: f, Code: e.Code, VerifyURL: e.VerifyURL}, lay)
 			if m, err := qrMatrix(other); err == nil && other != text && equalMatrix(got, m) {
 				return "the QR code holds another certificate's fields and code (" + f.Number + ")"
 			}
@@ -631,7 +638,7 @@ func equalMatrix(a, b [][]bool) bool {
 // q, black fill, one transform to module units, rectangles, fill, Q. The
 // transform must put a code of some QR version (21 to 177 modules: codes
 // differ in size with the fields they hold) where the template puts it.
-func readQR(ops []pdfOp) ([][]bool, bool) {
+func readQR(ops []pdfOp, qrY float64) ([][]bool, bool) {
 	const k = 72 / 25.4
 	for i := 0; i+3 < len(ops); i++ {
 		if ops[i].op != "q" || ops[i+1].op != "g" || ops[i+2].op != "cm" {

@@ -271,7 +271,8 @@ func TestReadCertificatePDFRefusesTampering(t *testing.T) {
 			"\n40 0 obj\n<</Keywords %s>>\nendobj\nxref\n0 1\n0000000000 65535 f \n40 1\n%010d 00000 n \ntrailer\n<</Size 41 /Root 9 0 R /Info 40 0 R /Prev %d>>\nstartxref\n%d\n%%%%EOF\n",
 			strings.TrimPrefix(keywordsOf(other), "/Keywords "), len(single)+1, bytes.LastIndex(single, []byte("xref")), len(single)+40))...), "after the document's end"},
 		{"date changed", editContent(t, single, 0, replace("1 July 2013", "2 July 2013")), "the certificate number and date"},
-		{"unit credits changed", editContent(t, unitsPDF, 0, replace("6 credits", "9 credits")), "the units"},
+		{"unit achievement date changed", editContent(t, unitsPDF, 0, replace("20 Jun 2013", "21 Jun 2013")), "the units"},
+		{"total credits changed", editContent(t, unitsPDF, 0, replace("Total: 12 credits", "Total: 19 credits")), "the total credits"},
 		{"unit title changed", editContent(t, unitsPDF, 0, replace("Facilitating collective action", "Facilitating collective actions")), "the units"},
 		{"award changed", editContent(t, single, 0, replace("Certificate of Completion", "Certificate of Excellence")), "the award"},
 		{"page removed from a batch", func() []byte {
@@ -348,7 +349,7 @@ func TestReadCertificatePDFLegacyAndAddress(t *testing.T) {
 	key := testKey(t)
 	c := samplePrintable(t, key, model.KindUnits, "Zoë Hart", 7, false)
 	var legacy bytes.Buffer
-	if err := writeCertificates(&legacy, []model.Printable{c}, fixed, true); err != nil {
+	if err := writeCertificates(&legacy, []model.Printable{c}, fixed, layoutV1); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(legacy.Bytes(), []byte(legacyKeywordsMark)) {

@@ -294,7 +294,7 @@ func TestCertificateWithHugeTextsFitsOnePage(t *testing.T) {
 	}
 	// The layout before that (number:code in the QR code) draws every text.
 	var buf bytes.Buffer
-	if err := writeCertificates(&buf, []model.Printable{c}, fixed, true); err != nil {
+	if err := writeCertificates(&buf, []model.Printable{c}, fixed, layoutV1); err != nil {
 		t.Fatalf("writeCertificates(legacy): %v", err)
 	}
 	path := filepath.Join(t.TempDir(), "huge.pdf")

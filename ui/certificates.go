@@ -208,7 +208,7 @@ func (s *certificatesScreen) buildUI() {
 		s.hostItem,
 		widget.NewFormItem("Person", s.person),
 	)
-	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn)
+	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn, newBadgeExport(s).button)
 	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.",
 		container.NewVBox(form, s.eligible, s.progress,
 			container.NewBorder(nil, nil, s.actions, nil, s.status)))

@@ -146,11 +146,11 @@ func fieldOf(out, name string) string {
 // payload in the PDF's Keywords, keeping the file's length.
 func tamperName(t *testing.T, data []byte) []byte {
 	t.Helper()
-	i := bytes.Index(data, []byte("cascade-certificate-v2 "))
+	i := bytes.Index(data, []byte("cascade-certificate-v3 "))
 	if i < 0 {
 		t.Fatal("no certificate keywords in PDF")
 	}
-	start := i + len("cascade-certificate-v2 ")
+	start := i + len("cascade-certificate-v3 ")
 	end := start + bytes.IndexByte(data[start:], ':')
 	payload, err := base64.StdEncoding.DecodeString(string(data[start:end]))
 	if err != nil {

@@ -16,9 +16,13 @@ import (
 
 func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("export", "export cohorts|hosts|organisers|trainers|evidence|decisions|catalogue --db FILE --out FILE.csv|.xlsx\n"+
-		"       cascade export person EMAIL --db FILE --out DIR", errOut)
+		"       cascade export person EMAIL --db FILE --out DIR\n"+
+		"       cascade export badges --db FILE [--cohort N | --person EMAIL] --out DIR", errOut)
 	if len(args) > 0 && args[0] == "catalogue" {
 		return cmdExportCatalogue(ctx, args[1:], out, errOut)
+	}
+	if len(args) > 0 && args[0] == "badges" {
+		return cmdExportBadges(ctx, args[1:], out, errOut)
 	}
 	db := fs.String("db", "", "the database file")
 	outPath := fs.String("out", "", "the file to write (.csv or .xlsx), or the folder for person")
@@ -34,6 +38,9 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if kind == "catalogue" {
 		// The OCN catalogue has its own reader and writer (catalogue.go).
 		return cmdExportCatalogue(ctx, without(args, "catalogue"), out, errOut)
+	}
+	if kind == "badges" {
+		return cmdExportBadges(ctx, without(args, "badges"), out, errOut)
 	}
 	if err := needDB(fs, *db); err != nil {
 		return err
@@ -54,7 +61,7 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return errUsage
 	}
 	if !contains(model.ExportKinds(), kind) {
-		fmt.Fprintf(errOut, "cascade export: cannot export %q; choose %s, person or catalogue\n", kind, strings.Join(model.ExportKinds(), ", "))
+		fmt.Fprintf(errOut, "cascade export: cannot export %q; choose %s, person, catalogue or badges\n", kind, strings.Join(model.ExportKinds(), ", "))
 		return errUsage
 	}
 	s, _, err := openStore(ctx, fs, *db)

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"crypto/ed25519"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"cascade/model"
@@ -13,12 +15,13 @@ import (
 )
 
 func cmdVerify(ctx context.Context, args []string, out, errOut io.Writer) error {
-	fs := newFlags("verify", `verify --db FILE PDF|NUMBER:CODE
-       cascade verify --key KEY.pub FILE.pdf
+	fs := newFlags("verify", `verify --db FILE PDF|BADGE.json|BADGE.jwt|NUMBER:CODE
+       cascade verify --key KEY.pub FILE.pdf|BADGE.json|BADGE.jwt
 
-Prints the certificate's fields and ends with status: valid, revoked or
-invalid; exits 0 only when valid. With --key a PDF is checked against the
-public key alone (cascade keys export), which cannot know of revocation.`, errOut)
+Prints the certificate's (or Open Badge's) fields and ends with status:
+valid, revoked or invalid; exits 0 only when valid. With --key a PDF or
+badge is checked against the public key alone (cascade keys export), which
+cannot know of revocation.`, errOut)
 	db := fs.String("db", "", "the database file")
 	keyPath := fs.String("key", "", "a public key from cascade keys export, instead of --db")
 	pos, err := parse(fs, args)
@@ -39,7 +42,9 @@ public key alone (cascade keys export), which cannot know of revocation.`, errOu
 	out = &safeWriter{w: out}
 	var entries []reports.CertificateEntry
 	var number, code string
-	if data, err := os.ReadFile(arg); err == nil {
+	if data, err := os.ReadFile(arg); err == nil && isBadgeFile(arg, data) {
+		return verifyBadge(ctx, fs, *db, *keyPath, arg, data, out)
+	} else if err == nil {
 		entries, err = reports.ReadCertificatePDF(data)
 		if err != nil {
 			fmt.Fprintf(out, "file: %s\nproblem: %v\nstatus: invalid\n", arg, err)
@@ -169,4 +174,68 @@ func worse(a, b string) string {
 		return b
 	}
 	return a
+}
+
+// isBadgeFile tells an Open Badge (.json or .jwt, or text that is one) from
+// a certificate PDF.
+func isBadgeFile(path string, data []byte) bool {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".json" || ext == ".jwt" {
+		return true
+	}
+	t := strings.TrimSpace(string(data[:min(len(data), 16)]))
+	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "eyJ")
+}
+
+// verifyBadge checks an Open Badge against the database (key and
+// revocation) or a public key alone, and prints what it found.
+func verifyBadge(ctx context.Context, fs *flag.FlagSet, db, keyPath, path string, data []byte, out io.Writer) error {
+	jwt, err := model.BadgeJWT(data)
+	if err != nil {
+		fmt.Fprintf(out, "file: %s\nproblem: %v\nstatus: invalid\n", path, err)
+		return errReported
+	}
+	var v model.BadgeVerification
+	if keyPath != "" {
+		pub, err := readKey(keyPath)
+		if err != nil {
+			return err
+		}
+		v, err = model.VerifyBadge(jwt, pub, nil)
+		if err != nil {
+			return err
+		}
+	} else {
+		s, _, err := openStore(ctx, fs, db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		pub, err := s.PublicKey(ctx)
+		if err != nil {
+			return err
+		}
+		v, err = model.VerifyBadge(jwt, pub, func(n string) (model.Certificate, error) { return s.CertificateByNumber(ctx, n) })
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(out, "file: "+path)
+	if v.Credential.ID != "" {
+		for _, l := range v.Credential.Lines() {
+			fmt.Fprintln(out, l)
+		}
+	}
+	fmt.Fprintln(out, "checked against: "+v.Checked)
+	switch v.Status {
+	case model.StatusRevoked:
+		fmt.Fprintf(out, "revoked: %s\nreason: %s\n", v.Revoked, v.Reason)
+	case model.StatusInvalid:
+		fmt.Fprintln(out, "problem: "+v.Reason)
+	}
+	fmt.Fprintln(out, "status: "+v.Status)
+	if v.Status != model.StatusValid {
+		return errReported
+	}
+	return nil
 }

@@ -334,6 +334,10 @@ func (b *demoBuilder) programmeAndUsers() {
 	b.exec(`UPDATE programme SET senior_target = 500, volunteer_target = 4500, cohort_target = 14,
 		starts_on = '2011-07-01', ends_on = '2015-06-30' WHERE id = 1`)
 	b.exec(`INSERT OR REPLACE INTO settings (key, value) VALUES ('demo.today', $1)`, DemoToday)
+	// The signatories are the demo's programme director and training lead,
+	// so the demo's certificates name people on their signature lines.
+	b.exec(`INSERT OR REPLACE INTO settings (key, value) VALUES ('signatory1.name', 'Hannah Whitfield'), ('signatory1.title', 'Programme Director'),
+		('signatory2.name', 'Gareth Llewelyn'), ('signatory2.title', 'Head of Training, Trafford Hall')`)
 	b.userIDs = map[string]int64{}
 	users := []struct{ name, role, display, since string }{
 		{"admin", model.RoleAdmin, "Hannah Whitfield", "2011-06-01"},
