@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -532,7 +531,7 @@ func (s *certificatesScreen) onIssue() {
 	by, _ := countKinds(cands)
 	msg := fmt.Sprintf("%s — issue?\n\nTo %s, written to\n%s\n\nA new certificate is signed and permanent: a mistake can only be revoked.",
 		kindCounts(by), describeQuery(q), out)
-	d := dialog.NewConfirm("Issue certificates?", msg, func(ok bool) {
+	d := newConfirm("Issue certificates?", msg, func(ok bool) {
 		if ok {
 			s.issue(cands, out)
 		} else {
@@ -674,7 +673,7 @@ func (s *certificatesScreen) onReprint() {
 	if !c.Delivered() {
 		what = c.HolderName + "'s certificate (never delivered, so an original)"
 	}
-	dialog.ShowConfirm("Reprint "+c.Number, "Write "+what+" to\n"+dir+"?", func(ok bool) {
+	showConfirm("Reprint "+c.Number, "Write "+what+" to\n"+dir+"?", func(ok bool) {
 		if !ok {
 			return
 		}
@@ -687,7 +686,7 @@ func (s *certificatesScreen) onReprint() {
 			s.loadIssued()
 			s.onOpen()
 		}, func(err error) {
-			dialog.ShowError(err, s.env.win)
+			showError(err, s.env.win)
 		})
 	}, s.env.win)
 }
@@ -707,11 +706,11 @@ func (s *certificatesScreen) onRevoke() {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
-	dialog.ShowForm("Revoke "+c.Number, "Revoke", "Keep it", items, func(ok bool) {
+	askForm("Revoke "+c.Number, "Revoke", "Keep it", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		dialog.ShowConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
+		showConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
 			if !yes {
 				return
 			}
@@ -723,7 +722,7 @@ func (s *certificatesScreen) onRevoke() {
 				s.loadIssued()
 				s.onSelectionChanged()
 			}, func(err error) {
-				dialog.ShowError(err, s.env.win)
+				showError(err, s.env.win)
 			})
 		}, s.env.win)
 	}, s.env.win)

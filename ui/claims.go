@@ -187,7 +187,7 @@ func (s *claimsScreen) onNew() {
 			qual.Refresh()
 			s.status.SetText("Could not read the qualifications: " + errText(err))
 		})
-	dialog.ShowForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
+	askForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Cohort", cohort), widget.NewFormItem("Qualification", qual)}, func(ok bool) {
 		if !ok {
 			return
@@ -219,12 +219,12 @@ func (s *claimsScreen) onNew() {
 				left = fmt.Sprintf(" Left off %s:%s", num(len(m.problems)), b.String())
 			}
 			if m.err != nil {
-				dialog.ShowError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
+				showError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
 				return
 			}
 			s.status.SetText(fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits)) + left)
 			s.refresh()
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -233,7 +233,7 @@ func (s *claimsScreen) onSubmit() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
+	showConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
 		"any correction is a new claim linked to it.", num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return
@@ -242,7 +242,7 @@ func (s *claimsScreen) onSubmit() {
 			return struct{}{}, s.store.SubmitClaim(ctx, s.e.user, k.ID)
 		},
 			func(struct{}) { s.status.SetText(k.Reference + " submitted and locked."); s.refresh() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -251,7 +251,7 @@ func (s *claimsScreen) onCorrect() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm("Correct "+k.Reference+"?", "Make a new draft claim holding the same lines, linked to "+k.Reference+
+	showConfirm("Correct "+k.Reference+"?", "Make a new draft claim holding the same lines, linked to "+k.Reference+
 		", which stays as it was submitted.", func(yes bool) {
 		if !yes {
 			return
@@ -261,7 +261,7 @@ func (s *claimsScreen) onCorrect() {
 				s.status.SetText("Made " + c.Reference + " correcting " + k.Reference + ".")
 				s.refresh()
 			},
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -272,7 +272,7 @@ func (s *claimsScreen) onDiscard() {
 	if !ok || k.Status != "draft" {
 		return
 	}
-	dialog.ShowConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
+	showConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
 		"Its units become claimable again. Nothing was sent to the OCN.", k.Reference, num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return
@@ -283,7 +283,7 @@ func (s *claimsScreen) onDiscard() {
 			s.status.SetText("Discarded the draft " + k.Reference + ".")
 			s.heading.SetText("Choose a claim to see its lines.")
 			s.refresh()
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -317,11 +317,11 @@ func (s *claimsScreen) onExport(kind string) {
 				err = cerr
 			}
 			if err != nil {
-				dialog.ShowError(err, s.e.win)
+				showError(err, s.e.win)
 				return
 			}
 			s.status.SetText("Wrote " + w.URI().Path())
-		}, func(err error) { w.Close(); dialog.ShowError(err, s.e.win) })
+		}, func(err error) { w.Close(); showError(err, s.e.win) })
 	}, s.e.win)
 	d.SetFileName(k.Reference + "." + kind)
 	d.Show()

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -264,7 +263,7 @@ func (s *cohortsScreen) onEditCohort() {
 			return
 		}
 	}
-	dialog.ShowInformation("Edit cohort", "Choose a cohort in the table first.", s.e.win)
+	showInformation("Edit cohort", "Choose a cohort in the table first.", s.e.win)
 }
 
 func (s *cohortsScreen) onEditHost() {
@@ -274,7 +273,7 @@ func (s *cohortsScreen) onEditHost() {
 			return
 		}
 	}
-	dialog.ShowInformation("Edit host", "Choose a host in the table first.", s.e.win)
+	showInformation("Edit host", "Choose a host in the table first.", s.e.win)
 }
 
 // dateEntry is an optional date field showing a stored date the UK way.
@@ -306,7 +305,7 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 	shown := [4]string{number.Text, ind.Text, starts.Text, ends.Text}
 	items := []*widget.FormItem{widget.NewFormItem("Number", number), widget.NewFormItem("Host induction", ind),
 		widget.NewFormItem("Training starts", starts), widget.NewFormItem("Training ends", ends)}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -328,12 +327,12 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 			}
 		}
 		if err := errors.Join(errs[:]...); err != nil {
-			dialog.ShowError(err, s.e.win)
+			showError(err, s.e.win)
 			return
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, s.e.user, c) },
 			func(id int64) { s.cohortID = id; s.refresh() },
-			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+			func(err error) { showError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(460, 0))
 	showForm(s.e.win, d, number, ind, starts, ends)
@@ -381,7 +380,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 	items := []*widget.FormItem{widget.NewFormItem("Name", name), widget.NewFormItem("Region", region),
 		widget.NewFormItem("Setting", setting), widget.NewFormItem("", kick),
 		widget.NewFormItem("Referring partner", partner), widget.NewFormItem("Cohort", cohort)}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -402,7 +401,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, s.e.user, h) },
 			func(id int64) { s.hostID = id; s.refresh() },
-			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+			func(err error) { showError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(520, 0))
 	showForm(s.e.win, d, name, region, partner)
@@ -434,7 +433,7 @@ func plainError(err error) error {
 
 // showForm shows a form dialog whose entries save it on Enter and cancel it
 // on Escape, with the first entry focused so the keys work at once.
-func showForm(win fyne.Window, d *dialog.FormDialog, entries ...*escEntry) {
+func showForm(win fyne.Window, d *formDialog, entries ...*escEntry) {
 	for _, e := range entries {
 		e.onEscape = d.Hide
 		e.OnSubmitted = func(string) { d.Submit() }

@@ -761,13 +761,13 @@ func (s *evidenceScreen) onAddEvidence() {
 		widget.NewFormItem("Unit", unit), widget.NewFormItem("Criteria", crit), widget.NewFormItem("", submit),
 	}
 	learner := s.learner
-	d := dialog.NewForm("Add evidence for "+learner.Name, "Add", "Cancel", items, func(ok bool) {
+	d := newForm("Add evidence for "+learner.Name, "Add", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		on, err := isoDate("date", date.Text, true)
 		if err != nil {
-			dialog.ShowError(err, s.e.win)
+			showError(err, s.e.win)
 			return
 		}
 		it := model.EvidenceItem{OrganiserID: learner.OrganiserID, Kind: model.EvidenceKinds[kind.SelectedIndex()], Title: title.Text,
@@ -780,7 +780,7 @@ func (s *evidenceScreen) onAddEvidence() {
 			return s.store.AddEvidence(ctx, s.e.user, it, submit.Checked)
 		},
 			func(int64) { s.loadPortfolio(); s.refresh() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(640, 620))
 	showForm(s.e.win, d, title, date, count, themes)
@@ -802,7 +802,7 @@ func (s *evidenceScreen) onAddFile() {
 			return s.store.AddEvidenceFile(ctx, s.e.user, it.ID, path)
 		},
 			func(model.EvidenceFile) { s.loadPortfolio() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	if home, err := storage.ListerForURI(storage.NewFileURI(userHome())); err == nil {
 		fd.SetLocation(home)
@@ -819,7 +819,7 @@ func (s *evidenceScreen) onSubmit() {
 		return struct{}{}, s.store.SubmitEvidence(ctx, s.e.user, id)
 	},
 		func(struct{}) { s.loadPortfolio(); s.refresh() },
-		func(err error) { dialog.ShowError(err, s.e.win) })
+		func(err error) { showError(err, s.e.win) })
 }
 
 // progressLine says where a learner stands against one qualification, from

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -436,13 +435,13 @@ func (p *organiserPage) onWithdraw() {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Withdrawn on", on), widget.NewFormItem("Reason", reason)}
-	d := dialog.NewForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
+	d := newForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		d, err := isoDate("withdrawn on", on.Text, true)
 		if err != nil {
-			dialog.ShowError(err, p.e.win)
+			showError(err, p.e.win)
 			return
 		}
 		r := strings.TrimSpace(reason.Text)
@@ -454,7 +453,7 @@ func (p *organiserPage) onWithdraw() {
 				p.undoBtn.Show()
 				p.onSaved(p.id)
 				p.load()
-			}, func(err error) { dialog.ShowError(err, p.e.win) })
+			}, func(err error) { showError(err, p.e.win) })
 	}, p.e.win)
 	d.Resize(fyne.NewSize(460, 0))
 	showForm(p.e.win, d, reason, on)
@@ -474,7 +473,7 @@ func (p *organiserPage) onUndo() {
 			p.undoBtn.Hide()
 			p.onSaved(p.id)
 			p.load()
-		}, func(err error) { dialog.ShowError(err, p.e.win) })
+		}, func(err error) { showError(err, p.e.win) })
 }
 
 // fillTabs builds the read-only tabs from the loaded page.

@@ -326,7 +326,7 @@ func (s *settingsScreen) onRestore() {
 		}
 		r.Close()
 		archive := r.URI().Path()
-		c := dialog.NewConfirm("Replace the programme?",
+		c := newConfirm("Replace the programme?",
 			"Restoring replaces everything in\n"+s.store.Path()+"\nwith the backup in\n"+archive+
 				"\n\nThe programme as it is now is backed up first, so this can be undone.",
 			func(ok bool) {
@@ -358,9 +358,9 @@ func (s *settingsScreen) restoreFrom(archive string) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", err), s.env.win)
+				showError(fmt.Errorf("the restore failed and the programme was left as it was: %w", err), s.env.win)
 			} else {
-				dialog.ShowInformation("Restored", "The programme is now as it was in\n"+archive+
+				showInformation("Restored", "The programme is now as it was in\n"+archive+
 					"\nEvery file's SHA-256 was checked and the database passes check.\n"+
 					"The programme as it was before is in "+src.BackupDir()+".", s.env.win)
 			}
@@ -399,7 +399,7 @@ func (s *settingsScreen) onErase() {
 		s.status.SetText("Give the person's email and the reason for the erasure.")
 		return
 	}
-	c := dialog.NewConfirm("Erase personal details?",
+	c := newConfirm("Erase personal details?",
 		"This removes "+email+"'s name, contact details, equality answers and evidence files for good.\n"+
 			"It cannot be undone. Only a withdrawn organiser can be erased.", func(ok bool) {
 			if ok {

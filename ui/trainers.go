@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -520,7 +519,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 	}
 	fields := map[string]*widget.FormItem{"given name": items[0], "family name": items[1], "email": items[2],
 		"trained on": items[6], "trained by": items[5], "status": items[7]}
-	var d *dialog.FormDialog
+	var d *formDialog
 	// What each field first showed: a save reads back only the fields the
 	// user changed, so the rest (a trainer the list lacks included) keep
 	// their stored values exactly.
@@ -576,7 +575,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 			d.Show() // keep what was typed
 		})
 	}
-	d = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d = newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if ok {
 			save()
 		}
@@ -599,7 +598,7 @@ func (s *trainersScreen) onRetire() {
 		return
 	}
 	today := time.Now().Format(time.DateOnly)
-	dialog.ShowConfirm("Retire "+d.Name()+"?",
+	showConfirm("Retire "+d.Name()+"?",
 		fmt.Sprintf("%s will be recorded as retired on %s. They stay in the network and the cascade keeps their history;\n"+
 			"\"Undo retirement\" reverses this.", d.Name(), day(today)),
 		func(ok bool) {
@@ -615,7 +614,7 @@ func (s *trainersScreen) run(change func(context.Context) error) {
 		err := change(s.env.ctx)
 		s.env.post(func() {
 			if err != nil {
-				dialog.ShowError(err, s.env.win)
+				showError(err, s.env.win)
 				return
 			}
 			s.refresh()

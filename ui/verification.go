@@ -176,7 +176,7 @@ func (s *verificationScreen) onPlan() {
 	base, first := percent(s.plan.BaseRate), percent(s.plan.NewAssessorRate)
 	firstItem := widget.NewFormItem("In an assessor's first year, %", first)
 	firstItem.HintText = "at least the rate for everyone"
-	dialog.ShowForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
+	askForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Decisions sampled, %", base), firstItem}, func(ok bool) {
 		if !ok {
 			return
@@ -189,7 +189,7 @@ func (s *verificationScreen) onPlan() {
 			s.plan = p
 			s.planLbl.SetText(planText(p))
 			s.status.SetText(fmt.Sprintf("Cohort %d's plan changed; samples already drawn keep theirs.", n))
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -284,7 +284,7 @@ func (s *verificationScreen) onDraw() {
 			s.draw.Enable()
 			s.showDrawPreview(d)
 		},
-		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
+		func(err error) { s.draw.Enable(); showError(err, s.e.win) })
 }
 
 // drawRows are the pairs a draw adds to, for the preview.
@@ -324,7 +324,7 @@ func (s *verificationScreen) showDrawPreview(d model.SampleDraw) {
 	}
 	rows := drawRows(d)
 	if len(rows) == 0 {
-		dialog.ShowInformation("Sample already to plan",
+		showInformation("Sample already to plan",
 			fmt.Sprintf("Cohort %d's sample is already to plan (%s sampled); a draw would add nothing.", d.Cohort, num(before)), s.e.win)
 		return
 	}
@@ -359,7 +359,7 @@ func (s *verificationScreen) drawConfirmed(d model.SampleDraw) {
 			s.note = text
 			s.refresh()
 		},
-		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
+		func(err error) { s.draw.Enable(); showError(err, s.e.win) })
 }
 
 func (s *verificationScreen) onSelected(r int) {
