@@ -33,6 +33,18 @@ func textTable(headers []string, widths []float32, rows func() int, cell func(r,
 	for i, w := range widths {
 		t.SetColumnWidth(i, w)
 	}
+	// widths are the least each column gets; refreshTable widens a column
+	// to its longest value (within reason), so none is cut to nonsense.
+	tableFits.Store(t, func() {
+		fitted := columnWidths(len(headers), rows(), func(c int) string { return headers[c] }, cell, 0, 0)
+		for i := range headers {
+			least := float32(60)
+			if i < len(widths) {
+				least = widths[i]
+			}
+			t.SetColumnWidth(i, min(max(least, fitted[i]), max(least, 460)))
+		}
+	})
 	t.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && onSelect != nil {
 			onSelect(id.Row)

@@ -109,7 +109,7 @@ func (s *auditScreen) refresh() {
 			s.rows = rows
 			s.count.SetText(num(len(rows)) + " entries shown")
 			s.table.UnselectAll()
-			s.table.Refresh()
+			refreshTable(s.table)
 		}, func(err error) { s.count.SetText(errText(err)) })
 }
 

@@ -166,7 +166,7 @@ func (s *certificatesScreen) loadOutputFolder() {
 		s.outBase = filepath.Join(dir, "certificates")
 		s.onOutModeChanged(s.outMode.Selected)
 	}, func(err error) {
-		s.status.SetText("Could not read the output folder setting: " + err.Error())
+		sayProblem(s.status, "Could not read the output folder setting: "+err.Error())
 	})
 }
 
@@ -209,8 +209,10 @@ func (s *certificatesScreen) buildUI() {
 	)
 	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn, newBadgeExport(s).button)
 	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.",
-		container.NewVBox(form, s.eligible, s.progress,
-			container.NewBorder(nil, nil, s.actions, nil, s.status)))
+		container.NewVBox(form, s.eligible, s.progress))
+	// The buttons sit below the scrolling form, so Issue is in view on a
+	// 700 px high laptop screen too.
+	actions := container.NewPadded(container.NewBorder(nil, nil, s.actions, nil, s.status))
 	if s.env.may(model.ActCertificates) {
 		form.Append("Write", s.outMode)
 		form.Append("To", s.outPick.box)
@@ -249,7 +251,7 @@ func (s *certificatesScreen) buildUI() {
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Issued certificates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			container.NewHBox(s.reprint, s.revoke), s.search),
 		nil, nil, nil, s.table)
-	split := container.NewVSplit(container.NewVScroll(issueCard), list)
+	split := container.NewVSplit(container.NewBorder(nil, actions, nil, nil, container.NewVScroll(issueCard)), list)
 	split.Offset = 0.55
 	s.root = split
 	s.onOutModeChanged(outFolder)
@@ -512,14 +514,14 @@ func (s *certificatesScreen) onIssue() {
 	cands := s.cands
 	out := strings.TrimSpace(s.outPath.Text)
 	if out == "" {
-		s.status.SetText("Say where to write the certificates.")
+		sayProblem(s.status, "Say where to write the certificates.")
 		return
 	}
 	if combined := s.outMode.Selected == outCombined; combined != reports.IsCombined(out) {
 		if combined {
-			s.status.SetText("A combined PDF is written to a file ending .pdf.")
+			sayProblem(s.status, "A combined PDF is written to a file ending .pdf.")
 		} else {
-			s.status.SetText("One PDF per person is written to a folder, not a file ending .pdf.")
+			sayProblem(s.status, "One PDF per person is written to a folder, not a file ending .pdf.")
 		}
 		return
 	}
@@ -567,7 +569,7 @@ func (s *certificatesScreen) issue(cands []model.Candidate, out string) {
 	s.cancelBtn.Enable()
 	s.openBtn.Disable()
 	s.progress.SetValue(0)
-	s.status.SetText("Issuing…")
+	say(s.status, "Issuing…")
 	post := s.env.post
 	go func() {
 		summary, path, err := s.issueAndWrite(ctx, cands, out, func(done, total int) {
@@ -579,12 +581,12 @@ func (s *certificatesScreen) issue(cands []model.Candidate, out string) {
 			s.cancelBtn.Disable()
 			switch {
 			case errors.Is(err, context.Canceled):
-				s.status.SetText("Cancelled. No PDF was written; certificates already issued are kept and the next run prints them as originals.")
+				sayProblem(s.status, "Cancelled. No PDF was written; certificates already issued are kept and the next run prints them as originals.")
 			case err != nil:
-				s.status.SetText("Could not issue: " + err.Error())
+				sayProblem(s.status, "Could not issue: "+err.Error())
 			default:
 				s.progress.SetValue(1)
-				s.status.SetText(summary)
+				sayDone(s.status, summary)
 				s.lastOut = path
 				s.openBtn.Enable()
 			}
@@ -614,7 +616,7 @@ func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Ca
 func (s *certificatesScreen) onCancel() {
 	if s.cancel != nil {
 		s.cancel()
-		s.status.SetText("Cancelling…")
+		say(s.status, "Cancelling…")
 	}
 }
 
@@ -624,7 +626,7 @@ func (s *certificatesScreen) onOpen() {
 	}
 	u := &url.URL{Scheme: "file", Path: s.lastOut}
 	if err := s.env.app.OpenURL(u); err != nil {
-		s.status.SetText("Could not open " + s.lastOut + ": " + err.Error())
+		sayProblem(s.status, "Could not open "+s.lastOut+": "+err.Error())
 	}
 }
 
@@ -643,7 +645,7 @@ func (s *certificatesScreen) loadIssued() {
 		s.revoke.Disable()
 		s.table.Refresh()
 	}, func(err error) {
-		s.status.SetText("Could not list certificates: " + err.Error())
+		sayProblem(s.status, "Could not list certificates: "+err.Error())
 	})
 }
 
@@ -666,7 +668,7 @@ func (s *certificatesScreen) onReprint() {
 	c := s.issued[s.selected]
 	dir := s.outBase
 	if dir == "" {
-		s.status.SetText("The output folder has not been read yet; try again.")
+		sayProblem(s.status, "The output folder has not been read yet; try again.")
 		return
 	}
 	what := "a copy of " + c.HolderName + "'s certificate, marked COPY,"
@@ -680,7 +682,7 @@ func (s *certificatesScreen) onReprint() {
 		load(s.env, func(ctx context.Context) (string, error) {
 			return reports.PrintAgain(ctx, s.store, s.env.user, c.Number, dir)
 		}, func(p string) {
-			s.status.SetText("Reprinted " + c.Number + " to " + p + ".")
+			sayDone(s.status, "Reprinted "+c.Number+" to "+p+".")
 			s.lastOut = p
 			s.openBtn.Enable()
 			s.loadIssued()
@@ -718,7 +720,7 @@ func (s *certificatesScreen) onRevoke() {
 			load(s.env, func(ctx context.Context) (struct{}, error) {
 				return struct{}{}, s.store.Revoke(ctx, s.env.user, c.Number, why)
 			}, func(struct{}) {
-				s.status.SetText("Revoked " + c.Number + ": " + why)
+				sayDone(s.status, "Revoked "+c.Number+": "+why)
 				s.loadIssued()
 				s.onSelectionChanged()
 			}, func(err error) {

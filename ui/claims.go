@@ -84,10 +84,10 @@ func (s *claimsScreen) refresh() {
 	load(s.e, s.store.Claims, func(cs []model.Claim) {
 		s.claims, s.sel, s.lines = cs, -1, nil
 		s.table.UnselectAll()
-		s.table.Refresh()
-		s.ltable.Refresh()
+		refreshTable(s.table)
+		refreshTable(s.ltable)
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(errText(err)) })
+	}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *claimsScreen) claimCell(r, c int) string {
@@ -161,8 +161,8 @@ func (s *claimsScreen) onSelected(r int) {
 		func(ls []model.ClaimLine) {
 			s.lines = ls
 			s.heading.SetText(fmt.Sprintf("%s: %s units, %s credits", k.Reference, num(len(ls)), num(k.Credits)))
-			s.ltable.Refresh()
-		}, func(err error) { s.status.SetText(errText(err)) })
+			refreshTable(s.ltable)
+		}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *claimsScreen) onNew() {
@@ -185,7 +185,7 @@ func (s *claimsScreen) onNew() {
 		}, func(err error) {
 			qual.PlaceHolder = "(could not read the catalogue)"
 			qual.Refresh()
-			s.status.SetText("Could not read the qualifications: " + errText(err))
+			sayProblem(s.status, "Could not read the qualifications: "+errText(err))
 		})
 	askForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Cohort", cohort), widget.NewFormItem("Qualification", qual)}, func(ok bool) {
@@ -193,7 +193,7 @@ func (s *claimsScreen) onNew() {
 			return
 		}
 		if qual.Selected == "" {
-			s.status.SetText("No claim made: choose a qualification.")
+			sayProblem(s.status, "No claim made: choose a qualification.")
 			return
 		}
 		n, q := cohortOf(cohort.Selected), qual.Selected
@@ -222,7 +222,7 @@ func (s *claimsScreen) onNew() {
 				showError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
 				return
 			}
-			s.status.SetText(fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits)) + left)
+			sayDone(s.status, fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits))+left)
 			s.refresh()
 		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
@@ -241,7 +241,7 @@ func (s *claimsScreen) onSubmit() {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SubmitClaim(ctx, s.e.user, k.ID)
 		},
-			func(struct{}) { s.status.SetText(k.Reference + " submitted and locked."); s.refresh() },
+			func(struct{}) { sayDone(s.status, k.Reference+" submitted and locked."); s.refresh() },
 			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
@@ -258,7 +258,7 @@ func (s *claimsScreen) onCorrect() {
 		}
 		load(s.e, func(ctx context.Context) (model.Claim, error) { return s.store.CorrectClaim(ctx, s.e.user, k.ID) },
 			func(c model.Claim) {
-				s.status.SetText("Made " + c.Reference + " correcting " + k.Reference + ".")
+				sayDone(s.status, "Made "+c.Reference+" correcting "+k.Reference+".")
 				s.refresh()
 			},
 			func(err error) { showError(err, s.e.win) })
@@ -280,7 +280,7 @@ func (s *claimsScreen) onDiscard() {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.DiscardClaim(ctx, s.e.user, k.ID)
 		}, func(struct{}) {
-			s.status.SetText("Discarded the draft " + k.Reference + ".")
+			sayDone(s.status, "Discarded the draft "+k.Reference+".")
 			s.heading.SetText("Choose a claim to see its lines.")
 			s.refresh()
 		}, func(err error) { showError(err, s.e.win) })
@@ -320,7 +320,7 @@ func (s *claimsScreen) onExport(kind string) {
 				showError(err, s.e.win)
 				return
 			}
-			s.status.SetText("Wrote " + w.URI().Path())
+			sayDone(s.status, "Wrote "+w.URI().Path())
 		}, func(err error) { w.Close(); showError(err, s.e.win) })
 	}, s.e.win)
 	d.SetFileName(k.Reference + "." + kind)

@@ -91,6 +91,7 @@ func (s *cohortsScreen) buildUI() {
 	s.hostsLabel = widget.NewLabelWithStyle("Hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.orgLabel = widget.NewLabelWithStyle("Organisers: choose a host", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("Loading…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	edits := []fyne.CanvasObject{
 		widget.NewButtonWithIcon("Add cohort", theme.ContentAddIcon(), func() { s.editCohort(model.Cohort{}) }),
 		widget.NewButtonWithIcon("Edit cohort", theme.DocumentCreateIcon(), s.onEditCohort),
@@ -98,7 +99,7 @@ func (s *cohortsScreen) buildUI() {
 		widget.NewButtonWithIcon("Edit host", theme.DocumentCreateIcon(), s.onEditHost),
 	}
 	offerIf(s.e, model.ActCohorts, edits...)
-	bar := container.NewHBox(append(edits, s.status)...)
+	bar := container.NewBorder(nil, nil, container.NewHBox(edits...), nil, s.status) // the status takes what is left, wrapping
 	head := container.NewVBox(widget.NewLabelWithStyle("Cohorts & hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar)
 	hosts := container.NewBorder(s.hostsLabel, nil, nil, nil, s.hostTable)
 	orgs := container.NewBorder(s.orgLabel, nil, nil, nil, s.orgList)
@@ -182,7 +183,7 @@ func (s *cohortsScreen) refresh() {
 				flagged++
 			}
 		}
-		s.status.SetText(fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
+		say(s.status, fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
 			len(d.cohorts), num(len(d.hosts)), flagged, model.TeamMin, model.TeamMax))
 		s.cohortTable.Refresh()
 		s.showHosts()
@@ -191,7 +192,7 @@ func (s *cohortsScreen) refresh() {
 				s.cohortTable.Select(widget.TableCellID{Row: i})
 			}
 		}
-	}, func(err error) { s.status.SetText("Could not load cohorts: " + err.Error()) })
+	}, func(err error) { sayProblem(s.status, "Could not load cohorts: "+err.Error()) })
 }
 
 // showHosts lists the selected cohort's hosts, or every host.

@@ -138,7 +138,7 @@ func (s *trainingScreen) createCourse(f *courseForm, o courseOptions) {
 	load(s.e, func(ctx context.Context) (int64, error) { return s.store.CreateCourse(ctx, s.e.user, c) },
 		func(id int64) {
 			s.courseID, s.sessionID = id, 0 // refresh selects it and loads its sessions
-			s.status.SetText("Course created: enrol its learners next.")
+			sayDone(s.status, "Course created: enrol its learners next.")
 			s.refresh()
 		},
 		func(err error) { showError(plainError(err), s.e.win) })
@@ -371,7 +371,7 @@ func (s *trainingScreen) enrolSelected(f *enrolForm) {
 	load(s.e, func(ctx context.Context) (int, error) { return s.store.Enrol(ctx, s.e.user, f.course.ID, ids) },
 		func(n int) {
 			f.d.Hide()
-			s.status.SetText(fmt.Sprintf("Enrolled %s on %s.", countOf(n, "person", "people"), f.course.Title))
+			sayDone(s.status, fmt.Sprintf("Enrolled %s on %s.", countOf(n, "person", "people"), f.course.Title))
 			s.refresh()
 		},
 		func(err error) {

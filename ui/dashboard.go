@@ -58,6 +58,7 @@ func newDashboardScreen(e *env) *dashboardScreen {
 
 func (s *dashboardScreen) buildUI() {
 	s.status = widget.NewLabel("Loading the programme…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.seniors = widget.NewProgressBar()
 	s.seniorsTxt = widget.NewLabel("")
@@ -66,6 +67,9 @@ func (s *dashboardScreen) buildUI() {
 	s.evidence = widget.NewLabel("")
 	s.cascade = widget.NewLabel("")
 	s.flags = container.NewVBox()
+	for _, l := range []*widget.Label{s.title, s.seniorsTxt, s.volTxt, s.evidence, s.cascade} {
+		l.Wrapping = fyne.TextWrapWord // wrap rather than widen the window on a laptop
+	}
 	s.cohorts = &widget.Table{
 		Length:        s.cohortTableSize,
 		CreateCell:    func() fyne.CanvasObject { return widget.NewLabel("Volunteers 0,000") },
@@ -96,7 +100,7 @@ func (s *dashboardScreen) buildUI() {
 	for i := range s.charts {
 		s.charts[i] = canvas.NewImageFromResource(nil)
 		s.charts[i].FillMode = canvas.ImageFillContain
-		s.charts[i].SetMinSize(fyne.NewSize(280, 170))
+		s.charts[i].SetMinSize(fyne.NewSize(200, 150))
 		grid.Add(s.charts[i])
 	}
 	right := container.NewAppTabs(
@@ -137,7 +141,7 @@ func (s *dashboardScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *dashboardScreen) refresh() {
 	load(s.env, s.store.Dashboard, s.show, func(err error) {
-		s.status.SetText("Could not read the programme: " + err.Error())
+		sayProblem(s.status, "Could not read the programme: "+err.Error())
 	})
 	// Charts are read and drawn off the UI goroutine: drawing takes longer
 	// than the numbers.
@@ -175,7 +179,7 @@ func (s *dashboardScreen) showCharts(imgs dashboardChartImages) {
 func (s *dashboardScreen) show(d model.Dashboard) {
 	s.data = d
 	s.title.SetText(d.Programme)
-	s.status.SetText(fmt.Sprintf("%s organisers in training or trained across %d cohorts and %s host organisations.",
+	say(s.status, fmt.Sprintf("%s organisers in training or trained across %d cohorts and %s host organisations.",
 		num(d.Seniors+d.Volunteers), len(d.Cohorts), num(d.Hosts)))
 	s.seniors.Max, s.seniors.Value = float64(max(d.SeniorTarget, 1)), float64(min(d.Seniors, d.SeniorTarget))
 	s.seniors.Refresh()

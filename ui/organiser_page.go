@@ -169,7 +169,7 @@ func (p *organiserPage) load() {
 		if id != 0 {
 			p.fillTabs()
 		}
-	}, func(err error) { p.formErr.SetText("Could not load this organiser: " + err.Error()) })
+	}, func(err error) { sayProblem(p.formErr, "Could not load this organiser: "+err.Error()) })
 }
 
 func labelOf(cs []model.Choice, id int64) string {
@@ -238,7 +238,7 @@ func (p *organiserPage) fillForm() {
 	p.statusSel.SetSelected(capitalise(o.Status))
 	p.filling = false
 	p.filledFrom, p.filled = o, p.shown()
-	p.formErr.SetText(p.notice)
+	sayDone(p.formErr, p.notice)
 	p.notice = ""
 	p.showStatus()
 }
@@ -247,12 +247,12 @@ func (p *organiserPage) showStatus() {
 	o := p.page.Organiser
 	switch {
 	case p.id == 0:
-		p.status.SetText("")
+		say(p.status, "")
 	case o.Status == model.StatusWithdrawn:
-		p.status.SetText(fmt.Sprintf("%s · withdrawn %s: %s", capitalise(o.Role), day(o.WithdrawnOn), o.WithdrawnReason))
+		say(p.status, fmt.Sprintf("%s · withdrawn %s: %s", capitalise(o.Role), day(o.WithdrawnOn), o.WithdrawnReason))
 		p.withdraw.Hide()
 	default:
-		p.status.SetText(fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
+		say(p.status, fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
 		if p.e.may(model.ActOrganisers) {
 			p.withdraw.Show()
 		}
@@ -305,7 +305,7 @@ func (p *organiserPage) onHostChanged(string) {
 			}
 			p.setSeniors(cs, chosen(p.support, p.seniors))
 		},
-		func(err error) { p.formErr.SetText(err.Error()) })
+		func(err error) { sayProblem(p.formErr, err.Error()) })
 }
 
 // formOrganiser reads the form into an organiser: the stored organiser with
@@ -362,7 +362,7 @@ func (p *organiserPage) formOrganiser() (model.Organiser, error) {
 func (p *organiserPage) onSave() {
 	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts, p.ends} {
 		if err := e.Validate(); err != nil {
-			p.formErr.SetText("Please correct the fields marked in red.")
+			sayProblem(p.formErr, "Please correct the fields marked in red.")
 			p.e.win.Canvas().Focus(e)
 			return
 		}
@@ -373,7 +373,7 @@ func (p *organiserPage) onSave() {
 		return
 	}
 	p.save.Disable()
-	p.formErr.SetText("Saving…")
+	say(p.formErr, "Saving…")
 	load(p.e, func(ctx context.Context) (int64, error) {
 		if o.ID == 0 {
 			return p.store.CreateOrganiser(ctx, p.e.user, o)
@@ -381,7 +381,7 @@ func (p *organiserPage) onSave() {
 		return o.ID, p.store.UpdateOrganiser(ctx, p.e.user, o)
 	}, func(id int64) {
 		p.save.Enable()
-		p.formErr.SetText("Saved.")
+		sayDone(p.formErr, "Saved.")
 		p.notice = "Saved."
 		p.onSaved(id)
 		if o.ID == 0 {
@@ -399,7 +399,7 @@ func (p *organiserPage) onSave() {
 func (p *organiserPage) showFieldError(err error) {
 	var fe *model.FieldError
 	if !errors.As(err, &fe) {
-		p.formErr.SetText("Not saved: " + err.Error())
+		sayProblem(p.formErr, "Not saved: "+err.Error())
 		return
 	}
 	entries := map[string]*escEntry{"given name": p.given, "family name": p.family, "email": p.email, "start date": p.starts, "end date": p.ends}
@@ -407,7 +407,7 @@ func (p *organiserPage) showFieldError(err error) {
 		e.SetValidationError(errors.New(fe.Msg))
 		p.e.win.Canvas().Focus(e)
 	}
-	p.formErr.SetText(fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
+	sayProblem(p.formErr, fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
 }
 
 func (p *organiserPage) onCancel() {
@@ -416,7 +416,7 @@ func (p *organiserPage) onCancel() {
 		return
 	}
 	p.fillForm()
-	p.formErr.SetText("Changes cancelled.")
+	say(p.formErr, "Changes cancelled.")
 }
 
 // onWithdraw asks for the date and reason, then confirms.

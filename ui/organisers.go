@@ -303,6 +303,10 @@ func (s *organisersScreen) show(rows []*model.OrganiserRow, total int) {
 	s.rows = rows
 	s.count.SetText(fmt.Sprintf("Showing %s of %s", num(len(rows)), num(total)))
 	s.table.UnselectAll()
+	// Columns as wide as their values (the header leaves room for its sort
+	// arrow), so an email or a host is not cut to nonsense.
+	fitColumns(s.table, len(organiserColumns), len(rows), func(c int) string { return organiserColumns[c].title + " ▼" },
+		func(r, c int) string { return organiserCell(rows[r], organiserColumns[c].sort) }, 60, 360)
 	s.table.Refresh()
 	for i, r := range rows {
 		if r.ID == s.selectedID {

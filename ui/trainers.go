@@ -87,6 +87,7 @@ func (s *trainersScreen) buildUI() {
 	s.filter.SetSelected(trainerFilterAll)
 	add := widget.NewButtonWithIcon("Add trainer", theme.ContentAddIcon(), s.onAdd)
 	s.status = widget.NewLabel("Loading the trainer network…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 
 	s.table = &widget.Table{
 		Length:        func() (int, int) { return len(s.shown), len(trainerColumns) },
@@ -147,7 +148,7 @@ func (s *trainersScreen) focusSearch() { s.env.win.Canvas().Focus(s.search) }
 
 func (s *trainersScreen) refresh() {
 	load(s.env, s.store.Trainers, s.showList, func(err error) {
-		s.status.SetText("Could not read the trainers: " + err.Error())
+		sayProblem(s.status, "Could not read the trainers: "+err.Error())
 	})
 }
 
@@ -203,10 +204,13 @@ func (s *trainersScreen) applyFilter() {
 			s.shown = append(s.shown, i)
 		}
 	}
-	s.status.SetText(fmt.Sprintf("Showing %s of %s trainers · flagged: %s with no trainer recorded, %s accredited "+
+	say(s.status, fmt.Sprintf("Showing %s of %s trainers · flagged: %s with no trainer recorded, %s accredited "+
 		"but delivered nothing in the year to %s (the latest session held)",
 		num(len(s.shown)), num(len(s.list.Trainers)), num(noTrainer), num(idle), day(s.list.AsOf)))
 	s.table.UnselectAll()
+	// Columns as wide as their values, so "Courses" and the flags read whole.
+	fitColumns(s.table, len(trainerColumns), len(s.shown), func(c int) string { return trainerColumns[c].title },
+		func(r, c int) string { return trainerCell(s.list.Trainers[s.shown[r]], c) }, 44, 460)
 	s.table.Refresh()
 	for row, i := range s.shown {
 		if s.list.Trainers[i].ID == s.selected {
@@ -225,25 +229,33 @@ func (s *trainersScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 	t := s.list.Trainers[s.shown[id.Row]]
 	l.Importance = widget.MediumImportance
-	switch id.Col {
-	case 0:
-		l.SetText(t.Name())
-	case 1:
-		l.SetText(trainerStatusText(t))
-	case 2:
-		l.SetText(strconv.Itoa(t.Generation))
-	case 3:
-		l.SetText(t.TrainedByName)
-	case 4:
-		l.SetText(day(t.TrainedOn))
-	case 5:
-		l.SetText(num(t.Courses))
-	case 6:
-		l.SetText(day(t.LastDelivered))
-	case 7:
+	if id.Col == 7 {
 		l.Importance = widget.DangerImportance
-		l.SetText(trainerFlags(t))
 	}
+	l.SetText(trainerCell(t, id.Col))
+}
+
+// trainerCell is the text of one cell of the trainers table.
+func trainerCell(t model.Trainer, col int) string {
+	switch col {
+	case 0:
+		return t.Name()
+	case 1:
+		return trainerStatusText(t)
+	case 2:
+		return strconv.Itoa(t.Generation)
+	case 3:
+		return t.TrainedByName
+	case 4:
+		return day(t.TrainedOn)
+	case 5:
+		return num(t.Courses)
+	case 6:
+		return day(t.LastDelivered)
+	case 7:
+		return trainerFlags(t)
+	}
+	return ""
 }
 
 func trainerStatusText(t model.Trainer) string {
@@ -285,7 +297,7 @@ func (s *trainersScreen) selectTrainer(id int64) {
 		s.showDetail, func(err error) {
 			s.page.Hide()
 			s.empty.Show()
-			s.status.SetText("Could not read that trainer: " + err.Error())
+			sayProblem(s.status, "Could not read that trainer: "+err.Error())
 		})
 }
 

@@ -155,6 +155,7 @@ func (s *trainingScreen) buildUI() {
 	}
 
 	s.status = widget.NewLabel("Loading…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Courses & registers", courses),
 		container.NewTabItem("Modules", s.moduleTable),
@@ -255,7 +256,7 @@ func (s *trainingScreen) refresh() {
 		return d, err
 	}, func(d data) {
 		s.overview, s.grid, s.missed = d.overview, d.grid, d.missed
-		s.status.SetText(fmt.Sprintf("%d modules, %d courses, %s people missed at least one session",
+		say(s.status, fmt.Sprintf("%d modules, %d courses, %s people missed at least one session",
 			len(d.overview.Modules), len(d.overview.Courses), num(len(d.missed))))
 		s.courseTable.Refresh()
 		s.moduleTable.Refresh()
@@ -276,7 +277,7 @@ func (s *trainingScreen) refresh() {
 				s.loadSessions()
 			}
 		}
-	}, func(err error) { s.status.SetText("Could not load training: " + err.Error()) })
+	}, func(err error) { sayProblem(s.status, "Could not load training: "+err.Error()) })
 }
 
 func (s *trainingScreen) onCourseSelected(id widget.TableCellID) {
@@ -301,7 +302,7 @@ func (s *trainingScreen) loadSessions() {
 					s.sessionTable.Select(widget.TableCellID{Row: i})
 				}
 			}
-		}, func(err error) { s.status.SetText(err.Error()) })
+		}, func(err error) { sayProblem(s.status, err.Error()) })
 }
 
 func (s *trainingScreen) onSessionSelected(id widget.TableCellID) {

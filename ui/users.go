@@ -51,11 +51,14 @@ func (s *usersScreen) buildUI() {
 	s.table = textTable([]string{"User name", "Name", "Role", "Active since", "Status"}, []float32{140, 200, 150, 120, 120},
 		func() int { return len(s.rows) }, s.cell, func(r int) { s.sel = r; s.updateButtons() })
 	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	s.add = widget.NewButton("Add user…", s.onAdd)
 	s.toggle = widget.NewButton("Disable", s.onToggle)
 	s.reset = widget.NewButton("Set password…", s.onReset)
 	s.role = widget.NewButton("Change role…", s.onRole)
-	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.role, s.toggle, s.reset, s.status)
+	// The status takes the width the buttons leave, wrapping there.
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.add, s.role, s.toggle, s.reset), nil, s.status)
 	s.updateButtons()
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 }
@@ -70,7 +73,7 @@ func (s *usersScreen) refreshKeeping(id int64) {
 	load(s.e, s.store.Users, func(us []model.User) {
 		s.rows, s.sel = us, -1
 		s.table.UnselectAll()
-		s.table.Refresh()
+		refreshTable(s.table)
 		for i, u := range us {
 			if id != 0 && u.ID == id {
 				s.table.Select(widget.TableCellID{Row: i, Col: 0})
@@ -78,7 +81,7 @@ func (s *usersScreen) refreshKeeping(id int64) {
 			}
 		}
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(errText(err)) })
+	}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *usersScreen) cell(r, c int) string {
@@ -173,7 +176,7 @@ func (s *usersScreen) onReset() {
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserPassword(ctx, s.e.user, u.ID, pw.Text)
-		}, func(struct{}) { s.status.SetText("Password set for " + u.Username) }, func(err error) { showError(err, s.e.win) })
+		}, func(struct{}) { sayDone(s.status, "Password set for "+u.Username) }, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	showForm(s.e.win, d, pw)
 }
@@ -227,7 +230,7 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserRole(ctx, s.e.user, u.ID, to)
 		}, func(struct{}) {
-			s.status.SetText(u.Username + " is now " + model.RoleName(to))
+			sayDone(s.status, u.Username+" is now "+model.RoleName(to))
 			s.refreshKeeping(u.ID)
 		}, func(err error) {
 			showError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
