@@ -185,6 +185,8 @@ func (s *cohortsScreen) refresh() {
 		}
 		say(s.status, fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
 			len(d.cohorts), num(len(d.hosts)), flagged, model.TeamMin, model.TeamMax))
+		fitColumns(s.cohortTable, len(cohortHeaders), len(s.cohorts), func(c int) string { return cohortHeaders[c] },
+			func(r, c int) string { return cohortCell(s.cohorts[r], c) }, 50, 360)
 		s.cohortTable.Refresh()
 		s.showHosts()
 		for i, c := range s.cohorts {
@@ -213,6 +215,8 @@ func (s *cohortsScreen) showHosts() {
 		s.hostsLabel.SetText(fmt.Sprintf("%d hosts of cohort %s", len(s.hosts), cohortText(s.cohortNumber())))
 	}
 	s.hostTable.UnselectAll()
+	fitColumns(s.hostTable, len(hostHeaders), len(s.hosts), func(c int) string { return hostHeaders[c] },
+		func(r, c int) string { return hostCell(s.hosts[r], c) }, 50, 300)
 	s.hostTable.Refresh()
 	for i, h := range s.hosts {
 		if h.ID == s.hostID {

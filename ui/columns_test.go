@@ -102,3 +102,19 @@ func TestImportPreviewKeepsTextInItsColumn(t *testing.T) {
 		t.Errorf("preview cuts values short enough to show whole: %q", cut)
 	}
 }
+
+// The cohorts' and hosts' headers ("Volunteers (not withdrawn)") and values
+// read whole, not drawn over each other.
+func TestCohortColumnsReadWhole(t *testing.T) {
+	st := openDemo(t)
+	e, w, q := testEnv(t, st)
+	w.Resize(fyne.NewSize(1600, 1000))
+	s := newCohortsScreen(e).(*cohortsScreen)
+	w.SetContent(s.content())
+	waitFor(t, q, "the cohorts", func() bool { return e.pending.Load() == 0 && len(s.cohorts) > 0 })
+	for name, tb := range map[string]*widget.Table{"cohorts": s.cohortTable, "hosts": s.hostTable} {
+		if cut := cutCells(tb, 300); len(cut) > 0 {
+			t.Errorf("%s table cuts %q", name, cut[:min(5, len(cut))])
+		}
+	}
+}

@@ -94,6 +94,7 @@ func (p *organiserPage) buildUI() {
 	p.cohort = widget.NewSelect(nil, nil)
 	p.support = widget.NewSelect(nil, nil)
 	p.statusSel = widget.NewSelect([]string{"Active", "Completed", "Withdrawn"}, nil)
+	quietUntilTouched(p.given, p.family, p.email, p.starts, p.ends)
 	p.formErr = widget.NewLabel("")
 	p.formErr.Importance = widget.DangerImportance
 	p.formErr.Wrapping = fyne.TextWrapWord
@@ -237,6 +238,7 @@ func (p *organiserPage) fillForm() {
 	p.setSeniors(p.seniors, supporter)
 	p.statusSel.SetSelected(capitalise(o.Status))
 	p.filling = false
+	untouch(p.given, p.family, p.email, p.starts, p.ends) // a form filled afresh says nothing until touched
 	p.filledFrom, p.filled = o, p.shown()
 	sayDone(p.formErr, p.notice)
 	p.notice = ""
@@ -360,12 +362,10 @@ func (p *organiserPage) formOrganiser() (model.Organiser, error) {
 
 // onSave validates at the fields, then saves in the background.
 func (p *organiserPage) onSave() {
-	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts, p.ends} {
-		if err := e.Validate(); err != nil {
-			sayProblem(p.formErr, "Please correct the fields marked in red.")
-			p.e.win.Canvas().Focus(e)
-			return
-		}
+	if e := touchAll(p.given, p.family, p.email, p.starts, p.ends); e != nil {
+		sayProblem(p.formErr, "Please correct the fields marked in red.")
+		p.e.win.Canvas().Focus(e)
+		return
 	}
 	o, err := p.formOrganiser()
 	if err != nil {
