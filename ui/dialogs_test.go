@@ -154,3 +154,26 @@ func TestDialogKeysWinOverFocusedEntry(t *testing.T) {
 		t.Fatalf("search = %q after the dialog; want x", search.Text)
 	}
 }
+
+// On the Users screen, Escape answers No to "Disable verifier2?" and Enter
+// answers Yes, with the database as the proof.
+func TestUsersDisableByKeyboard(t *testing.T) {
+	st := peopleDemoCopy(t)
+	s, w, q := openUsers(t, st)
+	selectUser(t, s, "verifier2")
+	tapIn(t, w.Content(), "Disable")
+	topDialog(t, w, "disabling")
+	press(t, w, fyne.KeyEscape)
+	q.drain()
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape left the confirmation open")
+	}
+	if u := demoUser(t, st, "verifier2"); u.DisabledAt != "" {
+		t.Fatalf("after Escape, verifier2 was disabled at %s", u.DisabledAt)
+	}
+	selectUser(t, s, "verifier2")
+	tapIn(t, w.Content(), "Disable")
+	topDialog(t, w, "disabling")
+	press(t, w, fyne.KeyReturn)
+	waitFor(t, q, "verifier2 disabled", func() bool { return demoUser(t, st, "verifier2").DisabledAt != "" })
+}
