@@ -73,7 +73,7 @@ var auditVerbs = map[string]string{
 	"discard": "discarded", "claim": "claimed", "decide": "recorded a decision on", "sample": "sampled",
 	"verify": "verified", "enrol": "enrolled people on", "register": "took the register of", "complete": "completed",
 	"uncomplete": "took back the completion of", "achieve": "recorded the achievement of", "sign_in": "signed in",
-	"sign_out": "signed out", "demo": "built the demo", "erase": "erased", "restore": "restored", "backup": "backed up",
+	"sign_out": "signed out", "erase": "erased", "restore": "restored", "backup": "backed up",
 	"import": "imported",
 }
 
@@ -84,8 +84,16 @@ func AuditSentence(e AuditEntry, n AuditNames) string {
 		who = actorWords(e.Actor)
 	}
 	what := n.Subject
-	if what == "" {
+	if e.Entity == "programme" {
+		what = "the programme" // there is only one
+	} else if what == "" {
 		what = strings.TrimSpace(entityWords(e.Entity) + " " + e.EntityID)
+	}
+	switch {
+	case e.Entity == "programme" && e.Action == "demo":
+		return who + " built the demo programme"
+	case e.Entity == "programme" && e.Action == "create":
+		return who + " created the programme"
 	}
 	switch e.Action {
 	case "sign_in", "sign_out":

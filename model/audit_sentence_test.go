@@ -36,3 +36,10 @@ func TestAuditSentence(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditSentenceOfTheProgramme(t *testing.T) {
+	e := AuditEntry{Actor: "os:root", Action: "demo", Entity: "programme", EntityID: "1"}
+	if got, want := AuditSentence(e, AuditNames{}), "root (command line) built the demo programme"; got != want {
+		t.Errorf("AuditSentence = %q; want %q", got, want)
+	}
+}
