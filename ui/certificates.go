@@ -208,8 +208,11 @@ func (s *certificatesScreen) buildUI() {
 		widget.NewFormItem("Person", s.person),
 	)
 	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn, newBadgeExport(s).button)
-	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.",
-		container.NewVBox(form, s.eligible, s.progress))
+	// The explanation wraps in a label: as the card's subtitle it would not,
+	// and would make the window 1,275 px wide.
+	intro := widget.NewLabel("Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.")
+	intro.Wrapping = fyne.TextWrapWord
+	issueCard := widget.NewCard("Issue certificates", "", container.NewVBox(intro, form, s.eligible, s.progress))
 	// The buttons sit below the scrolling form, so Issue is in view on a
 	// 700 px high laptop screen too.
 	actions := container.NewPadded(container.NewBorder(nil, nil, s.actions, nil, s.status))
@@ -219,7 +222,7 @@ func (s *certificatesScreen) buildUI() {
 	} else {
 		// Who is eligible is for every role to read; issuing is not.
 		issueCard.SetTitle("Eligible for certificates")
-		issueCard.SetSubTitle("Who in the selection is eligible; issuing is for a training lead or an administrator.")
+		intro.SetText("Who in the selection is eligible; issuing is for a training lead or an administrator.")
 	}
 	offerIf(s.env, model.ActCertificates, s.issueBtn, s.cancelBtn, s.openBtn, s.progress)
 

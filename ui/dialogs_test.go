@@ -163,7 +163,7 @@ func TestUsersDisableByKeyboard(t *testing.T) {
 	selectUser(t, s, "verifier2")
 	tapIn(t, w.Content(), "Disable")
 	topDialog(t, w, "disabling")
-	press(t, w, fyne.KeyEscape)
+	pressKey(t, w, fyne.KeyEscape)
 	q.drain()
 	if w.Canvas().Overlays().Top() != nil {
 		t.Fatal("Escape left the confirmation open")
@@ -174,6 +174,6 @@ func TestUsersDisableByKeyboard(t *testing.T) {
 	selectUser(t, s, "verifier2")
 	tapIn(t, w.Content(), "Disable")
 	topDialog(t, w, "disabling")
-	press(t, w, fyne.KeyReturn)
+	pressKey(t, w, fyne.KeyReturn)
 	waitFor(t, q, "verifier2 disabled", func() bool { return demoUser(t, st, "verifier2").DisabledAt != "" })
 }
