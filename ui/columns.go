@@ -13,7 +13,7 @@ import (
 
 // columnSample is how many rows fitColumns measures: enough to see the
 // widest values of a long table without reading every row on each refresh.
-const columnSample = 400
+const columnSample = 150
 
 // columnWidths measures, for each of cols columns, the widest of its header
 // and its first rows' text, plus a label's padding, held between least and
