@@ -110,7 +110,7 @@ func (s *evidenceScreen) buildUI() {
 		[]float32{105, 150, 60, 60, 150, 170, 240, 200}, func() int { return len(s.queue) }, s.queueCell, s.onQueueSelected)
 	s.decision = container.NewStack(widget.NewLabel("Choose evidence in the queue to assess it."))
 	filters := container.NewHBox(widget.NewLabel("Queue"), s.cohortSel, s.unitSel, container.NewGridWrap(fyne.NewSize(200, 36), s.hostEntry), s.queueCount)
-	split := container.NewHSplit(s.queueTable, container.NewVScroll(s.decision))
+	split := container.NewHSplit(s.queueTable, s.decision) // the decision scrolls inside, its button stays in view
 	split.Offset = 0.52
 	queueTab := container.NewBorder(filters, nil, nil, nil, split)
 
@@ -457,9 +457,9 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	}
 	form := widget.NewForm(widget.NewFormItem("Feedback", container.NewVBox(f.feedback, f.fbMsg)), widget.NewFormItem("Date", f.date))
 	box.Add(form)
-	box.Add(f.record)
-	box.Add(f.msg)
-	s.decision.Objects = []fyne.CanvasObject{box}
+	// The criteria scroll; Record decision stays in view below them, on a
+	// laptop screen too.
+	s.decision.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewVBox(f.record, f.msg), nil, nil, container.NewVScroll(box))}
 	s.decision.Refresh()
 	s.form = f
 	if s.e.may(model.ActDecide) {

@@ -20,7 +20,7 @@ var mainAction = map[string]string{
 	"Cohorts & hosts": "Add host",
 	"Organisers":      "Add organiser",
 	"Training":        "New course…",
-	"Evidence":        "Record decision", // once the first item in the queue is chosen
+	"Evidence":        recordLabel, // once the first item in the queue is chosen
 	"Verification":    "Draw sample to plan",
 	"Claims":          "New claim…",
 	"Certificates":    "Issue certificates",
@@ -117,7 +117,7 @@ func TestEveryScreenFitsALaptop(t *testing.T) {
 		waitFor(t, q, sec.title, func() bool { return e.pending.Load() == 0 })
 		if ev, ok := sh.built[i].(*evidenceScreen); ok {
 			ev.queueTable.Select(widget.TableCellID{Row: 0, Col: 0})
-			waitFor(t, q, "the decision form", func() bool { return findButton(w.Content(), "Record decision") != nil })
+			waitFor(t, q, "the decision form", func() bool { return findButton(w.Content(), recordLabel) != nil })
 		}
 		w.Resize(laptop) // lay out again with what was loaded
 		fitsOnLaptop(t, w, sec.title, action)

@@ -72,6 +72,7 @@ func (s *verificationScreen) buildUI() {
 	s.planBtn = widget.NewButton("Change plan…", s.onPlan)
 	setEnabled(s.planBtn, s.e.may(model.ActSample))
 	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
 	s.table = textTable([]string{"Sampled", "Learner", "Unit", "Method", "Assessor", "Decision", "IV", "Verifier"},
 		[]float32{100, 160, 60, 150, 140, 120, 80, 140}, func() int { return len(s.samples) }, s.sampleCell, s.onSelected)
 	s.mtable = s.matrixTable()
@@ -79,7 +80,7 @@ func (s *verificationScreen) buildUI() {
 	s.detail = container.NewStack(widget.NewLabel("Choose a sampled decision to verify it."))
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cohort, s.pending, s.draw, s.planBtn)
-	top = container.NewVBox(top, container.NewHBox(s.planLbl, s.status))
+	top = container.NewVBox(top, container.NewBorder(nil, nil, s.planLbl, nil, s.status)) // the status wraps in what is left
 	// The coverage list has a tab of its own beside the samples, wide enough
 	// that no column is cut; its tab says how many pairs are under plan.
 	s.coverageTab = container.NewTabItem("Coverage", container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
@@ -143,8 +144,8 @@ func (s *verificationScreen) refresh() {
 		}
 		s.tabs.Refresh()
 		s.table.UnselectAll()
-		s.table.Refresh()
-		s.mtable.Refresh()
+		refreshTable(s.table)
+		refreshTable(s.mtable)
 	}, func(err error) { s.status.SetText(errText(err)) })
 }
 
