@@ -23,7 +23,11 @@ type AuditEntry struct {
 	EntityID string
 	Before   string
 	After    string
+	Names    AuditNames // what its ids stand for, read by the store
 }
+
+// Sentence is the entry in words, with names for ids.
+func (e AuditEntry) Sentence() string { return AuditSentence(e, e.Names) }
 
 // AuditFilter narrows the audit log; empty fields match everything.
 type AuditFilter struct {

@@ -197,7 +197,7 @@ type OrganiserRow struct {
 	Supporting      int // volunteers this senior supports (not withdrawn)
 	StartsOn        string
 	Search          string // lower-cased name, email and host for instant search
-	SortName        string // lower-cased family then given name
+	SortName        string // NameSortKey of family then given name
 }
 
 // nameKey orders by family name, then given name, ignoring case.
@@ -205,7 +205,7 @@ func (r *OrganiserRow) NameKey() string {
 	if r.SortName != "" {
 		return r.SortName
 	}
-	return strings.ToLower(r.FamilyName + "\x00" + r.GivenName)
+	return NameSortKey(r.FamilyName, r.GivenName)
 }
 
 // Name is the organiser's full name.
@@ -337,6 +337,8 @@ const (
 func SortOrganisers(rows []*OrganiserRow, col int, desc bool) {
 	key := func(a, b *OrganiserRow) int {
 		switch col {
+		case SortName: // named so that descending reverses it
+			return strings.Compare(a.NameKey(), b.NameKey())
 		case SortEmail:
 			return strings.Compare(strings.ToLower(a.Email), strings.ToLower(b.Email))
 		case SortRole:

@@ -23,7 +23,9 @@ func textTable(headers []string, widths []float32, rows func() int, cell func(r,
 		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(cell(id.Row, id.Col)) })
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis // never over the next column's header
+		return l
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(headers) {
@@ -33,6 +35,18 @@ func textTable(headers []string, widths []float32, rows func() int, cell func(r,
 	for i, w := range widths {
 		t.SetColumnWidth(i, w)
 	}
+	// widths are the least each column gets; refreshTable widens a column
+	// to its longest value (within reason), so none is cut to nonsense.
+	tableFits.Store(t, func() {
+		fitted := columnWidths(len(headers), rows(), func(c int) string { return headers[c] }, cell, 0, 0)
+		for i := range headers {
+			least := float32(60)
+			if i < len(widths) {
+				least = widths[i]
+			}
+			t.SetColumnWidth(i, min(max(least, fitted[i]), max(least, 460)))
+		}
+	})
 	t.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && onSelect != nil {
 			onSelect(id.Row)

@@ -45,6 +45,9 @@ type env struct {
 	// src is where the programme lives; the window opens, creates and
 	// restores programmes only through it.
 	src model.Source
+	// open shows the section titled title and returns its screen (nil when
+	// there is no such section); the shell sets it.
+	open func(title string) screen
 	// pending counts loads started and not yet shown, so a test can wait
 	// until a screen has settled before it acts, as a person would.
 	pending atomic.Int64
@@ -109,6 +112,7 @@ func newShell(e *env) fyne.CanvasObject { return buildShell(e).root }
 func buildShell(e *env) *shell {
 	sh := &shell{env: e, sections: sections(), current: -1}
 	sh.built = make([]screen, len(sh.sections))
+	e.open = sh.open
 	sh.body = container.NewStack()
 	sh.nav = &widget.List{
 		Length:     func() int { return len(sh.sections) },
@@ -133,6 +137,18 @@ func buildShell(e *env) *shell {
 	split.Offset = 0.16
 	sh.root = split
 	return sh
+}
+
+// open selects the section titled title, as a click in the sidebar would.
+func (sh *shell) open(title string) screen {
+	for i, sec := range sh.sections {
+		if sec.title == title {
+			sh.nav.Select(i)
+			sh.show(i)
+			return sh.built[i]
+		}
+	}
+	return nil
 }
 
 func (sh *shell) onNavSelected(i widget.ListItemID) {

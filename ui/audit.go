@@ -77,7 +77,9 @@ func (s *auditScreen) buildUI() {
 		s.actors = c.Actors
 	}, func(err error) { s.count.SetText("Could not read the filters: " + err.Error()) })
 	s.count = widget.NewLabel("")
-	s.table = textTable([]string{"When", "Who", "Action", "What", "Id", "After"}, []float32{170, 130, 90, 160, 80, 520},
+	// Each entry in a sentence with names, not its stored JSON and ids;
+	// choosing one shows what was stored, for whoever must check it.
+	s.table = textTable([]string{"When", "What happened"}, []float32{150, 600},
 		func() int { return len(s.rows) }, s.cell, s.onSelected)
 	s.detail = widget.NewLabel("Choose an entry to see it before and after.")
 	s.detail.Wrapping = fyne.TextWrapWord
@@ -109,25 +111,16 @@ func (s *auditScreen) refresh() {
 			s.rows = rows
 			s.count.SetText(num(len(rows)) + " entries shown")
 			s.table.UnselectAll()
-			s.table.Refresh()
+			refreshTable(s.table)
 		}, func(err error) { s.count.SetText(errText(err)) })
 }
 
 func (s *auditScreen) cell(r, c int) string {
 	a := s.rows[r]
-	switch c {
-	case 0:
-		return when(a.At) // stored in UTC, read in local time
-	case 1:
-		return a.Actor
-	case 2:
-		return a.Action
-	case 3:
-		return a.Entity
-	case 4:
-		return a.EntityID
+	if c == 0 {
+		return when(a.At) // stored in UTC, read in local (UK) time
 	}
-	return a.After
+	return a.Sentence()
 }
 
 func (s *auditScreen) onSelected(r int) {
@@ -136,5 +129,6 @@ func (s *auditScreen) onSelected(r int) {
 	if before == "" {
 		before = "—"
 	}
-	s.detail.SetText(when(a.At) + " · " + a.Actor + " · " + a.Action + " " + a.Entity + " " + a.EntityID + "\nBefore: " + before + "\nAfter: " + a.After)
+	s.detail.SetText(when(a.At) + " · " + a.Actor + " · " + a.Action + " " + a.Entity + " " + a.EntityID + "\n" + a.Sentence() + ".\n" +
+		"As stored:\nBefore: " + before + "\nAfter: " + a.After)
 }

@@ -344,7 +344,7 @@ func (s *cascadeScreen) onThinSelected(i widget.ListItemID) {
 		s.openPerson(t.PersonID)
 		return
 	}
-	dialog.ShowInformation(t.Name, t.What+".\nOpen Cohorts & hosts to change it.", s.env.win)
+	showInformation(t.Name, t.What+".\nOpen Cohorts & hosts to change it.", s.env.win)
 }
 
 // openPerson shows a person's details in a dialog.
@@ -356,8 +356,8 @@ func (s *cascadeScreen) openPerson(personID int64) {
 			body.Wrapping = fyne.TextWrapWord
 			d := dialog.NewCustom(p.Name, "Close", body, s.env.win)
 			d.Resize(fyne.NewSize(560, 0))
-			d.Show()
-		}, func(err error) { dialog.ShowError(err, s.env.win) })
+			showKeyed(s.env.win, d, nil)
+		}, func(err error) { showError(err, s.env.win) })
 }
 
 func (s *cascadeScreen) onExportPNG() {
@@ -389,10 +389,10 @@ func (s *cascadeScreen) export(name string, draw func(io.Writer, *model.Cascade)
 			s.env.post(func() {
 				s.busy(false)
 				if err != nil {
-					dialog.ShowError(fmt.Errorf("export %s: %w", name, err), s.env.win)
+					showError(fmt.Errorf("export %s: %w", name, err), s.env.win)
 					return
 				}
-				dialog.ShowInformation("Exported", "Saved "+w.URI().Path(), s.env.win)
+				showInformation("Exported", "Saved "+w.URI().Path(), s.env.win)
 			})
 		}()
 	}, s.env.win)

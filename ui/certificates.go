@@ -12,7 +12,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -167,7 +166,7 @@ func (s *certificatesScreen) loadOutputFolder() {
 		s.outBase = filepath.Join(dir, "certificates")
 		s.onOutModeChanged(s.outMode.Selected)
 	}, func(err error) {
-		s.status.SetText("Could not read the output folder setting: " + err.Error())
+		sayProblem(s.status, "Could not read the output folder setting: "+err.Error())
 	})
 }
 
@@ -209,16 +208,21 @@ func (s *certificatesScreen) buildUI() {
 		widget.NewFormItem("Person", s.person),
 	)
 	s.actions = container.NewHBox(s.issueBtn, s.cancelBtn, s.openBtn, newBadgeExport(s).button)
-	issueCard := widget.NewCard("Issue certificates", "Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.",
-		container.NewVBox(form, s.eligible, s.progress,
-			container.NewBorder(nil, nil, s.actions, nil, s.status)))
+	// The explanation wraps in a label: as the card's subtitle it would not,
+	// and would make the window 1,275 px wide.
+	intro := widget.NewLabel("Everyone eligible in the selection; anyone who already holds one gets a reprint (same number, marked COPY). You see how many of each kind before anything is issued.")
+	intro.Wrapping = fyne.TextWrapWord
+	issueCard := widget.NewCard("Issue certificates", "", container.NewVBox(intro, form, s.eligible, s.progress))
+	// The buttons sit below the scrolling form, so Issue is in view on a
+	// 700 px high laptop screen too.
+	actions := container.NewPadded(container.NewBorder(nil, nil, s.actions, nil, s.status))
 	if s.env.may(model.ActCertificates) {
 		form.Append("Write", s.outMode)
 		form.Append("To", s.outPick.box)
 	} else {
 		// Who is eligible is for every role to read; issuing is not.
 		issueCard.SetTitle("Eligible for certificates")
-		issueCard.SetSubTitle("Who in the selection is eligible; issuing is for a training lead or an administrator.")
+		intro.SetText("Who in the selection is eligible; issuing is for a training lead or an administrator.")
 	}
 	offerIf(s.env, model.ActCertificates, s.issueBtn, s.cancelBtn, s.openBtn, s.progress)
 
@@ -250,7 +254,7 @@ func (s *certificatesScreen) buildUI() {
 		container.NewBorder(nil, nil, widget.NewLabelWithStyle("Issued certificates", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			container.NewHBox(s.reprint, s.revoke), s.search),
 		nil, nil, nil, s.table)
-	split := container.NewVSplit(container.NewVScroll(issueCard), list)
+	split := container.NewVSplit(container.NewBorder(nil, actions, nil, nil, container.NewVScroll(issueCard)), list)
 	split.Offset = 0.55
 	s.root = split
 	s.onOutModeChanged(outFolder)
@@ -513,14 +517,14 @@ func (s *certificatesScreen) onIssue() {
 	cands := s.cands
 	out := strings.TrimSpace(s.outPath.Text)
 	if out == "" {
-		s.status.SetText("Say where to write the certificates.")
+		sayProblem(s.status, "Say where to write the certificates.")
 		return
 	}
 	if combined := s.outMode.Selected == outCombined; combined != reports.IsCombined(out) {
 		if combined {
-			s.status.SetText("A combined PDF is written to a file ending .pdf.")
+			sayProblem(s.status, "A combined PDF is written to a file ending .pdf.")
 		} else {
-			s.status.SetText("One PDF per person is written to a folder, not a file ending .pdf.")
+			sayProblem(s.status, "One PDF per person is written to a folder, not a file ending .pdf.")
 		}
 		return
 	}
@@ -532,7 +536,7 @@ func (s *certificatesScreen) onIssue() {
 	by, _ := countKinds(cands)
 	msg := fmt.Sprintf("%s — issue?\n\nTo %s, written to\n%s\n\nA new certificate is signed and permanent: a mistake can only be revoked.",
 		kindCounts(by), describeQuery(q), out)
-	d := dialog.NewConfirm("Issue certificates?", msg, func(ok bool) {
+	d := newConfirm("Issue certificates?", msg, func(ok bool) {
 		if ok {
 			s.issue(cands, out)
 		} else {
@@ -568,7 +572,7 @@ func (s *certificatesScreen) issue(cands []model.Candidate, out string) {
 	s.cancelBtn.Enable()
 	s.openBtn.Disable()
 	s.progress.SetValue(0)
-	s.status.SetText("Issuing…")
+	say(s.status, "Issuing…")
 	post := s.env.post
 	go func() {
 		summary, path, err := s.issueAndWrite(ctx, cands, out, func(done, total int) {
@@ -580,12 +584,12 @@ func (s *certificatesScreen) issue(cands []model.Candidate, out string) {
 			s.cancelBtn.Disable()
 			switch {
 			case errors.Is(err, context.Canceled):
-				s.status.SetText("Cancelled. No PDF was written; certificates already issued are kept and the next run prints them as originals.")
+				sayProblem(s.status, "Cancelled. No PDF was written; certificates already issued are kept and the next run prints them as originals.")
 			case err != nil:
-				s.status.SetText("Could not issue: " + err.Error())
+				sayProblem(s.status, "Could not issue: "+err.Error())
 			default:
 				s.progress.SetValue(1)
-				s.status.SetText(summary)
+				sayDone(s.status, summary)
 				s.lastOut = path
 				s.openBtn.Enable()
 			}
@@ -615,7 +619,7 @@ func (s *certificatesScreen) issueAndWrite(ctx context.Context, cands []model.Ca
 func (s *certificatesScreen) onCancel() {
 	if s.cancel != nil {
 		s.cancel()
-		s.status.SetText("Cancelling…")
+		say(s.status, "Cancelling…")
 	}
 }
 
@@ -625,7 +629,7 @@ func (s *certificatesScreen) onOpen() {
 	}
 	u := &url.URL{Scheme: "file", Path: s.lastOut}
 	if err := s.env.app.OpenURL(u); err != nil {
-		s.status.SetText("Could not open " + s.lastOut + ": " + err.Error())
+		sayProblem(s.status, "Could not open "+s.lastOut+": "+err.Error())
 	}
 }
 
@@ -644,7 +648,7 @@ func (s *certificatesScreen) loadIssued() {
 		s.revoke.Disable()
 		s.table.Refresh()
 	}, func(err error) {
-		s.status.SetText("Could not list certificates: " + err.Error())
+		sayProblem(s.status, "Could not list certificates: "+err.Error())
 	})
 }
 
@@ -667,27 +671,27 @@ func (s *certificatesScreen) onReprint() {
 	c := s.issued[s.selected]
 	dir := s.outBase
 	if dir == "" {
-		s.status.SetText("The output folder has not been read yet; try again.")
+		sayProblem(s.status, "The output folder has not been read yet; try again.")
 		return
 	}
 	what := "a copy of " + c.HolderName + "'s certificate, marked COPY,"
 	if !c.Delivered() {
 		what = c.HolderName + "'s certificate (never delivered, so an original)"
 	}
-	dialog.ShowConfirm("Reprint "+c.Number, "Write "+what+" to\n"+dir+"?", func(ok bool) {
+	showConfirm("Reprint "+c.Number, "Write "+what+" to\n"+dir+"?", func(ok bool) {
 		if !ok {
 			return
 		}
 		load(s.env, func(ctx context.Context) (string, error) {
 			return reports.PrintAgain(ctx, s.store, s.env.user, c.Number, dir)
 		}, func(p string) {
-			s.status.SetText("Reprinted " + c.Number + " to " + p + ".")
+			sayDone(s.status, "Reprinted "+c.Number+" to "+p+".")
 			s.lastOut = p
 			s.openBtn.Enable()
 			s.loadIssued()
 			s.onOpen()
 		}, func(err error) {
-			dialog.ShowError(err, s.env.win)
+			showError(err, s.env.win)
 		})
 	}, s.env.win)
 }
@@ -707,11 +711,11 @@ func (s *certificatesScreen) onRevoke() {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
-	dialog.ShowForm("Revoke "+c.Number, "Revoke", "Keep it", items, func(ok bool) {
+	askForm("Revoke "+c.Number, "Revoke", "Keep it", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		dialog.ShowConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
+		showConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
 			if !yes {
 				return
 			}
@@ -719,11 +723,11 @@ func (s *certificatesScreen) onRevoke() {
 			load(s.env, func(ctx context.Context) (struct{}, error) {
 				return struct{}{}, s.store.Revoke(ctx, s.env.user, c.Number, why)
 			}, func(struct{}) {
-				s.status.SetText("Revoked " + c.Number + ": " + why)
+				sayDone(s.status, "Revoked "+c.Number+": "+why)
 				s.loadIssued()
 				s.onSelectionChanged()
 			}, func(err error) {
-				dialog.ShowError(err, s.env.win)
+				showError(err, s.env.win)
 			})
 		}, s.env.win)
 	}, s.env.win)

@@ -84,10 +84,10 @@ func (s *claimsScreen) refresh() {
 	load(s.e, s.store.Claims, func(cs []model.Claim) {
 		s.claims, s.sel, s.lines = cs, -1, nil
 		s.table.UnselectAll()
-		s.table.Refresh()
-		s.ltable.Refresh()
+		refreshTable(s.table)
+		refreshTable(s.ltable)
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(errText(err)) })
+	}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *claimsScreen) claimCell(r, c int) string {
@@ -161,8 +161,8 @@ func (s *claimsScreen) onSelected(r int) {
 		func(ls []model.ClaimLine) {
 			s.lines = ls
 			s.heading.SetText(fmt.Sprintf("%s: %s units, %s credits", k.Reference, num(len(ls)), num(k.Credits)))
-			s.ltable.Refresh()
-		}, func(err error) { s.status.SetText(errText(err)) })
+			refreshTable(s.ltable)
+		}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *claimsScreen) onNew() {
@@ -185,15 +185,15 @@ func (s *claimsScreen) onNew() {
 		}, func(err error) {
 			qual.PlaceHolder = "(could not read the catalogue)"
 			qual.Refresh()
-			s.status.SetText("Could not read the qualifications: " + errText(err))
+			sayProblem(s.status, "Could not read the qualifications: "+errText(err))
 		})
-	dialog.ShowForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
+	askForm("New claim", "Make claim", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Cohort", cohort), widget.NewFormItem("Qualification", qual)}, func(ok bool) {
 		if !ok {
 			return
 		}
 		if qual.Selected == "" {
-			s.status.SetText("No claim made: choose a qualification.")
+			sayProblem(s.status, "No claim made: choose a qualification.")
 			return
 		}
 		n, q := cohortOf(cohort.Selected), qual.Selected
@@ -219,12 +219,12 @@ func (s *claimsScreen) onNew() {
 				left = fmt.Sprintf(" Left off %s:%s", num(len(m.problems)), b.String())
 			}
 			if m.err != nil {
-				dialog.ShowError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
+				showError(fmt.Errorf("no claim was made: %s.%s", errText(m.err), left), s.e.win)
 				return
 			}
-			s.status.SetText(fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits)) + left)
+			sayDone(s.status, fmt.Sprintf("Made draft %s: %s units, %s credits.", m.c.Reference, num(m.c.Lines), num(m.c.Credits))+left)
 			s.refresh()
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -233,7 +233,7 @@ func (s *claimsScreen) onSubmit() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
+	showConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
 		"any correction is a new claim linked to it.", num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return
@@ -241,8 +241,8 @@ func (s *claimsScreen) onSubmit() {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SubmitClaim(ctx, s.e.user, k.ID)
 		},
-			func(struct{}) { s.status.SetText(k.Reference + " submitted and locked."); s.refresh() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(struct{}) { sayDone(s.status, k.Reference+" submitted and locked."); s.refresh() },
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -251,17 +251,17 @@ func (s *claimsScreen) onCorrect() {
 	if !ok {
 		return
 	}
-	dialog.ShowConfirm("Correct "+k.Reference+"?", "Make a new draft claim holding the same lines, linked to "+k.Reference+
+	showConfirm("Correct "+k.Reference+"?", "Make a new draft claim holding the same lines, linked to "+k.Reference+
 		", which stays as it was submitted.", func(yes bool) {
 		if !yes {
 			return
 		}
 		load(s.e, func(ctx context.Context) (model.Claim, error) { return s.store.CorrectClaim(ctx, s.e.user, k.ID) },
 			func(c model.Claim) {
-				s.status.SetText("Made " + c.Reference + " correcting " + k.Reference + ".")
+				sayDone(s.status, "Made "+c.Reference+" correcting "+k.Reference+".")
 				s.refresh()
 			},
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -272,7 +272,7 @@ func (s *claimsScreen) onDiscard() {
 	if !ok || k.Status != "draft" {
 		return
 	}
-	dialog.ShowConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
+	showConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
 		"Its units become claimable again. Nothing was sent to the OCN.", k.Reference, num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return
@@ -280,10 +280,10 @@ func (s *claimsScreen) onDiscard() {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.DiscardClaim(ctx, s.e.user, k.ID)
 		}, func(struct{}) {
-			s.status.SetText("Discarded the draft " + k.Reference + ".")
+			sayDone(s.status, "Discarded the draft "+k.Reference+".")
 			s.heading.SetText("Choose a claim to see its lines.")
 			s.refresh()
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -317,11 +317,11 @@ func (s *claimsScreen) onExport(kind string) {
 				err = cerr
 			}
 			if err != nil {
-				dialog.ShowError(err, s.e.win)
+				showError(err, s.e.win)
 				return
 			}
-			s.status.SetText("Wrote " + w.URI().Path())
-		}, func(err error) { w.Close(); dialog.ShowError(err, s.e.win) })
+			sayDone(s.status, "Wrote "+w.URI().Path())
+		}, func(err error) { w.Close(); showError(err, s.e.win) })
 	}, s.e.win)
 	d.SetFileName(k.Reference + "." + kind)
 	d.Show()

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -92,6 +91,7 @@ func (s *cohortsScreen) buildUI() {
 	s.hostsLabel = widget.NewLabelWithStyle("Hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.orgLabel = widget.NewLabelWithStyle("Organisers: choose a host", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.status = widget.NewLabel("Loading…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	edits := []fyne.CanvasObject{
 		widget.NewButtonWithIcon("Add cohort", theme.ContentAddIcon(), func() { s.editCohort(model.Cohort{}) }),
 		widget.NewButtonWithIcon("Edit cohort", theme.DocumentCreateIcon(), s.onEditCohort),
@@ -99,7 +99,7 @@ func (s *cohortsScreen) buildUI() {
 		widget.NewButtonWithIcon("Edit host", theme.DocumentCreateIcon(), s.onEditHost),
 	}
 	offerIf(s.e, model.ActCohorts, edits...)
-	bar := container.NewHBox(append(edits, s.status)...)
+	bar := container.NewBorder(nil, nil, container.NewHBox(edits...), nil, s.status) // the status takes what is left, wrapping
 	head := container.NewVBox(widget.NewLabelWithStyle("Cohorts & hosts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), bar)
 	hosts := container.NewBorder(s.hostsLabel, nil, nil, nil, s.hostTable)
 	orgs := container.NewBorder(s.orgLabel, nil, nil, nil, s.orgList)
@@ -183,8 +183,10 @@ func (s *cohortsScreen) refresh() {
 				flagged++
 			}
 		}
-		s.status.SetText(fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
+		say(s.status, fmt.Sprintf("%d cohorts, %s hosts, %d with a team outside %d–%d",
 			len(d.cohorts), num(len(d.hosts)), flagged, model.TeamMin, model.TeamMax))
+		fitColumns(s.cohortTable, len(cohortHeaders), len(s.cohorts), func(c int) string { return cohortHeaders[c] },
+			func(r, c int) string { return cohortCell(s.cohorts[r], c) }, 50, 360)
 		s.cohortTable.Refresh()
 		s.showHosts()
 		for i, c := range s.cohorts {
@@ -192,7 +194,7 @@ func (s *cohortsScreen) refresh() {
 				s.cohortTable.Select(widget.TableCellID{Row: i})
 			}
 		}
-	}, func(err error) { s.status.SetText("Could not load cohorts: " + err.Error()) })
+	}, func(err error) { sayProblem(s.status, "Could not load cohorts: "+err.Error()) })
 }
 
 // showHosts lists the selected cohort's hosts, or every host.
@@ -213,6 +215,8 @@ func (s *cohortsScreen) showHosts() {
 		s.hostsLabel.SetText(fmt.Sprintf("%d hosts of cohort %s", len(s.hosts), cohortText(s.cohortNumber())))
 	}
 	s.hostTable.UnselectAll()
+	fitColumns(s.hostTable, len(hostHeaders), len(s.hosts), func(c int) string { return hostHeaders[c] },
+		func(r, c int) string { return hostCell(s.hosts[r], c) }, 50, 300)
 	s.hostTable.Refresh()
 	for i, h := range s.hosts {
 		if h.ID == s.hostID {
@@ -264,7 +268,7 @@ func (s *cohortsScreen) onEditCohort() {
 			return
 		}
 	}
-	dialog.ShowInformation("Edit cohort", "Choose a cohort in the table first.", s.e.win)
+	showInformation("Edit cohort", "Choose a cohort in the table first.", s.e.win)
 }
 
 func (s *cohortsScreen) onEditHost() {
@@ -274,7 +278,7 @@ func (s *cohortsScreen) onEditHost() {
 			return
 		}
 	}
-	dialog.ShowInformation("Edit host", "Choose a host in the table first.", s.e.win)
+	showInformation("Edit host", "Choose a host in the table first.", s.e.win)
 }
 
 // dateEntry is an optional date field showing a stored date the UK way.
@@ -306,7 +310,7 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 	shown := [4]string{number.Text, ind.Text, starts.Text, ends.Text}
 	items := []*widget.FormItem{widget.NewFormItem("Number", number), widget.NewFormItem("Host induction", ind),
 		widget.NewFormItem("Training starts", starts), widget.NewFormItem("Training ends", ends)}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -328,12 +332,12 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 			}
 		}
 		if err := errors.Join(errs[:]...); err != nil {
-			dialog.ShowError(err, s.e.win)
+			showError(err, s.e.win)
 			return
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, s.e.user, c) },
 			func(id int64) { s.cohortID = id; s.refresh() },
-			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+			func(err error) { showError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(460, 0))
 	showForm(s.e.win, d, number, ind, starts, ends)
@@ -381,7 +385,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 	items := []*widget.FormItem{widget.NewFormItem("Name", name), widget.NewFormItem("Region", region),
 		widget.NewFormItem("Setting", setting), widget.NewFormItem("", kick),
 		widget.NewFormItem("Referring partner", partner), widget.NewFormItem("Cohort", cohort)}
-	d := dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -402,7 +406,7 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, s.e.user, h) },
 			func(id int64) { s.hostID = id; s.refresh() },
-			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+			func(err error) { showError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(520, 0))
 	showForm(s.e.win, d, name, region, partner)
@@ -434,7 +438,7 @@ func plainError(err error) error {
 
 // showForm shows a form dialog whose entries save it on Enter and cancel it
 // on Escape, with the first entry focused so the keys work at once.
-func showForm(win fyne.Window, d *dialog.FormDialog, entries ...*escEntry) {
+func showForm(win fyne.Window, d *formDialog, entries ...*escEntry) {
 	for _, e := range entries {
 		e.onEscape = d.Hide
 		e.OnSubmitted = func(string) { d.Submit() }

@@ -22,7 +22,7 @@ var courseKinds = []string{model.CourseMain, model.CourseTTT, model.CourseInduct
 
 // courseForm is the "New course" dialog's fields, kept so tests can fill them.
 type courseForm struct {
-	d        *dialog.FormDialog
+	d        *formDialog
 	kind     *widget.Select
 	module   *widget.Select
 	title    *escEntry
@@ -50,7 +50,7 @@ func (s *trainingScreen) onNewCourse() {
 		}
 		o.cohorts, err = s.store.CohortChoices(ctx)
 		return o, err
-	}, s.showCourseForm, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, s.showCourseForm, func(err error) { showError(err, s.e.win) })
 }
 
 func (s *trainingScreen) showCourseForm(o courseOptions) {
@@ -86,7 +86,7 @@ func (s *trainingScreen) showCourseForm(o courseOptions) {
 		widget.NewFormItem("Starts", f.starts), widget.NewFormItem("Ends", f.ends), widget.NewFormItem("Venue", f.venue),
 		widget.NewFormItem("Sessions", f.sessions),
 	}
-	f.d = dialog.NewForm("New course", "Create", "Cancel", items, func(ok bool) {
+	f.d = newForm("New course", "Create", "Cancel", items, func(ok bool) {
 		if ok {
 			s.createCourse(f, o)
 		}
@@ -123,7 +123,7 @@ func (s *trainingScreen) createCourse(f *courseForm, o courseOptions) {
 		}
 	}
 	if err != nil {
-		dialog.ShowError(plainError(err), s.e.win)
+		showError(plainError(err), s.e.win)
 		return
 	}
 	if i := f.module.SelectedIndex(); i > 0 {
@@ -138,10 +138,10 @@ func (s *trainingScreen) createCourse(f *courseForm, o courseOptions) {
 	load(s.e, func(ctx context.Context) (int64, error) { return s.store.CreateCourse(ctx, s.e.user, c) },
 		func(id int64) {
 			s.courseID, s.sessionID = id, 0 // refresh selects it and loads its sessions
-			s.status.SetText("Course created: enrol its learners next.")
+			sayDone(s.status, "Course created: enrol its learners next.")
 			s.refresh()
 		},
-		func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+		func(err error) { showError(plainError(err), s.e.win) })
 }
 
 // enrolForm is the "Enrol" dialog: filters that narrow a list of people as
@@ -193,7 +193,7 @@ func (s *trainingScreen) onEnrol() {
 		}
 		c.hosts, err = s.store.HostChoices(ctx)
 		return c, err
-	}, func(c choices) { s.showEnrolForm(course, c.cohorts, c.hosts) }, func(err error) { dialog.ShowError(err, s.e.win) })
+	}, func(c choices) { s.showEnrolForm(course, c.cohorts, c.hosts) }, func(err error) { showError(err, s.e.win) })
 }
 
 func (s *trainingScreen) showEnrolForm(course model.Course, cohorts, hosts []model.Choice) {
@@ -371,11 +371,11 @@ func (s *trainingScreen) enrolSelected(f *enrolForm) {
 	load(s.e, func(ctx context.Context) (int, error) { return s.store.Enrol(ctx, s.e.user, f.course.ID, ids) },
 		func(n int) {
 			f.d.Hide()
-			s.status.SetText(fmt.Sprintf("Enrolled %s on %s.", countOf(n, "person", "people"), f.course.Title))
+			sayDone(s.status, fmt.Sprintf("Enrolled %s on %s.", countOf(n, "person", "people"), f.course.Title))
 			s.refresh()
 		},
 		func(err error) {
 			f.enrol.Enable()
-			dialog.ShowError(plainError(err), s.e.win)
+			showError(plainError(err), s.e.win)
 		})
 }

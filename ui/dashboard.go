@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -46,8 +48,16 @@ type dashboardScreen struct {
 	cohorts    *widget.Table
 	charts     [4]*canvas.Image
 	chartNote  *widget.Label
+	start      *widget.Card // what to do first, shown on an empty programme
 	root       fyne.CanvasObject
 }
+
+// startText is what an empty programme says to do first: hosts name their
+// cohort and organisers their host, so that is the order they import in.
+const startText = "Start by importing cohorts, then hosts, then organisers."
+
+// errNothingToChart says the programme holds no one to draw yet.
+var errNothingToChart = errors.New("nothing to chart yet")
 
 func newDashboardScreen(e *env) *dashboardScreen {
 	s := &dashboardScreen{env: e, store: e.store}
@@ -58,6 +68,7 @@ func newDashboardScreen(e *env) *dashboardScreen {
 
 func (s *dashboardScreen) buildUI() {
 	s.status = widget.NewLabel("Loading the programme…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.seniors = widget.NewProgressBar()
 	s.seniorsTxt = widget.NewLabel("")
@@ -66,6 +77,9 @@ func (s *dashboardScreen) buildUI() {
 	s.evidence = widget.NewLabel("")
 	s.cascade = widget.NewLabel("")
 	s.flags = container.NewVBox()
+	for _, l := range []*widget.Label{s.title, s.seniorsTxt, s.volTxt, s.evidence, s.cascade} {
+		l.Wrapping = fyne.TextWrapWord // wrap rather than widen the window on a laptop
+	}
 	s.cohorts = &widget.Table{
 		Length:        s.cohortTableSize,
 		CreateCell:    func() fyne.CanvasObject { return widget.NewLabel("Volunteers 0,000") },
@@ -88,7 +102,8 @@ func (s *dashboardScreen) buildUI() {
 	evidence := widget.NewCard("Evidence awaiting assessment", "", s.evidence)
 	cascade := widget.NewCard("The cascade in numbers", "", s.cascade)
 	flags := widget.NewCard("Flagged for review", "", s.flags)
-	left := container.NewVBox(targets, evidence, cascade, flags)
+	s.start = s.startCard()
+	left := container.NewVBox(s.start, targets, evidence, cascade, flags)
 	people := widget.NewCard("People per cohort", "", s.cohorts)
 	s.chartNote = widget.NewLabel("Drawing the charts…")
 	s.chartNote.Wrapping = fyne.TextWrapWord
@@ -96,7 +111,7 @@ func (s *dashboardScreen) buildUI() {
 	for i := range s.charts {
 		s.charts[i] = canvas.NewImageFromResource(nil)
 		s.charts[i].FillMode = canvas.ImageFillContain
-		s.charts[i].SetMinSize(fyne.NewSize(280, 170))
+		s.charts[i].SetMinSize(fyne.NewSize(200, 150))
 		grid.Add(s.charts[i])
 	}
 	right := container.NewAppTabs(
@@ -135,13 +150,54 @@ func (s *dashboardScreen) updateCohortCell(id widget.TableCellID, o fyne.CanvasO
 
 func (s *dashboardScreen) content() fyne.CanvasObject { return s.root }
 
+// startCard says what to do first in an empty programme, with a button per
+// import for a role that may import.
+func (s *dashboardScreen) startCard() *widget.Card {
+	text := widget.NewLabel(startText + " Each import checks the whole file first and adds nothing if any row is wrong.")
+	text.Wrapping = fyne.TextWrapWord
+	body := container.NewVBox(text)
+	if s.env.may(model.ActImport) {
+		for _, k := range []struct{ label, kind string }{
+			{"Import cohorts…", model.KindCohorts}, {"Import hosts…", model.KindHosts}, {"Import organisers…", model.KindOrganisers},
+		} {
+			b := widget.NewButtonWithIcon(k.label, theme.UploadIcon(), func() { s.openImport(k.kind) })
+			body.Add(b)
+		}
+		body.Objects[1].(*widget.Button).Importance = widget.HighImportance
+	} else {
+		body.Add(widget.NewLabel("Importing is for a training lead or an administrator; you are signed in as " +
+			model.RoleName(s.env.user.Role) + "."))
+	}
+	c := widget.NewCard("Start here", "", body)
+	c.Hide()
+	return c
+}
+
+// openImport opens the Import screen ready for kind.
+func (s *dashboardScreen) openImport(kind string) {
+	if s.env.open == nil {
+		return
+	}
+	if imp, ok := s.env.open("Import").(*importScreen); ok {
+		imp.kindSelect.SetSelected(kind)
+	}
+}
+
 func (s *dashboardScreen) refresh() {
 	load(s.env, s.store.Dashboard, s.show, func(err error) {
-		s.status.SetText("Could not read the programme: " + err.Error())
+		sayProblem(s.status, "Could not read the programme: "+err.Error())
 	})
 	// Charts are read and drawn off the UI goroutine: drawing takes longer
 	// than the numbers.
 	load(s.env, s.drawCharts, s.showCharts, func(err error) {
+		if errors.Is(err, errNothingToChart) {
+			for _, c := range s.charts {
+				c.Resource = nil
+				c.Refresh()
+			}
+			s.chartNote.SetText("The charts appear once cohorts and organisers are imported. " + startText)
+			return
+		}
 		s.chartNote.SetText("Could not draw the charts: " + err.Error())
 	})
 }
@@ -151,6 +207,9 @@ func (s *dashboardScreen) drawCharts(ctx context.Context) (dashboardChartImages,
 	data, err := s.store.DashboardCharts(ctx)
 	if err != nil {
 		return out, err
+	}
+	if len(data.ByCohort) == 0 && len(data.Progress) == 0 {
+		return out, errNothingToChart
 	}
 	w, h := int(dashboardChartSize.Width), int(dashboardChartSize.Height)
 	for i, draw := range []func(model.DashboardCharts, int, int) ([]byte, error){
@@ -175,7 +234,13 @@ func (s *dashboardScreen) showCharts(imgs dashboardChartImages) {
 func (s *dashboardScreen) show(d model.Dashboard) {
 	s.data = d
 	s.title.SetText(d.Programme)
-	s.status.SetText(fmt.Sprintf("%s organisers in training or trained across %d cohorts and %s host organisations.",
+	if empty := len(d.Cohorts) == 0 && d.Hosts == 0 && d.Seniors+d.Volunteers == 0; empty {
+		s.start.Show()
+	} else {
+		s.start.Hide()
+	}
+	s.root.Refresh() // lay the column out again with or without the card
+	say(s.status, fmt.Sprintf("%s organisers in training or trained across %d cohorts and %s host organisations.",
 		num(d.Seniors+d.Volunteers), len(d.Cohorts), num(d.Hosts)))
 	s.seniors.Max, s.seniors.Value = float64(max(d.SeniorTarget, 1)), float64(min(d.Seniors, d.SeniorTarget))
 	s.seniors.Refresh()

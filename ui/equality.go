@@ -78,11 +78,11 @@ func (f *equalityForm) load() {
 			f.selects[i].Enable()
 		}
 		f.save.Enable()
-		f.status.SetText("")
+		say(f.status, "")
 		if e.UpdatedAt != "" {
-			f.status.SetText("Last recorded " + day(e.UpdatedAt))
+			say(f.status, "Last recorded "+day(e.UpdatedAt))
 		}
-	}, func(err error) { f.status.SetText("Could not read the answers: " + err.Error()) })
+	}, func(err error) { sayProblem(f.status, "Could not read the answers: "+err.Error()) })
 }
 
 // answers reads the form; "Not answered" is stored as no answer.
@@ -99,14 +99,14 @@ func (f *equalityForm) answers() model.Equality {
 func (f *equalityForm) onSave() {
 	e := f.answers()
 	f.save.Disable()
-	f.status.SetText("Saving…")
+	say(f.status, "Saving…")
 	load(f.e, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, f.store.SetEquality(ctx, f.e.user, f.personID, e)
 	}, func(struct{}) {
 		f.save.Enable()
-		f.status.SetText("Saved.")
+		sayDone(f.status, "Saved.")
 	}, func(err error) {
 		f.save.Enable()
-		f.status.SetText("Not saved: " + err.Error())
+		sayProblem(f.status, "Not saved: "+err.Error())
 	})
 }

@@ -110,7 +110,7 @@ func (s *evidenceScreen) buildUI() {
 		[]float32{105, 150, 60, 60, 150, 170, 240, 200}, func() int { return len(s.queue) }, s.queueCell, s.onQueueSelected)
 	s.decision = container.NewStack(widget.NewLabel("Choose evidence in the queue to assess it."))
 	filters := container.NewHBox(widget.NewLabel("Queue"), s.cohortSel, s.unitSel, container.NewGridWrap(fyne.NewSize(200, 36), s.hostEntry), s.queueCount)
-	split := container.NewHSplit(s.queueTable, container.NewVScroll(s.decision))
+	split := container.NewHSplit(s.queueTable, s.decision) // the decision scrolls inside, its button stays in view
 	split.Offset = 0.52
 	queueTab := container.NewBorder(filters, nil, nil, nil, split)
 
@@ -457,9 +457,9 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	}
 	form := widget.NewForm(widget.NewFormItem("Feedback", container.NewVBox(f.feedback, f.fbMsg)), widget.NewFormItem("Date", f.date))
 	box.Add(form)
-	box.Add(f.record)
-	box.Add(f.msg)
-	s.decision.Objects = []fyne.CanvasObject{box}
+	// The criteria scroll; Record decision stays in view below them, on a
+	// laptop screen too.
+	s.decision.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewVBox(f.record, f.msg), nil, nil, container.NewVScroll(box))}
 	s.decision.Refresh()
 	s.form = f
 	if s.e.may(model.ActDecide) {
@@ -761,13 +761,13 @@ func (s *evidenceScreen) onAddEvidence() {
 		widget.NewFormItem("Unit", unit), widget.NewFormItem("Criteria", crit), widget.NewFormItem("", submit),
 	}
 	learner := s.learner
-	d := dialog.NewForm("Add evidence for "+learner.Name, "Add", "Cancel", items, func(ok bool) {
+	d := newForm("Add evidence for "+learner.Name, "Add", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		on, err := isoDate("date", date.Text, true)
 		if err != nil {
-			dialog.ShowError(err, s.e.win)
+			showError(err, s.e.win)
 			return
 		}
 		it := model.EvidenceItem{OrganiserID: learner.OrganiserID, Kind: model.EvidenceKinds[kind.SelectedIndex()], Title: title.Text,
@@ -780,7 +780,7 @@ func (s *evidenceScreen) onAddEvidence() {
 			return s.store.AddEvidence(ctx, s.e.user, it, submit.Checked)
 		},
 			func(int64) { s.loadPortfolio(); s.refresh() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(640, 620))
 	showForm(s.e.win, d, title, date, count, themes)
@@ -802,7 +802,7 @@ func (s *evidenceScreen) onAddFile() {
 			return s.store.AddEvidenceFile(ctx, s.e.user, it.ID, path)
 		},
 			func(model.EvidenceFile) { s.loadPortfolio() },
-			func(err error) { dialog.ShowError(err, s.e.win) })
+			func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	if home, err := storage.ListerForURI(storage.NewFileURI(userHome())); err == nil {
 		fd.SetLocation(home)
@@ -819,7 +819,7 @@ func (s *evidenceScreen) onSubmit() {
 		return struct{}{}, s.store.SubmitEvidence(ctx, s.e.user, id)
 	},
 		func(struct{}) { s.loadPortfolio(); s.refresh() },
-		func(err error) { dialog.ShowError(err, s.e.win) })
+		func(err error) { showError(err, s.e.win) })
 }
 
 // progressLine says where a learner stands against one qualification, from

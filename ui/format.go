@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
@@ -67,4 +68,22 @@ func percent(n, total int) int {
 		return 0
 	}
 	return n * 100 / total
+}
+
+// A status line's colour says how things went: the theme's success colour
+// for work done, its error colour for work refused or failed, and the
+// ordinary text colour for work under way or plain facts.
+
+// sayDone shows text on l in the theme's success colour.
+func sayDone(l *widget.Label, text string) { sayAs(l, widget.SuccessImportance, text) }
+
+// sayProblem shows text on l in the theme's error colour.
+func sayProblem(l *widget.Label, text string) { sayAs(l, widget.DangerImportance, text) }
+
+// say shows text on l in the ordinary text colour.
+func say(l *widget.Label, text string) { sayAs(l, widget.MediumImportance, text) }
+
+func sayAs(l *widget.Label, imp widget.Importance, text string) {
+	l.Importance = imp
+	l.SetText(text) // SetText refreshes, so the colour changes with the words
 }

@@ -71,7 +71,7 @@ func (s *importScreen) buildUI() {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.table = &widget.Table{
 		Length:        s.tableSize,
-		CreateCell:    func() fyne.CanvasObject { return widget.NewLabel("a long cell value here") },
+		CreateCell:    func() fyne.CanvasObject { return ellipsisLabel() },
 		UpdateCell:    s.updateCell,
 		ShowHeaderRow: true,
 		CreateHeader: func() fyne.CanvasObject {
@@ -213,11 +213,11 @@ func (s *importScreen) choosePath(path string) {
 func (s *importScreen) preview() {
 	kind, path := s.kind, s.path
 	s.importBtn.Disable()
-	s.status.SetText("Reading " + path + "…")
+	say(s.status, "Reading "+path+"…")
 	load(s.env, func(ctx context.Context) (*model.ImportResult, error) {
 		return s.store.PreviewImport(ctx, kind, path)
 	}, s.showPreview, func(err error) {
-		s.status.SetText("Could not read the file: " + err.Error())
+		sayProblem(s.status, "Could not read the file: "+err.Error())
 	})
 }
 
@@ -233,23 +233,30 @@ func (s *importScreen) showPreview(res *model.ImportResult) {
 	s.problems.UnselectAll()
 	s.table.Refresh()
 	s.problems.Refresh()
-	widths := map[string]float32{"email": 220, "supported_by": 220, "trained_by": 220, "name": 220, "host": 200, "given_name": 120, "family_name": 140}
-	s.table.SetColumnWidth(0, 50)
-	for i, h := range res.Header {
-		w, ok := widths[h]
-		if !ok {
-			w = 110
+	// Each column as wide as its header and values (to a limit), so no
+	// value runs over the next column.
+	fitColumns(s.table, len(res.Header)+1, len(res.Rows), func(c int) string {
+		if c == 0 {
+			return "Row"
 		}
-		s.table.SetColumnWidth(i+1, w)
-	}
+		return res.Header[c-1]
+	}, func(r, c int) string {
+		if c == 0 {
+			return strconv.Itoa(res.RowNums[r])
+		}
+		if c-1 < len(res.Rows[r]) {
+			return strings.ReplaceAll(res.Rows[r][c-1], "\n", " ")
+		}
+		return ""
+	}, 50, 320)
 	switch n := len(res.Problems); {
 	case n == 1 && len(res.Rows) == 0:
-		s.status.SetText("This file cannot be imported: " + res.Problems[0].Reason)
+		sayProblem(s.status, "This file cannot be imported: "+res.Problems[0].Reason)
 	case n > 0:
-		s.status.SetText(fmt.Sprintf("%s read; %s to fix before anything can be imported. Fix them in the spreadsheet, save, and choose the file again.",
+		sayProblem(s.status, fmt.Sprintf("%s read; %s to fix before anything can be imported. Fix them in the spreadsheet, save, and choose the file again.",
 			plural(len(res.Rows), "row"), plural(n, "problem")))
 	default:
-		s.status.SetText(fmt.Sprintf("%s read, no problems: Import adds %s, all or nothing.",
+		say(s.status, fmt.Sprintf("%s read, no problems: Import adds %s, all or nothing.",
 			plural(len(res.Rows), "row"), plural(res.Added, strings.TrimSuffix(res.Kind, "s"))))
 		s.importBtn.Enable()
 	}
@@ -269,7 +276,7 @@ func (s *importScreen) onImport() {
 	s.kindSelect.Disable()
 	s.progress.SetValue(0)
 	s.progress.Show()
-	s.status.SetText("Importing " + path + "…")
+	say(s.status, "Importing "+path+"…")
 	load(s.env, func(ctx context.Context) (*model.ImportResult, error) {
 		return s.store.Import(ctx, s.env.user, kind, path, model.ImportOptions{Progress: func(done, total int) {
 			s.env.post(func() {
@@ -279,7 +286,7 @@ func (s *importScreen) onImport() {
 		}})
 	}, func(res *model.ImportResult) {
 		s.finishImport()
-		s.status.SetText(fmt.Sprintf("Added %s from %s.", plural(res.Added, strings.TrimSuffix(res.Kind, "s")), path))
+		sayDone(s.status, fmt.Sprintf("Added %s from %s.", plural(res.Added, strings.TrimSuffix(res.Kind, "s")), path))
 	}, func(err error) {
 		s.finishImport()
 		var ie *model.ImportError
@@ -287,10 +294,10 @@ func (s *importScreen) onImport() {
 			// Someone changed the database since the preview: show the new problems.
 			s.res.Problems = ie.Problems
 			s.showPreview(s.res)
-			s.status.SetText(fmt.Sprintf("Nothing was imported: %s.", plural(len(ie.Problems), "problem")))
+			sayProblem(s.status, fmt.Sprintf("Nothing was imported: %s.", plural(len(ie.Problems), "problem")))
 			return
 		}
-		s.status.SetText("Nothing was imported: " + err.Error())
+		sayProblem(s.status, "Nothing was imported: "+err.Error())
 	})
 }
 

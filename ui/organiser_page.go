@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -95,6 +94,7 @@ func (p *organiserPage) buildUI() {
 	p.cohort = widget.NewSelect(nil, nil)
 	p.support = widget.NewSelect(nil, nil)
 	p.statusSel = widget.NewSelect([]string{"Active", "Completed", "Withdrawn"}, nil)
+	quietUntilTouched(p.given, p.family, p.email, p.starts, p.ends)
 	p.formErr = widget.NewLabel("")
 	p.formErr.Importance = widget.DangerImportance
 	p.formErr.Wrapping = fyne.TextWrapWord
@@ -170,7 +170,7 @@ func (p *organiserPage) load() {
 		if id != 0 {
 			p.fillTabs()
 		}
-	}, func(err error) { p.formErr.SetText("Could not load this organiser: " + err.Error()) })
+	}, func(err error) { sayProblem(p.formErr, "Could not load this organiser: "+err.Error()) })
 }
 
 func labelOf(cs []model.Choice, id int64) string {
@@ -238,8 +238,9 @@ func (p *organiserPage) fillForm() {
 	p.setSeniors(p.seniors, supporter)
 	p.statusSel.SetSelected(capitalise(o.Status))
 	p.filling = false
+	untouch(p.given, p.family, p.email, p.starts, p.ends) // a form filled afresh says nothing until touched
 	p.filledFrom, p.filled = o, p.shown()
-	p.formErr.SetText(p.notice)
+	sayDone(p.formErr, p.notice)
 	p.notice = ""
 	p.showStatus()
 }
@@ -248,12 +249,12 @@ func (p *organiserPage) showStatus() {
 	o := p.page.Organiser
 	switch {
 	case p.id == 0:
-		p.status.SetText("")
+		say(p.status, "")
 	case o.Status == model.StatusWithdrawn:
-		p.status.SetText(fmt.Sprintf("%s · withdrawn %s: %s", capitalise(o.Role), day(o.WithdrawnOn), o.WithdrawnReason))
+		say(p.status, fmt.Sprintf("%s · withdrawn %s: %s", capitalise(o.Role), day(o.WithdrawnOn), o.WithdrawnReason))
 		p.withdraw.Hide()
 	default:
-		p.status.SetText(fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
+		say(p.status, fmt.Sprintf("%s · %s", capitalise(o.Role), o.Status))
 		if p.e.may(model.ActOrganisers) {
 			p.withdraw.Show()
 		}
@@ -306,7 +307,7 @@ func (p *organiserPage) onHostChanged(string) {
 			}
 			p.setSeniors(cs, chosen(p.support, p.seniors))
 		},
-		func(err error) { p.formErr.SetText(err.Error()) })
+		func(err error) { sayProblem(p.formErr, err.Error()) })
 }
 
 // formOrganiser reads the form into an organiser: the stored organiser with
@@ -361,12 +362,10 @@ func (p *organiserPage) formOrganiser() (model.Organiser, error) {
 
 // onSave validates at the fields, then saves in the background.
 func (p *organiserPage) onSave() {
-	for _, e := range []*escEntry{p.given, p.family, p.email, p.starts, p.ends} {
-		if err := e.Validate(); err != nil {
-			p.formErr.SetText("Please correct the fields marked in red.")
-			p.e.win.Canvas().Focus(e)
-			return
-		}
+	if e := touchAll(p.given, p.family, p.email, p.starts, p.ends); e != nil {
+		sayProblem(p.formErr, "Please correct the fields marked in red.")
+		p.e.win.Canvas().Focus(e)
+		return
 	}
 	o, err := p.formOrganiser()
 	if err != nil {
@@ -374,7 +373,7 @@ func (p *organiserPage) onSave() {
 		return
 	}
 	p.save.Disable()
-	p.formErr.SetText("Saving…")
+	say(p.formErr, "Saving…")
 	load(p.e, func(ctx context.Context) (int64, error) {
 		if o.ID == 0 {
 			return p.store.CreateOrganiser(ctx, p.e.user, o)
@@ -382,7 +381,7 @@ func (p *organiserPage) onSave() {
 		return o.ID, p.store.UpdateOrganiser(ctx, p.e.user, o)
 	}, func(id int64) {
 		p.save.Enable()
-		p.formErr.SetText("Saved.")
+		sayDone(p.formErr, "Saved.")
 		p.notice = "Saved."
 		p.onSaved(id)
 		if o.ID == 0 {
@@ -400,7 +399,7 @@ func (p *organiserPage) onSave() {
 func (p *organiserPage) showFieldError(err error) {
 	var fe *model.FieldError
 	if !errors.As(err, &fe) {
-		p.formErr.SetText("Not saved: " + err.Error())
+		sayProblem(p.formErr, "Not saved: "+err.Error())
 		return
 	}
 	entries := map[string]*escEntry{"given name": p.given, "family name": p.family, "email": p.email, "start date": p.starts, "end date": p.ends}
@@ -408,7 +407,7 @@ func (p *organiserPage) showFieldError(err error) {
 		e.SetValidationError(errors.New(fe.Msg))
 		p.e.win.Canvas().Focus(e)
 	}
-	p.formErr.SetText(fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
+	sayProblem(p.formErr, fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
 }
 
 func (p *organiserPage) onCancel() {
@@ -417,7 +416,7 @@ func (p *organiserPage) onCancel() {
 		return
 	}
 	p.fillForm()
-	p.formErr.SetText("Changes cancelled.")
+	say(p.formErr, "Changes cancelled.")
 }
 
 // onWithdraw asks for the date and reason, then confirms.
@@ -436,13 +435,13 @@ func (p *organiserPage) onWithdraw() {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Withdrawn on", on), widget.NewFormItem("Reason", reason)}
-	d := dialog.NewForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
+	d := newForm(fmt.Sprintf("Withdraw %s?", o.Name()), "Withdraw", "Keep", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		d, err := isoDate("withdrawn on", on.Text, true)
 		if err != nil {
-			dialog.ShowError(err, p.e.win)
+			showError(err, p.e.win)
 			return
 		}
 		r := strings.TrimSpace(reason.Text)
@@ -454,7 +453,7 @@ func (p *organiserPage) onWithdraw() {
 				p.undoBtn.Show()
 				p.onSaved(p.id)
 				p.load()
-			}, func(err error) { dialog.ShowError(err, p.e.win) })
+			}, func(err error) { showError(err, p.e.win) })
 	}, p.e.win)
 	d.Resize(fyne.NewSize(460, 0))
 	showForm(p.e.win, d, reason, on)
@@ -474,7 +473,7 @@ func (p *organiserPage) onUndo() {
 			p.undoBtn.Hide()
 			p.onSaved(p.id)
 			p.load()
-		}, func(err error) { dialog.ShowError(err, p.e.win) })
+		}, func(err error) { showError(err, p.e.win) })
 }
 
 // fillTabs builds the read-only tabs from the loaded page.

@@ -303,6 +303,10 @@ func (s *organisersScreen) show(rows []*model.OrganiserRow, total int) {
 	s.rows = rows
 	s.count.SetText(fmt.Sprintf("Showing %s of %s", num(len(rows)), num(total)))
 	s.table.UnselectAll()
+	// Columns as wide as their values (the header leaves room for its sort
+	// arrow), so an email or a host is not cut to nonsense.
+	fitColumns(s.table, len(organiserColumns), len(rows), func(c int) string { return organiserColumns[c].title + " ▼" },
+		func(r, c int) string { return organiserCell(rows[r], organiserColumns[c].sort) }, 60, 360)
 	s.table.Refresh()
 	for i, r := range rows {
 		if r.ID == s.selectedID {
@@ -466,6 +470,9 @@ func (s *organisersScreen) showFlagged(flag string) {
 type escEntry struct {
 	widget.Entry
 	onEscape func()
+	// touched is set once the person has typed in the field or left it;
+	// a validator wrapped by quietUntilTouched says nothing before then.
+	touched bool
 }
 
 func newEscEntry(onEscape, onEnter func()) *escEntry {
@@ -483,7 +490,67 @@ func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 		e.onEscape()
 		return
 	}
+	e.touched = true
 	e.Entry.TypedKey(k)
+}
+
+// TypedRune marks the field touched before the entry takes the character.
+func (e *escEntry) TypedRune(r rune) {
+	e.touched = true
+	e.Entry.TypedRune(r)
+}
+
+// FocusLost marks the field touched: leaving a required field empty is
+// when to say so.
+func (e *escEntry) FocusLost() {
+	wasTouched := e.touched
+	e.touched = true
+	e.Entry.FocusLost()
+	if !wasTouched && e.Validator != nil {
+		e.Validate()
+	}
+}
+
+// quietUntilTouched keeps each entry's validator silent until the person
+// has typed in it or left it (or touchAll runs on Save), so a new form
+// does not open with "is required" under every empty field.
+func quietUntilTouched(entries ...*escEntry) {
+	for _, e := range entries {
+		inner := e.Validator
+		if inner == nil {
+			continue
+		}
+		e.touched = false
+		e.Validator = func(s string) error {
+			if !e.touched {
+				return nil
+			}
+			return inner(s)
+		}
+	}
+}
+
+// touchAll marks every entry touched and validates it, as Save does, and
+// returns the first entry that is wrong (nil when all are right).
+func touchAll(entries ...*escEntry) *escEntry {
+	var first *escEntry
+	for _, e := range entries {
+		e.touched = true
+		if err := e.Validate(); err != nil && first == nil {
+			first = e
+		}
+	}
+	return first
+}
+
+// untouch makes entries quiet again, for a form filled afresh.
+func untouch(entries ...*escEntry) {
+	for _, e := range entries {
+		e.touched = false
+		if e.Validator != nil {
+			e.Validate()
+		}
+	}
 }
 
 // validatorOf adapts a model rule to an entry validator.

@@ -64,7 +64,7 @@ func newReportsScreen(e *env) *reportsScreen {
 			s.onChoiceChanged()
 		}
 	}, func(err error) {
-		s.status.SetText("Could not read the output folder setting: " + err.Error())
+		sayProblem(s.status, "Could not read the output folder setting: "+err.Error())
 	})
 	return s
 }
@@ -99,7 +99,7 @@ func (s *reportsScreen) buildUI() {
 	s.status.Wrapping = fyne.TextWrapWord
 	s.table = &widget.Table{
 		Length:     func() (int, int) { return len(s.rows), s.cols },
-		CreateCell: func() fyne.CanvasObject { return widget.NewLabel("Volunteer organisers") },
+		CreateCell: func() fyne.CanvasObject { return ellipsisLabel() },
 		UpdateCell: func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.SetText("")
@@ -157,11 +157,11 @@ func (s *reportsScreen) onChoiceChanged() {
 func (s *reportsScreen) onPreview() {
 	cohort, ok := s.cohortNumber()
 	if !ok {
-		s.status.SetText("Give a cohort number, such as 3, or leave it empty for the whole programme.")
+		sayProblem(s.status, "Give a cohort number, such as 3, or leave it empty for the whole programme.")
 		return
 	}
 	kind := s.kind.Selected
-	s.status.SetText("Reading the numbers…")
+	say(s.status, "Reading the numbers…")
 	s.progress.Show()
 	s.progress.Start()
 	load(s.env, func(ctx context.Context) (reports.Document, error) {
@@ -181,17 +181,22 @@ func (s *reportsScreen) onPreview() {
 			s.rows = append(s.rows, t.Rows...)
 			s.cols = max(2, len(t.Header))
 		}
-		s.table.SetColumnWidth(0, 330)
-		for c := 1; c < s.cols; c++ {
-			s.table.SetColumnWidth(c, 120)
-		}
+		// Sized to what the preview holds; the title row spans the first
+		// two columns' worth, so it is left out of the measuring.
+		rows := s.rows[1:]
+		fitColumns(s.table, s.cols, len(rows), nil, func(r, c int) string {
+			if c < len(rows[r]) {
+				return rows[r][c]
+			}
+			return ""
+		}, 80, 420)
 		s.table.Refresh()
-		s.status.SetText("Preview of the numbers. Write the file when they look right.")
+		say(s.status, "Preview of the numbers. Write the file when they look right.")
 		s.write.Enable()
 	}, func(err error) {
 		s.progress.Stop()
 		s.progress.Hide()
-		s.status.SetText("Could not build the report: " + err.Error())
+		sayProblem(s.status, "Could not build the report: "+err.Error())
 	})
 }
 
@@ -199,14 +204,14 @@ func (s *reportsScreen) onWrite() {
 	path := strings.TrimSpace(s.outPath.Text)
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if path == "" || (format != "pdf" && format != "csv" && format != "xlsx") {
-		s.status.SetText("Write to a file ending .pdf, .csv or .xlsx.")
+		sayProblem(s.status, "Write to a file ending .pdf, .csv or .xlsx.")
 		return
 	}
 	doc := s.doc
 	s.write.Disable()
 	s.progress.Show()
 	s.progress.Start()
-	s.status.SetText("Writing " + path + "…")
+	say(s.status, "Writing "+path+"…")
 	load(s.env, func(context.Context) (string, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return "", err
@@ -218,12 +223,12 @@ func (s *reportsScreen) onWrite() {
 		s.write.Enable()
 		s.lastOut = p
 		s.open.Enable()
-		s.status.SetText("Wrote " + p + ".")
+		sayDone(s.status, "Wrote "+p+".")
 	}, func(err error) {
 		s.progress.Stop()
 		s.progress.Hide()
 		s.write.Enable()
-		s.status.SetText("Could not write: " + err.Error())
+		sayProblem(s.status, "Could not write: "+err.Error())
 	})
 }
 
@@ -232,6 +237,6 @@ func (s *reportsScreen) onOpen() {
 		return
 	}
 	if err := s.env.app.OpenURL(&url.URL{Scheme: "file", Path: s.lastOut}); err != nil {
-		s.status.SetText("Could not open " + s.lastOut + ": " + err.Error())
+		sayProblem(s.status, "Could not open "+s.lastOut+": "+err.Error())
 	}
 }

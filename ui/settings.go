@@ -183,7 +183,8 @@ func (s *settingsScreen) buildUI() {
 			en.Disable()
 		}
 	}
-	cols := container.NewGridWithColumns(2, container.NewVBox(centre), container.NewVBox(backups, person))
+	// One column: two side by side made the window 1,170 px wide at least.
+	cols := container.NewVBox(centre, backups, person)
 	s.root = container.NewBorder(
 		container.NewVBox(widget.NewLabelWithStyle("Settings", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.status),
 		nil, nil, nil, container.NewVScroll(cols))
@@ -204,7 +205,7 @@ func (s *settingsScreen) refresh() {
 				s.loaded[st.Key] = st.Value
 			}
 		}
-	}, func(err error) { s.status.SetText("Could not read the settings: " + err.Error()) })
+	}, func(err error) { sayProblem(s.status, "Could not read the settings: "+err.Error()) })
 	src := s.env.src
 	load(s.env, func(context.Context) ([]string, error) { return src.Backups() }, func(kept []string) {
 		if len(kept) == 0 {
@@ -222,11 +223,11 @@ func (s *settingsScreen) refresh() {
 
 func (s *settingsScreen) onSave() {
 	if err := s.form.Validate(); err != nil {
-		s.status.SetText("Not saved: " + err.Error())
+		sayProblem(s.status, "Not saved: "+err.Error())
 		return
 	}
 	if s.loaded == nil {
-		s.status.SetText("Not saved: the settings have not been read yet.")
+		sayProblem(s.status, "Not saved: the settings have not been read yet.")
 		return
 	}
 	// Only what the user changed is sent, so a value stored with spaces
@@ -238,7 +239,7 @@ func (s *settingsScreen) onSave() {
 		}
 	}
 	if len(values) == 0 {
-		s.status.SetText("Nothing changed.")
+		say(s.status, "Nothing changed.")
 		return
 	}
 	load(s.env, func(ctx context.Context) (struct{}, error) {
@@ -248,9 +249,9 @@ func (s *settingsScreen) onSave() {
 			s.loaded[k] = v
 			s.entries[k].SetText(v)
 		}
-		s.status.SetText("Settings saved.")
+		sayDone(s.status, "Settings saved.")
 	},
-		func(err error) { s.status.SetText("Not saved: " + err.Error()) })
+		func(err error) { sayProblem(s.status, "Not saved: "+err.Error()) })
 }
 
 func (s *settingsScreen) onChooseLogo() {
@@ -278,7 +279,7 @@ func (s *settingsScreen) busy(on bool, what string) {
 	if on {
 		s.progress.SetValue(0)
 		s.progress.Show()
-		s.status.SetText(what)
+		say(s.status, what)
 	} else {
 		s.progress.Hide()
 	}
@@ -312,10 +313,10 @@ func (s *settingsScreen) backupTo(path string) {
 		return s.store.Backup(ctx, s.env.user, path, s.progressFn)
 	}, func(info model.BackupInfo) {
 		s.busy(false, "")
-		s.status.SetText(fmt.Sprintf("Backed up the programme and %s evidence files to %s.", num(info.Files), path))
+		sayDone(s.status, fmt.Sprintf("Backed up the programme and %s evidence files to %s.", num(info.Files), path))
 	}, func(err error) {
 		s.busy(false, "")
-		s.status.SetText("The backup failed: " + err.Error())
+		sayProblem(s.status, "The backup failed: "+err.Error())
 	})
 }
 
@@ -326,7 +327,7 @@ func (s *settingsScreen) onRestore() {
 		}
 		r.Close()
 		archive := r.URI().Path()
-		c := dialog.NewConfirm("Replace the programme?",
+		c := newConfirm("Replace the programme?",
 			"Restoring replaces everything in\n"+s.store.Path()+"\nwith the backup in\n"+archive+
 				"\n\nThe programme as it is now is backed up first, so this can be undone.",
 			func(ok bool) {
@@ -354,13 +355,13 @@ func (s *settingsScreen) restoreFrom(archive string) {
 		s.env.post(func() {
 			if err != nil && !errors.Is(err, model.ErrReopen) {
 				s.busy(false, "")
-				s.status.SetText("Nothing was restored: " + err.Error())
+				sayProblem(s.status, "Nothing was restored: "+err.Error())
 				return
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("the restore failed and the programme was left as it was: %w", err), s.env.win)
+				showError(fmt.Errorf("the restore failed and the programme was left as it was: %w", err), s.env.win)
 			} else {
-				dialog.ShowInformation("Restored", "The programme is now as it was in\n"+archive+
+				showInformation("Restored", "The programme is now as it was in\n"+archive+
 					"\nEvery file's SHA-256 was checked and the database passes check.\n"+
 					"The programme as it was before is in "+src.BackupDir()+".", s.env.win)
 			}
@@ -373,7 +374,7 @@ func (s *settingsScreen) restoreFrom(archive string) {
 func (s *settingsScreen) onExportPerson() {
 	email := strings.TrimSpace(s.email.Text)
 	if email == "" {
-		s.status.SetText("Give the person's email first.")
+		sayProblem(s.status, "Give the person's email first.")
 		return
 	}
 	dialog.ShowFolderOpen(func(u fyne.ListableURI, err error) {
@@ -389,17 +390,17 @@ func (s *settingsScreen) exportPersonTo(email, dir string) {
 	load(s.env, func(ctx context.Context) (model.PersonExport, error) {
 		return s.store.ExportPerson(ctx, s.env.user, email, dir)
 	}, func(res model.PersonExport) {
-		s.status.SetText(fmt.Sprintf("Wrote everything held about %s to %s (%s).", email, dir, plural(res.Files, "evidence file")))
-	}, func(err error) { s.status.SetText("Not exported: " + err.Error()) })
+		sayDone(s.status, fmt.Sprintf("Wrote everything held about %s to %s (%s).", email, dir, plural(res.Files, "evidence file")))
+	}, func(err error) { sayProblem(s.status, "Not exported: "+err.Error()) })
 }
 
 func (s *settingsScreen) onErase() {
 	email, reason := strings.TrimSpace(s.email.Text), strings.TrimSpace(s.reason.Text)
 	if email == "" || reason == "" {
-		s.status.SetText("Give the person's email and the reason for the erasure.")
+		sayProblem(s.status, "Give the person's email and the reason for the erasure.")
 		return
 	}
-	c := dialog.NewConfirm("Erase personal details?",
+	c := newConfirm("Erase personal details?",
 		"This removes "+email+"'s name, contact details, equality answers and evidence files for good.\n"+
 			"It cannot be undone. Only a withdrawn organiser can be erased.", func(ok bool) {
 			if ok {
@@ -427,6 +428,6 @@ func (s *settingsScreen) erase(email, reason string) {
 		if !res.Compacted {
 			msg += " Another window has the programme open: close every window to clear old copies from the file."
 		}
-		s.status.SetText(msg)
-	}, func(err error) { s.status.SetText("Not erased: " + err.Error()) })
+		sayDone(s.status, msg)
+	}, func(err error) { sayProblem(s.status, "Not erased: "+err.Error()) })
 }

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -88,6 +87,7 @@ func (s *trainersScreen) buildUI() {
 	s.filter.SetSelected(trainerFilterAll)
 	add := widget.NewButtonWithIcon("Add trainer", theme.ContentAddIcon(), s.onAdd)
 	s.status = widget.NewLabel("Loading the trainer network…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 
 	s.table = &widget.Table{
 		Length:        func() (int, int) { return len(s.shown), len(trainerColumns) },
@@ -148,7 +148,7 @@ func (s *trainersScreen) focusSearch() { s.env.win.Canvas().Focus(s.search) }
 
 func (s *trainersScreen) refresh() {
 	load(s.env, s.store.Trainers, s.showList, func(err error) {
-		s.status.SetText("Could not read the trainers: " + err.Error())
+		sayProblem(s.status, "Could not read the trainers: "+err.Error())
 	})
 }
 
@@ -204,10 +204,13 @@ func (s *trainersScreen) applyFilter() {
 			s.shown = append(s.shown, i)
 		}
 	}
-	s.status.SetText(fmt.Sprintf("Showing %s of %s trainers · flagged: %s with no trainer recorded, %s accredited "+
+	say(s.status, fmt.Sprintf("Showing %s of %s trainers · flagged: %s with no trainer recorded, %s accredited "+
 		"but delivered nothing in the year to %s (the latest session held)",
 		num(len(s.shown)), num(len(s.list.Trainers)), num(noTrainer), num(idle), day(s.list.AsOf)))
 	s.table.UnselectAll()
+	// Columns as wide as their values, so "Courses" and the flags read whole.
+	fitColumns(s.table, len(trainerColumns), len(s.shown), func(c int) string { return trainerColumns[c].title },
+		func(r, c int) string { return trainerCell(s.list.Trainers[s.shown[r]], c) }, 44, 460)
 	s.table.Refresh()
 	for row, i := range s.shown {
 		if s.list.Trainers[i].ID == s.selected {
@@ -226,25 +229,33 @@ func (s *trainersScreen) updateCell(id widget.TableCellID, o fyne.CanvasObject) 
 	}
 	t := s.list.Trainers[s.shown[id.Row]]
 	l.Importance = widget.MediumImportance
-	switch id.Col {
-	case 0:
-		l.SetText(t.Name())
-	case 1:
-		l.SetText(trainerStatusText(t))
-	case 2:
-		l.SetText(strconv.Itoa(t.Generation))
-	case 3:
-		l.SetText(t.TrainedByName)
-	case 4:
-		l.SetText(day(t.TrainedOn))
-	case 5:
-		l.SetText(num(t.Courses))
-	case 6:
-		l.SetText(day(t.LastDelivered))
-	case 7:
+	if id.Col == 7 {
 		l.Importance = widget.DangerImportance
-		l.SetText(trainerFlags(t))
 	}
+	l.SetText(trainerCell(t, id.Col))
+}
+
+// trainerCell is the text of one cell of the trainers table.
+func trainerCell(t model.Trainer, col int) string {
+	switch col {
+	case 0:
+		return t.Name()
+	case 1:
+		return trainerStatusText(t)
+	case 2:
+		return strconv.Itoa(t.Generation)
+	case 3:
+		return t.TrainedByName
+	case 4:
+		return day(t.TrainedOn)
+	case 5:
+		return num(t.Courses)
+	case 6:
+		return day(t.LastDelivered)
+	case 7:
+		return trainerFlags(t)
+	}
+	return ""
 }
 
 func trainerStatusText(t model.Trainer) string {
@@ -286,7 +297,7 @@ func (s *trainersScreen) selectTrainer(id int64) {
 		s.showDetail, func(err error) {
 			s.page.Hide()
 			s.empty.Show()
-			s.status.SetText("Could not read that trainer: " + err.Error())
+			sayProblem(s.status, "Could not read that trainer: "+err.Error())
 		})
 }
 
@@ -520,7 +531,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 	}
 	fields := map[string]*widget.FormItem{"given name": items[0], "family name": items[1], "email": items[2],
 		"trained on": items[6], "trained by": items[5], "status": items[7]}
-	var d *dialog.FormDialog
+	var d *formDialog
 	// What each field first showed: a save reads back only the fields the
 	// user changed, so the rest (a trainer the list lacks included) keep
 	// their stored values exactly.
@@ -576,7 +587,7 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 			d.Show() // keep what was typed
 		})
 	}
-	d = dialog.NewForm(title, "Save", "Cancel", items, func(ok bool) {
+	d = newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if ok {
 			save()
 		}
@@ -599,7 +610,7 @@ func (s *trainersScreen) onRetire() {
 		return
 	}
 	today := time.Now().Format(time.DateOnly)
-	dialog.ShowConfirm("Retire "+d.Name()+"?",
+	showConfirm("Retire "+d.Name()+"?",
 		fmt.Sprintf("%s will be recorded as retired on %s. They stay in the network and the cascade keeps their history;\n"+
 			"\"Undo retirement\" reverses this.", d.Name(), day(today)),
 		func(ok bool) {
@@ -615,7 +626,7 @@ func (s *trainersScreen) run(change func(context.Context) error) {
 		err := change(s.env.ctx)
 		s.env.post(func() {
 			if err != nil {
-				dialog.ShowError(err, s.env.win)
+				showError(err, s.env.win)
 				return
 			}
 			s.refresh()

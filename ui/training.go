@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -156,6 +155,7 @@ func (s *trainingScreen) buildUI() {
 	}
 
 	s.status = widget.NewLabel("Loading…")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	tabs := container.NewAppTabs(
 		container.NewTabItem("Courses & registers", courses),
 		container.NewTabItem("Modules", s.moduleTable),
@@ -256,7 +256,7 @@ func (s *trainingScreen) refresh() {
 		return d, err
 	}, func(d data) {
 		s.overview, s.grid, s.missed = d.overview, d.grid, d.missed
-		s.status.SetText(fmt.Sprintf("%d modules, %d courses, %s people missed at least one session",
+		say(s.status, fmt.Sprintf("%d modules, %d courses, %s people missed at least one session",
 			len(d.overview.Modules), len(d.overview.Courses), num(len(d.missed))))
 		s.courseTable.Refresh()
 		s.moduleTable.Refresh()
@@ -277,7 +277,7 @@ func (s *trainingScreen) refresh() {
 				s.loadSessions()
 			}
 		}
-	}, func(err error) { s.status.SetText("Could not load training: " + err.Error()) })
+	}, func(err error) { sayProblem(s.status, "Could not load training: "+err.Error()) })
 }
 
 func (s *trainingScreen) onCourseSelected(id widget.TableCellID) {
@@ -302,7 +302,7 @@ func (s *trainingScreen) loadSessions() {
 					s.sessionTable.Select(widget.TableCellID{Row: i})
 				}
 			}
-		}, func(err error) { s.status.SetText(err.Error()) })
+		}, func(err error) { sayProblem(s.status, err.Error()) })
 }
 
 func (s *trainingScreen) onSessionSelected(id widget.TableCellID) {
@@ -386,7 +386,7 @@ func (s *trainingScreen) onAddSession() {
 	}
 	load(s.e, func(ctx context.Context) (model.SessionOptions, error) { return s.store.SessionOptions(ctx) },
 		func(o model.SessionOptions) { s.sessionForm(course, o) },
-		func(err error) { dialog.ShowError(err, s.e.win) })
+		func(err error) { showError(err, s.e.win) })
 }
 
 func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions) {
@@ -404,13 +404,13 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 	venue.SetText(course.Venue)
 	items := []*widget.FormItem{widget.NewFormItem("Date", date), widget.NewFormItem("Module", module),
 		widget.NewFormItem("Title", title), widget.NewFormItem("Trainer", trainer), widget.NewFormItem("Venue", venue)}
-	d := dialog.NewForm("Add a session to "+course.Title, "Add", "Cancel", items, func(ok bool) {
+	d := newForm("Add a session to "+course.Title, "Add", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		held, err := isoDate("date", date.Text, true)
 		if err != nil {
-			dialog.ShowError(err, s.e.win)
+			showError(err, s.e.win)
 			return
 		}
 		x := model.Session{CourseID: course.ID, HeldOn: held, Title: title.Text, Venue: venue.Text}
@@ -423,7 +423,7 @@ func (s *trainingScreen) sessionForm(course model.Course, o model.SessionOptions
 		x.TrainerID = max(choiceID(trainer.Selected, o.Trainers, "", noneShown), 0)
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.AddSession(ctx, s.e.user, x) },
 			func(id int64) { s.sessionID = id; s.refresh(); s.loadSessions() },
-			func(err error) { dialog.ShowError(plainError(err), s.e.win) })
+			func(err error) { showError(plainError(err), s.e.win) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(560, 0))
 	showForm(s.e.win, d, date, title, venue)

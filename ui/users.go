@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -52,11 +51,14 @@ func (s *usersScreen) buildUI() {
 	s.table = textTable([]string{"User name", "Name", "Role", "Active since", "Status"}, []float32{140, 200, 150, 120, 120},
 		func() int { return len(s.rows) }, s.cell, func(r int) { s.sel = r; s.updateButtons() })
 	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord // a long line must not widen the window
 	s.add = widget.NewButton("Add user…", s.onAdd)
 	s.toggle = widget.NewButton("Disable", s.onToggle)
 	s.reset = widget.NewButton("Set password…", s.onReset)
 	s.role = widget.NewButton("Change role…", s.onRole)
-	top := container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.add, s.role, s.toggle, s.reset, s.status)
+	// The status takes the width the buttons leave, wrapping there.
+	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabelWithStyle("Users", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.add, s.role, s.toggle, s.reset), nil, s.status)
 	s.updateButtons()
 	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 }
@@ -71,7 +73,7 @@ func (s *usersScreen) refreshKeeping(id int64) {
 	load(s.e, s.store.Users, func(us []model.User) {
 		s.rows, s.sel = us, -1
 		s.table.UnselectAll()
-		s.table.Refresh()
+		refreshTable(s.table)
 		for i, u := range us {
 			if id != 0 && u.ID == id {
 				s.table.Select(widget.TableCellID{Row: i, Col: 0})
@@ -79,7 +81,7 @@ func (s *usersScreen) refreshKeeping(id int64) {
 			}
 		}
 		s.updateButtons()
-	}, func(err error) { s.status.SetText(errText(err)) })
+	}, func(err error) { sayProblem(s.status, errText(err)) })
 }
 
 func (s *usersScreen) cell(r, c int) string {
@@ -128,7 +130,7 @@ func (s *usersScreen) onAdd() {
 		}
 		return nil
 	}
-	d := dialog.NewForm("Add a user", "Add", "Cancel", []*widget.FormItem{
+	d := newForm("Add a user", "Add", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("User name", name), widget.NewFormItem("Name", display),
 		widget.NewFormItem("Role", role), widget.NewFormItem("Password", pw)}, func(ok bool) {
 		if !ok {
@@ -136,7 +138,7 @@ func (s *usersScreen) onAdd() {
 		}
 		n := model.NewUser{Username: name.Text, DisplayName: display.Text, Role: model.Roles[role.SelectedIndex()], Password: pw.Text}
 		load(s.e, func(ctx context.Context) (model.User, error) { return s.store.CreateUser(ctx, s.e.user, n) },
-			func(model.User) { s.refresh() }, func(err error) { dialog.ShowError(err, s.e.win) })
+			func(model.User) { s.refresh() }, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	showForm(s.e.win, d, name, display, pw)
 }
@@ -151,13 +153,13 @@ func (s *usersScreen) onToggle() {
 	if active {
 		verb = "Enable"
 	}
-	dialog.ShowConfirm(verb+" "+u.Username+"?", fmt.Sprintf("%s %s (%s)?", verb, u.DisplayName, model.RoleName(u.Role)), func(ok bool) {
+	showConfirm(verb+" "+u.Username+"?", fmt.Sprintf("%s %s (%s)?", verb, u.DisplayName, model.RoleName(u.Role)), func(ok bool) {
 		if !ok {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserActive(ctx, s.e.user, u.ID, active)
-		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -168,13 +170,13 @@ func (s *usersScreen) onReset() {
 	u := s.rows[s.sel]
 	pw := newEscEntry(nil, nil)
 	pw.Password = true
-	d := dialog.NewForm("New password for "+u.Username, "Set", "Cancel", []*widget.FormItem{widget.NewFormItem("Password", pw)}, func(ok bool) {
+	d := newForm("New password for "+u.Username, "Set", "Cancel", []*widget.FormItem{widget.NewFormItem("Password", pw)}, func(ok bool) {
 		if !ok {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserPassword(ctx, s.e.user, u.ID, pw.Text)
-		}, func(struct{}) { s.status.SetText("Password set for " + u.Username) }, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(struct{}) { sayDone(s.status, "Password set for "+u.Username) }, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 	showForm(s.e.win, d, pw)
 }
@@ -196,9 +198,9 @@ func (s *usersScreen) onRole() {
 	role.OnChanged = func(string) { s.e.win.Canvas().Unfocus() }
 	item := widget.NewFormItem("Role", role)
 	item.HintText = "Now " + model.RoleName(u.Role)
-	var d *dialog.FormDialog
+	var d *formDialog
 	restore := dialogKeys(s.e.win.Canvas(), func() { d.Submit() }, func() { d.Hide() })
-	d = dialog.NewForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+	d = newForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
 		restore()
 		if !ok || role.SelectedIndex() < 0 || model.Roles[role.SelectedIndex()] == u.Role {
 			return
@@ -213,14 +215,14 @@ func (s *usersScreen) onRole() {
 func (s *usersScreen) confirmRole(u model.User, to string) {
 	if u.ID == s.e.user.ID && to != model.RoleAdmin {
 		// The model refuses it too; saying so here saves a pointless confirmation.
-		dialog.ShowInformation("Your own role", "You cannot take away your own administrator role: "+
+		showInformation("Your own role", "You cannot take away your own administrator role: "+
 			"the programme must keep someone who manages users. Another administrator can change it.", s.e.win)
 		return
 	}
 	msg := fmt.Sprintf("Change %s (%s) from %s to %s?", u.DisplayName, u.Username, model.RoleName(u.Role), model.RoleName(to))
-	var d *dialog.ConfirmDialog
+	var d *confirmDialog
 	restore := dialogKeys(s.e.win.Canvas(), func() { d.Confirm() }, func() { d.Hide() })
-	d = dialog.NewConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
+	d = newConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
 		restore()
 		if !ok {
 			return
@@ -228,10 +230,10 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 		load(s.e, func(ctx context.Context) (struct{}, error) {
 			return struct{}{}, s.store.SetUserRole(ctx, s.e.user, u.ID, to)
 		}, func(struct{}) {
-			s.status.SetText(u.Username + " is now " + model.RoleName(to))
+			sayDone(s.status, u.Username+" is now "+model.RoleName(to))
 			s.refreshKeeping(u.ID)
 		}, func(err error) {
-			dialog.ShowError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
+			showError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
 		})
 	}, s.e.win)
 	d.SetConfirmText("Change role")

@@ -72,6 +72,7 @@ func (s *verificationScreen) buildUI() {
 	s.planBtn = widget.NewButton("Change plan…", s.onPlan)
 	setEnabled(s.planBtn, s.e.may(model.ActSample))
 	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
 	s.table = textTable([]string{"Sampled", "Learner", "Unit", "Method", "Assessor", "Decision", "IV", "Verifier"},
 		[]float32{100, 160, 60, 150, 140, 120, 80, 140}, func() int { return len(s.samples) }, s.sampleCell, s.onSelected)
 	s.mtable = s.matrixTable()
@@ -79,7 +80,7 @@ func (s *verificationScreen) buildUI() {
 	s.detail = container.NewStack(widget.NewLabel("Choose a sampled decision to verify it."))
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cohort, s.pending, s.draw, s.planBtn)
-	top = container.NewVBox(top, container.NewHBox(s.planLbl, s.status))
+	top = container.NewVBox(top, container.NewBorder(nil, nil, s.planLbl, nil, s.status)) // the status wraps in what is left
 	// The coverage list has a tab of its own beside the samples, wide enough
 	// that no column is cut; its tab says how many pairs are under plan.
 	s.coverageTab = container.NewTabItem("Coverage", container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
@@ -143,8 +144,8 @@ func (s *verificationScreen) refresh() {
 		}
 		s.tabs.Refresh()
 		s.table.UnselectAll()
-		s.table.Refresh()
-		s.mtable.Refresh()
+		refreshTable(s.table)
+		refreshTable(s.mtable)
 	}, func(err error) { s.status.SetText(errText(err)) })
 }
 
@@ -176,7 +177,7 @@ func (s *verificationScreen) onPlan() {
 	base, first := percent(s.plan.BaseRate), percent(s.plan.NewAssessorRate)
 	firstItem := widget.NewFormItem("In an assessor's first year, %", first)
 	firstItem.HintText = "at least the rate for everyone"
-	dialog.ShowForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
+	askForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
 		widget.NewFormItem("Decisions sampled, %", base), firstItem}, func(ok bool) {
 		if !ok {
 			return
@@ -189,7 +190,7 @@ func (s *verificationScreen) onPlan() {
 			s.plan = p
 			s.planLbl.SetText(planText(p))
 			s.status.SetText(fmt.Sprintf("Cohort %d's plan changed; samples already drawn keep theirs.", n))
-		}, func(err error) { dialog.ShowError(err, s.e.win) })
+		}, func(err error) { showError(err, s.e.win) })
 	}, s.e.win)
 }
 
@@ -284,7 +285,7 @@ func (s *verificationScreen) onDraw() {
 			s.draw.Enable()
 			s.showDrawPreview(d)
 		},
-		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
+		func(err error) { s.draw.Enable(); showError(err, s.e.win) })
 }
 
 // drawRows are the pairs a draw adds to, for the preview.
@@ -324,7 +325,7 @@ func (s *verificationScreen) showDrawPreview(d model.SampleDraw) {
 	}
 	rows := drawRows(d)
 	if len(rows) == 0 {
-		dialog.ShowInformation("Sample already to plan",
+		showInformation("Sample already to plan",
 			fmt.Sprintf("Cohort %d's sample is already to plan (%s sampled); a draw would add nothing.", d.Cohort, num(before)), s.e.win)
 		return
 	}
@@ -359,7 +360,7 @@ func (s *verificationScreen) drawConfirmed(d model.SampleDraw) {
 			s.note = text
 			s.refresh()
 		},
-		func(err error) { s.draw.Enable(); dialog.ShowError(err, s.e.win) })
+		func(err error) { s.draw.Enable(); showError(err, s.e.win) })
 }
 
 func (s *verificationScreen) onSelected(r int) {

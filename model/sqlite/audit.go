@@ -421,5 +421,8 @@ func (s *Store) AuditLog(ctx context.Context, f model.AuditFilter) ([]model.Audi
 			break
 		}
 	}
+	if err := s.nameAudit(ctx, out); err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
 	return out, nil
 }

@@ -185,6 +185,7 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 	type organiser struct {
 		id, person          int64
 		given, family, name string
+		key                 string // collated family then given name
 		email, role, host   string
 		status, cohort      string
 		erased              bool
@@ -204,6 +205,7 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 			return nil, fmt.Errorf("select organisers for certificates: %w", err)
 		}
 		o.name = strings.TrimSpace(o.given + " " + o.family)
+		o.key = model.NameSortKey(o.family, o.given)
 		o.done = done[o.id]
 		if o.cohortNum > 0 {
 			o.cohort = strconv.Itoa(o.cohortNum)
@@ -213,7 +215,8 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
-	// By cohort, host, family and given name: sorted here, since SQLite's
+	// By cohort, host, then family and given name as a British reader
+	// orders them (SQLite would order by bytes): sorted here, since SQLite's
 	// sorter took longer than reading the rows.
 	order := make([]*organiser, len(orgs))
 	for i := range orgs {
@@ -221,7 +224,7 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 	}
 	slices.SortFunc(order, func(a, b *organiser) int {
 		return cmp.Or(cmp.Compare(a.cohortNum, b.cohortNum), strings.Compare(a.host, b.host),
-			strings.Compare(a.family, b.family), strings.Compare(a.given, b.given), cmp.Compare(a.id, b.id))
+			strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
 	})
 	out := map[string][]model.Candidate{}
 	for _, kind := range kinds {
@@ -370,7 +373,7 @@ ORDER BY p.family_name, p.given_name, p.id`, sel.Cohort, sel.Host, sel.Person)
 		return nil, fmt.Errorf("select trainers for certificates: %w", err)
 	}
 	defer rows.Close()
-	var out []model.Candidate
+	var out []named[model.Candidate]
 	for rows.Next() {
 		c := model.Candidate{Kind: model.KindTrainer}
 		var given, family, status string
@@ -387,9 +390,12 @@ ORDER BY p.family_name, p.given_name, p.id`, sel.Cohort, sel.Host, sel.Person)
 		default:
 			c.Why = "trainer status " + status
 		}
-		out = append(out, c)
+		out = append(out, nameRow(c, family, given))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select trainers for certificates: %w", err)
+	}
+	return byName(out), nil
 }
 
 // certifies says in words what a certificate of this kind certifies.

@@ -321,22 +321,26 @@ func (s *Store) claimsWhere(ctx context.Context, where string, arg any) ([]model
 // ClaimLines lists a claim's lines by learner and unit.
 func (s *Store) ClaimLines(ctx context.Context, id int64) ([]model.ClaimLine, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT cl.organiser_id, p.given_name || ' ' || p.family_name, p.email, cl.registration_number,
-		cl.uln, u.code, u.title, u.level, cl.credits
+		cl.uln, u.code, u.title, u.level, cl.credits, p.family_name, p.given_name
 		FROM claim_lines cl JOIN organisers o ON o.id = cl.organiser_id JOIN people p ON p.id = o.person_id JOIN units u ON u.id = cl.unit_id
 		WHERE cl.claim_id = $1 ORDER BY p.family_name, p.given_name, u.code`, id)
 	if err != nil {
 		return nil, fmt.Errorf("claim %d lines: %w", id, err)
 	}
 	defer rows.Close()
-	var out []model.ClaimLine
+	var out []named[model.ClaimLine]
 	for rows.Next() {
 		var l model.ClaimLine
-		if err := rows.Scan(&l.OrganiserID, &l.Learner, &l.Email, &l.RegistrationNumber, &l.ULN, &l.UnitCode, &l.UnitTitle, &l.Level, &l.Credits); err != nil {
+		var family, given string
+		if err := rows.Scan(&l.OrganiserID, &l.Learner, &l.Email, &l.RegistrationNumber, &l.ULN, &l.UnitCode, &l.UnitTitle, &l.Level, &l.Credits, &family, &given); err != nil {
 			return nil, err
 		}
-		out = append(out, l)
+		out = append(out, nameRow(l, family, given))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim %d lines: %w", id, err)
+	}
+	return byName(out), nil
 }
 
 // ClaimCentre is the centre named on claims: the centre.name setting.

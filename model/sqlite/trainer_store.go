@@ -67,7 +67,12 @@ func (s *Store) trainersWhere(ctx context.Context, where string, args ...any) ([
 		}
 		out = append(out, t)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// SQLite orders by bytes (Wróbel before Wójcik); people read collated order.
+	model.SortPeople(out, func(t model.Trainer) (string, string) { return t.FamilyName, t.GivenName })
+	return out, nil
 }
 
 // asOfDate is the latest session date, or today when no session is recorded.

@@ -96,21 +96,24 @@ func (s *Store) Register(ctx context.Context, sessionID int64) (model.Register, 
 	if err := s.db.QueryRowContext(ctx, `SELECT title FROM courses WHERE id = $1`, x.CourseID).Scan(&reg.Course); err != nil {
 		return reg, fmt.Errorf("register of session %d: %w", sessionID, err)
 	}
+	var lines []named[model.RegisterLine]
 	err = s.eachRow(ctx, `SELECT p.id, p.given_name || ' ' || p.family_name, coalesce(a.present, 0),
-        a.person_id IS NOT NULL, coalesce(a.recorded_by, '')
+        a.person_id IS NOT NULL, coalesce(a.recorded_by, ''), p.family_name, p.given_name
         FROM people p
         LEFT JOIN attendance a ON a.person_id = p.id AND a.session_id = $1
         WHERE p.id IN (SELECT person_id FROM enrolments WHERE course_id = $2
                        UNION SELECT person_id FROM attendance WHERE session_id = $1)
         ORDER BY p.family_name, p.given_name, p.id`, []any{sessionID, x.CourseID}, func(r *sql.Rows) error {
 		var l model.RegisterLine
-		err := r.Scan(&l.PersonID, &l.Name, &l.Present, &l.Recorded, &l.RecordedBy)
-		reg.Lines = append(reg.Lines, l)
+		var family, given string
+		err := r.Scan(&l.PersonID, &l.Name, &l.Present, &l.Recorded, &l.RecordedBy, &family, &given)
+		lines = append(lines, nameRow(l, family, given))
 		return err
 	})
 	if err != nil {
 		return reg, fmt.Errorf("register of session %d: %w", sessionID, err)
 	}
+	reg.Lines = byName(lines)
 	return reg, nil
 }
 
