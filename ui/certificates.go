@@ -536,7 +536,7 @@ func (s *certificatesScreen) onIssue() {
 	by, _ := countKinds(cands)
 	msg := fmt.Sprintf("%s — issue?\n\nTo %s, written to\n%s\n\nA new certificate is signed and permanent: a mistake can only be revoked.",
 		kindCounts(by), describeQuery(q), out)
-	d := newConfirm("Issue certificates?", msg, func(ok bool) {
+	d := newGraveConfirm("Issue certificates?", msg, func(ok bool) {
 		if ok {
 			s.issue(cands, out)
 		} else {
@@ -715,7 +715,7 @@ func (s *certificatesScreen) onRevoke() {
 		if !ok {
 			return
 		}
-		showConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
+		showGraveConfirm("Revoke "+c.Number+"?", c.HolderName+"'s "+c.Kind+" certificate will verify as revoked from now on. This cannot be undone.", func(yes bool) {
 			if !yes {
 				return
 			}

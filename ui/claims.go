@@ -233,7 +233,7 @@ func (s *claimsScreen) onSubmit() {
 	if !ok {
 		return
 	}
-	showConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
+	showGraveConfirm("Submit "+k.Reference+"?", fmt.Sprintf("Submit %s units (%s credits) to the OCN? A submitted claim is locked: "+
 		"any correction is a new claim linked to it.", num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return
@@ -272,7 +272,7 @@ func (s *claimsScreen) onDiscard() {
 	if !ok || k.Status != "draft" {
 		return
 	}
-	showConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
+	showGraveConfirm("Discard "+k.Reference+"?", fmt.Sprintf("Delete the draft claim %s (%s units, %s credits)? "+
 		"Its units become claimable again. Nothing was sent to the OCN.", k.Reference, num(k.Lines), num(k.Credits)), func(yes bool) {
 		if !yes {
 			return

@@ -73,12 +73,27 @@ type confirmDialog struct {
 	*dialog.ConfirmDialog
 	win     fyne.Window
 	restore func()
+	grave   bool
 }
 
 // Show shows the dialog with its keys.
 func (d *confirmDialog) Show() {
-	d.restore = keysFor(d.win, d.ConfirmDialog, d.Confirm)
+	enter := d.Confirm
+	if d.grave {
+		// Something that cannot be taken back is never done by a stray
+		// Enter: it needs the button (Tab to it and Space, or a click).
+		enter = func() {}
+	}
+	d.restore = keysFor(d.win, d.ConfirmDialog, enter)
 	d.ConfirmDialog.Show()
+}
+
+// newGraveConfirm is newConfirm for an action that cannot be undone:
+// Escape answers No, and Enter does nothing.
+func newGraveConfirm(title, message string, callback func(bool), win fyne.Window) *confirmDialog {
+	d := newConfirm(title, message, callback, win)
+	d.grave = true
+	return d
 }
 
 // newConfirm builds a Yes/No dialog; Show installs its keys.
@@ -97,6 +112,12 @@ func newConfirm(title, message string, callback func(bool), win fyne.Window) *co
 // showConfirm asks a Yes/No question; Enter answers Yes, Escape No.
 func showConfirm(title, message string, callback func(bool), win fyne.Window) {
 	newConfirm(title, message, callback, win).Show()
+}
+
+// showGraveConfirm asks before something that cannot be undone; Escape
+// answers No and Enter does nothing.
+func showGraveConfirm(title, message string, callback func(bool), win fyne.Window) {
+	newGraveConfirm(title, message, callback, win).Show()
 }
 
 // formDialog is a form dialog that installs its keys when shown: Enter

@@ -75,6 +75,29 @@ func TestConfirmAnswersEnterYesEscapeNo(t *testing.T) {
 	}
 }
 
+// A confirmation of something that cannot be undone (issuing, revoking,
+// erasing, submitting a claim) is not answered by a stray Enter; Escape
+// still answers No and the Yes button still confirms.
+func TestGraveConfirmIgnoresEnter(t *testing.T) {
+	w := dialogWindow(t)
+	var answers []bool
+	showGraveConfirm("Issue certificates?", "12 completion certificates — issue?", func(ok bool) { answers = append(answers, ok) }, w)
+	pressKey(t, w, fyne.KeyReturn)
+	pressKey(t, w, fyne.KeyEnter)
+	if len(answers) != 0 || w.Canvas().Overlays().Top() == nil {
+		t.Fatalf("Enter answered a grave confirmation: %v", answers)
+	}
+	pressKey(t, w, fyne.KeyEscape)
+	if len(answers) != 1 || answers[0] {
+		t.Fatalf("Escape: answers = %v; want [false]", answers)
+	}
+	showGraveConfirm("Erase personal details?", "It cannot be undone.", func(ok bool) { answers = append(answers, ok) }, w)
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Yes"))
+	if len(answers) != 2 || !answers[1] {
+		t.Errorf("the Yes button: answers = %v; want [false true]", answers)
+	}
+}
+
 // Enter does not submit a form that fails its validation; it does once the
 // field is valid. Escape cancels.
 func TestFormEnterSubmitsOnlyWhenValid(t *testing.T) {

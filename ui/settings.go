@@ -400,7 +400,7 @@ func (s *settingsScreen) onErase() {
 		sayProblem(s.status, "Give the person's email and the reason for the erasure.")
 		return
 	}
-	c := newConfirm("Erase personal details?",
+	c := newGraveConfirm("Erase personal details?",
 		"This removes "+email+"'s name, contact details, equality answers and evidence files for good.\n"+
 			"It cannot be undone. Only a withdrawn organiser can be erased.", func(ok bool) {
 			if ok {
