@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Problem is one thing `check` found wrong, naming the record or file.
 type Problem struct {
 	Where string // table and id, or file path
@@ -31,6 +33,16 @@ type Flag struct {
 	// Organiser is the organiser flag (OrganiserFlags) the organisers list
 	// filters by, for an organisers' condition; "" otherwise.
 	Organiser string
+}
+
+// Noun is the flag's name for its count: "trainers without a trainer",
+// but "trainer without a trainer" for one. Name is the plural.
+func (f Flag) Noun() string {
+	if f.Count != 1 {
+		return f.Name
+	}
+	first, rest, _ := strings.Cut(f.Name, " ")
+	return strings.TrimSuffix(first, "s") + " " + rest
 }
 
 // Whose records a Flag counts.

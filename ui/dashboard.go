@@ -274,7 +274,7 @@ func (s *dashboardScreen) showFlags(flags []model.Flag) {
 	}
 	for _, f := range flags {
 		// A link, not a button: it opens a list and changes nothing.
-		l := widget.NewHyperlink(fmt.Sprintf("%s %s", num(f.Count), f.Name), nil)
+		l := widget.NewHyperlink(num(f.Count)+" "+f.Noun(), nil)
 		l.OnTapped = func() { s.env.openFlagged(f) }
 		s.flags.Add(l)
 	}

@@ -76,7 +76,7 @@ func dashboardFlag(t *testing.T, sh *shell, q uiQueue, of string) (model.Flag, *
 	for _, f := range d.data.Flags {
 		if f.Of == of {
 			for _, l := range findAll[*widget.Hyperlink](d.flags) {
-				if l.Text == num(f.Count)+" "+f.Name {
+				if l.Text == num(f.Count)+" "+f.Noun() {
 					return f, l
 				}
 			}

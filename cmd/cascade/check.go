@@ -35,7 +35,7 @@ func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	var flags []string
 	for _, f := range r.Flags {
-		flags = append(flags, fmt.Sprintf("%d %s", f.Count, f.Name))
+		flags = append(flags, fmt.Sprintf("%d %s", f.Count, f.Noun()))
 	}
 	line := fmt.Sprintf("ok: %s passes integrity, foreign keys and the programme's rules; %d evidence files match their hashes", *db, r.Files)
 	if r.AuditHead != "" {
