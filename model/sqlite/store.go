@@ -20,8 +20,8 @@ import (
 	"cascade/model"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite"
-	// registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -462,7 +462,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if s.readOnly {
 		return readOnlyWrite(s.path)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -471,6 +471,44 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// writeWait is how long a write waits its turn behind another desk's or
+// command's. busy_timeout alone gives up after ten seconds, and a
+// certificate run or an import elsewhere can hold the file longer than
+// that; a write that waits is better than one that fails.
+const writeWait = 3 * time.Minute
+
+// beginWrite begins a write transaction (BEGIN IMMEDIATE, so it takes the
+// write lock before any work), trying again while another connection holds
+// the lock, up to writeWait.
+func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(writeWait)
+	for {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) {
+			return tx, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("another desk or command has been changing %s for over %d minutes; try again when it has finished: %w",
+				s.path, int(writeWait.Minutes()), err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// isBusy says whether err is SQLite's "database is locked": another
+// connection holds the write lock.
+func isBusy(err error) bool {
+	var se *msqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
 }
 
 // removeDatabase deletes a database file and its WAL companions.
