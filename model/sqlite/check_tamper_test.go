@@ -4,7 +4,9 @@ import (
 	"cascade/model"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -52,6 +54,24 @@ func certifiedDemo(t *testing.T) (string, []string) {
 	path := s.Path()
 	s.Close()
 	return path, numbers
+}
+
+// copyClosedProgramme copies a closed programme, evidence files and all,
+// into a folder of the test's own.
+func copyClosedProgramme(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dst+".files", os.DirFS(src+".files")); err != nil {
+		t.Fatal(err)
+	}
+	return dst
 }
 
 // shell runs SQL through the sqlite3 command-line shell on a closed database.
@@ -194,9 +214,11 @@ func TestCheckFindsTampering(t *testing.T) {
 			return []string{"audit_log row " + id + ": has no hash: it was not written by Cascade (added with the protections dropped)"}
 		}},
 	}
+	// One certified demo, checked clean once; each case damages a copy.
+	base, numbers := certifiedDemo(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			path, numbers := certifiedDemo(t)
+			path := copyClosedProgramme(t, base)
 			want := c.damage(t, path, numbers)
 			sort.Strings(want)
 			got := checkLines(t, path)
