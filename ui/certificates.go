@@ -702,7 +702,11 @@ func (s *certificatesScreen) onRevoke() {
 		return
 	}
 	c := s.issued[s.selected]
-	reason := widget.NewMultiLineEntry()
+	// An escEntry, not Fyne's own: the form says nothing when Fyne's own
+	// entry is left empty without typing, only keeping Revoke disabled.
+	reason := newEscEntry(nil, nil)
+	reason.MultiLine = true
+	reason.Wrapping = fyne.TextWrapWord
 	reason.SetPlaceHolder("Why is it revoked? (kept with the certificate)")
 	reason.Validator = func(v string) error {
 		if strings.TrimSpace(v) == "" {

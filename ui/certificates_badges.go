@@ -23,7 +23,7 @@ import (
 type badgeExport struct {
 	s      *certificatesScreen
 	button *widget.Button
-	folder *widget.Entry // in the dialog; kept for tests
+	folder *escEntry // in the dialog; kept for tests
 	dlg    dialog.Dialog
 }
 
@@ -52,7 +52,7 @@ func (b *badgeExport) onExport() {
 		b.s.status.SetText(problem)
 		return
 	}
-	b.folder = widget.NewEntry()
+	b.folder = newEscEntry(nil, nil) // the form makes Escape cancel and Enter export
 	b.folder.SetText(b.badgeFolder())
 	b.folder.SetPlaceHolder("a folder for the badges")
 	b.folder.Validator = checkBadgeFolder
@@ -73,7 +73,9 @@ func (b *badgeExport) onExport() {
 		widget.NewFormItem("Folder", b.folder),
 		widget.NewFormItem("", container.NewHBox(browse)),
 	}
-	b.dlg = dialog.NewForm("Export badges", "Export", "Cancel", items, func(ok bool) {
+	// Exporting only writes files, so Enter exports (once the folder is one)
+	// and Escape cancels.
+	b.dlg = newForm("Export badges", "Export", "Cancel", items, func(ok bool) {
 		if ok {
 			b.run(q, strings.TrimSpace(b.folder.Text))
 		}

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
 	"cascade/model/sqlite"
@@ -123,9 +122,9 @@ func TestCertificatesScreenExportsBadges(t *testing.T) {
 }
 
 // dialogFolder is the export dialog's folder entry.
-func dialogFolder(t *testing.T, over fyne.CanvasObject) *widget.Entry {
+func dialogFolder(t *testing.T, over fyne.CanvasObject) *escEntry {
 	t.Helper()
-	for _, en := range findAll[*widget.Entry](over) {
+	for _, en := range findAll[*escEntry](over) {
 		if en.PlaceHolder == "a folder for the badges" {
 			return en
 		}

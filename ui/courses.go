@@ -152,7 +152,7 @@ type enrolForm struct {
 	d        dialog.Dialog
 	cohort   *widget.Select
 	host     *widget.Select
-	search   *widget.Entry
+	search   *escEntry
 	list     *widget.List
 	count    *widget.Label
 	allShown *widget.Button
@@ -201,7 +201,9 @@ func (s *trainingScreen) showEnrolForm(course model.Course, cohorts, hosts []mod
 		filter: model.EnrolFilter{CohortID: course.CohortID, Limit: enrolShownLimit}}
 	f.cohort = widget.NewSelect(append([]string{anyCohort}, labels(cohorts)...), nil)
 	f.host = widget.NewSelect(append([]string{anyHost}, labels(hosts)...), nil)
-	f.search = widget.NewEntry()
+	// The search box has focus, so it is what hears Escape: it cancels.
+	// Enter enrols nobody: an enrolment cannot be taken back in the app.
+	f.search = newEscEntry(func() { f.d.Hide() }, nil)
 	f.search.SetPlaceHolder("Search by name or email")
 	f.count = widget.NewLabel("Loading…")
 	f.list = &widget.List{
@@ -264,7 +266,7 @@ func (s *trainingScreen) showEnrolForm(course model.Course, cohorts, hosts []mod
 	f.d = dialog.NewCustomWithoutButtons("Enrol on "+course.Title, body, s.e.win)
 	f.d.Resize(fyne.NewSize(640, 560))
 	s.enrolForm = f
-	f.d.Show()
+	showKeyed(s.e.win, f.d, func() {})
 	s.e.win.Canvas().Focus(f.search)
 	s.loadEnrolChoices(f)
 }

@@ -109,6 +109,20 @@ func newConfirm(title, message string, callback func(bool), win fyne.Window) *co
 	return d
 }
 
+// newGraveCustomConfirm is a confirmation showing content, with its own
+// button labels, for an action that cannot be undone: Escape answers No
+// and Enter does nothing.
+func newGraveCustomConfirm(title, confirm, dismiss string, content fyne.CanvasObject, callback func(bool), win fyne.Window) *confirmDialog {
+	d := &confirmDialog{win: win, grave: true}
+	d.ConfirmDialog = dialog.NewCustomConfirm(title, confirm, dismiss, content, func(ok bool) {
+		if d.restore != nil {
+			d.restore()
+		}
+		callback(ok)
+	}, win)
+	return d
+}
+
 // showConfirm asks a Yes/No question; Enter answers Yes, Escape No.
 func showConfirm(title, message string, callback func(bool), win fyne.Window) {
 	newConfirm(title, message, callback, win).Show()
@@ -125,18 +139,33 @@ func showGraveConfirm(title, message string, callback func(bool), win fyne.Windo
 type formDialog struct {
 	*dialog.FormDialog
 	win     fyne.Window
+	items   []*widget.FormItem
 	restore func()
 }
 
-// Show shows the dialog with its keys.
+// Show shows the dialog with its keys. An entry of the form that has focus
+// takes the keys itself, so each escEntry not told otherwise cancels the
+// form on Escape and (single-line ones) submits it on Enter.
 func (d *formDialog) Show() {
+	for _, it := range d.items {
+		e, ok := it.Widget.(*escEntry)
+		if !ok {
+			continue
+		}
+		if e.onEscape == nil {
+			e.onEscape = d.Hide
+		}
+		if e.OnSubmitted == nil && !e.MultiLine {
+			e.OnSubmitted = func(string) { d.Submit() }
+		}
+	}
 	d.restore = keysFor(d.win, d.FormDialog, d.Submit)
 	d.FormDialog.Show()
 }
 
 // newForm builds a form dialog; Show installs its keys.
 func newForm(title, confirm, dismiss string, items []*widget.FormItem, callback func(bool), win fyne.Window) *formDialog {
-	d := &formDialog{win: win}
+	d := &formDialog{win: win, items: items}
 	d.FormDialog = dialog.NewForm(title, confirm, dismiss, items, func(ok bool) {
 		if d.restore != nil {
 			d.restore()

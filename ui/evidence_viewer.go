@@ -55,7 +55,6 @@ type evidenceViewer struct {
 	body   *fyne.Container // what the file holds, or why it is not shown
 	status *widget.Label   // one line: cut short, page n of m, not installed
 	system *widget.Button  // open in the system's viewer
-	close  func()          // puts back the canvas's keys
 
 	// PDF pages
 	page, pages int // page shown, from 1; pages is 0 when not known
@@ -76,15 +75,14 @@ func showEvidenceFile(e *env, store evidenceReader, f model.EvidenceFile) *evide
 	v.body = container.NewStack(widget.NewLabel("Reading " + f.FileName + "…"))
 	bottom := container.NewVBox(v.status, container.NewHBox(v.prev, v.next, v.system))
 	v.dlg = dialog.NewCustom(f.FileName, "Close", container.NewBorder(nil, bottom, nil, nil, v.body), e.win)
-	restore := dialogKeys(e.win.Canvas(), func() {}, func() { v.dlg.Hide() })
-	v.close = restore
 	v.dlg.SetOnClosed(func() {
-		v.close()
 		v.pageGen++ // a page still rendering is not wanted now
 	})
 	size := e.win.Canvas().Size()
 	v.dlg.Resize(fyne.NewSize(min(size.Width-40, 900), min(size.Height-40, 640)))
-	v.dlg.Show()
+	// The viewer only shows a file, so Enter closes it as Escape does, like
+	// any dialog that only informs.
+	showKeyed(e.win, v.dlg, nil)
 	load(e, func(ctx context.Context) (model.EvidenceView, error) {
 		return store.ViewEvidence(ctx, f, viewTextLimit)
 	}, v.onRead, func(err error) { v.say(fmt.Sprintf("Could not read %s: %s", f.FileName, errText(err))) })

@@ -519,7 +519,7 @@ func TestRefusedRevokeShowsTheModelsRefusal(t *testing.T) {
 	s.selected = row
 	s.onRevoke()
 	form := topDialog(t, w, "the revoke reason")
-	reasons := findAll[*widget.Entry](form)
+	reasons := findAll[*escEntry](form)
 	if len(reasons) == 0 {
 		t.Fatalf("the revoke form has no reason: %q", shownText(form))
 	}

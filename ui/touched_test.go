@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // shownErrors is every piece of text under o drawn in the theme's error
@@ -97,5 +99,100 @@ func TestLeavingAFieldMarksOnlyThatField(t *testing.T) {
 	if got := shownErrors(w.Content()); len(got) != 1 {
 		// Email was left empty on the way.
 		t.Fatalf("after filling both names the page shows %q; want only Email's", got)
+	}
+}
+
+// formEntries is every entry of type T in w's top dialog.
+func formEntries[T fyne.CanvasObject](t *testing.T, w fyne.Window) (fyne.CanvasObject, []T) {
+	t.Helper()
+	return dialogEntries[T](t, w, "the form")
+}
+
+// The host form: a required field left empty says "is required" at once,
+// only for that field; filling it clears the message.
+func TestHostFormLeftEmptySaysRequired(t *testing.T) {
+	st := openDemo(t)
+	e, w, q := testEnv(t, st)
+	s := newCohortsScreen(e).(*cohortsScreen)
+	w.SetContent(s.content())
+	waitFor(t, q, "the cohorts", func() bool { return len(s.cohorts) > 0 })
+	test.Tap(findButton(w.Content(), "Add host"))
+	over, entries := formEntries[*escEntry](t, w)
+	name, region := entries[0], entries[1]
+	if w.Canvas().Focused() != name {
+		t.Fatalf("the form opened with %T focused, not Name", w.Canvas().Focused())
+	}
+	w.Canvas().Focus(region) // leave Name empty
+	if got := shownErrors(over); len(got) != 1 || got[0] != "is required" {
+		t.Fatalf("after leaving Name empty the form shows %q; want one is required", got)
+	}
+	test.Type(region, "North West")
+	w.Canvas().Focus(name)
+	test.Type(name, "Moss Side Community Trust")
+	w.Canvas().Focus(region)
+	if got := shownErrors(over); len(got) != 0 {
+		t.Fatalf("with both filled the form shows %q", got)
+	}
+	if findButton(over, "Save").Disabled() {
+		t.Error("Save disabled with Name and Region filled")
+	}
+}
+
+// The trainer form: its given name left empty says so; a field left
+// filled says nothing.
+func TestTrainerFormLeftEmptySaysRequired(t *testing.T) {
+	st := newEmptyStore(t)
+	e, w, q := testEnv(t, st)
+	s := newTrainersScreen(e).(*trainersScreen)
+	w.SetContent(s.content())
+	waitFor(t, q, "the empty network", func() bool { return strings.Contains(s.status.Text, "Showing 0 of 0") })
+	test.Tap(findButton(w.Content(), "Add trainer"))
+	over, entries := formEntries[*trainerEntry](t, w)
+	if got := shownErrors(over); len(got) != 0 {
+		t.Fatalf("the new trainer form opens showing %q", got)
+	}
+	w.Canvas().Focus(entries[0])
+	w.Canvas().Focus(entries[1]) // leave Given name empty
+	if got := shownErrors(over); len(got) != 1 || got[0] != "is required" {
+		t.Fatalf("after leaving Given name empty the form shows %q; want one is required", got)
+	}
+	test.Type(entries[1], "Ó Súilleabháin")
+	w.Canvas().Focus(entries[3]) // Family name left filled
+	if got := shownErrors(over); len(got) != 1 {
+		t.Fatalf("after leaving Family name filled the form shows %q; want only Given name's", got)
+	}
+}
+
+// A multi-line required field (as the revoke reason is): left empty it
+// says so; Enter in it is a new line, not a submission; Escape cancels.
+func TestMultiLineFormFieldLeftEmptyAndKeys(t *testing.T) {
+	w := dialogWindow(t)
+	reason := newEscEntry(nil, nil)
+	reason.MultiLine = true
+	reason.Validator = func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return errors.New("a reason is required")
+		}
+		return nil
+	}
+	other := newEscEntry(nil, nil)
+	var answers []bool
+	askForm("Revoke C-1", "Revoke", "Keep it", []*widget.FormItem{widget.NewFormItem("Reason", reason), widget.NewFormItem("Note", other)},
+		func(ok bool) { answers = append(answers, ok) }, w)
+	over := topDialog(t, w, "the form")
+	w.Canvas().Focus(reason)
+	w.Canvas().Focus(other)
+	if got := shownErrors(over); len(got) != 1 || got[0] != "a reason is required" {
+		t.Fatalf("after leaving Reason empty the form shows %q", got)
+	}
+	w.Canvas().Focus(reason)
+	test.Type(reason, "issued in error")
+	pressKey(t, w, fyne.KeyReturn)
+	if len(answers) != 0 || !strings.Contains(reason.Text, "\n") {
+		t.Fatalf("Enter in the reason: answers %v, text %q; want none and a new line", answers, reason.Text)
+	}
+	pressKey(t, w, fyne.KeyEscape)
+	if len(answers) != 1 || answers[0] {
+		t.Fatalf("Escape in the reason: answers %v; want [false]", answers)
 	}
 }

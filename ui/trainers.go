@@ -469,6 +469,16 @@ func newTrainerEntry(text string, validate func(string) error) *trainerEntry {
 	return e
 }
 
+// FocusLost checks the field as it is left, so a required field left
+// empty says so at once rather than only keeping Save disabled. (The form
+// shows an entry's message whenever the entry reports a new one.)
+func (e *trainerEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.Validator != nil {
+		e.Validate()
+	}
+}
+
 // TypedKey cancels on Escape and otherwise types as usual.
 func (e *trainerEntry) TypedKey(k *fyne.KeyEvent) {
 	if k.Name == fyne.KeyEscape && e.onEscape != nil {

@@ -198,10 +198,7 @@ func (s *usersScreen) onRole() {
 	role.OnChanged = func(string) { s.e.win.Canvas().Unfocus() }
 	item := widget.NewFormItem("Role", role)
 	item.HintText = "Now " + model.RoleName(u.Role)
-	var d *formDialog
-	restore := dialogKeys(s.e.win.Canvas(), func() { d.Submit() }, func() { d.Hide() })
-	d = newForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
-		restore()
+	d := newForm("Change the role of "+u.DisplayName+" ("+u.Username+")", "Change", "Cancel", []*widget.FormItem{item}, func(ok bool) {
 		if !ok || role.SelectedIndex() < 0 || model.Roles[role.SelectedIndex()] == u.Role {
 			return
 		}
@@ -220,10 +217,7 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 		return
 	}
 	msg := fmt.Sprintf("Change %s (%s) from %s to %s?", u.DisplayName, u.Username, model.RoleName(u.Role), model.RoleName(to))
-	var d *confirmDialog
-	restore := dialogKeys(s.e.win.Canvas(), func() { d.Confirm() }, func() { d.Hide() })
-	d = newConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
-		restore()
+	d := newConfirm("Change the role of "+u.Username+"?", msg, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -239,24 +233,4 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 	d.SetConfirmText("Change role")
 	d.SetDismissText("Cancel")
 	d.Show()
-}
-
-// dialogKeys makes Enter and Escape answer a dialog that has no entry to
-// take them, until the returned restore is called (first thing in the
-// dialog's callback, so a dialog opened from it can take the keys over).
-func dialogKeys(c fyne.Canvas, enter, escape func()) (restore func()) {
-	prev := c.OnTypedKey()
-	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
-		switch k.Name {
-		case fyne.KeyReturn, fyne.KeyEnter:
-			enter()
-		case fyne.KeyEscape:
-			escape()
-		default:
-			if prev != nil {
-				prev(k)
-			}
-		}
-	})
-	return func() { c.SetOnTypedKey(prev) }
 }

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
@@ -335,7 +334,9 @@ func (s *verificationScreen) showDrawPreview(d model.SampleDraw) {
 	table := textTable([]string{"Assessor", "Unit", "Adds", "Sampled", "Rate", "Plan"}, []float32{150, 60, 50, 130, 100, 50},
 		func() int { return len(rows) }, func(r, c int) string { return drawCell(rows[r], c) }, nil)
 	content := container.NewBorder(summary, nil, nil, nil, table)
-	confirm := dialog.NewCustomConfirm(fmt.Sprintf("Draw cohort %d's sample?", d.Cohort), fmt.Sprintf("Add %s to the sample", num(d.Adds())), "Cancel",
+	// A drawn sample cannot be taken back (the model has no way to unsample
+	// a decision), so Enter does not draw it; Escape cancels.
+	confirm := newGraveCustomConfirm(fmt.Sprintf("Draw cohort %d's sample?", d.Cohort), fmt.Sprintf("Add %s to the sample", num(d.Adds())), "Cancel",
 		content, func(ok bool) {
 			if ok {
 				s.drawConfirmed(d)
