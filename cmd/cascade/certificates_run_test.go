@@ -298,22 +298,7 @@ func TestCertificatesDefaultToTheOutputFolder(t *testing.T) {
 // --kind trainer it issues theirs.
 func TestTrainerCertificatesOnlyWhenAskedFor(t *testing.T) {
 	db := demoCopy(t)
-	s := openTestStore(t, db)
-	cands, err := s.Candidates(t.Context(), model.CertSelection{Kind: model.KindTrainer})
-	s.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	email := ""
-	for _, c := range cands {
-		if c.Eligible {
-			email = c.Email
-			break
-		}
-	}
-	if email == "" {
-		t.Fatal("no eligible trainer in the demo: the test would prove nothing")
-	}
+	email := eligibleTrainer(t, db)
 	dir := t.TempDir()
 	code, stdout, errOut := cascade(t, "certificates", "--db", db, "--person", email, "--out", dir)
 	if n := trainerCertificates(t, db); n != 0 {
