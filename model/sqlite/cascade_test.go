@@ -3,8 +3,6 @@ package sqlite
 import (
 	"cascade/model"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -16,17 +14,7 @@ func sharedDemo(tb testing.TB) *Store {
 		s, _ := demoDB(t)
 		return s
 	}
-	demoOnce.Do(func() {
-		demoTmpDir, demoErr = os.MkdirTemp("", "cascade-demo-")
-		if demoErr != nil {
-			return
-		}
-		path := filepath.Join(demoTmpDir, "demo.db")
-		demoRes, demoErr = Demo(context.Background(), path, DemoOptions{Seed: 1, Scale: 1})
-		if demoErr == nil {
-			demoStore, demoErr = Open(context.Background(), path)
-		}
-	})
+	demoOnce.Do(buildSharedDemo)
 	if demoErr != nil {
 		tb.Fatalf("Demo: %v", demoErr)
 	}

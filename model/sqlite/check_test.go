@@ -15,7 +15,7 @@ func newDemoStore(t *testing.T) *Store {
 	ctx := context.Background()
 	shared, _ := demoDB(t)
 	path := filepath.Join(t.TempDir(), "demo.db")
-	if _, err := shared.db.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+	if err := copyFile(filepath.Join(demoTmpDir, "pristine.db"), path); err != nil {
 		t.Fatalf("copy demo: %v", err)
 	}
 	if err := os.CopyFS(path+".files", os.DirFS(shared.FilesDir())); err != nil {
