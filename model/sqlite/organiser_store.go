@@ -104,20 +104,35 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 		if sp := seniors[out[i].ID]; sp != nil {
 			out[i].Supporting = sp.team
 		}
-		out[i].Search = out[i].SearchText()
-		out[i].SortName = out[i].NameKey()
 	}
-	// Sort positions, not the rows themselves (each is a few hundred bytes),
-	// then put the rows in that order in place.
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
+	model.SetOrganiserKeys(out)
+	// Sort small keys, not the rows themselves (each is a few hundred bytes)
+	// nor positions into them: comparing through positions reached into
+	// 50,000 scattered rows. Then put the rows in that order in place.
+	keys := make([]sortKey, len(out))
+	for i := range out {
+		keys[i] = sortKey{out[i].SortName, out[i].ID, i}
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		return cmp.Or(strings.Compare(out[a].SortName, out[b].SortName), cmp.Compare(out[a].ID, out[b].ID))
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
 	})
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.at
+	}
 	model.Permute(out, order)
 	return out, nil
+}
+
+// sortKey is one organiser row's place in name order: its precomputed name
+// key, its id for ties, and where the row is.
+type sortKey struct {
+	name string
+	id   int64
+	at   int
 }
 
 // OrganiserRows lists every organiser for the organisers screen, ordered by

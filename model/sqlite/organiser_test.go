@@ -4,6 +4,7 @@ import (
 	"cascade/model"
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,5 +269,54 @@ func TestOrganiserPage(t *testing.T) {
 	}
 	if _, err := s.OrganiserPage(ctx, 99999999); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("OrganiserPage(missing) = %v; want ErrNotFound", err)
+	}
+}
+
+// TestOrganiserRowsNameOrder: the list comes in name-key order with ids
+// breaking ties, whatever the case and accents, and each row's keys are what
+// its own name, email and host give.
+func TestOrganiserRowsNameOrder(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	cohortID, hostID := seedHost(t, s)
+	names := [][2]string{{"Zoë", "Åberg"}, {"ZOË", "ÅBERG"}, {"zoë", "åberg"}, {"Ann", "Smith"}, {"ann", "SMITH"}, {"Émile", "Zola"}, {"Bob", "Adams"}}
+	for i, n := range names {
+		o := model.Organiser{GivenName: n[0], FamilyName: n[1], Email: fmt.Sprintf("p%d@example.org", i), Role: model.RoleVolunteer,
+			Status: model.StatusActive, HostID: hostID, CohortID: cohortID, StartsOn: "2012-11-05"}
+		if _, err := s.CreateOrganiser(ctx, model.LocalUser(), o); err != nil {
+			t.Fatalf("add %v: %v", n, err)
+		}
+	}
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(names) {
+		t.Fatalf("%d rows; want %d", len(rows), len(names))
+	}
+	var got []string
+	for i, r := range rows {
+		fresh := r
+		fresh.Search, fresh.SortName = "", ""
+		if r.Search != fresh.SearchText() || r.SortName != fresh.NameKey() {
+			t.Errorf("row %d (%s): keys %q, %q; its own text gives %q, %q", i, r.Name(), r.Search, r.SortName, fresh.SearchText(), fresh.NameKey())
+		}
+		if i > 0 {
+			p := rows[i-1]
+			if p.SortName > r.SortName || p.SortName == r.SortName && p.ID > r.ID {
+				t.Errorf("row %d %s (id %d) after %s (id %d)", i, r.Name(), r.ID, p.Name(), p.ID)
+			}
+		}
+		got = append(got, r.Name())
+	}
+	// Lower-cased keys put Adams before Smith before Zola, and the three
+	// spellings of Zoë Åberg (after Zola: å sorts by code point) in the order added.
+	want := []string{"Bob Adams", "Ann Smith", "ann SMITH", "Émile Zola", "Zoë Åberg", "ZOË ÅBERG", "zoë åberg"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("order %q; want %q", got, want)
+	}
+	// Instant search finds the accented names typed plainly.
+	if n := len(model.FilterOrganisers(rows, model.OrganiserFilter{Text: "zoe aberg"})); n != 3 {
+		t.Errorf("search zoe aberg finds %d; want 3", n)
 	}
 }
