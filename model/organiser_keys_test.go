@@ -11,12 +11,12 @@ func TestSetOrganiserKeysAsFold(t *testing.T) {
 	rows := []OrganiserRow{
 		{GivenName: "Ann", FamilyName: "O'BRIEN-Smith", Email: "Ann.OBrien@Example.ORG", HostName: "Rural Trust 2"},
 		{GivenName: "Zoë", FamilyName: "Hart", Email: "zh@example.org", HostName: "Café Hub"},
-		{GivenName: "Zoë", FamilyName: "HÄRT", Email: "zh2@example.org"},          // the same name again: remembered
-		{GivenName: "\u0301Ana", FamilyName: "e\u0301\u0327", Email: "a@b.org"},  // marks opening and ending a part
-		{GivenName: "İLKER", FamilyName: "IŞIK", Email: "ik@example.org"},        // Turkish dotted and dotless i
-		{GivenName: "ẞTRASSE", FamilyName: "ΟΔΟΣ", Email: "Σ@example.org"},       // capital sharp s, final sigma
-		{GivenName: "", FamilyName: "Nguyễn", Email: "", HostName: ""},           // empty parts
-		{GivenName: "Bad\xff", FamilyName: "\xe2\x82", Email: "x@y.org"},         // broken UTF-8 still agrees
+		{GivenName: "Zoë", FamilyName: "HÄRT", Email: "zh2@example.org"},        // the same name again: remembered
+		{GivenName: "\u0301Ana", FamilyName: "e\u0301\u0327", Email: "a@b.org"}, // marks opening and ending a part
+		{GivenName: "İLKER", FamilyName: "IŞIK", Email: "ik@example.org"},       // Turkish dotted and dotless i
+		{GivenName: "ẞTRASSE", FamilyName: "ΟΔΟΣ", Email: "Σ@example.org"},      // capital sharp s, final sigma
+		{GivenName: "", FamilyName: "Nguyễn", Email: "", HostName: ""},          // empty parts
+		{GivenName: "Bad\xff", FamilyName: "\xe2\x82", Email: "x@y.org"},        // broken UTF-8 still agrees
 		{GivenName: "Дмитрий", FamilyName: "Йорк", Email: "DY@example.org", HostName: "Łódź"},
 	}
 	want := make([][2]string, len(rows))
