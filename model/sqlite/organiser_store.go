@@ -15,9 +15,20 @@ import (
 // organiserRowsSQL reads list rows; %s is a WHERE clause or empty. Host and
 // cohort names, supporters' names and team counts are joined in Go from small
 // maps: one plain join scans fastest at 50,000 rows.
-const organiserRowsSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, p.email, o.role, o.status,
+//
+// Role and status come as small numbers (their CHECK allows only these
+// words), named from constants: as text they were two new strings per row.
+const organiserRowsSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, p.email,
+        CASE o.role WHEN 'senior' THEN 1 WHEN 'volunteer' THEN 2 END,
+        CASE o.status WHEN 'active' THEN 1 WHEN 'completed' THEN 2 WHEN 'withdrawn' THEN 3 END,
         coalesce(o.host_id, 0), coalesce(o.cohort_id, 0), coalesce(o.supported_by_id, 0), coalesce(o.starts_on, '')
     FROM organisers o JOIN people p ON p.id = o.person_id %s`
+
+// organiserRoles and organiserStatuses name organiserRowsSQL's numbers, in order.
+var (
+	organiserRoles    = []string{model.RoleSenior, model.RoleVolunteer}
+	organiserStatuses = []string{model.StatusActive, model.StatusCompleted, model.StatusWithdrawn}
+)
 
 func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([]model.OrganiserRow, error) {
 	hosts := map[int64]string{}
@@ -54,8 +65,16 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 	out := make([]model.OrganiserRow, 0, n)
 	err := s.eachRow(ctx, fmt.Sprintf(organiserRowsSQL, where), args, func(r *sql.Rows) error {
 		var o model.OrganiserRow
-		err := r.Scan(&o.ID, &o.PersonID, &o.GivenName, &o.FamilyName, &o.Email, &o.Role, &o.Status,
+		var role, status int
+		err := r.Scan(&o.ID, &o.PersonID, &o.GivenName, &o.FamilyName, &o.Email, &role, &status,
 			&o.HostID, &o.CohortID, &o.SupportedByID, &o.StartsOn)
+		if err != nil {
+			return err
+		}
+		if role < 1 || role > len(organiserRoles) || status < 1 || status > len(organiserStatuses) {
+			return fmt.Errorf("organiser %d: role or status outside the schema's words", o.ID)
+		}
+		o.Role, o.Status = organiserRoles[role-1], organiserStatuses[status-1]
 		o.HostName, o.CohortNumber = hosts[o.HostID], cohorts[o.CohortID]
 		out = append(out, o)
 		return err

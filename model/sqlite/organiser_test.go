@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cascade/model"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -318,5 +319,39 @@ func TestOrganiserRowsNameOrder(t *testing.T) {
 	// Instant search finds the accented names typed plainly.
 	if n := len(model.FilterOrganisers(rows, model.OrganiserFilter{Text: "zoe aberg"})); n != 3 {
 		t.Errorf("search zoe aberg finds %d; want 3", n)
+	}
+}
+
+// TestOrganiserRowsRoleAndStatusAsStored: role and status, read as numbers
+// and named in Go, are the words stored, for every role and status.
+func TestOrganiserRowsRoleAndStatusAsStored(t *testing.T) {
+	s, _ := demoDB(t)
+	ctx := context.Background()
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[int64]string{}
+	err = s.eachRow(ctx, `SELECT id, role || '/' || status FROM organisers`, nil, func(r *sql.Rows) error {
+		var id int64
+		var rs string
+		err := r.Scan(&id, &rs)
+		stored[id] = rs
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if got := r.Role + "/" + r.Status; got != stored[r.ID] {
+			t.Fatalf("organiser %d: %s; stored %s", r.ID, got, stored[r.ID])
+		}
+		seen[r.Role], seen[r.Status] = true, true
+	}
+	for _, w := range []string{model.RoleSenior, model.RoleVolunteer, model.StatusActive, model.StatusCompleted, model.StatusWithdrawn} {
+		if !seen[w] {
+			t.Errorf("no organiser is %s in the demo: the test proves less", w)
+		}
 	}
 }
