@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"golang.org/x/text/collate"
 )
 
 // Organiser roles and statuses, as the schema spells them.
@@ -228,10 +226,8 @@ func SetOrganiserKeys(rows []OrganiserRow) {
 	search := make([]byte, 0, searchLen)
 	sorts := make([]byte, 0, sortLen)
 	folded := map[string]string{}
-	coll := collators.Get().(*collate.Collator)
-	defer collators.Put(coll)
-	var buf collate.Buffer
-	var name []byte
+	keyer := NewNameKeyer()
+	defer keyer.Close()
 	// Offsets where each row's text ends, to slice the finished strings.
 	ends := make([]int, 2*len(rows))
 	for i := range rows {
@@ -243,11 +239,7 @@ func SetOrganiserKeys(rows []OrganiserRow) {
 		search = appendLower(search, r.Email, folded, Fold)
 		search = append(search, 0)
 		search = appendLower(search, r.HostName, folded, Fold)
-		// NameSortKey's collation key, with one collator and buffers
-		// for all rows rather than a pool round and new buffers per row.
-		name = append(append(append(name[:0], r.FamilyName...), ", "...), r.GivenName...)
-		sorts = append(sorts, coll.Key(&buf, name)...)
-		buf.Reset()
+		sorts = keyer.Append(sorts, r.FamilyName, r.GivenName)
 		ends[2*i], ends[2*i+1] = len(search), len(sorts)
 	}
 	searchAll, sortAll := string(search), string(sorts)

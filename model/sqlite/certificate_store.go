@@ -244,6 +244,9 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 		}
 		set.orgs = make([]certOrganiser, 0, n)
 	}
+	keyer := model.NewNameKeyer() // one collator for every name's key
+	defer keyer.Close()
+	var keyBuf []byte
 	err = s.eachRow(ctx, fmt.Sprintf(organiserSelect, where), args, func(r *sql.Rows) error {
 		var o certOrganiser
 		var cohortID, hostID int64
@@ -253,7 +256,8 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 		}
 		o.cohortNum, o.host = cohorts[cohortID], hosts[hostID]
 		o.name = strings.TrimSpace(o.given + " " + o.family)
-		o.key = model.NameSortKey(o.family, o.given)
+		keyBuf = keyer.Append(keyBuf[:0], o.family, o.given)
+		o.key = string(keyBuf)
 		o.done = done[o.id]
 		if o.cohortNum > 0 {
 			o.cohort = strconv.Itoa(o.cohortNum)
