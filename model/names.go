@@ -70,3 +70,33 @@ func SortPeople[T any](s []T, person func(T) (family, given string)) {
 func SortNames(names []string) {
 	SortPeople(names, func(n string) (string, string) { return n, "" })
 }
+
+// NameKeyer makes NameSortKey's keys for many names with one collator and
+// one buffer, where NameSortKey borrows a collator and makes buffers per
+// name: for the 50,000 rows of a list, that was most of the keys' cost.
+type NameKeyer struct {
+	c    *collate.Collator
+	buf  collate.Buffer
+	name []byte
+}
+
+// NewNameKeyer borrows a collator; Close gives it back.
+func NewNameKeyer() *NameKeyer {
+	return &NameKeyer{c: collators.Get().(*collate.Collator)}
+}
+
+// Append appends NameSortKey(family, given) to dst.
+func (k *NameKeyer) Append(dst []byte, family, given string) []byte {
+	k.name = append(append(append(k.name[:0], family...), ", "...), given...)
+	dst = append(dst, k.c.Key(&k.buf, k.name)...)
+	k.buf.Reset()
+	return dst
+}
+
+// Close gives the collator back; the keyer is not used after.
+func (k *NameKeyer) Close() {
+	if k.c != nil {
+		collators.Put(k.c)
+		k.c = nil
+	}
+}

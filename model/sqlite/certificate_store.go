@@ -94,33 +94,43 @@ func (s *Store) candidates(ctx context.Context, sel model.CertSelection) ([]mode
 			orgKinds = append(orgKinds, k)
 		}
 	}
-	var byKind map[string][]model.Candidate
+	var orgs *organiserSet
 	if len(orgKinds) > 0 {
-		if byKind, err = s.organiserCandidates(ctx, sel, orgKinds); err != nil {
+		if orgs, err = s.organiserCandidates(ctx, sel, orgKinds); err != nil {
 			return nil, err
 		}
 	}
+	var trainers []model.Candidate
 	if slices.Contains(kinds, model.KindTrainer) {
-		if byKind == nil {
-			byKind = map[string][]model.Candidate{}
-		}
-		if byKind[model.KindTrainer], err = s.trainerCandidates(ctx, sel); err != nil {
+		if trainers, err = s.trainerCandidates(ctx, sel); err != nil {
 			return nil, err
 		}
 	}
-	n := 0
-	for _, k := range kinds {
-		n += len(byKind[k])
+	// Each kind's candidates are written straight into the one result:
+	// built per kind and then copied, they were copied a second time.
+	n := len(trainers)
+	if orgs != nil {
+		n += len(orgKinds) * len(orgs.orgs)
 	}
 	out := make([]model.Candidate, 0, n)
 	for _, k := range kinds {
-		cs := byKind[k]
-		for i := range cs {
-			if c, ok := held[heldKey{cs[i].PersonID, k}]; ok {
-				cs[i].Existing = &c
+		from := len(out)
+		if k == model.KindTrainer {
+			out = append(out, trainers...)
+		} else {
+			out = orgs.appendKind(out, k)
+		}
+		if len(held) == 0 {
+			continue
+		}
+		for i := from; i < len(out); i++ {
+			// Copied only when found: taking the address of the look-up's
+			// own variable put a whole certificate on the heap per candidate.
+			if c, ok := held[heldKey{out[i].PersonID, k}]; ok {
+				found := c
+				out[i].Existing = &found
 			}
 		}
-		out = append(out, cs...)
 	}
 	return out, nil
 }
@@ -151,109 +161,205 @@ func (s *Store) heldCertificates(ctx context.Context, email string) (map[heldKey
 	return m, nil
 }
 
-// organiserSelect lists organisers; %s is the selection's condition.
+// organiserSelect lists organisers; %s is the selection's condition. The
+// cohort and host are read as ids and named from small maps: SQLite leaves
+// out a LEFT JOIN nothing uses, so unless the selection names a cohort or
+// host, it no longer looks both up for each of 50,000 organisers.
 const organiserSelect = `
 SELECT o.id, p.id, p.given_name, p.family_name, p.email, p.erased_at IS NOT NULL, o.role, o.status,
-       coalesce(c.number, 0), coalesce(h.name, '')
+       coalesce(o.cohort_id, 0), coalesce(o.host_id, 0)
 FROM organisers o
 JOIN people p ON p.id = o.person_id
 LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
 WHERE %s`
 
-// organiserCandidates lists the selected organisers once for each of kinds
-// (completion, units), read in one pass.
-func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection, kinds []string) (map[string][]model.Candidate, error) {
-	var modules int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM modules`).Scan(&modules); err != nil {
+// certOrganiser is one selected organiser as the certificates screen needs them.
+type certOrganiser struct {
+	id, person          int64
+	given, family, name string
+	key                 string // collated family then given name
+	email, role, host   string
+	status, cohort      string
+	erased              bool
+	cohortNum, done     int
+}
+
+// organiserSet is the selected organisers in candidate order, with what
+// judging them for a kind needs.
+type organiserSet struct {
+	orgs      []certOrganiser
+	order     []int // positions in orgs, in candidate order
+	modules   int
+	units     map[int64][]model.CertUnit
+	qualified map[int64][]string
+}
+
+// organiserCandidates reads the selected organisers once for each of kinds
+// (completion, units), in one pass; appendKind then judges them per kind.
+func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection, kinds []string) (*organiserSet, error) {
+	set := &organiserSet{}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM modules`).Scan(&set.modules); err != nil {
 		return nil, fmt.Errorf("count modules: %w", err)
 	}
 	done, err := s.modulesDone(ctx, sel)
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.achievedUnits(ctx, sel)
-	if err != nil {
+	if set.units, err = s.achievedUnits(ctx, sel); err != nil {
 		return nil, err
 	}
-	qualified := map[int64][]string{}
+	set.qualified = map[int64][]string{}
 	if slices.Contains(kinds, model.KindUnits) {
-		if qualified, err = s.qualifiedFor(ctx, sel); err != nil {
+		if set.qualified, err = s.qualifiedFor(ctx, sel, set.units); err != nil {
 			return nil, err
 		}
 	}
-	type organiser struct {
-		id, person          int64
-		given, family, name string
-		key                 string // collated family then given name
-		email, role, host   string
-		status, cohort      string
-		erased              bool
-		cohortNum, done     int
-	}
-	where, args := sel.Where()
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(organiserSelect, where), args...)
-	if err != nil {
+	hosts := map[int64]string{}
+	cohorts := map[int64]int{}
+	if err := s.eachRow(ctx, `SELECT id, name FROM hosts`, nil, func(r *sql.Rows) error {
+		var id int64
+		var name string
+		err := r.Scan(&id, &name)
+		hosts[id] = name
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
-	defer rows.Close()
-	var orgs []organiser
-	for rows.Next() {
-		var o organiser
-		if err := rows.Scan(&o.id, &o.person, &o.given, &o.family, &o.email, &o.erased, &o.role, &o.status,
-			&o.cohortNum, &o.host); err != nil {
+	if err := s.eachRow(ctx, `SELECT id, number FROM cohorts`, nil, func(r *sql.Rows) error {
+		var id int64
+		var n int
+		err := r.Scan(&id, &n)
+		cohorts[id] = n
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("select organisers for certificates: %w", err)
+	}
+	where, args := sel.Where()
+	if sel.Cohort == 0 && sel.Host == "" && sel.Person == "" {
+		// Everyone: sized first, as growing the slice copied it over and over.
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisers`).Scan(&n); err != nil {
 			return nil, fmt.Errorf("select organisers for certificates: %w", err)
 		}
+		set.orgs = make([]certOrganiser, 0, n)
+	}
+	keyer := model.NewNameKeyer() // one collator for every name's key
+	defer keyer.Close()
+	var keyBuf []byte
+	err = s.eachRow(ctx, fmt.Sprintf(organiserSelect, where), args, func(r *sql.Rows) error {
+		var o certOrganiser
+		var cohortID, hostID int64
+		if err := r.Scan(&o.id, &o.person, &o.given, &o.family, &o.email, &o.erased, &o.role, &o.status,
+			&cohortID, &hostID); err != nil {
+			return err
+		}
+		o.cohortNum, o.host = cohorts[cohortID], hosts[hostID]
 		o.name = strings.TrimSpace(o.given + " " + o.family)
-		o.key = model.NameSortKey(o.family, o.given)
+		keyBuf = keyer.Append(keyBuf[:0], o.family, o.given)
+		o.key = string(keyBuf)
 		o.done = done[o.id]
 		if o.cohortNum > 0 {
 			o.cohort = strconv.Itoa(o.cohortNum)
 		}
-		orgs = append(orgs, o)
-	}
-	if err := rows.Err(); err != nil {
+		set.orgs = append(set.orgs, o)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
-	// By cohort, host, then family and given name as a British reader
-	// orders them (SQLite would order by bytes): sorted here, since SQLite's
-	// sorter took longer than reading the rows.
-	order := make([]*organiser, len(orgs))
+	set.order = candidateOrder(set.orgs)
+	return set, nil
+}
+
+// candidateOrder is the organisers' positions by cohort, host, then family
+// and given name as a British reader orders them (SQLite would order by
+// bytes), then id: sorted here, since SQLite's sorter took longer than
+// reading the rows. Cohort and host become one rank (there are a few hundred
+// pairs), the organisers are dealt into their rank's bucket, and each bucket
+// is sorted on small keys: one sort of pointers into 50,000 rows, comparing
+// long host names that were mostly equal, was a quarter of the load.
+func candidateOrder(orgs []certOrganiser) []int {
+	type place struct {
+		cohort int
+		host   string
+	}
+	places := map[place]int{}
 	for i := range orgs {
-		order[i] = &orgs[i]
+		places[place{orgs[i].cohortNum, orgs[i].host}] = 0
 	}
-	slices.SortFunc(order, func(a, b *organiser) int {
-		return cmp.Or(cmp.Compare(a.cohortNum, b.cohortNum), strings.Compare(a.host, b.host),
-			strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
+	ranked := make([]place, 0, len(places))
+	for p := range places {
+		ranked = append(ranked, p)
+	}
+	slices.SortFunc(ranked, func(a, b place) int {
+		return cmp.Or(cmp.Compare(a.cohort, b.cohort), strings.Compare(a.host, b.host))
 	})
-	out := map[string][]model.Candidate{}
-	for _, kind := range kinds {
-		cs := make([]model.Candidate, len(orgs))
-		for i, o := range order {
-			c := &cs[i]
-			c.Kind, c.PersonID, c.Name, c.Email, c.Role, c.Cohort, c.Host = kind, o.person, o.name, o.email, o.role, o.cohort, o.host
-			c.Units = units[o.id]
-			c.Qualified = qualified[o.id]
-			switch {
-			case o.erased:
-				c.Why = "personal details erased"
-			case kind == model.KindCompletion && o.status == "withdrawn":
-				c.Why = "withdrawn from the programme"
-			case kind == model.KindCompletion && o.status == "completed":
-				c.Eligible = true
-			case kind == model.KindCompletion && modules > 0 && o.done >= modules:
-				c.Eligible = true
-			case kind == model.KindCompletion:
-				c.Why = fmt.Sprintf("status %s, %d of %d modules completed", o.status, o.done, modules)
-			case kind == model.KindUnits && len(c.Units) == 0:
-				c.Why = "no units achieved yet"
-			case kind == model.KindUnits:
-				c.Eligible = true
-			}
-		}
-		out[kind] = cs
+	for i, p := range ranked {
+		places[p] = i
 	}
-	return out, nil
+	// Counting sort by rank: starts[r] is where rank r's bucket begins.
+	rank := make([]int, len(orgs))
+	starts := make([]int, len(ranked)+1)
+	for i := range orgs {
+		rank[i] = places[place{orgs[i].cohortNum, orgs[i].host}]
+		starts[rank[i]+1]++
+	}
+	for r := 1; r < len(starts); r++ {
+		starts[r] += starts[r-1]
+	}
+	type orgKey struct {
+		key string
+		id  int64
+		at  int
+	}
+	keys := make([]orgKey, len(orgs))
+	next := slices.Clone(starts[:len(ranked)])
+	for i := range orgs {
+		o := &orgs[i]
+		keys[next[rank[i]]] = orgKey{o.key, o.id, i}
+		next[rank[i]]++
+	}
+	for r := range ranked {
+		slices.SortFunc(keys[starts[r]:starts[r+1]], func(a, b orgKey) int {
+			return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
+		})
+	}
+	order := make([]int, len(keys))
+	for i, k := range keys {
+		order[i] = k.at
+	}
+	return order
+}
+
+// appendKind appends every organiser in the set as a candidate for kind
+// (completion or units), in candidate order, and judges each.
+func (set *organiserSet) appendKind(out []model.Candidate, kind string) []model.Candidate {
+	for _, at := range set.order {
+		o := &set.orgs[at]
+		out = append(out, model.Candidate{Kind: kind, PersonID: o.person, Name: o.name, Email: o.email, Role: o.role,
+			Cohort: o.cohort, Host: o.host, Units: set.units[o.id], Qualified: set.qualified[o.id]})
+		c := &out[len(out)-1]
+		modules := set.modules
+		switch {
+		case o.erased:
+			c.Why = "personal details erased"
+		case kind == model.KindCompletion && o.status == "withdrawn":
+			c.Why = "withdrawn from the programme"
+		case kind == model.KindCompletion && o.status == "completed":
+			c.Eligible = true
+		case kind == model.KindCompletion && modules > 0 && o.done >= modules:
+			c.Eligible = true
+		case kind == model.KindCompletion:
+			// Joined rather than formatted: it is said of most of 50,000.
+			c.Why = "status " + o.status + ", " + strconv.Itoa(o.done) + " of " + strconv.Itoa(modules) + " modules completed"
+		case kind == model.KindUnits && len(c.Units) == 0:
+			c.Why = "no units achieved yet"
+		case kind == model.KindUnits:
+			c.Eligible = true
+		}
+	}
+	return out
 }
 
 // modulesDone counts each selected organiser's completed modules: one
@@ -287,27 +393,51 @@ GROUP BY mc.organiser_id`, where), args...)
 }
 
 // qualifiedFor names, per organiser, the qualifications whose rules of
-// combination their achieved units meet, through the one progress function
-// every screen and report uses.
-func (s *Store) qualifiedFor(ctx context.Context, sel model.CertSelection) (map[int64][]string, error) {
+// combination their achieved units (units, from achievedUnits over the same
+// selection) meet, through the one progress function every screen and report
+// uses. Only the selection's registrations are read: going through
+// ProgressOf read every registration joined to every achievement again, with
+// names and emails, a fifth of the screen's load at scale 10.
+func (s *Store) qualifiedFor(ctx context.Context, sel model.CertSelection, units map[int64][]model.CertUnit) (map[int64][]string, error) {
 	cat, err := s.LoadCatalogue(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("qualifications for certificates: %w", err)
 	}
-	titles := map[string]string{}
+	quals := map[int64]model.Qualification{}
 	for _, q := range cat.Qualifications {
-		titles[q.Code] = q.Title
+		quals[q.ID] = q
 	}
-	progress, err := s.ProgressOf(ctx, model.ProgressFilter{Cohort: sel.Cohort, Email: sel.Person})
+	where, args := sel.Where()
+	out := map[int64][]string{}
+	var achieved []model.AchievedUnit
+	var achievedOf int64
+	err = s.eachRow(ctx, fmt.Sprintf(`
+SELECT r.organiser_id, r.qualification_id
+FROM registrations r
+JOIN organisers o ON o.id = r.organiser_id
+JOIN people p ON p.id = o.person_id
+LEFT JOIN cohorts c ON c.id = o.cohort_id
+LEFT JOIN hosts h ON h.id = o.host_id
+WHERE %s
+ORDER BY r.organiser_id, r.qualification_id`, where), args, func(r *sql.Rows) error {
+		var id, qid int64
+		if err := r.Scan(&id, &qid); err != nil {
+			return err
+		}
+		if achieved == nil || achievedOf != id {
+			achieved, achievedOf = make([]model.AchievedUnit, 0, len(units[id])), id
+			for _, u := range units[id] {
+				achieved = append(achieved, model.AchievedUnit{Code: u.Code, Level: u.Level, Credits: u.Credits})
+			}
+		}
+		q := quals[qid]
+		if p := model.Progress(q, achieved); p.Eligible {
+			out[id] = append(out[id], fmt.Sprintf("%s (%s, %d credits)", q.Title, p.Size, p.Credits))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("qualifications for certificates: %w", err)
-	}
-	out := map[int64][]string{}
-	for _, p := range progress {
-		if p.Eligible {
-			out[p.OrganiserID] = append(out[p.OrganiserID],
-				fmt.Sprintf("%s (%s, %d credits)", titles[p.Qualification], p.Size, p.Credits))
-		}
 	}
 	return out, nil
 }
@@ -329,32 +459,54 @@ func (s *Store) achievedUnits(ctx context.Context, sel model.CertSelection) (map
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
 	where, args := sel.Where()
+	// In index order, each organiser's rows together; put in code order
+	// here per organiser, a few rows each, rather than by SQLite's sorter
+	// over all 37,000 at scale 10 (joining units only to sort by code).
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`
 SELECT ua.organiser_id, ua.unit_id, ua.achieved_on
 FROM unit_achievements ua
-JOIN units u ON u.id = ua.unit_id
 JOIN organisers o ON o.id = ua.organiser_id
 JOIN people p ON p.id = o.person_id
 LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
 WHERE %s
-ORDER BY ua.organiser_id, u.code`, where), args...)
+ORDER BY ua.organiser_id`, where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
 	defer rows.Close()
-	m := map[int64][]model.CertUnit{}
+	// One backing array for everyone's units, sliced per organiser.
+	var all []model.CertUnit
+	var owners []int64
 	for rows.Next() {
 		var id, unit int64
 		var achieved string
 		if err := rows.Scan(&id, &unit, &achieved); err != nil {
 			return nil, fmt.Errorf("read achieved units: %w", err)
 		}
-		u := units[unit]
+		u, ok := units[unit]
+		if !ok {
+			continue // as the join to units it replaces
+		}
 		u.Achieved = achieved
-		m[id] = append(m[id], u)
+		all = append(all, u)
+		owners = append(owners, id)
 	}
-	return m, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read achieved units: %w", err)
+	}
+	m := map[int64][]model.CertUnit{}
+	for from := 0; from < len(all); {
+		to := from + 1
+		for to < len(all) && owners[to] == owners[from] {
+			to++
+		}
+		mine := all[from:to:to] // capped: appending to one never writes into the next
+		slices.SortFunc(mine, func(a, b model.CertUnit) int { return strings.Compare(a.Code, b.Code) })
+		m[owners[from]] = mine
+		from = to
+	}
+	return m, nil
 }
 
 func (s *Store) trainerCandidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error) {

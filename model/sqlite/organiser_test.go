@@ -3,7 +3,9 @@ package sqlite
 import (
 	"cascade/model"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -268,5 +270,91 @@ func TestOrganiserPage(t *testing.T) {
 	}
 	if _, err := s.OrganiserPage(ctx, 99999999); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("OrganiserPage(missing) = %v; want ErrNotFound", err)
+	}
+}
+
+// TestOrganiserRowsNameOrder: the list comes in name-key order with ids
+// breaking ties, whatever the case and accents, and each row's keys are what
+// its own name, email and host give.
+func TestOrganiserRowsNameOrder(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	cohortID, hostID := seedHost(t, s)
+	names := [][2]string{{"Zoë", "Åberg"}, {"ZOË", "ÅBERG"}, {"zoë", "åberg"}, {"Ann", "Smith"}, {"ann", "SMITH"}, {"Émile", "Zola"}, {"Bob", "Adams"}}
+	for i, n := range names {
+		o := model.Organiser{GivenName: n[0], FamilyName: n[1], Email: fmt.Sprintf("p%d@example.org", i), Role: model.RoleVolunteer,
+			Status: model.StatusActive, HostID: hostID, CohortID: cohortID, StartsOn: "2012-11-05"}
+		if _, err := s.CreateOrganiser(ctx, model.LocalUser(), o); err != nil {
+			t.Fatalf("add %v: %v", n, err)
+		}
+	}
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(names) {
+		t.Fatalf("%d rows; want %d", len(rows), len(names))
+	}
+	var got []string
+	for i, r := range rows {
+		fresh := r
+		fresh.Search, fresh.SortName = "", ""
+		if r.Search != fresh.SearchText() || r.SortName != fresh.NameKey() {
+			t.Errorf("row %d (%s): keys %q, %q; its own text gives %q, %q", i, r.Name(), r.Search, r.SortName, fresh.SearchText(), fresh.NameKey())
+		}
+		if i > 0 {
+			p := rows[i-1]
+			if p.SortName > r.SortName || p.SortName == r.SortName && p.ID > r.ID {
+				t.Errorf("row %d %s (id %d) after %s (id %d)", i, r.Name(), r.ID, p.Name(), p.ID)
+			}
+		}
+		got = append(got, r.Name())
+	}
+	// British order: the Åbergs with the A's, before Adams, then the Smiths,
+	// then Zola (byte order put Åberg after Zola).
+	last := map[string]int{}
+	for i, n := range got {
+		last[strings.ToLower(strings.Fields(n)[1])] = i
+	}
+	if !(last["åberg"] < last["adams"] && last["adams"] < last["smith"] && last["smith"] < last["zola"]) {
+		t.Errorf("order %q; want the Åbergs, Adams, the Smiths, Zola", got)
+	}
+	// Instant search finds the accented names typed plainly.
+	if n := len(model.FilterOrganisers(rows, model.OrganiserFilter{Text: "zoe aberg"})); n != 3 {
+		t.Errorf("search zoe aberg finds %d; want 3", n)
+	}
+}
+
+// TestOrganiserRowsRoleAndStatusAsStored: role and status, read as numbers
+// and named in Go, are the words stored, for every role and status.
+func TestOrganiserRowsRoleAndStatusAsStored(t *testing.T) {
+	s, _ := demoDB(t)
+	ctx := context.Background()
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[int64]string{}
+	err = s.eachRow(ctx, `SELECT id, role || '/' || status FROM organisers`, nil, func(r *sql.Rows) error {
+		var id int64
+		var rs string
+		err := r.Scan(&id, &rs)
+		stored[id] = rs
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if got := r.Role + "/" + r.Status; got != stored[r.ID] {
+			t.Fatalf("organiser %d: %s; stored %s", r.ID, got, stored[r.ID])
+		}
+		seen[r.Role], seen[r.Status] = true, true
+	}
+	for _, w := range []string{model.RoleSenior, model.RoleVolunteer, model.StatusActive, model.StatusCompleted, model.StatusWithdrawn} {
+		if !seen[w] {
+			t.Errorf("no organiser is %s in the demo: the test proves less", w)
+		}
 	}
 }

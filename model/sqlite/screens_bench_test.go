@@ -3,6 +3,7 @@ package sqlite
 import (
 	"cascade/model"
 	"context"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -97,4 +98,29 @@ func BenchmarkScreenCascadeReport(b *testing.B) {
 func BenchmarkScreenAccreditationReport(b *testing.B) {
 	s := scale10(b)
 	screenLoop(b, func(ctx context.Context) error { _, err := s.AccreditationReport(ctx, 0); return err })
+}
+
+// BenchmarkAccreditationQuery: the accreditation report's SQL alone, read
+// as cascade-bench's query row reads it (every column into an any), with
+// CPU time per run to set against the sqlite3 shell's user time.
+func BenchmarkAccreditationQuery(b *testing.B) {
+	s := scale10(b)
+	q := strings.ReplaceAll(model.AccreditationSQL, "$1", "0")
+	screenLoop(b, func(ctx context.Context) error {
+		rows, err := s.db.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]any, 13)
+		for i := range vals {
+			vals[i] = new(any)
+		}
+		for rows.Next() {
+			if err := rows.Scan(vals...); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
