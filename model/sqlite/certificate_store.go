@@ -215,24 +215,8 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 			return nil, err
 		}
 	}
-	hosts := map[int64]string{}
-	cohorts := map[int64]int{}
-	if err := s.eachRow(ctx, `SELECT id, name FROM hosts`, nil, func(r *sql.Rows) error {
-		var id int64
-		var name string
-		err := r.Scan(&id, &name)
-		hosts[id] = name
-		return err
-	}); err != nil {
-		return nil, fmt.Errorf("select organisers for certificates: %w", err)
-	}
-	if err := s.eachRow(ctx, `SELECT id, number FROM cohorts`, nil, func(r *sql.Rows) error {
-		var id int64
-		var n int
-		err := r.Scan(&id, &n)
-		cohorts[id] = n
-		return err
-	}); err != nil {
+	hosts, cohorts, err := s.hostAndCohortNames(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
 	where, args := sel.Where()

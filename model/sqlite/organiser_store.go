@@ -30,7 +30,10 @@ var (
 	organiserStatuses = []string{model.StatusActive, model.StatusCompleted, model.StatusWithdrawn}
 )
 
-func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([]model.OrganiserRow, error) {
+// hostAndCohortNames maps host ids to names and cohort ids to numbers: a
+// few hundred rows read once, where joining them to every organiser row
+// cost SQLite two lookups per organiser.
+func (s *Store) hostAndCohortNames(ctx context.Context) (map[int64]string, map[int64]int, error) {
 	hosts := map[int64]string{}
 	if err := s.eachRow(ctx, `SELECT id, name FROM hosts`, nil, func(r *sql.Rows) error {
 		var id int64
@@ -39,7 +42,7 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 		hosts[id] = name
 		return err
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cohorts := map[int64]int{}
 	if err := s.eachRow(ctx, `SELECT id, number FROM cohorts`, nil, func(r *sql.Rows) error {
@@ -49,6 +52,14 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 		cohorts[id] = n
 		return err
 	}); err != nil {
+		return nil, nil, err
+	}
+	return hosts, cohorts, nil
+}
+
+func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([]model.OrganiserRow, error) {
+	hosts, cohorts, err := s.hostAndCohortNames(ctx)
+	if err != nil {
 		return nil, err
 	}
 	// Sized first: growing a slice of 50,000 rows by appending copied them
@@ -63,7 +74,7 @@ func (s *Store) organiserRows(ctx context.Context, where string, args ...any) ([
 		return nil, err
 	}
 	out := make([]model.OrganiserRow, 0, n)
-	err := s.eachRow(ctx, fmt.Sprintf(organiserRowsSQL, where), args, func(r *sql.Rows) error {
+	err = s.eachRow(ctx, fmt.Sprintf(organiserRowsSQL, where), args, func(r *sql.Rows) error {
 		var o model.OrganiserRow
 		var role, status int
 		err := r.Scan(&o.ID, &o.PersonID, &o.GivenName, &o.FamilyName, &o.Email, &role, &status,
