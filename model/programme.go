@@ -65,6 +65,7 @@ type CertificateStore interface {
 	CertificateByNumber(ctx context.Context, number string) (Certificate, error)
 	CertificateSettings(ctx context.Context) (CertificateSettings, error)
 	Certificates(ctx context.Context, search string, limit int) ([]Certificate, error)
+	AllCertificates(ctx context.Context) ([]Certificate, error)
 	IssueCertificates(ctx context.Context, by User, cands []Candidate, opt IssueOptions) ([]Issued, error)
 	MarkDelivered(ctx context.Context, by User, numbers []string) error
 	Reprint(ctx context.Context, by User, number string) (Certificate, error)

@@ -447,16 +447,19 @@ var numberY = map[layout]float64{layoutV1: 180, layoutV2: 180, layoutV3: 178.5}
 // footerText tells a reader in plain words how to check the certificate
 // (current layout): with a phone camera when the programme has a
 // verification address, else by pasting what the QR code holds into the
-// programme's page; and, without a phone, by giving the centre the number
-// and code, which it checks against its records (the page alone cannot:
-// the code signs every field, not the number alone).
+// programme's page; and, without a phone, by typing the number and code
+// into the page at that address (it holds each certificate sealed under
+// its number and code) or giving them to the centre.
 func footerText(c model.Printable) []string {
 	centre := cmp.Or(c.Fields.Centre, "the centre")
 	ask := "No phone? Give " + centre + " the certificate number " + c.Fields.Number +
 		" and the verification code under the QR code: they will confirm whether it is valid."
 	if c.VerifyURL != "" {
+		// The page also opens a certificate from its number and code, typed.
+		typed := "No phone? Type the certificate number " + c.Fields.Number + " and the verification code under the QR code into that page, or give them to " +
+			centre + ": either will confirm whether it is valid."
 		return []string{"To check this certificate, scan the QR code with a phone camera: it opens " + c.VerifyURL +
-			" and shows what the certificate says and whether it is valid.", ask}
+			" and shows what the certificate says and whether it is valid.", typed}
 	}
 	return []string{"To check this certificate, scan the QR code and paste the text it holds into " + centre +
 		"'s verification page: it shows what the certificate says and whether it is valid.", ask}
@@ -573,7 +576,7 @@ func drawDatedUnits(pdf *gofpdf.Fpdf, f model.CertFields, y float64) float64 {
 	}
 	if more > 0 {
 		pdf.SetXY(x, y)
-		pdf.CellFormat(180, lineH, fmt.Sprintf("and %d more units (listed in the certificate's record)", more), "", 0, "L", false, 0, "")
+		pdf.CellFormat(180, lineH, fmt.Sprintf("and %d more %s (listed in the certificate's record)", more, plural(more, "unit", "units")), "", 0, "L", false, 0, "")
 		y += lineH
 	}
 	pdf.SetFont(serif, "B", size+1)
@@ -910,4 +913,12 @@ func SafeName(name string) string {
 		return "certificate"
 	}
 	return norm.NFC.String(s)
+}
+
+// plural picks the word for n: "1 unit", "2 units".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

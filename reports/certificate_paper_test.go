@@ -64,13 +64,13 @@ func TestCertificatesOnPaper(t *testing.T) {
 			c.VerifyURL = url
 			data := certPDF(t, c)
 			text := paperText(t, data)
-			want := []string{"To check this certificate, scan the QR code", "No phone? Give Trafford Hall the certificate number " + c.Fields.Number,
+			want := []string{"To check this certificate, scan the QR code",
 				"verification code under the QR code", "whether it is valid", "Verification code",
 				"Jess Steele", "Programme Director", "Dr Rhys Ap Gwilym", "Head of Training, Trafford Hall"}
 			if url != "" {
-				want = append(want, "phone camera: it opens "+url)
+				want = append(want, "phone camera: it opens "+url, "No phone? Type the certificate number "+c.Fields.Number, "into that page")
 			} else {
-				want = append(want, "paste the text it holds into Trafford Hall's verification page")
+				want = append(want, "paste the text it holds into Trafford Hall's verification page", "No phone? Give Trafford Hall the certificate number "+c.Fields.Number)
 			}
 			if kind == model.KindUnits {
 				want = append(want, "Achieved", "CO201", "1 Mar 2013", "11 Apr 2013", "20 Jun 2013", "Total: 12 credits")
@@ -131,7 +131,7 @@ func TestCertificatesOnPaperAdversarial(t *testing.T) {
 		os.WriteFile(filepath.Join(d, "long.pdf"), data, 0o644)
 	}
 	text = paperText(t, data)
-	if !strings.Contains(text, "Jess Steele") || strings.Contains(text, "Rhys") || !strings.Contains(text, "No phone? Give Trafford Hall") {
+	if !strings.Contains(text, "Jess Steele") || strings.Contains(text, "Rhys") || !strings.Contains(text, "No phone? Type the certificate number") {
 		t.Errorf("one signatory: %s", text)
 	}
 	if size, what := smallestText(t, data); size < 8 {

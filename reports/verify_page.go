@@ -1,14 +1,20 @@
 package reports
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"time"
+
+	"cascade/model"
 )
 
 // The verification page is one HTML file: its style and script are inline
@@ -33,6 +39,9 @@ type VerifyPage struct {
 	Key       ed25519.PublicKey
 	Revoked   []string  // certificate numbers
 	Exported  time.Time // when the revocations were read
+	// Certificates issued up to the export, sealed so that the page can
+	// check a certificate from its typed number and code.
+	Certificates []model.Certificate
 }
 
 // verifyPageData is the JSON the page's script reads.
@@ -42,6 +51,45 @@ type verifyPageData struct {
 	Key         string   `json:"key"` // raw Ed25519 public key, base64
 	Revoked     []string `json:"revoked"`
 	RevokedUpTo string   `json:"revokedUpTo"` // "3 December 2026"
+	// Sealed maps a certificate number to its signed fields (the middle of
+	// its QR token) encrypted with a key made from its number and code.
+	Sealed map[string]string `json:"sealed"`
+}
+
+// sealLabel starts what a sealed certificate's key is hashed from; the
+// page's script makes the same key from a typed number and code.
+const sealLabel = "cascade-verify-page 1\n"
+
+// sealCertificates encrypts each certificate's signed fields with AES-GCM
+// under SHA-256(sealLabel, number, code). The code is the certificate's
+// 64-byte signature, so only someone holding the paper can open its entry:
+// the page lists no holder's name, yet a number and code typed from the
+// certificate show every signed field and check the signature as a
+// scanned QR code does.
+func sealCertificates(certs []model.Certificate) (map[string]string, error) {
+	out := make(map[string]string, len(certs))
+	for _, c := range certs {
+		f, err := model.ParsePayload(c.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %s: %w", c.Number, err)
+		}
+		parts := strings.Split(model.QRToken(f, c.Code), ".")
+		key := sha256.Sum256([]byte(sealLabel + c.Number + "\n" + model.NormaliseCode(c.Code)))
+		block, err := aes.NewCipher(key[:])
+		if err != nil {
+			return nil, err
+		}
+		gcm, err := cipher.NewGCM(block)
+		if err != nil {
+			return nil, err
+		}
+		nonce := make([]byte, gcm.NonceSize())
+		if _, err := rand.Read(nonce); err != nil {
+			return nil, fmt.Errorf("seal certificate %s: %w", c.Number, err)
+		}
+		out[c.Number] = base64.StdEncoding.EncodeToString(gcm.Seal(nonce, nonce, []byte(parts[1]), nil))
+	}
+	return out, nil
 }
 
 func cspHash(s string) string {
@@ -63,14 +111,18 @@ func WriteVerifyPage(w io.Writer, p VerifyPage) error {
 	}
 	upTo := p.Exported.UTC().Format("2 January 2006")
 	key := base64.StdEncoding.EncodeToString(p.Key)
-	err := verifyPageTmpl.Execute(w, map[string]any{
+	sealed, err := sealCertificates(p.Certificates)
+	if err != nil {
+		return fmt.Errorf("verification page: %w", err)
+	}
+	err = verifyPageTmpl.Execute(w, map[string]any{
 		"CSP": "default-src 'none'; script-src " + cspHash(verifyPageJS) + "; style-src " + cspHash(verifyPageCSS) +
 			"; base-uri 'none'; form-action 'none'",
 		"Programme":   p.Programme,
 		"Centre":      p.Centre,
 		"RevokedUpTo": upTo,
 		"KeyB64":      key,
-		"Data":        verifyPageData{Programme: p.Programme, Centre: p.Centre, Key: key, Revoked: revoked, RevokedUpTo: upTo},
+		"Data":        verifyPageData{Programme: p.Programme, Centre: p.Centre, Key: key, Revoked: revoked, RevokedUpTo: upTo, Sealed: sealed},
 		// Trusted, embedded at build time: written as they are, so their
 		// hashes in the policy match.
 		"Script": template.JS(verifyPageJS),

@@ -69,12 +69,16 @@ revoked certificates.`, errOut)
 		if err != nil {
 			return err
 		}
+		certs, err := s.AllCertificates(ctx)
+		if err != nil {
+			return err
+		}
 		f, err := os.Create(*htmlPath)
 		if err != nil {
 			return fmt.Errorf("write %s: %w", *htmlPath, err)
 		}
 		err = reports.WriteVerifyPage(f, reports.VerifyPage{Programme: cs.Programme, Centre: cs.Centre, Key: pub,
-			Revoked: revoked, Exported: time.Now()})
+			Revoked: revoked, Exported: time.Now(), Certificates: certs})
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write %s: %w", *htmlPath, cerr)
 		}
@@ -82,7 +86,7 @@ revoked certificates.`, errOut)
 			os.Remove(*htmlPath)
 			return err
 		}
-		fmt.Fprintf(out, "wrote %s (verification page, %d revoked certificates)\n", *htmlPath, len(revoked))
+		fmt.Fprintf(out, "wrote %s (verification page: %d certificates checkable by number and code, %d revoked)\n", *htmlPath, len(certs), len(revoked))
 		if cs.VerifyURL == "" {
 			fmt.Fprintln(out, "the setting verify.url is empty: QR codes hold the code as text, to paste into the page")
 		} else {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +112,13 @@ func TestVerifyPageInChromium(t *testing.T) {
 		{"revoked", model.QRToken(revoked.Fields, revoked.Code), "revoked", "Not valid: certificate " + revoked.Number + " has been revoked"},
 		{"not a token", "hello", "invalid", "Not valid"},
 		{"fields cut short", goodToken[:40] + goodToken[strings.LastIndex(goodToken, "."):], "invalid", "Not valid"},
+		// Typed from the paper: the number and the code under the QR code.
+		{"number and code typed", typed(good.Number, model.GroupCode(good.Code)), "valid", "Valid: this certificate was issued by"},
+		{"code typed in lower case, O as 0", typed(strings.ToLower(good.Number), strings.ReplaceAll(strings.ToLower(good.Code), "o", "0")), "valid", "Valid"},
+		{"code of another certificate", typed(good.Number, revoked.Code), "invalid", "Not valid: the verification code does not match"},
+		{"one character of the code wrong", typed(good.Number, flipFirst(good.Code)), "invalid", "Not valid: the verification code does not match"},
+		{"revoked, typed", typed(revoked.Number, revoked.Code), "revoked", "Not valid: certificate " + revoked.Number + " has been revoked"},
+		{"number unknown to the page", typed("CU-2099-999999", good.Code), "unknown", "Not found"},
 	}
 	for _, c := range cases {
 		status, text := chromiumVerdict(t, chromium, page, c.fragment)
@@ -140,6 +148,20 @@ func TestVerifyPageInChromium(t *testing.T) {
 	if !strings.Contains(string(html), `http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;`) {
 		t.Error("the page has no Content-Security-Policy forbidding requests")
 	}
+}
+
+// typed is the fragment of the page's typed form: #number=…&code=….
+func typed(number, code string) string {
+	return "number=" + url.QueryEscape(number) + "&code=" + url.QueryEscape(code)
+}
+
+// flipFirst changes the first character of a code to another of its
+// alphabet.
+func flipFirst(code string) string {
+	if code[0] == 'A' {
+		return "B" + code[1:]
+	}
+	return "A" + code[1:]
 }
 
 func htmlEscape(s string) string {

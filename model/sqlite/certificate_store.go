@@ -850,6 +850,12 @@ func (s *Store) Certificates(ctx context.Context, search string, limit int) ([]m
 		ORDER BY c.id DESC LIMIT $3`, strings.TrimSpace(search), "%"+strings.TrimSpace(search)+"%", limit)
 }
 
+// AllCertificates lists every issued certificate, revoked ones too, oldest
+// first, for a verification page that checks a typed number and code.
+func (s *Store) AllCertificates(ctx context.Context) ([]model.Certificate, error) {
+	return s.queryCertificates(ctx, `ORDER BY c.id`)
+}
+
 // RevokedNumbers lists the numbers of every revoked certificate, in order,
 // for a verification page that works without the database.
 func (s *Store) RevokedNumbers(ctx context.Context) ([]string, error) {

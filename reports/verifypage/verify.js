@@ -140,9 +140,53 @@
     });
   }
 
+  // byNumber checks a certificate from its number and verification code,
+  // typed from the paper: the page holds each certificate's signed fields
+  // sealed under a key made from both, so it can open only the one whose
+  // code is typed, and then checks the signature as for a scanned code.
+  function byNumber(number, code) {
+    $("fields").textContent = "";
+    number = number.trim().toUpperCase();
+    // Base32 has no 0, 1 or 8: read off paper they are O, I and B.
+    code = code.replace(/[\s-]/g, "").toUpperCase().replace(/0/g, "O").replace(/1/g, "I").replace(/8/g, "B");
+    if (!window.crypto || !crypto.subtle || typeof DecompressionStream === "undefined") {
+      show("unknown", "Cannot check here", "This browser cannot check certificates; open this page in a current Chrome, Edge, Firefox or Safari.");
+      return Promise.resolve();
+    }
+    if (!number || !code) {
+      show("none", "Type the certificate number and the verification code.", "");
+      return Promise.resolve();
+    }
+    var sealed = (data.sealed || {})[number];
+    if (!sealed) {
+      show("unknown", "Not found: this page knows no certificate numbered " + number + ".",
+        "It knows the certificates issued up to " + data.revokedUpTo + ". Check the number, or ask " + data.centre + ".");
+      return Promise.resolve();
+    }
+    var box = b64(sealed);
+    return crypto.subtle.digest("SHA-256", new TextEncoder().encode("cascade-verify-page 1\n" + number + "\n" + code)).then(function (k) {
+      return crypto.subtle.importKey("raw", k, { name: "AES-GCM" }, false, ["decrypt"]);
+    }).then(function (key) {
+      return crypto.subtle.decrypt({ name: "AES-GCM", iv: box.slice(0, 12) }, key, box.slice(12));
+    }).then(function (plain) {
+      return check("CASCADE1." + new TextDecoder().decode(plain) + "." + code);
+    }, function () {
+      show("invalid", "Not valid: the verification code does not match certificate " + number + ".",
+        "Check that every character was typed as printed under the QR code.");
+    });
+  }
+
   function fromAddress() {
     if (location.hash.length > 1) {
       var t = location.hash.slice(1);
+      if (/^number=/.test(t)) {
+        // #number=…&code=…: the typed form, as a link.
+        var q = new URLSearchParams(t);
+        $("number").value = q.get("number") || "";
+        $("code").value = q.get("code") || "";
+        byNumber($("number").value, $("code").value);
+        return;
+      }
       try { t = decodeURIComponent(t); } catch (e) { /* checked as it is */ }
       $("token").value = t;
       check(t);
@@ -150,6 +194,7 @@
   }
 
   $("check").addEventListener("click", function () { check($("token").value); });
+  $("check-number").addEventListener("click", function () { byNumber($("number").value, $("code").value); });
   window.addEventListener("hashchange", fromAddress);
   fromAddress();
 })();
