@@ -68,6 +68,7 @@ func (s *verificationScreen) buildUI() {
 	s.draw = widget.NewButton("Draw sample to plan", s.onDraw)
 	setEnabled(s.draw, s.e.may(model.ActSample))
 	s.planLbl = widget.NewLabel("")
+	s.planLbl.Wrapping = fyne.TextWrapWord // the plan is a sentence: cut, it loses its meaning
 	s.planBtn = widget.NewButton("Change plan…", s.onPlan)
 	setEnabled(s.planBtn, s.e.may(model.ActSample))
 	s.status = widget.NewLabel("")
@@ -79,7 +80,7 @@ func (s *verificationScreen) buildUI() {
 	s.detail = container.NewStack(widget.NewLabel("Choose a sampled decision to verify it."))
 	top := container.NewHBox(widget.NewLabelWithStyle("Internal verification", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		s.cohort, s.pending, s.draw, s.planBtn)
-	top = container.NewVBox(top, container.NewBorder(nil, nil, s.planLbl, nil, s.status)) // the status wraps in what is left
+	top = container.NewVBox(top, s.planLbl, s.status)
 	// The coverage list has a tab of its own beside the samples, wide enough
 	// that no column is cut; its tab says how many pairs are under plan.
 	s.coverageTab = container.NewTabItem("Coverage", container.NewBorder(s.mhead, nil, nil, nil, s.mtable))
@@ -154,7 +155,7 @@ func planText(p model.IVPlan) string { return "Plan: " + planRule(p) }
 // planRule is every rate a plan samples at, the volunteers' extra included,
 // since a pair's plan (and so "under plan") follows from all of them.
 func planRule(p model.IVPlan) string {
-	return fmt.Sprintf("%d%% of decisions, %d%% in an assessor's first year; %d points more for a volunteer's",
+	return fmt.Sprintf("%d%% of decisions, %d%% in an assessor's first year; %d points more for a volunteer's decisions",
 		p.BaseRate, p.NewAssessorRate, model.GenerationBonus)
 }
 
