@@ -103,6 +103,10 @@ type Badge struct {
 	JWT        string
 }
 
+// maxDIDKey is the length of an Ed25519 did:key: "did:key:z" and 47 base58
+// characters.
+const maxDIDKey = 56
+
 // base58 alphabet (Bitcoin's), which multibase 'z' names.
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -164,6 +168,11 @@ func DIDKeyID(pub ed25519.PublicKey) string {
 // ParseDIDKey reads an Ed25519 public key from a did:key (with or without a
 // '#' fragment, which must then name the same key).
 func ParseDIDKey(did string) (ed25519.PublicKey, error) {
+	// An Ed25519 did:key is 56 characters; a longer one is refused before
+	// decoding, which takes time growing with the square of its length.
+	if len(did) > 2*maxDIDKey {
+		return nil, fmt.Errorf("issuer %q…: %d characters, far longer than an Ed25519 did:key: %w", did[:maxDIDKey], len(did), ErrInvalid)
+	}
 	id, frag, hasFrag := strings.Cut(did, "#")
 	mb, ok := strings.CutPrefix(id, "did:key:z")
 	if !ok {

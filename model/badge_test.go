@@ -43,6 +43,12 @@ func TestDIDKeyMatchesSpecificationVectors(t *testing.T) {
 			t.Errorf("ParseDIDKey(%q) took it", bad)
 		}
 	}
+	// A hostile badge's half-megabyte issuer is refused at once (decoding
+	// it would take minutes), in a message of readable size.
+	huge := "did:key:z" + strings.Repeat("2", 500_000)
+	if _, err := ParseDIDKey(huge); err == nil || len(err.Error()) > 300 {
+		t.Errorf("ParseDIDKey(500,000 characters) = %.300v", err)
+	}
 }
 
 func badgeTestKey() ed25519.PrivateKey {
