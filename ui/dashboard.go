@@ -48,7 +48,8 @@ type dashboardScreen struct {
 	cohorts    *widget.Table
 	charts     [4]*canvas.Image
 	chartNote  *widget.Label
-	start      *widget.Card // what to do first, shown on an empty programme
+	start      *widget.Card  // what to do first, shown on an empty programme
+	startWho   *widget.Label // who may import, said when the card shows to a reader
 	root       fyne.CanvasObject
 }
 
@@ -165,8 +166,10 @@ func (s *dashboardScreen) startCard() *widget.Card {
 		}
 		body.Objects[1].(*widget.Button).Importance = widget.HighImportance
 	} else {
-		body.Add(widget.NewLabel("Importing is for a training lead or an administrator; you are signed in as " +
-			model.RoleName(s.env.user.Role) + "."))
+		// Said only when the card shows: a hidden card's words would still
+		// sit in the window, naming roles the user does not hold.
+		s.startWho = widget.NewLabel("")
+		body.Add(s.startWho)
 	}
 	c := widget.NewCard("Start here", "", body)
 	c.Hide()
@@ -235,6 +238,10 @@ func (s *dashboardScreen) show(d model.Dashboard) {
 	s.data = d
 	s.title.SetText(d.Programme)
 	if empty := len(d.Cohorts) == 0 && d.Hosts == 0 && d.Seniors+d.Volunteers == 0; empty {
+		if s.startWho != nil {
+			s.startWho.SetText("Importing is for a training lead or an administrator; you are signed in as " +
+				model.RoleName(s.env.user.Role) + ".")
+		}
 		s.start.Show()
 	} else {
 		s.start.Hide()

@@ -155,7 +155,7 @@ var readOnlyInputs = map[string]bool{
 	"Organisers: choices from " + noFlag:                             true,
 	"Evidence: choices from All cohorts":                             true,
 	"Evidence: choices from All units":                               true,
-	"Evidence: host (exact name)":                                    true,
+	"Evidence: host (part of its name)":                              true,
 	"Evidence: Find a learner by name or email (Ctrl+F)":             true,
 	"Verification: choices from Cohort 1":                            true,
 	"Verification: Pending only":                                     true,
