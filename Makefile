@@ -47,10 +47,10 @@ lint: deps
 # The verification page is tested in a real browser; Chromium is large, so
 # only the tests install it, not the build.
 TEST_PKGS := chromium
-# The tests of every package copy one demo programme (sqlitetest). Under the
+# The tests of every package copy one demo programme (sqlstoretest). Under the
 # race detector the pure-Go SQLite runs some twenty times slower, so the demo
 # is built once here, uninstrumented, rather than once per test binary; its
-# password is sqlitetest.Password.
+# password is sqlstoretest.Password.
 test: vet lint
 	$(call install_missing,$(TEST_PKGS),--no-install-recommends)
 	@fixture=$$(mktemp -d) && trap 'rm -rf "$$fixture"' EXIT && \

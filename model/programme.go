@@ -7,7 +7,7 @@ import (
 )
 
 // The interfaces below are what screens and commands call. A store package
-// under model (model/sqlite today) implements them all; nothing outside
+// under model (model/sqlstore today) implements them all; nothing outside
 // model names a store's concrete type except the code that opens one.
 
 // Every method that changes anything takes the acting user first after the

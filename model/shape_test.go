@@ -14,9 +14,9 @@ func TestTheHouseKeepsItsShape(t *testing.T) {
 		pkg       string
 		forbidden []string
 	}{
-		{"cascade/model", []string{"database/sql", "cascade/model/sqlite", "modernc.org/sqlite", "github.com/pressly/goose/v3", "fyne.io/fyne/v2"}},
-		{"cascade/ui", []string{"database/sql", "cascade/model/sqlite", "modernc.org/sqlite", "github.com/pressly/goose/v3"}},
-		{"cascade/reports", []string{"database/sql", "cascade/model/sqlite", "fyne.io/fyne/v2"}},
+		{"cascade/model", []string{"database/sql", "cascade/model/sqlstore", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3", "fyne.io/fyne/v2"}},
+		{"cascade/ui", []string{"database/sql", "cascade/model/sqlstore", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3"}},
+		{"cascade/reports", []string{"database/sql", "cascade/model/sqlstore", "fyne.io/fyne/v2"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", c.pkg).CombinedOutput()
 		if err != nil {

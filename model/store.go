@@ -1,6 +1,6 @@
 // Package model is Cascade's domain: the types, the rules that must hold,
 // the role table and the interfaces screens and commands call. It holds no
-// SQL and imports no store; model/sqlite (and later other stores) sit
+// SQL and imports no store; model/sqlstore (and later other stores) sit
 // behind its interfaces.
 package model
 

@@ -12,15 +12,15 @@ import (
 	"time"
 
 	"cascade/model"
-	"cascade/model/sqlite"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
-// demoCascade reads the cascade of the demo programme sqlitetest lends.
+// demoCascade reads the cascade of the demo programme sqlstoretest lends.
 func demoCascade(t *testing.T) *model.Cascade {
 	t.Helper()
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, sqlitetest.Demo(t))
+	s, err := sqlstore.Open(ctx, sqlstoretest.Demo(t))
 	if err != nil {
 		t.Fatal(err)
 	}

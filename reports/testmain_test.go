@@ -4,11 +4,11 @@ import (
 	"os"
 	"testing"
 
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	sqlitetest.Cleanup()
+	sqlstoretest.Cleanup()
 	os.Exit(code)
 }

@@ -12,13 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // auditDemo is a copy of the demo with a known trail on top: the
 // administrator adds three users, one after another, then changes the
 // second one's role.
-func auditDemo(t *testing.T) *sqlite.Store {
+func auditDemo(t *testing.T) *sqlstore.Store {
 	t.Helper()
 	st := peopleDemoCopy(t)
 	ctx := context.Background()
@@ -41,7 +41,7 @@ func auditDemo(t *testing.T) *sqlite.Store {
 	return st
 }
 
-func openAudit(t *testing.T, st *sqlite.Store) (*auditScreen, fyne.Window, uiQueue) {
+func openAudit(t *testing.T, st *sqlstore.Store) (*auditScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, "admin")

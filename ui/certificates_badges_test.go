@@ -11,12 +11,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // issueOne issues and delivers one completion certificate in cohort 2 and
 // returns its holder's email.
-func issueOne(t *testing.T, st *sqlite.Store) model.Candidate {
+func issueOne(t *testing.T, st *sqlstore.Store) model.Candidate {
 	t.Helper()
 	ctx := context.Background()
 	cands, err := st.Candidates(ctx, model.CertSelection{Cohort: 2, Kind: model.KindCompletion})

@@ -11,13 +11,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // openCopyOfDemo opens a private copy of the demo programme, for tests that write.
-func openCopyOfDemo(t *testing.T) *sqlite.Store {
+func openCopyOfDemo(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), copyOfDemo(t))
+	s, err := sqlstore.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,10 +11,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
-func openClaims(t *testing.T, st *sqlite.Store, username string) (*claimsScreen, fyne.Window, uiQueue) {
+func openClaims(t *testing.T, st *sqlstore.Store, username string) (*claimsScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, username)
@@ -39,7 +39,7 @@ func selectClaim(t *testing.T, s *claimsScreen, q uiQueue, ref string) model.Cla
 }
 
 // claimByRef reads a claim back from the database.
-func claimByRef(t *testing.T, st *sqlite.Store, ref string) model.Claim {
+func claimByRef(t *testing.T, st *sqlstore.Store, ref string) model.Claim {
 	t.Helper()
 	cs, err := st.Claims(context.Background())
 	if err != nil {

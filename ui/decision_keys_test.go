@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // press delivers a keyboard shortcut as the desktop driver does: to the
@@ -37,7 +37,7 @@ func typeOnFocused(t *testing.T, w fyne.Window, text string) {
 }
 
 // openQueue shows username the evidence screen on st with the queue loaded.
-func openQueue(t *testing.T, st *sqlite.Store, username string) (*evidenceScreen, *env, fyne.Window, uiQueue) {
+func openQueue(t *testing.T, st *sqlstore.Store, username string) (*evidenceScreen, *env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, username)

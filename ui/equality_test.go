@@ -9,11 +9,11 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // equalityPage opens an organiser's page as role and waits until it loads.
-func equalityPage(t *testing.T, st *sqlite.Store, role string, id int64) (*organiserPage, uiQueue) {
+func equalityPage(t *testing.T, st *sqlstore.Store, role string, id int64) (*organiserPage, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = uiUser(t, st, role+"-in-test", role)

@@ -10,14 +10,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 // copyOfDemo copies the shared demo database for a test that changes it.
 func copyOfDemo(t *testing.T) string {
 	t.Helper()
-	return sqlitetest.Copy(t)
+	return sqlstoretest.Copy(t)
 }
 
 func findAll[T fyne.CanvasObject](o fyne.CanvasObject) []T {
@@ -34,7 +34,7 @@ func findAll[T fyne.CanvasObject](o fyne.CanvasObject) []T {
 // decision on the oldest evidence and sees it leave the queue.
 func TestAssessorDecisionFlow(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, copyOfDemo(t))
+	s, err := sqlstore.Open(ctx, copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,11 +18,11 @@ import (
 	"github.com/jung-kurt/gofpdf"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // attach writes data to a file called name and adds it to evidence id.
-func attach(t *testing.T, st *sqlite.Store, id int64, name string, data []byte) model.EvidenceFile {
+func attach(t *testing.T, st *sqlstore.Store, id int64, name string, data []byte) model.EvidenceFile {
 	t.Helper()
 	src := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(src, data, 0o600); err != nil {
@@ -38,7 +38,7 @@ func attach(t *testing.T, st *sqlite.Store, id int64, name string, data []byte) 
 // viewerFixture is the oldest queued item of a private demo copy with one
 // file of each kind added, open in the assessor's form.
 type viewerFixture struct {
-	st    *sqlite.Store
+	st    *sqlstore.Store
 	sc    *evidenceScreen
 	w     fyne.Window
 	q     uiQueue

@@ -11,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 // walk visits every object under o, descending into widgets' renderers.
@@ -79,7 +79,7 @@ func (q uiQueue) drain() {
 }
 
 // testEnv is a screen environment whose UI work runs on the test goroutine.
-func testEnv(t *testing.T, s *sqlite.Store) (*env, fyne.Window, uiQueue) {
+func testEnv(t *testing.T, s *sqlstore.Store) (*env, fyne.Window, uiQueue) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
@@ -87,7 +87,7 @@ func testEnv(t *testing.T, s *sqlite.Store) (*env, fyne.Window, uiQueue) {
 	q := make(uiQueue, 4096)
 	e := &env{ctx: context.Background(), app: a, win: w, store: s, post: q.post, user: model.LocalUser()}
 	if s != nil {
-		e.src = sqlite.FileSource{Path: s.Path()}
+		e.src = sqlstore.FileSource{Path: s.Path()}
 	}
 	return e, w, q
 }
@@ -107,17 +107,17 @@ func waitFor(t *testing.T, q uiQueue, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// demoDB is the path of the shared demo programme (sqlitetest lends it);
+// demoDB is the path of the shared demo programme (sqlstoretest lends it);
 // tests that change it copy it first (copyOfDemo).
 func demoDB(t *testing.T) string {
 	t.Helper()
-	return sqlitetest.Demo(t)
+	return sqlstoretest.Demo(t)
 }
 
 // openDemo opens the shared demo programme for a read-only test.
-func openDemo(t *testing.T) *sqlite.Store {
+func openDemo(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), demoDB(t))
+	s, err := sqlstore.Open(context.Background(), demoDB(t))
 	if err != nil {
 		t.Fatalf("open demo: %v", err)
 	}
@@ -126,7 +126,7 @@ func openDemo(t *testing.T) *sqlite.Store {
 }
 
 // uiUser adds a user called name holding role to st and returns them signed in.
-func uiUser(t *testing.T, st *sqlite.Store, name, role string) model.User {
+func uiUser(t *testing.T, st *sqlstore.Store, name, role string) model.User {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := st.CreateUser(ctx, model.LocalUser(), model.NewUser{Username: name, DisplayName: name, Role: role, Password: "password-" + name}); err != nil {

@@ -9,12 +9,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
-func newEmptyStore(t *testing.T) *sqlite.Store {
+func newEmptyStore(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Create(context.Background(), filepath.Join(t.TempDir(), "p.db"))
+	s, err := sqlstore.Create(context.Background(), filepath.Join(t.TempDir(), "p.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestImportScreenListsEveryProblemThenImports(t *testing.T) {
 	w.SetContent(scr.content())
 
 	scr.kindSelect.SetSelected(model.KindCohorts)
-	scr.choosePath("../model/sqlite/testdata/import/cohorts_bad.csv")
+	scr.choosePath("../model/sqlstore/testdata/import/cohorts_bad.csv")
 	waitFor(t, q, "the problems", func() bool { return strings.Contains(scr.status.Text, "5 rows read; 5 problems") })
 	if !scr.importBtn.Disabled() {
 		t.Error("Import is enabled for a file with problems")
@@ -41,7 +41,7 @@ func TestImportScreenListsEveryProblemThenImports(t *testing.T) {
 		t.Errorf("preview is %d×%d; want 5 rows of row number and 4 columns", rows, cols)
 	}
 
-	scr.choosePath("../model/sqlite/testdata/import/cohorts_good.csv")
+	scr.choosePath("../model/sqlstore/testdata/import/cohorts_good.csv")
 	waitFor(t, q, "a clean preview", func() bool { return strings.Contains(scr.status.Text, "Import adds 3 cohorts") })
 	if scr.importBtn.Disabled() {
 		t.Fatal("Import is disabled for a good file")
@@ -53,7 +53,7 @@ func TestImportScreenListsEveryProblemThenImports(t *testing.T) {
 		t.Errorf("after Import the database has %d cohorts; want 3", sum.Cohorts)
 	}
 	// Importing the same file again is refused, with the reason per row.
-	scr.choosePath("../model/sqlite/testdata/import/cohorts_good.csv")
+	scr.choosePath("../model/sqlstore/testdata/import/cohorts_good.csv")
 	waitFor(t, q, "the duplicates", func() bool { return strings.Contains(scr.status.Text, "3 problems") })
 }
 
@@ -62,7 +62,7 @@ func TestImportScreenExplainsAnUnreadableFile(t *testing.T) {
 	e, w, q := testEnv(t, s)
 	scr := newImporter(e)
 	w.SetContent(scr.content())
-	scr.choosePath("../model/sqlite/testdata/import/binary.csv")
+	scr.choosePath("../model/sqlstore/testdata/import/binary.csv")
 	waitFor(t, q, "the explanation", func() bool {
 		return strings.Contains(scr.status.Text, "cannot be imported: this is a binary file")
 	})

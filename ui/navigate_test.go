@@ -10,11 +10,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // openShell shows the whole window, sidebar and all, on st for a lead.
-func openShell(t *testing.T, st *sqlite.Store) (*shell, *env, fyne.Window, uiQueue) {
+func openShell(t *testing.T, st *sqlstore.Store) (*shell, *env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, "lead")

@@ -14,12 +14,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // peopleDemoCopy opens a private copy of the shared demo for a test that
 // changes it. The demo generator closed the file, so it holds everything.
-func peopleDemoCopy(t *testing.T) *sqlite.Store {
+func peopleDemoCopy(t *testing.T) *sqlstore.Store {
 	t.Helper()
 	src := demoDB(t)
 	dst := filepath.Join(t.TempDir(), "demo.db")
@@ -36,7 +36,7 @@ func peopleDemoCopy(t *testing.T) *sqlite.Store {
 		t.Fatal(err)
 	}
 	out.Close()
-	s, err := sqlite.Open(context.Background(), dst)
+	s, err := sqlstore.Open(context.Background(), dst)
 	if err != nil {
 		t.Fatalf("open demo copy: %v", err)
 	}
@@ -45,7 +45,7 @@ func peopleDemoCopy(t *testing.T) *sqlite.Store {
 }
 
 // openOrganisers shows the organisers screen on a store and waits for its rows.
-func openOrganisers(t *testing.T, st *sqlite.Store) (*organisersScreen, fyne.Window, uiQueue) {
+func openOrganisers(t *testing.T, st *sqlstore.Store) (*organisersScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, "lead")

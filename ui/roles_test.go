@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // control is one thing on screen a person could use.
@@ -187,7 +187,7 @@ func writeControls(o fyne.CanvasObject, where string) []control {
 
 // signedIn signs a demo user in through the sign-in form, as a person does,
 // and returns the window's environment with them signed in.
-func signedIn(t *testing.T, st *sqlite.Store, username string) (*env, fyne.Window, uiQueue) {
+func signedIn(t *testing.T, st *sqlstore.Store, username string) (*env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = model.User{}
@@ -323,9 +323,9 @@ func tour(t *testing.T, e *env, w fyne.Window, q uiQueue, look func(where string
 
 // rolesDemo is a copy of the demo programme for one test: signing in is
 // recorded, and a refused change must be seen to change nothing.
-func rolesDemo(t *testing.T) *sqlite.Store {
+func rolesDemo(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), copyOfDemo(t))
+	st, err := sqlstore.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +381,7 @@ func TestModeratorFindsNothingToChange(t *testing.T) {
 }
 
 // enabledButtons is every enabled button label seen on a tour as u, by screen.
-func enabledButtons(t *testing.T, st *sqlite.Store, username string) (map[string]bool, []string) {
+func enabledButtons(t *testing.T, st *sqlstore.Store, username string) (map[string]bool, []string) {
 	t.Helper()
 	e, w, q := signedIn(t, st, username)
 	seen := map[string]bool{}

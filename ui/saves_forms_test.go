@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // dialogEntries are the entries of type T on the dialog shown on top of w.
@@ -74,7 +74,7 @@ func TestTrainerSavedUnchangedChangesNothing(t *testing.T) {
 }
 
 // openCohorts shows the cohorts screen with cohort row 1 and its first host chosen.
-func openCohorts(t *testing.T, st *sqlite.Store) (*cohortsScreen, *env, fyne.Window, uiQueue) {
+func openCohorts(t *testing.T, st *sqlstore.Store) (*cohortsScreen, *env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	s := newCohortsScreen(e).(*cohortsScreen)

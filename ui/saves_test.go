@@ -14,7 +14,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // These tests hold the rule "a save changes only what the user changed": each
@@ -124,7 +124,7 @@ func dbDiff(before, after map[string]map[string]string) []string {
 // "table/rowid column" changed, plus any updated_at beside them, plus one new
 // audit row (and the person's audit key, when it is their first) whose before
 // and after name only the fields in auditKeys.
-func onlyChanged(t *testing.T, st *sqlite.Store, diff []string, want []string, auditKeys ...string) {
+func onlyChanged(t *testing.T, st *sqlstore.Store, diff []string, want []string, auditKeys ...string) {
 	t.Helper()
 	var got []string
 	audits := 0
@@ -178,7 +178,7 @@ func unchanged(t *testing.T, what string, before map[string]map[string]string, p
 }
 
 // supportedVolunteer finds a volunteer the list shows as supported by a senior.
-func supportedVolunteer(t *testing.T, st *sqlite.Store, ok func(model.OrganiserRow) bool) model.OrganiserRow {
+func supportedVolunteer(t *testing.T, st *sqlstore.Store, ok func(model.OrganiserRow) bool) model.OrganiserRow {
 	t.Helper()
 	rows, err := st.OrganiserRows(context.Background())
 	if err != nil {
@@ -194,7 +194,7 @@ func supportedVolunteer(t *testing.T, st *sqlite.Store, ok func(model.OrganiserR
 }
 
 // openOrganiserPage opens one organiser's page as the lead and lets it settle.
-func openOrganiserPage(t *testing.T, st *sqlite.Store, id int64) (*organiserPage, *env, uiQueue) {
+func openOrganiserPage(t *testing.T, st *sqlstore.Store, id int64) (*organiserPage, *env, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = model.User{ID: 2, Username: "lead", Role: model.RoleLead}

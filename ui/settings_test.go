@@ -11,10 +11,10 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
-func settingValue(t *testing.T, s *sqlite.Store, key string) string {
+func settingValue(t *testing.T, s *sqlstore.Store, key string) string {
 	t.Helper()
 	all, err := s.AllSettings(context.Background())
 	if err != nil {
@@ -34,8 +34,8 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	e.user = uiUser(t, s, "admin", model.RoleAdmin)
 	// The restore reopens the file on a worker goroutine, so the new store
 	// crosses back to the test through an atomic.
-	var reopenedAt atomic.Pointer[sqlite.Store]
-	e.src = sqlite.FileSource{Path: s.Path(), Opened: func(st *sqlite.Store) { reopenedAt.Store(st) }}
+	var reopenedAt atomic.Pointer[sqlstore.Store]
+	e.src = sqlstore.FileSource{Path: s.Path(), Opened: func(st *sqlstore.Store) { reopenedAt.Store(st) }}
 	scr := newSettingsScreen(e)
 	w.SetContent(scr.content())
 	name := scr.entries["centre.name"]
@@ -74,7 +74,7 @@ func TestSettingsSaveBackupAndRestore(t *testing.T) {
 	if got := settingValue(t, reopened, "centre.name"); got != "Trafford Hall, Chester" {
 		t.Errorf("after restore centre.name = %q; want the backed-up value", got)
 	}
-	kept, _ := sqlite.AutoBackups(sqlite.AutoBackupDir(s.Path()))
+	kept, _ := sqlstore.AutoBackups(sqlstore.AutoBackupDir(s.Path()))
 	if len(kept) != 1 {
 		t.Errorf("the programme was not backed up before the restore: %v", kept)
 	}

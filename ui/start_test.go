@@ -14,14 +14,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "new.db")
-	var opened *sqlite.Store
-	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	var opened *sqlstore.Store
+	e.src = sqlstore.FileSource{Path: path, Opened: func(s *sqlstore.Store) { opened = s }}
 	start(e)
 	if !strings.Contains(shownText(w.Content()), "Welcome to Cascade") {
 		t.Fatalf("first run shows %q; want the welcome", shownText(w.Content()))
@@ -51,8 +51,8 @@ func TestFirstRunStartsAnEmptyProgramme(t *testing.T) {
 func TestWelcomeBuildsTheDemo(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "demo.db")
-	var opened *sqlite.Store
-	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	var opened *sqlstore.Store
+	e.src = sqlstore.FileSource{Path: path, Opened: func(s *sqlstore.Store) { opened = s }}
 	start(e)
 	test.Tap(findButton(w.Content(), "Build the demo programme"))
 	// Building takes a second or two, far longer under the race detector.
@@ -61,8 +61,8 @@ func TestWelcomeBuildsTheDemo(t *testing.T) {
 		q.drain()
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !strings.Contains(shownText(w.Content()), "Password: "+sqlite.DemoPassword) {
-		t.Fatalf("the sign-in form shows %q; want the demo password %q", shownText(w.Content()), sqlite.DemoPassword)
+	if !strings.Contains(shownText(w.Content()), "Password: "+sqlstore.DemoPassword) {
+		t.Fatalf("the sign-in form shows %q; want the demo password %q", shownText(w.Content()), sqlstore.DemoPassword)
 	}
 	t.Cleanup(func() {
 		if opened != nil {
@@ -71,7 +71,7 @@ func TestWelcomeBuildsTheDemo(t *testing.T) {
 	})
 	entries := findAll[*widget.Entry](w.Content())
 	test.Type(entries[0], "lead")
-	test.Type(entries[1], sqlite.DemoPassword)
+	test.Type(entries[1], sqlstore.DemoPassword)
 	test.Tap(findButton(w.Content(), "Sign in"))
 	waitFor(t, q, "the demo's dashboard", func() bool {
 		return strings.Contains(shownText(w.Content()), "Senior organisers (not withdrawn):")
@@ -82,7 +82,7 @@ func TestOpenErrorIsExplained(t *testing.T) {
 	e, w, q := testEnv(t, nil)
 	path := filepath.Join(t.TempDir(), "notes.db")
 	os.WriteFile(path, []byte("not a database, just some notes"), 0o600)
-	e.src = sqlite.FileSource{Path: path, Opened: func(*sqlite.Store) { t.Error("opened a file that is not SQLite") }}
+	e.src = sqlstore.FileSource{Path: path, Opened: func(*sqlstore.Store) { t.Error("opened a file that is not SQLite") }}
 	start(e)
 	waitFor(t, q, "the explanation", func() bool {
 		return strings.Contains(shownText(w.Content()), "not a SQLite database")
@@ -131,8 +131,8 @@ func TestSignOutKeepsNothing(t *testing.T) {
 	path := copyOfDemo(t)
 	e, w, q := testEnv(t, nil)
 	e.user = model.User{}
-	var opened *sqlite.Store
-	e.src = sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { opened = s }}
+	var opened *sqlstore.Store
+	e.src = sqlstore.FileSource{Path: path, Opened: func(s *sqlstore.Store) { opened = s }}
 	start(e)
 	t.Cleanup(func() {
 		if opened != nil {

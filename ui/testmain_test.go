@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 func TestMain(m *testing.M) {
@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 	}
 	time.Local = london
 	code := m.Run()
-	sqlitetest.Cleanup()
+	sqlstoretest.Cleanup()
 	os.Exit(code)
 }
 

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // cellText is what the table shows at row, col.
@@ -108,7 +108,7 @@ func TestTrainersSearchNarrows(t *testing.T) {
 }
 
 func TestTrainerAddAndRetire(t *testing.T) {
-	st, err := sqlite.Create(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	st, err := sqlstore.Create(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,15 +12,15 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
-// demoUsers are the sign-ins sqlite.Demo makes.
+// demoUsers are the sign-ins sqlstore.Demo makes.
 var demoUsers = []string{"admin", "lead", "assessor", "assessor2", "assessor3", "verifier", "verifier2", "moderator"}
 
 // demoUser loads a demo user by user name without signing in, so read-only
 // tests leave the shared demo's audit log alone.
-func demoUser(t *testing.T, st *sqlite.Store, username string) model.User {
+func demoUser(t *testing.T, st *sqlstore.Store, username string) model.User {
 	t.Helper()
 	us, err := st.Users(context.Background())
 	if err != nil {
@@ -36,7 +36,7 @@ func demoUser(t *testing.T, st *sqlite.Store, username string) model.User {
 }
 
 // openUsers shows the users screen to the demo's administrator.
-func openUsers(t *testing.T, st *sqlite.Store) (*usersScreen, fyne.Window, uiQueue) {
+func openUsers(t *testing.T, st *sqlstore.Store) (*usersScreen, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, st)
 	e.user = demoUser(t, st, "admin")

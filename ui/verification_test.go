@@ -12,7 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // A verifier draws a sample to plan and agrees the first pending decision.
@@ -103,9 +103,9 @@ func TestVerifierChangesThePlan(t *testing.T) {
 }
 
 // verificationDemo opens a private copy of the demo for a test that writes.
-func verificationDemo(t *testing.T) *sqlite.Store {
+func verificationDemo(t *testing.T) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), copyOfDemo(t))
+	s, err := sqlstore.Open(context.Background(), copyOfDemo(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func verificationDemo(t *testing.T) *sqlite.Store {
 }
 
 // openVerification signs username in and shows them the verification screen.
-func openVerification(t *testing.T, s *sqlite.Store, username string) (*verificationScreen, *env, fyne.Window, uiQueue) {
+func openVerification(t *testing.T, s *sqlstore.Store, username string) (*verificationScreen, *env, fyne.Window, uiQueue) {
 	t.Helper()
 	e, w, q := testEnv(t, s)
 	var err error

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // result is one row of the table, and one JSON line with --json.
@@ -37,7 +37,7 @@ type bench struct {
 	json  bool
 	out   io.Writer
 	rows  []result
-	store *sqlite.Store
+	store *sqlstore.Store
 	db    string
 	// restored is set once the working copy (workPath) holds a restore of db.
 	restored bool
@@ -142,7 +142,7 @@ func (b *bench) measureDemo() error {
 		}
 	} else {
 		start := time.Now()
-		if _, err := sqlite.Demo(b.ctx, b.db, sqlite.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
+		if _, err := sqlstore.Demo(b.ctx, b.db, sqlstore.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
 			return fmt.Errorf("build demo: %w", err)
 		}
 		took := time.Since(start).Seconds()
@@ -167,7 +167,7 @@ func (b *bench) measureDemo() error {
 func (b *bench) measureOpen() error {
 	peakRSS()
 	start := time.Now()
-	s, err := sqlite.Open(b.ctx, b.db)
+	s, err := sqlstore.Open(b.ctx, b.db)
 	if err != nil {
 		return err
 	}

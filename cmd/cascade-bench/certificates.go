@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 	"cascade/reports"
 )
 
@@ -34,7 +34,7 @@ func (b *bench) measureCertificates() error {
 	if err != nil {
 		return err
 	}
-	s, err := sqlite.Open(b.ctx, copyPath)
+	s, err := sqlstore.Open(b.ctx, copyPath)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 const importRows = 50000
@@ -51,7 +51,7 @@ func (b *bench) measureBackup() error {
 	}
 	b.add(r)
 	start := time.Now()
-	if _, err := sqlite.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
+	if _, err := sqlstore.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
 		return err
 	}
 	b.restored = true
@@ -84,7 +84,7 @@ func (b *bench) workCopy() (string, error) {
 			return "", err
 		}
 		defer os.Remove(archive)
-		if _, err := sqlite.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
+		if _, err := sqlstore.Restore(b.ctx, archive, b.workPath(), model.RestoreOptions{Force: true}); err != nil {
 			return "", err
 		}
 		b.restored = true
@@ -107,22 +107,22 @@ func (b *bench) measureImport() error {
 	}
 	defer os.RemoveAll(dir)
 	base := filepath.Join(dir, "base.db")
-	hosts, err := sqlite.CreateImportBase(b.ctx, base)
+	hosts, err := sqlstore.CreateImportBase(b.ctx, base)
 	if err != nil {
 		return err
 	}
 	csvPath := filepath.Join(dir, "organisers.csv")
-	if err := sqlite.WriteOrganisersCSV(csvPath, importRows, hosts); err != nil {
+	if err := sqlstore.WriteOrganisersCSV(csvPath, importRows, hosts); err != nil {
 		return err
 	}
 	run := filepath.Join(dir, "run.db")
 	// Each run starts from the same base, as the shell's runs below do.
 	took, err := medianOf(3, func() (time.Duration, error) {
-		sqlite.RemoveDatabase(run)
+		sqlstore.RemoveDatabase(run)
 		if err := copyFile(base, run); err != nil {
 			return 0, err
 		}
-		s, err := sqlite.Open(b.ctx, run)
+		s, err := sqlstore.Open(b.ctx, run)
 		if err != nil {
 			return 0, err
 		}
@@ -172,7 +172,7 @@ COMMIT;
 		}
 		cli := filepath.Join(dir, "cli.db")
 		best, err := medianOf(3, timed(func() error {
-			sqlite.RemoveDatabase(cli)
+			sqlstore.RemoveDatabase(cli)
 			if p.fromBase {
 				if err := copyFile(base, cli); err != nil {
 					return err
@@ -185,7 +185,7 @@ COMMIT;
 			}
 			return nil
 		}))
-		sqlite.RemoveDatabase(cli)
+		sqlstore.RemoveDatabase(cli)
 		if err != nil {
 			r.Reason = "sqlite3 failed: " + err.Error()
 		} else {

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // Peak memory is measured in a process of its own for each step: VmHWM only
@@ -27,7 +27,7 @@ var peakSteps = map[string]func(ctx context.Context, db, dir string) error{
 // peakScreens opens the database and loads every screen's data once, as a
 // user visiting each screen in turn would.
 func peakScreens(ctx context.Context, db, _ string) error {
-	s, err := sqlite.Open(ctx, db)
+	s, err := sqlstore.Open(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func peakScreens(ctx context.Context, db, _ string) error {
 
 // peakBackup backs the database up and restores the archive to a new file.
 func peakBackup(ctx context.Context, db, dir string) error {
-	s, err := sqlite.Open(ctx, db)
+	s, err := sqlstore.Open(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -59,8 +59,8 @@ func peakBackup(ctx context.Context, db, dir string) error {
 		return err
 	}
 	restored := filepath.Join(dir, "peak-restore.db")
-	defer sqlite.RemoveDatabase(restored)
-	_, err = sqlite.Restore(ctx, archive, restored, model.RestoreOptions{Force: true})
+	defer sqlstore.RemoveDatabase(restored)
+	_, err = sqlstore.Restore(ctx, archive, restored, model.RestoreOptions{Force: true})
 	return err
 }
 

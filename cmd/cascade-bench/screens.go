@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 	"cascade/reports"
 )
 
@@ -90,7 +90,7 @@ func thousands(n int) string {
 
 // screenLoads is every screen's data load; the organisers screen's rows are
 // kept in *organisers for the filter row.
-func screenLoads(ctx context.Context, s *sqlite.Store, learner int64, organisers *[]model.OrganiserRow) []screenLoad {
+func screenLoads(ctx context.Context, s *sqlstore.Store, learner int64, organisers *[]model.OrganiserRow) []screenLoad {
 	const several = "no peer: several queries through the store, each in its own round trip"
 	inGo := "no peer: several queries, then computed in Go, so there is no one SQL text for the CLI"
 	loads := []screenLoad{

@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"cascade/model"
-	"cascade/model/sqlite"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore"
+	"cascade/model/sqlstore/sqlstoretest"
 	"io"
 	"os/exec"
 	"path/filepath"
@@ -38,13 +38,13 @@ UPDATE audit_log SET actor = 'someone else' WHERE id = 1;`)
 // made before; run again with the placeholder and --purge-backups, it removes
 // the person from them, and check still passes.
 func TestEraseCommandListsAndPurgesBackups(t *testing.T) {
-	db := sqlitetest.Copy(t)
+	db := sqlstoretest.Copy(t)
 	s := openTestStore(t, db)
 	var email string
 	var pid int64
 	s.DB().QueryRow(`SELECT p.email, p.id FROM organisers o JOIN people p ON p.id = o.person_id
 		WHERE o.status = 'withdrawn' ORDER BY o.id LIMIT 1`).Scan(&email, &pid)
-	info, err := s.AutoBackup(t.Context(), sqlite.AutoBackupDir(db), 10)
+	info, err := s.AutoBackup(t.Context(), sqlstore.AutoBackupDir(db), 10)
 	s.Close()
 	if err != nil {
 		t.Fatal(err)

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"cascade/model"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 var emailPattern = regexp.MustCompile(`[\w.+-]+@[\w-]+\.[\w.]+`)
@@ -159,7 +159,7 @@ func TestExportBadgesRefusals(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "no issued, unrevoked certificates for nobody@example.org") {
 		t.Errorf("no certificates: exit %d, %q", code, out)
 	}
-	t.Setenv(passwordEnv, sqlitetest.Password)
+	t.Setenv(passwordEnv, sqlstoretest.Password)
 	code, _, errOut := cascade(t, "export", "badges", "--db", demoCopy(t), "--out", dir, "--user", "moderator")
 	if code != 1 || !strings.Contains(errOut, "moderator (external moderator) may not issue, reprint or revoke certificates") {
 		t.Errorf("as moderator: exit %d, %q", code, errOut)

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // The test binary doubles as the cascade command for tests that need a
@@ -56,7 +56,7 @@ func cascadeProcess(t *testing.T, env []string, args ...string) *exec.Cmd {
 // more than one unrevoked certificate.
 func achievementCounts(t *testing.T, db string) (total, numbers, undelivered int, doubled []string) {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := sqlstore.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestCertificateRunThatCannotWrite(t *testing.T) {
 func TestCertificatesDefaultToTheOutputFolder(t *testing.T) {
 	db := demoCopy(t)
 	outDir := filepath.Join(t.TempDir(), "elsewhere")
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := sqlstore.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

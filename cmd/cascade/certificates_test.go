@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // certDemo is a copy of the shared demo the test may change.
@@ -102,7 +102,7 @@ func TestCertificatesIssueVerifyRevoke(t *testing.T) {
 // a completion certificate, so one host's run shows issues and skips.
 func mixedHost(t *testing.T, db string) string {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := sqlstore.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // command is one verb of the cascade binary.
@@ -47,14 +47,14 @@ func run(ctx context.Context, args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands() {
 			if c.name == args[0] {
-				sqlite.Holder = "cascade " + c.name
+				sqlstore.Holder = "cascade " + c.name
 				return exitCode(errOut, c.name, c.run(ctx, args[1:], out, errOut))
 			}
 		}
 		fmt.Fprintf(errOut, "cascade: unknown command %q (see cascade --help)\n", args[0])
 		return 2
 	}
-	sqlite.Holder = "cascade window"
+	sqlstore.Holder = "cascade window"
 	return exitCode(errOut, "", cmdWindow(ctx, args, out, errOut))
 }
 
@@ -129,11 +129,11 @@ func needDB(fs *flag.FlagSet, db string) error {
 // openStore opens the existing database a command's --db names, refusing
 // with the usage line when none was given, and signs in as --user: it
 // returns who the command acts as.
-func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*sqlite.Store, model.User, error) {
+func openStore(ctx context.Context, fs *flag.FlagSet, db string) (*sqlstore.Store, model.User, error) {
 	if err := needDB(fs, db); err != nil {
 		return nil, model.User{}, err
 	}
-	s, err := sqlite.Open(ctx, db)
+	s, err := sqlstore.Open(ctx, db)
 	if err != nil {
 		return nil, model.User{}, err
 	}

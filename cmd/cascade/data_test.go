@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"cascade/model/sqlite"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore"
+	"cascade/model/sqlstore/sqlstoretest"
 )
 
 var (
@@ -27,7 +27,7 @@ func demoDB(t *testing.T) string {
 		}
 		testTempDirs = append(testTempDirs, dir)
 		path := filepath.Join(dir, "demo.db")
-		if err := sqlitetest.CopyTo(t, path); err != nil {
+		if err := sqlstoretest.CopyTo(t, path); err != nil {
 			t.Logf("copy demo: %v", err)
 			return
 		}
@@ -134,7 +134,7 @@ func TestImportCommandReportsEveryProblem(t *testing.T) {
 	if code != 1 || out != "" || errOut != want {
 		t.Errorf("import of a bad file: exit %d, stdout %q, stderr:\n%s\nwant exit 1 and:\n%s", code, out, errOut, want)
 	}
-	code, out, _ = cascade(t, "import", "cohorts", "../../model/sqlite/testdata/import/cohorts_good.csv", "--db", db, "--dry-run")
+	code, out, _ = cascade(t, "import", "cohorts", "../../model/sqlstore/testdata/import/cohorts_good.csv", "--db", db, "--dry-run")
 	if code != 0 || !strings.Contains(out, "would add 3 cohorts") {
 		t.Errorf("dry run: exit %d, %q", code, out)
 	}
@@ -203,9 +203,9 @@ func TestPersonCommands(t *testing.T) {
 	}
 }
 
-func openTestStore(t *testing.T, path string) *sqlite.Store {
+func openTestStore(t *testing.T, path string) *sqlstore.Store {
 	t.Helper()
-	s, err := sqlite.Open(t.Context(), path)
+	s, err := sqlstore.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

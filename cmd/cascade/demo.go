@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -16,7 +16,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	scale := fs.Int("scale", 1, "people multiplier: 1 is the national programme, 10 for benchmarks")
 	// A demo's users share the password the README gives, so anyone can sign
 	// in; --password sets another for a demo others can reach.
-	password := fs.String("password", sqlite.DemoPassword, "password for every demo user")
+	password := fs.String("password", sqlstore.DemoPassword, "password for every demo user")
 	force := fs.Bool("force", false, "replace an existing database")
 	quiet := fs.Bool("quiet", false, "print no progress")
 	if _, err := parse(fs, args); err != nil {
@@ -29,7 +29,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 		return fmt.Errorf("--scale %d: give a whole number from 1 to 100", *scale)
 	}
 	start := time.Now()
-	opt := sqlite.DemoOptions{Seed: *seed, Scale: *scale, Password: *password, Force: *force}
+	opt := sqlstore.DemoOptions{Seed: *seed, Scale: *scale, Password: *password, Force: *force}
 	if !*quiet {
 		opt.Progress = func(step string, done, total int) {
 			fmt.Fprintf(errOut, "\r[%d/%d] %-40s", done, total, step)
@@ -38,7 +38,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 			}
 		}
 	}
-	res, err := sqlite.Demo(ctx, *db, opt)
+	res, err := sqlstore.Demo(ctx, *db, opt)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	for _, u := range res.Users {
 		fmt.Fprintf(out, "  %-12s %s\n", u.Username, u.Role)
 	}
-	if res.Password == sqlite.DemoPassword {
+	if res.Password == sqlstore.DemoPassword {
 		fmt.Fprintf(out, "password: %s (the demo's, as the README says; --password sets another)\n", res.Password)
 	} else {
 		fmt.Fprintf(out, "password: %s\n", res.Password)

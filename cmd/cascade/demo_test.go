@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // TestDemoPasswordIsTheREADMEs: `cascade demo` as the README documents it
@@ -37,7 +37,7 @@ func TestDemoPasswordIsTheREADMEs(t *testing.T) {
 	if !strings.Contains(out, "password: "+pw+" ") {
 		t.Errorf("cascade demo printed:\n%s\nwant the README's password %q", out, pw)
 	}
-	st, err := sqlite.Open(context.Background(), db)
+	st, err := sqlstore.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

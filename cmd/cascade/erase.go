@@ -2,7 +2,7 @@ package main
 
 import (
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 	"context"
 	"flag"
 	"fmt"
@@ -38,7 +38,7 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 		// Run again after an erasure, with the placeholder address: only the
 		// backups are left to clear.
 		if erased, err := s.PersonErased(ctx, pos[1]); err == nil && erased {
-			backups, err := sqlite.AutoBackups(sqlite.AutoBackupDir(s.Path()))
+			backups, err := sqlstore.AutoBackups(sqlstore.AutoBackupDir(s.Path()))
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 }
 
 // purgeBackups removes an erased person from the automatic backups and says which held them.
-func purgeBackups(ctx context.Context, s *sqlite.Store, by model.User, email string, backups []string, out io.Writer) error {
+func purgeBackups(ctx context.Context, s *sqlstore.Store, by model.User, email string, backups []string, out io.Writer) error {
 	done, err := s.PurgeBackups(ctx, by, email, backups)
 	for _, b := range done {
 		fmt.Fprintln(out, "removed the person from backup "+b)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // demoWithFiles is a copy of the shared demo with its evidence files.
@@ -102,7 +102,7 @@ func TestReadOnlyDatabaseServesReading(t *testing.T) {
 // eligibleTrainer is the email of a trainer due a certificate in db.
 func eligibleTrainer(t *testing.T, db string) string {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), db)
+	s, err := sqlstore.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,10 +129,10 @@ func TestRestoreRefusedWhileTheWindowHasItOpen(t *testing.T) {
 	if code, _, errOut := cascade(t, "backup", "--db", db, "--out", archive); code != 0 {
 		t.Fatalf("backup: %s", errOut)
 	}
-	old := sqlite.Holder
-	sqlite.Holder = "cascade window"
-	s, err := sqlite.Open(context.Background(), db)
-	sqlite.Holder = old
+	old := sqlstore.Holder
+	sqlstore.Holder = "cascade window"
+	s, err := sqlstore.Open(context.Background(), db)
+	sqlstore.Holder = old
 	if err != nil {
 		t.Fatal(err)
 	}

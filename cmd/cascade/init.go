@@ -6,7 +6,7 @@ import (
 	"io"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 func cmdInit(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -25,7 +25,7 @@ func cmdInit(ctx context.Context, args []string, out, errOut io.Writer) error {
 			return err
 		}
 	}
-	s, err := sqlite.Create(ctx, *db)
+	s, err := sqlstore.Create(ctx, *db)
 	if err != nil {
 		return err
 	}

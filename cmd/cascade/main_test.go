@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore/sqlstoretest"
 	"context"
 	"encoding/json"
 	"os"
@@ -16,11 +16,11 @@ var (
 	testTempDirs []string
 )
 
-// sharedDemo is the demo programme sqlitetest lends (password
-// sqlitetest.Password); tests that change it take a demoCopy.
+// sharedDemo is the demo programme sqlstoretest lends (password
+// sqlstoretest.Password); tests that change it take a demoCopy.
 func sharedDemo(t *testing.T) string {
 	t.Helper()
-	return sqlitetest.Demo(t)
+	return sqlstoretest.Demo(t)
 }
 
 // demoCopy is a copy of the shared demo database (its evidence files are
@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 	for _, d := range testTempDirs {
 		os.RemoveAll(d)
 	}
-	sqlitetest.Cleanup()
+	sqlstoretest.Cleanup()
 	os.Exit(code)
 }
 

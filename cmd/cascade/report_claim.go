@@ -10,13 +10,13 @@ import (
 	"time"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 	"cascade/reports"
 )
 
 // reportClaim writes the claim with this reference for the OCN, as CSV or
 // PDF by the out file's extension.
-func reportClaim(ctx context.Context, s *sqlite.Store, reference, out string) error {
+func reportClaim(ctx context.Context, s *sqlstore.Store, reference, out string) error {
 	claims, err := s.Claims(ctx)
 	if err != nil {
 		return err

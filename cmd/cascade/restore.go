@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error {
@@ -28,7 +28,7 @@ func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 	if err := mayRestore(ctx, fs, *db); err != nil {
 		return err
 	}
-	info, err := sqlite.Restore(ctx, pos[0], *db, model.RestoreOptions{Force: *force})
+	info, err := sqlstore.Restore(ctx, pos[0], *db, model.RestoreOptions{Force: *force})
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error
 // mayRestore checks, when a programme is already at db, that the user the
 // command acts as may restore over it; it changes nothing.
 func mayRestore(ctx context.Context, fs *flag.FlagSet, db string) error {
-	if exists, err := (sqlite.FileSource{Path: db}).Exists(); err != nil || !exists {
+	if exists, err := (sqlstore.FileSource{Path: db}).Exists(); err != nil || !exists {
 		return err
 	}
 	s, by, err := openStore(ctx, fs, db)

@@ -11,7 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // userFlag is the flag every command takes to act as a programme user.
@@ -25,7 +25,7 @@ const passwordEnv = "CASCADE_PASSWORD"
 // without echo) and every change is judged by their role. Without it, on a
 // local file, the command acts as the operating-system user: the file is
 // then the boundary (README, "Who may do what").
-func actingUser(ctx context.Context, fs *flag.FlagSet, s *sqlite.Store) (model.User, error) {
+func actingUser(ctx context.Context, fs *flag.FlagSet, s *sqlstore.Store) (model.User, error) {
 	name := userName(fs)
 	if name == "" {
 		return model.LocalUser(), nil

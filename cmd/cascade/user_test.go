@@ -1,7 +1,7 @@
 package main
 
 import (
-	"cascade/model/sqlite/sqlitetest"
+	"cascade/model/sqlstore/sqlstoretest"
 	"os"
 	"regexp"
 	"strings"
@@ -16,7 +16,7 @@ import (
 func TestCommandsActAsTheNamedUser(t *testing.T) {
 	// With its evidence files: backup fails naming any that are missing.
 	db := demoWithFiles(t)
-	t.Setenv(passwordEnv, sqlitetest.Password)
+	t.Setenv(passwordEnv, sqlstoretest.Password)
 	_, before, _ := cascade(t, "summary", "--db", db, "--json")
 
 	for _, c := range []struct {
@@ -25,7 +25,7 @@ func TestCommandsActAsTheNamedUser(t *testing.T) {
 		act  string
 	}{
 		{[]string{"certificates", "--db", db, "--cohort", "1", "--kind", "completion", "--out", t.TempDir(), "--user", "moderator"}, "external moderator", "issue, reprint or revoke certificates"},
-		{[]string{"import", "cohorts", "../../model/sqlite/testdata/import/cohorts_good.csv", "--db", db, "--user", "assessor"}, "assessor", "import records"},
+		{[]string{"import", "cohorts", "../../model/sqlstore/testdata/import/cohorts_good.csv", "--db", db, "--user", "assessor"}, "assessor", "import records"},
 		{[]string{"erase", "person", "nobody@example.org", "--reason", "asked", "--db", db, "--user", "lead"}, "training lead", "erase a person"},
 		{[]string{"backup", "--db", db, "--out", t.TempDir() + "/b.zip", "--user", "verifier"}, "internal verifier", "back the programme up"},
 	} {
@@ -57,7 +57,7 @@ func TestCommandsActAsTheNamedUser(t *testing.T) {
 			t.Fatalf("wrong password %d: exit %d, %q; want one line", i, code, errOut)
 		}
 	}
-	t.Setenv(passwordEnv, sqlitetest.Password)
+	t.Setenv(passwordEnv, sqlstoretest.Password)
 	code, _, errOut := cascade(t, "summary", "--db", db, "--user", "lead")
 	// The wait is 30 s from the last failure, so a second or two may have passed.
 	if code != 1 || !regexp.MustCompile(`too many failed sign-ins for lead; try again in (2\d|30)s\n$`).MatchString(errOut) {

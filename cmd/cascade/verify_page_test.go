@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"cascade/model"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 )
 
 // chromiumVerdict opens the verification page at page#fragment in headless
@@ -48,7 +48,7 @@ func TestVerifyPageInChromium(t *testing.T) {
 	ctx := context.Background()
 	db := certDemo(t)
 	dir := t.TempDir()
-	s, err := sqlite.Open(ctx, db)
+	s, err := sqlstore.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"cascade/assets"
-	"cascade/model/sqlite"
+	"cascade/model/sqlstore"
 	"cascade/ui"
 )
 
@@ -36,18 +36,18 @@ func cmdWindow(ctx context.Context, args []string, out, errOut io.Writer) error 
 	prefs := a.Preferences()
 	w.Resize(fyne.NewSize(float32(prefs.FloatWithFallback("window.width", 1280)),
 		float32(prefs.FloatWithFallback("window.height", 800))))
-	var store *sqlite.Store // the last store the window opened, to back up and close
+	var store *sqlstore.Store // the last store the window opened, to back up and close
 	w.SetCloseIntercept(func() {
 		size := w.Canvas().Size()
 		prefs.SetFloat("window.width", float64(size.Width))
 		prefs.SetFloat("window.height", float64(size.Height))
 		w.Close()
 	})
-	ui.Start(ctx, a, w, sqlite.FileSource{Path: path, Opened: func(s *sqlite.Store) { store = s }})
+	ui.Start(ctx, a, w, sqlstore.FileSource{Path: path, Opened: func(s *sqlstore.Store) { store = s }})
 	w.ShowAndRun()
 	if store != nil {
 		// Back up on every close, keeping the last backup.keep (10 by default).
-		if _, err := store.AutoBackup(ctx, sqlite.AutoBackupDir(store.Path()), backupKeep(ctx, store)); err != nil {
+		if _, err := store.AutoBackup(ctx, sqlstore.AutoBackupDir(store.Path()), backupKeep(ctx, store)); err != nil {
 			fmt.Fprintf(errOut, "cascade: automatic backup on close failed: %v\n", err)
 		}
 		if err := store.Close(); err != nil {
@@ -58,7 +58,7 @@ func cmdWindow(ctx context.Context, args []string, out, errOut io.Writer) error 
 }
 
 // backupKeep is the backup.keep setting, 10 when it is missing or not a number.
-func backupKeep(ctx context.Context, s *sqlite.Store) int {
+func backupKeep(ctx context.Context, s *sqlstore.Store) int {
 	all, err := s.AllSettings(ctx)
 	if err != nil {
 		return 10

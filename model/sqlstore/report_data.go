@@ -1,0 +1,282 @@
+package sqlstore
+
+import (
+	"cascade/model"
+	"context"
+	"fmt"
+	"slices"
+)
+
+// progressSQL counts organisers (headcountCols) and units achieved for the
+// whole programme (level 0), each cohort (1), host (2) and region (3). The
+// organisers are read once, into g, counted per host and cohort; each level
+// then adds up g's few thousand rows. Four passes over every organiser, one
+// per level, cost four times as much at scale 10 (issue 14). nk and tk
+// order each level: cohorts by number, hosts by name, regions by name.
+const progressSQL = `WITH g AS MATERIALIZED (
+    SELECT o.host_id AS host_id, c.number AS cohort, ` + headcountCols + `,
+           coalesce(sum((SELECT count(*) FROM unit_achievements ua WHERE ua.organiser_id = o.id)), 0) AS units
+    FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id
+    WHERE ($1 = 0 OR c.number = $1)
+    GROUP BY o.host_id, o.cohort_id)
+SELECT 0 AS level, 0 AS nk, '' AS tk, 'All', '', 0, count(DISTINCT g.host_id), ` + progressSums + `
+    FROM g HAVING count(*) > 0
+UNION ALL
+SELECT 1, coalesce(g.cohort, 0), '', CASE WHEN g.cohort IS NULL THEN 'No cohort' ELSE 'Cohort ' || g.cohort END, '',
+       coalesce(g.cohort, 0), count(DISTINCT g.host_id), ` + progressSums + `
+    FROM g GROUP BY coalesce(g.cohort, 0)
+UNION ALL
+SELECT 2, 0, coalesce(h.name, 'No host'), coalesce(h.name, 'No host'), coalesce(h.region, ''),
+       coalesce((SELECT number FROM cohorts hc WHERE hc.id = h.cohort_id), 0), count(DISTINCT h.id), ` + progressSums + `
+    FROM g LEFT JOIN hosts h ON h.id = g.host_id GROUP BY h.id
+UNION ALL
+SELECT 3, 0, coalesce(h.region, ''), CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE h.region END, '',
+       0, count(DISTINCT h.id), ` + progressSums + `
+    FROM g LEFT JOIN hosts h ON h.id = g.host_id GROUP BY coalesce(h.region, '')
+ORDER BY 1, 2, 3`
+
+// progressSums adds g's counts up for one group of progressSQL.
+const progressSums = `sum(g.seniors), sum(g.volunteers), sum(g.completed), sum(g.withdrawn), sum(g.units)`
+
+// ProgressReport reads progress to targets, per cohort, host and region;
+// cohort 0 is the whole programme.
+func (s *Store) ProgressReport(ctx context.Context, cohort int) (model.ProgressReport, error) {
+	r := model.ProgressReport{Cohort: cohort}
+	if err := s.db.QueryRowContext(ctx, `SELECT name, senior_target, volunteer_target, cohort_target FROM programme WHERE id = 1`).
+		Scan(&r.Programme, &r.SeniorTarget, &r.VolunteerTarget, &r.CohortTarget); err != nil {
+		return r, fmt.Errorf("progress report: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, progressSQL, cohort)
+	if err != nil {
+		return r, fmt.Errorf("progress report: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var level, nk int
+		var tk string
+		var p model.ProgressRow
+		if err := rows.Scan(&level, &nk, &tk, &p.Label, &p.Region, &p.Cohort, &p.Hosts,
+			&p.Seniors, &p.Volunteers, &p.Completed, &p.Withdrawn, &p.Units); err != nil {
+			return r, fmt.Errorf("progress report: %w", err)
+		}
+		switch level {
+		case 0:
+			r.Total = p
+		case 1:
+			r.ByCohort = append(r.ByCohort, p)
+		case 2:
+			r.ByHost = append(r.ByHost, p)
+		default:
+			r.ByRegion = append(r.ByRegion, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("progress report: %w", err)
+	}
+	return r, nil
+}
+
+// CascadeReport reads the cascade's reach; cohort 0 is the whole programme.
+func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeReport, error) {
+	r := model.CascadeReport{Cohort: cohort}
+	if err := s.db.QueryRowContext(ctx, `SELECT name FROM programme WHERE id = 1`).Scan(&r.Programme); err != nil {
+		return r, fmt.Errorf("cascade report: %w", err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN status IN ('accredited', 'active') THEN 1 ELSE 0 END), 0) FROM trainers`).
+		Scan(&r.Trainers, &r.ActiveTrainers); err != nil {
+		return r, fmt.Errorf("cascade report trainers: %w", err)
+	}
+	// Generations as the tree and the trainer list number them: founding
+	// trainers are model.FoundingGeneration.
+	rows, err := s.db.QueryContext(ctx, trainerGenerationsCTE+` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`)
+	if err != nil {
+		return r, fmt.Errorf("cascade report generations: %w", err)
+	}
+	for rows.Next() {
+		var g, n int
+		if err := rows.Scan(&g, &n); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("cascade report generations: %w", err)
+		}
+		for len(r.Generations) <= g-model.FoundingGeneration {
+			r.Generations = append(r.Generations, 0)
+		}
+		r.Generations[g-model.FoundingGeneration] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("cascade report generations: %w", err)
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT c.number,
+		(SELECT count(DISTINCT t.id) FROM trainers t WHERE EXISTS (SELECT 1 FROM courses co WHERE co.cohort_id = c.id
+			AND (co.lead_trainer_id = t.id OR EXISTS (SELECT 1 FROM sessions se WHERE se.course_id = co.id AND se.trainer_id = t.id)))),
+		`+headcountCols+`, `+seniorsSupportingCol+`
+		FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
+		WHERE ($1 = 0 OR c.number = $1)
+		GROUP BY c.id, c.number ORDER BY c.number`, cohort)
+	if err != nil {
+		return r, fmt.Errorf("cascade report cohorts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c model.CascadeRow
+		var completed, withdrawn int
+		if err := rows.Scan(&c.Cohort, &c.Trainers, &c.Seniors, &c.Volunteers, &completed, &withdrawn, &c.SeniorsSupporting); err != nil {
+			return r, fmt.Errorf("cascade report cohorts: %w", err)
+		}
+		r.ByCohort = append(r.ByCohort, c)
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("cascade report cohorts: %w", err)
+	}
+	// Totals over every organiser in scope, those with no cohort too: the
+	// same figures as the progress report and the dashboard.
+	var completed, withdrawn int
+	err = s.db.QueryRowContext(ctx, `SELECT `+headcountCols+`, `+seniorsSupportingCol+`
+		FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id WHERE ($1 = 0 OR c.number = $1)`, cohort).
+		Scan(&r.Seniors, &r.Volunteers, &completed, &withdrawn, &r.SeniorsSupporting)
+	if err != nil {
+		return r, fmt.Errorf("cascade report totals: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisers v JOIN organisers s ON s.id = v.supported_by_id
+		LEFT JOIN cohorts c ON c.id = v.cohort_id WHERE v.status <> 'withdrawn' AND ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.VolunteersSupported)
+	if err != nil {
+		return r, fmt.Errorf("cascade report supported: %w", err)
+	}
+	return r, nil
+}
+
+// VerificationReport reads IV coverage; cohort 0 is the whole programme.
+func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.VerificationReport, error) {
+	r := model.VerificationReport{Cohort: cohort}
+	// A decision covers the units of the criteria it judged.
+	rows, err := s.db.QueryContext(ctx, `
+WITH d AS (
+  SELECT ad.id, u.display_name AS assessor, un.code AS unit, e.kind AS method,
+         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id) AS sampled,
+         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'agreed') AS agreed,
+         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'sent_back') AS sent_back
+  FROM assessment_decisions ad
+  JOIN users u ON u.id = ad.assessor_id
+  JOIN evidence_items e ON e.id = ad.evidence_id
+  JOIN organisers o ON o.id = ad.organiser_id
+  LEFT JOIN cohorts c ON c.id = o.cohort_id
+  JOIN (SELECT DISTINCT dc.decision_id, cr.unit_id FROM decision_criteria dc JOIN criteria cr ON cr.id = dc.criterion_id) du ON du.decision_id = ad.id
+  JOIN units un ON un.id = du.unit_id
+  WHERE ($1 = 0 OR c.number = $1))
+SELECT assessor, unit, method, count(*), sum(sampled), sum(agreed), sum(sent_back) FROM d
+GROUP BY assessor, unit, method ORDER BY assessor, unit, method`, cohort)
+	if err != nil {
+		return r, fmt.Errorf("verification report: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ a, u string }
+	cells := map[key]model.IVCount{}
+	methods := map[string]model.IVCount{}
+	assessors := map[string]model.IVCount{}
+	var methodOrder []string
+	units := map[string]bool{}
+	for rows.Next() {
+		var a, u, m string
+		var c model.IVCount
+		if err := rows.Scan(&a, &u, &m, &c.Decisions, &c.Sampled, &c.Agreed, &c.SentBack); err != nil {
+			return r, fmt.Errorf("verification report: %w", err)
+		}
+		if _, ok := assessors[a]; !ok {
+			r.Assessors = append(r.Assessors, a)
+		}
+		if !units[u] {
+			units[u] = true
+			r.Units = append(r.Units, u)
+		}
+		if _, ok := methods[m]; !ok {
+			methodOrder = append(methodOrder, m)
+		}
+		cells[key{a, u}] = add(cells[key{a, u}], c)
+		assessors[a] = add(assessors[a], c)
+		methods[m] = add(methods[m], c)
+		r.Total = add(r.Total, c)
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("verification report: %w", err)
+	}
+	sortStrings(r.Units)
+	sortStrings(methodOrder)
+	r.Cells = make([][]model.IVCount, len(r.Assessors))
+	for i, a := range r.Assessors {
+		r.Cells[i] = make([]model.IVCount, len(r.Units))
+		for j, u := range r.Units {
+			r.Cells[i][j] = cells[key{a, u}]
+		}
+		r.ByAssessor = append(r.ByAssessor, model.IVRow{Label: a, IVCount: assessors[a]})
+	}
+	for _, m := range methodOrder {
+		r.ByMethod = append(r.ByMethod, model.IVRow{Label: m, IVCount: methods[m]})
+	}
+	return r, nil
+}
+
+func add(a, b model.IVCount) model.IVCount {
+	return model.IVCount{Decisions: a.Decisions + b.Decisions, Sampled: a.Sampled + b.Sampled, Agreed: a.Agreed + b.Agreed, SentBack: a.SentBack + b.SentBack}
+}
+
+// EqualityReport reads equality monitoring for organisers, aggregated;
+// cohort 0 is the whole programme.
+func (s *Store) EqualityReport(ctx context.Context, cohort int) (model.EqualityReport, error) {
+	r := model.EqualityReport{Cohort: cohort}
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*), count(em.person_id) FROM organisers o
+		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN equality_monitoring em ON em.person_id = o.person_id
+		WHERE ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.Organisers, &r.Responded); err != nil {
+		return r, fmt.Errorf("equality report: %w", err)
+	}
+	for _, d := range []struct{ label, col string }{
+		{"Gender", "gender"}, {"Age band", "age_band"}, {"Ethnicity", "ethnicity"}, {"Disability", "disability"},
+	} {
+		rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`SELECT CASE WHEN trim(em.%[1]s) = '' THEN 'Not stated' ELSE em.%[1]s END AS v, count(*)
+			FROM equality_monitoring em JOIN organisers o ON o.person_id = em.person_id
+			LEFT JOIN cohorts c ON c.id = o.cohort_id
+			WHERE ($1 = 0 OR c.number = $1) GROUP BY v ORDER BY v`, d.col), cohort)
+		if err != nil {
+			return r, fmt.Errorf("equality report %s: %w", d.label, err)
+		}
+		first := len(r.Rows)
+		for rows.Next() {
+			e := model.EqualityRow{Dimension: d.label}
+			if err := rows.Scan(&e.Category, &e.Count); err != nil {
+				rows.Close()
+				return r, fmt.Errorf("equality report %s: %w", d.label, err)
+			}
+			r.Rows = append(r.Rows, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return r, fmt.Errorf("equality report %s: %w", d.label, err)
+		}
+		sortAnswers(r.Rows[first:], d.col)
+	}
+	return r, nil
+}
+
+// sortAnswers puts one question's rows in the order the form offers its
+// answers (ages young to old, Prefer not to say last), then any answer the
+// form does not offer, then Not stated.
+func sortAnswers(rows []model.EqualityRow, field string) {
+	var offered []string
+	for _, q := range model.EqualityQuestions {
+		if q.Field == field {
+			offered = q.Answers
+		}
+	}
+	rank := func(v string) int {
+		if i := slices.Index(offered, v); i >= 0 {
+			return i
+		}
+		if v == "Not stated" {
+			return len(offered) + 1
+		}
+		return len(offered)
+	}
+	slices.SortStableFunc(rows, func(a, b model.EqualityRow) int { return rank(a.Category) - rank(b.Category) })
+}
+
+func sortStrings(s []string) { slices.Sort(s) }
