@@ -134,7 +134,7 @@ func TestMigrationKeepsCertificatesOfEarlierRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, _ := fs.Sub(migrations, "migrations")
+	sub, _ := fs.Sub(migrations, "migrations/sqlite")
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,14 @@ func newDemoStore(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
 	shared, _ := demoDB(t)
+	if onServer() {
+		s, err := Open(ctx, newServerDatabase(t, demoTemplate))
+		if err != nil {
+			t.Fatalf("Open demo copy: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 	path := filepath.Join(t.TempDir(), "demo.db")
 	if err := copyFile(filepath.Join(demoTmpDir, "pristine.db"), path); err != nil {
 		t.Fatalf("copy demo: %v", err)

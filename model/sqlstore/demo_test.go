@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"net/url"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -19,6 +20,9 @@ var (
 	demoRes    *DemoResult
 	demoErr    error
 	demoTmpDir string
+	// demoTemplate is, on a test server, the database holding the pristine
+	// demo that newDemoStore copies (CREATE DATABASE … TEMPLATE).
+	demoTemplate string
 )
 
 // demoDB builds one scale-1 demo per test binary: it takes seconds, and every
@@ -40,6 +44,10 @@ func buildSharedDemo() {
 		return
 	}
 	ctx := context.Background()
+	if onServer() {
+		buildServerDemo(ctx)
+		return
+	}
 	path := filepath.Join(demoTmpDir, "demo.db")
 	demoRes, demoErr = Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1})
 	if demoErr == nil {
@@ -53,10 +61,40 @@ func buildSharedDemo() {
 	}
 }
 
+// buildServerDemo builds the demo in a template database on the test
+// server and opens a copy of it as the shared demo (a template may have no
+// connections while it is copied).
+func buildServerDemo(ctx context.Context) {
+	demoTemplate = serverDatabaseName()
+	if demoErr = adminExec("CREATE DATABASE " + demoTemplate); demoErr != nil {
+		return
+	}
+	u, _ := url.Parse(os.Getenv(testServerEnv))
+	u.Path = "/" + demoTemplate
+	if demoRes, demoErr = Demo(ctx, u.String(), DemoOptions{Seed: 1, Scale: 1}); demoErr != nil {
+		return
+	}
+	shared := serverDatabaseName()
+	if demoErr = adminExec("CREATE DATABASE " + shared + " TEMPLATE " + demoTemplate); demoErr != nil {
+		return
+	}
+	demoShared = shared
+	u.Path = "/" + shared
+	demoStore, demoErr = Open(ctx, u.String())
+}
+
+// demoShared is the test server's database the shared demo store reads.
+var demoShared string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if demoStore != nil {
 		demoStore.Close()
+	}
+	for _, name := range []string{demoShared, demoTemplate} {
+		if name != "" {
+			adminExec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		}
 	}
 	if demoTmpDir != "" {
 		os.RemoveAll(demoTmpDir)

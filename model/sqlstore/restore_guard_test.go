@@ -92,7 +92,7 @@ func sqliteFile(t *testing.T, stmts ...string) []byte {
 // for a faked goose_db_version, so that nothing is left for Open to apply.
 func allVersions(t *testing.T) string {
 	t.Helper()
-	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	entries, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("list migrations: %v", err)
 	}

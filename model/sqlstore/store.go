@@ -24,14 +24,22 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/*.sql
+// migrations holds one goose tree per dialect (migrations/sqlite and
+// migrations/postgres); a version number means the same schema in both.
+//
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// Store is an open programme database and the evidence-file folder beside it.
+// Store is an open programme: a SQLite file and the evidence-file folder
+// beside it, or a PostgreSQL database holding both.
 type Store struct {
-	db       *sql.DB
+	db *sql.DB
+	// path is the SQLite file's absolute path, or the server URL without
+	// its password.
 	path     string
 	filesDir string
+	// pg is set for a programme on a PostgreSQL server.
+	pg bool
 	// lock is this store's share of FILE.lock: a restore waits for none.
 	lock *fileLock
 	// readOnly is set when the file could not be written: every reading
@@ -50,7 +58,12 @@ const applicationID = 0x43534344
 // SQLite or not a Cascade programme, or a schema newer than this binary. A
 // file it may not write is opened read-only when its schema is current.
 // A restore cut short is finished first, so the file is always whole.
+//
+// A PostgreSQL URL (see IsServerURL) opens the programme on that server.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsServerURL(path) {
+		return openPostgres(ctx, path, false)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -80,6 +93,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Create makes a new, empty programme database at path (schema, programme row,
 // signing key) and refuses a file that already exists.
 func Create(ctx context.Context, path string) (*Store, error) {
+	if IsServerURL(path) {
+		return openPostgres(ctx, path, true)
+	}
 	if _, err := checkOpenable(path, true); err != nil {
 		return nil, err
 	}
@@ -107,6 +123,14 @@ func Create(ctx context.Context, path string) (*Store, error) {
 
 // OpenOrCreate opens path, creating an empty programme there when no file exists.
 func OpenOrCreate(ctx context.Context, path string) (s *Store, created bool, err error) {
+	if IsServerURL(path) {
+		s, err := openPostgres(ctx, path, false)
+		if errors.Is(err, model.ErrNoDatabase) {
+			s, err = openPostgres(ctx, path, true)
+			return s, err == nil, err
+		}
+		return s, false, err
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		if _, jerr := os.Stat(swapJournal(path)); jerr != nil {
 			s, err := Create(ctx, path)
@@ -346,11 +370,15 @@ func unchangeable(abs string) bool {
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
 func (s *Store) provider() (*goose.Provider, error) {
-	sub, err := fs.Sub(migrations, "migrations")
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	if s.pg {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+	}
+	sub, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(goose.DialectSQLite3, s.db, sub, goose.WithAllowOutofOrder(true))
+	return goose.NewProvider(dialect, s.db, sub, goose.WithAllowOutofOrder(true))
 }
 
 // migrate applies pending migrations, refusing a database from a newer binary.
@@ -381,14 +409,18 @@ func (s *Store) migrate(ctx context.Context) error {
 // dbSchemaVersion reads the highest applied migration, 0 for a new file.
 func (s *Store) dbSchemaVersion(ctx context.Context) (int64, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx,
-		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`).Scan(&n)
+	q := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	if s.pg {
+		q = `SELECT count(*) FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_name = 'goose_db_version'`
+	}
+	err := s.db.QueryRowContext(ctx, q).Scan(&n)
 	if err != nil || n == 0 {
 		return 0, err
 	}
 	var v sql.NullInt64
 	err = s.db.QueryRowContext(ctx,
-		`SELECT max(version_id) FROM goose_db_version WHERE is_applied = 1`).Scan(&v)
+		`SELECT max(version_id) FROM goose_db_version WHERE is_applied`).Scan(&v)
 	return v.Int64, err
 }
 
@@ -397,9 +429,14 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 	return s.dbSchemaVersion(ctx)
 }
 
-// KnownSchemaVersion is the newest schema version this binary carries.
+// KnownSchemaVersion is the newest schema version this binary carries (both
+// dialects' trees end at the same version; a test holds them to it).
 func KnownSchemaVersion() int64 {
-	entries, _ := fs.Glob(migrations, "migrations/*.sql")
+	return knownSchemaVersion("sqlite")
+}
+
+func knownSchemaVersion(dialect string) int64 {
+	entries, _ := fs.Glob(migrations, "migrations/"+dialect+"/*.sql")
 	var max int64
 	for _, e := range entries {
 		var v int64
@@ -483,6 +520,17 @@ const writeWait = 3 * time.Minute
 // write lock before any work), trying again while another connection holds
 // the lock, up to writeWait.
 func (s *Store) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if s.pg {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.lockWrites(ctx, tx); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		return tx, nil
+	}
 	deadline := time.Now().Add(writeWait)
 	for {
 		tx, err := s.db.BeginTx(ctx, nil)
@@ -521,6 +569,9 @@ func removeDatabase(path string) {
 // RemoveDatabase deletes a database, its WAL files and its evidence folder;
 // demo --force uses it before building afresh.
 func RemoveDatabase(path string) error {
+	if IsServerURL(path) {
+		return fmt.Errorf("remove %s: a programme on a server is removed by its administrator (dropdb), never by cascade", RedactURL(path))
+	}
 	removeDatabase(path)
 	return os.RemoveAll(path + ".files")
 }

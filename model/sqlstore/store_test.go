@@ -16,7 +16,11 @@ import (
 // newTestStore creates an empty programme in a temp dir.
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	s, err := Create(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	where := filepath.Join(t.TempDir(), "test.db")
+	if onServer() {
+		where = newServerDatabase(t, "")
+	}
+	s, err := Create(context.Background(), where)
 	if err != nil {
 		t.Fatalf("Create: %v", err)
 	}
@@ -61,10 +65,17 @@ func TestCreateMigratesFromEmpty(t *testing.T) {
 		"modules", "courses", "sessions", "attendance", "module_completions", "units", "learning_outcomes",
 		"criteria", "qualifications", "qualification_groups", "evidence_items", "evidence_files",
 		"evidence_criteria", "assessment_decisions", "iv_samples", "claims", "certificates", "users", "audit_log"} {
+		q := `SELECT count(*) FROM sqlite_master WHERE name = $1`
+		if s.pg {
+			q = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`
+		}
 		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = $1`, table).Scan(&n); err != nil || n != 1 {
+		if err := s.db.QueryRowContext(ctx, q, table).Scan(&n); err != nil || n != 1 {
 			t.Errorf("table %s: found %d, %v", table, n, err)
 		}
+	}
+	if s.pg {
+		return
 	}
 	var fk, jm string
 	s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk)

@@ -1,0 +1,163 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"cascade/model"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+)
+
+// IsServerURL reports a --db value naming a PostgreSQL server
+// (postgres://… or postgresql://…) rather than a SQLite file.
+func IsServerURL(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// RedactURL is a server URL fit to show and to log: the password is gone.
+func RedactURL(db string) string {
+	u, err := url.Parse(db)
+	if err != nil {
+		return "the PostgreSQL server named in --db"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}
+
+// writeLockKey is the PostgreSQL advisory lock every write transaction takes
+// first: writes to one programme follow one another as they do on SQLite, so
+// certificate numbers, achievements and the audit chain see every earlier
+// write whole, whichever desk made it. Readers never wait for it.
+const writeLockKey = 0x43534344 // "CSCD"
+
+// openPostgres opens the programme in the database named by dsn, making it
+// first when create is set. It refuses, changing nothing, an unreachable
+// server, a refused sign-in, another application's database, a schema newer
+// than this binary and (when creating) a database that already holds one.
+func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) {
+	shown := RedactURL(dsn)
+	verb := "open"
+	if create {
+		verb = "create"
+	}
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: the address is not a PostgreSQL URL: %w", verb, shown, err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	// Many desks share one server: a few connections per desk are plenty.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, explainConnect(cfg, err))
+	}
+	s := &Store{db: db, path: shown, now: time.Now, pg: true}
+	if err := s.checkServerProgramme(ctx, create); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	if create {
+		if err := s.initProgramme(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+		}
+	}
+	if err := s.chainAuditLog(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	return s, nil
+}
+
+// explainConnect turns a failed connection into one line a person can act on.
+func explainConnect(cfg *pgconn.Config, err error) error {
+	where := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "28P01", "28000":
+			return fmt.Errorf("the server at %s refused user %q (wrong password, or no such user): %s", where, cfg.User, pe.Message)
+		case "3D000":
+			return fmt.Errorf("%w: the server at %s has no database %q (create it with createdb, then cascade init)", model.ErrNoDatabase, where, cfg.Database)
+		}
+		return fmt.Errorf("the server at %s refused the connection: %s (%s)", where, pe.Message, pe.Code)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("no answer from a PostgreSQL server at %s within 15 seconds", where)
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.Contains(msg, "connect") {
+		msg = msg[i+2:]
+	}
+	return fmt.Errorf("cannot reach a PostgreSQL server at %s: %s", where, msg)
+}
+
+// checkServerProgramme refuses a database that holds another application's
+// tables (opening would add Cascade's beside them), and, when creating, one
+// that already holds a programme; when opening, it refuses one that holds
+// nothing yet, which cascade init makes.
+func (s *Store) checkServerProgramme(ctx context.Context, create bool) error {
+	var tables, goose, programme int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*),
+			count(*) FILTER (WHERE table_name = 'goose_db_version'),
+			count(*) FILTER (WHERE table_name = 'programme')
+		FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`).Scan(&tables, &goose, &programme)
+	if err != nil {
+		return fmt.Errorf("read the database's tables: %w", err)
+	}
+	switch {
+	case tables > 0 && (goose == 0 || programme == 0):
+		return fmt.Errorf("%w: the database holds %d tables of another application", model.ErrNotProgramme, tables)
+	case create && programme > 0:
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM programme`).Scan(&n); err != nil {
+			return fmt.Errorf("read the programme: %w", err)
+		}
+		if n > 0 {
+			return fmt.Errorf("%w: the database already holds a programme (choose another database, or drop it first)", model.ErrExists)
+		}
+	case !create && programme == 0:
+		return fmt.Errorf("%w there yet (make one with cascade init --db …, or move one in with cascade migrate)", model.ErrNoDatabase)
+	}
+	return nil
+}
+
+// lockWrites takes the programme's write lock inside tx, waiting up to
+// writeWait for another desk's write to finish.
+func (s *Store) lockWrites(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, writeWait.Milliseconds())); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55P03" {
+			return fmt.Errorf("another desk or command has been changing %s for over %d minutes; try again when it has finished",
+				s.path, int(writeWait.Minutes()))
+		}
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`)
+	return err
+}
