@@ -65,7 +65,7 @@ func newServerDatabase(tb testing.TB, template string) string {
 		tb.Fatalf("%s: %v", stmt, err)
 	}
 	tb.Cleanup(func() {
-		if err := adminExec("DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		if err := adminExec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
 			tb.Logf("drop test database %s: %v", name, err)
 		}
 	})
