@@ -184,10 +184,8 @@ type SettingsStore interface {
 // Handle is the open programme itself: where it lives, its evidence files, closing it.
 type Handle interface {
 	Close() error
-	FilesDir() string
 	Path() string
 	SchemaVersion(ctx context.Context) (int64, error)
-	EvidenceFilePath(sha string) string
 	ViewableCopy(f EvidenceFile) (string, error)
 	ViewEvidence(ctx context.Context, f EvidenceFile, textLimit int) (EvidenceView, error)
 }

@@ -158,7 +158,7 @@ func (s *Store) checkFiles(ctx context.Context, r *model.CheckReport) error {
 			return err
 		}
 		path := s.EvidenceFilePath(h)
-		got, err := hashFile(path)
+		got, err := hashKept(ctx, s.files, h)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			r.Problems = append(r.Problems, model.Problem{Where: path, What: "evidence file is missing"})

@@ -4,15 +4,12 @@ import (
 	"cascade/model"
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	mrand "math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -49,13 +46,11 @@ type DemoResult struct {
 	Counts   map[string]int
 }
 
-// EvidenceFilePath is where the evidence file with this SHA-256 (hex) lives:
-// FilesDir()/<first two hex digits>/<sha256>.
+// EvidenceFilePath is where the evidence file with this SHA-256 (hex) is
+// kept: FilesDir()/<first two hex digits>/<sha256> beside a SQLite file, a
+// description on a server.
 func (s *Store) EvidenceFilePath(sha string) string {
-	if len(sha) < 2 {
-		return filepath.Join(s.filesDir, sha)
-	}
-	return filepath.Join(s.filesDir, sha[:2], sha)
+	return s.files.where(sha)
 }
 
 // Demo builds a whole, believable programme at path: cohorts, hosts, the
@@ -1090,14 +1085,8 @@ func (b *demoBuilder) writeFile(o *demoOrganiser, unit *demoUnit, item int64, ki
 		}
 	}
 	data := []byte(text.String())
-	sum := sha256.Sum256(data)
-	sha := hex.EncodeToString(sum[:])
-	path := b.s.EvidenceFilePath(sha)
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		b.err = fmt.Errorf("evidence file: %w", err)
-		return
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	sha, err := b.s.files.putInTx(b.ctx, b.tx, data)
+	if err != nil {
 		b.err = fmt.Errorf("evidence file: %w", err)
 		return
 	}

@@ -3,12 +3,9 @@ package sqlstore
 import (
 	"cascade/model"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"os"
 	"path/filepath"
@@ -104,35 +101,10 @@ func (s *Store) AddEvidenceFile(ctx context.Context, by model.User, evidenceID i
 		return f, fmt.Errorf("add file: %w", err)
 	}
 	defer in.Close()
-	if err := os.MkdirAll(s.filesDir, 0o755); err != nil {
-		return f, fmt.Errorf("add file: %w", err)
-	}
-	// Write to a temporary file beside the store, then rename: a crash never
-	// leaves a half-written file under a real hash.
-	tmp, err := os.CreateTemp(s.filesDir, ".incoming-*")
-	if err != nil {
-		return f, fmt.Errorf("add file: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	h := sha256.New()
-	f.Size, err = io.Copy(io.MultiWriter(tmp, h), in)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if f.SHA256, f.Size, err = s.files.put(ctx, in); err != nil {
 		return f, fmt.Errorf("add file %s: %w", src, err)
 	}
-	f.SHA256 = hex.EncodeToString(h.Sum(nil))
 	f.MediaType = mime.TypeByExtension(strings.ToLower(filepath.Ext(src)))
-	dest := s.EvidenceFilePath(f.SHA256)
-	if _, err := os.Stat(dest); errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-			return f, fmt.Errorf("add file: %w", err)
-		}
-		if err := os.Rename(tmp.Name(), dest); err != nil {
-			return f, fmt.Errorf("add file: %w", err)
-		}
-	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO evidence_files (evidence_id, file_name, sha256, size, media_type, added_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, evidenceID, f.FileName, f.SHA256, f.Size, f.MediaType, f.AddedAt).Scan(&f.ID); err != nil {

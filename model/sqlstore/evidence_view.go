@@ -29,7 +29,7 @@ func (s *Store) ViewableCopy(f model.EvidenceFile) (string, error) {
 		return "", fmt.Errorf("view evidence file %s: %w", f.FileName, err)
 	}
 	os.Remove(dst) // an earlier viewing's copy; copyFile never overwrites
-	if err := copyFile(s.EvidenceFilePath(f.SHA256), dst); err != nil {
+	if err := copyKept(context.Background(), s.files, f.SHA256, dst); err != nil {
 		return "", fmt.Errorf("view evidence file %s: %w", f.FileName, err)
 	}
 	return dst, nil
@@ -53,18 +53,14 @@ func (s *Store) ViewEvidence(ctx context.Context, f model.EvidenceFile, textLimi
 		textLimit = 64 << 10
 	}
 	v.Path = s.EvidenceFilePath(f.SHA256)
-	in, err := os.Open(v.Path)
+	in, size, err := s.files.open(ctx, f.SHA256)
 	if errors.Is(err, os.ErrNotExist) {
-		return v, fmt.Errorf("view %s: the stored copy is missing from %s: %w", f.FileName, s.filesDir, model.ErrNotFound)
+		return v, fmt.Errorf("view %s: the stored copy is missing (%s): %w", f.FileName, v.Path, model.ErrNotFound)
 	}
 	if err != nil {
 		return v, fmt.Errorf("view %s: %w", f.FileName, err)
 	}
 	defer in.Close()
-	st, err := in.Stat()
-	if err != nil {
-		return v, fmt.Errorf("view %s: %w", f.FileName, err)
-	}
 	// Read one more byte than is shown, to know whether the text goes on.
 	head := make([]byte, max(textLimit+1, 512))
 	n, err := io.ReadFull(in, head)
@@ -78,8 +74,8 @@ func (s *Store) ViewEvidence(ctx context.Context, f model.EvidenceFile, textLimi
 	sniffed := http.DetectContentType(head)
 	switch {
 	case sniffed == "image/png" || sniffed == "image/jpeg" || sniffed == "image/gif":
-		if st.Size() > MaxViewImage {
-			v.Note = fmt.Sprintf("%s is an image of %s, too large to show here.", f.FileName, megabytes(uint64(st.Size())))
+		if size > MaxViewImage {
+			v.Note = fmt.Sprintf("%s is an image of %s, too large to show here.", f.FileName, megabytes(uint64(size)))
 			return v, nil
 		}
 		rest, err := io.ReadAll(in)
@@ -91,7 +87,7 @@ func (s *Store) ViewEvidence(ctx context.Context, f model.EvidenceFile, textLimi
 		v.Kind = model.ViewPDF
 	case strings.HasPrefix(sniffed, "text/") && !strings.Contains(sniffed, "utf-16"), looksLikeText(head):
 		v.Kind = model.ViewText
-		v.Cut = len(head) > textLimit || st.Size() > int64(len(head))
+		v.Cut = len(head) > textLimit || size > int64(len(head))
 		if len(head) > textLimit {
 			head = head[:textLimit]
 		}

@@ -161,7 +161,7 @@ func (s *Store) ExportPerson(ctx context.Context, by model.User, email, dir stri
 	for _, f := range d.Sections["evidence_files"] {
 		sha, _ := f["sha256"].(string)
 		name := fmt.Sprintf("%v-%s", f["evidence_id"], filepath.Base(fmt.Sprint(f["file_name"])))
-		if err := copyFile(s.EvidenceFilePath(sha), filepath.Join(dir, "files", name)); err != nil {
+		if err := copyKept(ctx, s.files, sha, filepath.Join(dir, "files", name)); err != nil {
 			return res, fmt.Errorf("export %s: evidence file %s: %w", email, name, err)
 		}
 		res.Files++
@@ -407,7 +407,7 @@ func (s *Store) removeUnusedFiles(ctx context.Context, hashes []string) (int, er
 			return removed, err
 		}
 		if n == 0 {
-			if err := os.Remove(s.EvidenceFilePath(h)); err == nil {
+			if err := s.files.remove(ctx, h); err == nil {
 				removed++
 			} else if !os.IsNotExist(err) {
 				return removed, fmt.Errorf("remove evidence file: %w", err)

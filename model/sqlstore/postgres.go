@@ -68,7 +68,7 @@ func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("%s %s: %w", verb, shown, explainConnect(cfg, err))
 	}
-	s := &Store{db: db, path: shown, now: time.Now, pg: true}
+	s := &Store{db: db, path: shown, now: time.Now, pg: true, files: serverFiles{db}}
 	if err := s.checkServerProgramme(ctx, create); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)

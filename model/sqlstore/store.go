@@ -40,6 +40,8 @@ type Store struct {
 	filesDir string
 	// pg is set for a programme on a PostgreSQL server.
 	pg bool
+	// files keeps evidence files' contents: filesDir, or the server's tables.
+	files keptFiles
 	// lock is this store's share of FILE.lock: a restore waits for none.
 	lock *fileLock
 	// readOnly is set when the file could not be written: every reading
@@ -212,7 +214,8 @@ func open(ctx context.Context, path, abs string, readOnly bool, lock *fileLock) 
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, path: abs, filesDir: abs + ".files", now: time.Now, lock: lock, readOnly: readOnly}
+	s := &Store{db: db, path: abs, filesDir: abs + ".files", files: folderFiles{abs + ".files"},
+		now: time.Now, lock: lock, readOnly: readOnly}
 	if readOnly {
 		if err := s.checkCurrent(ctx); err != nil {
 			db.Close()
@@ -488,7 +491,8 @@ func (s *Store) Close() error {
 // Path is the database file's absolute path.
 func (s *Store) Path() string { return s.path }
 
-// FilesDir is the folder beside the database holding evidence files by hash.
+// FilesDir is the folder beside a SQLite database holding evidence files by
+// hash ("" on a server, which holds them in its tables).
 func (s *Store) FilesDir() string { return s.filesDir }
 
 // DB exposes the handle to code inside model's own tests and tools; ui never calls it.

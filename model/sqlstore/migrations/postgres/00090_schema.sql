@@ -288,7 +288,7 @@ CREATE TABLE evidence_blobs (
     chunks INTEGER NOT NULL
 );
 CREATE TABLE evidence_blob_chunks (
-    sha256 TEXT    NOT NULL REFERENCES evidence_blobs (sha256) ON DELETE CASCADE,
+    sha256 TEXT    NOT NULL REFERENCES evidence_blobs (sha256) ON DELETE CASCADE ON UPDATE CASCADE,
     n      INTEGER NOT NULL,
     data   BYTEA   NOT NULL,
     PRIMARY KEY (sha256, n)
