@@ -10,7 +10,7 @@ APT_PKGS  := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-
              libxinerama-dev libxi-dev libxxf86vm-dev poppler-utils zbar-tools sqlite3
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run demo test vet lint bench screens package clean
+.PHONY: deps build run demo test vet lint bench screens package clean pg pg-stop
 
 # install_missing installs whichever of the Debian packages in $(1) are
 # missing, with apt-get install options $(2).
@@ -45,8 +45,9 @@ lint: deps
 	$(GO) run $(STATICCHECK) ./...
 
 # The verification page is tested in a real browser; Chromium is large, so
-# only the tests install it, not the build.
-TEST_PKGS := chromium
+# only the tests install it, not the build. The store's tests run a second
+# time against PostgreSQL, in a throwaway cluster (.ci/postgres).
+TEST_PKGS := chromium postgresql
 # The tests of every package copy one demo programme (sqlstoretest). Under the
 # race detector the pure-Go SQLite runs some twenty times slower, so the demo
 # is built once here, uninstrumented, rather than once per test binary; its
@@ -57,6 +58,29 @@ test: vet lint
 	$(GO) build -o "$$fixture/cascade" ./cmd/cascade && \
 	"$$fixture/cascade" demo --db "$$fixture/demo.db" --password pw-for-tests --quiet >/dev/null && \
 	CASCADE_TEST_DEMO="$$fixture/demo.db" $(GO) test -race -count=1 -timeout 45m ./...
+	@cluster=$$(mktemp -d) && trap '.ci/postgres stop "$$cluster" 2>/dev/null; rm -rf "$$cluster"' EXIT && \
+	url=$$(.ci/postgres start "$$cluster" $(TEST_PG_PORT)) && \
+	echo "model tests again, against PostgreSQL at $$url" && \
+	CASCADE_TEST_POSTGRES="$$url" $(GO) test -count=1 -timeout 30m ./model/...
+
+# TEST_PG_PORT is the throwaway test cluster's port; PG_PORT the development one's.
+TEST_PG_PORT ?= 55439
+PG_PORT      ?= 55432
+PG_DIR       ?= .pg
+
+# pg starts a local PostgreSQL for development in $(PG_DIR) (made the first
+# time) and says how to put the demo in it; pg-stop stops it.
+pg:
+	$(call install_missing,postgresql)
+	@url=$$(.ci/postgres start "$(abspath $(PG_DIR))" $(PG_PORT)) && \
+	echo "PostgreSQL is running: $$url" && \
+	echo "make a database and move the demo in:" && \
+	echo "  createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres cascade" && \
+	echo "  ./cascade migrate --from $(DEMO_DB) --to postgres://postgres@127.0.0.1:$(PG_PORT)/cascade?sslmode=disable" && \
+	echo "then open it: ./cascade --db 'postgres://postgres@127.0.0.1:$(PG_PORT)/cascade?sslmode=disable'"
+
+pg-stop:
+	.ci/postgres stop "$(abspath $(PG_DIR))"
 
 # The benchmark compares against the sqlite3 shell on the same file and
 # LibreOffice converting the same certificates to PDF.

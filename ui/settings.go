@@ -149,8 +149,12 @@ func (s *settingsScreen) buildUI() {
 	}
 	readOnlyUnless(s.env, model.ActErase, s.reason) // the reason is only for an erasure
 
-	backupText := widget.NewLabel(fmt.Sprintf("One zip archive holds the database, every evidence file and a manifest of their "+
-		"SHA-256 hashes. Cascade also backs up when the window closes, into %s.", s.env.src.BackupDir()))
+	auto := fmt.Sprintf("Cascade also backs up when the window closes, into %s.", s.env.src.BackupDir())
+	if s.env.src.BackupDir() == "" {
+		auto = "Many desks share this programme on a server, whose administrator keeps its automatic backups."
+	}
+	backupText := widget.NewLabel("One zip archive holds the database, every evidence file and a manifest of their " +
+		"SHA-256 hashes. " + auto)
 	backupText.Wrapping = fyne.TextWrapWord
 	s.autoInfo = widget.NewLabel("")
 	backups := widget.NewCard("Backup and restore", "", container.NewVBox(backupText, s.autoInfo,

@@ -11,7 +11,7 @@ import (
 
 func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("backup", "backup --db FILE --out ARCHIVE.zip", errOut)
-	db := fs.String("db", "", "the database file (it may be open in the window)")
+	db := dbFlag(fs, "the database file (it may be open in the window)")
 	archive := fs.String("out", "", "the zip archive to write")
 	if _, err := parse(fs, args); err != nil {
 		return err

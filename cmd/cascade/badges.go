@@ -21,7 +21,7 @@ certificate in the selection: NUMBER-NAME.jwt, which a wallet or backpack
 imports, and NUMBER-NAME.json, the same credential as JSON. The holder is
 named by a salted hash of their email, never the address. Check one with
 cascade verify FILE.json.`, errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	cohort := fs.Int("cohort", 0, "only this cohort `number`")
 	person := fs.String("person", "", "only the person with this `email`")
 	outDir := fs.String("out", "", "the `folder` to write the badges into")

@@ -16,7 +16,7 @@ import (
 // the file's units and qualifications, all or nothing.
 func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("import catalogue", "import catalogue FILE.json --db FILE", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -56,7 +56,7 @@ func cmdImportCatalogue(ctx context.Context, args []string, out, errOut io.Write
 // cmdExportCatalogue is `cascade export catalogue --db FILE --out FILE.json`.
 func cmdExportCatalogue(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("export catalogue", "export catalogue --db FILE --out FILE.json", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	to := fs.String("out", "", "the JSON file to write (- for standard output)")
 	if _, err := parse(fs, args); err != nil {
 		return err

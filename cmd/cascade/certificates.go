@@ -34,7 +34,7 @@ and permanent, only with --kind trainer. Without --out they go to the
 certificates folder inside the output folder (the output.folder setting,
 else Documents/Cascade). A certificate counts as delivered only once its
 PDF is in place; one a failed run issued prints as an original next time.`, errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	cohort := fs.Int("cohort", 0, "only this cohort `number`")
 	host := fs.String("host", "", "only this host organisation (a trainer's organisation for trainers)")
 	person := fs.String("person", "", "only the person with this `email`")
@@ -139,7 +139,7 @@ func describeSelection(sel model.CertSelection) string {
 
 func cmdRevoke(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("certificates revoke", "certificates revoke NUMBER --reason TEXT --db FILE", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	reason := fs.String("reason", "", "why it is revoked (required; kept with the certificate)")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 func cmdCheck(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("check", "check --db FILE", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}

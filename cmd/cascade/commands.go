@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"cascade/model"
@@ -117,10 +118,20 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// dbEnv names the programme when --db is not given: a file, or a server.
+const dbEnv = "CASCADE_DB"
+
+// dbFlag declares --db, whose default is $CASCADE_DB: a SQLite file or a
+// PostgreSQL URL (postgres://USER@HOST:PORT/DB?sslmode=…).
+func dbFlag(fs *flag.FlagSet, what string) *string {
+	return fs.String("db", os.Getenv(dbEnv), what+": a file, or postgres://USER@HOST:PORT/DB?sslmode=… for a programme "+
+		"many desks share (default $"+dbEnv+")")
+}
+
 // needDB reports a missing --db as a usage mistake.
 func needDB(fs *flag.FlagSet, db string) error {
 	if db == "" {
-		fmt.Fprintf(fs.Output(), "cascade %s: --db FILE is required\n", fs.Name())
+		fmt.Fprintf(fs.Output(), "cascade %s: --db FILE (or postgres://…, or $%s) is required\n", fs.Name(), dbEnv)
 		return errUsage
 	}
 	return nil

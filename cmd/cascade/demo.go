@@ -11,7 +11,7 @@ import (
 
 func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("demo", "demo --db FILE [--seed N] [--scale N] [--password P] [--force]", errOut)
-	db := fs.String("db", "", "the database file to build")
+	db := dbFlag(fs, "the database file to build")
 	seed := fs.Int64("seed", 1, "random seed: the same seed builds the same programme")
 	scale := fs.Int("scale", 1, "people multiplier: 1 is the national programme, 10 for benchmarks")
 	// A demo's users share the password the README gives, so anyone can sign

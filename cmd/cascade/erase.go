@@ -11,7 +11,7 @@ import (
 
 func cmdErase(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("erase", "erase person EMAIL --db FILE --reason TEXT [--purge-backups]", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	reason := fs.String("reason", "", "why the details are erased (kept in the audit log)")
 	purge := fs.Bool("purge-backups", false, "also remove the person from the automatic backups made before")
 	pos, err := parse(fs, args)

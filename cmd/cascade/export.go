@@ -24,7 +24,7 @@ func cmdExport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if len(args) > 0 && args[0] == "badges" {
 		return cmdExportBadges(ctx, args[1:], out, errOut)
 	}
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	outPath := fs.String("out", "", "the file to write (.csv or .xlsx), or the folder for person")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -15,7 +15,7 @@ func cmdImport(ctx context.Context, args []string, out, errOut io.Writer) error 
 	if len(args) > 0 && args[0] == "catalogue" {
 		return cmdImportCatalogue(ctx, args[1:], out, errOut)
 	}
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would be added, changing nothing")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 
 func cmdInit(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("init", "init --db FILE [--user NAME]\n\nWith --user, NAME becomes the programme's first administrator, with the\npassword from CASCADE_PASSWORD (or asked for).", errOut)
-	db := fs.String("db", "", "the database file to create")
+	db := dbFlag(fs, "the database file to create")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}

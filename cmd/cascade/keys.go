@@ -23,7 +23,7 @@ which checks a certificate's QR code in any current browser without a
 server. Put it at the address in the setting verify.url (the QR codes link
 there), or open it from a USB stick; export it again to refresh its list of
 revoked certificates.`, errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	outPath := fs.String("out", "", "where to write the public key")
 	htmlPath := fs.String("html", "", "where to write the verification page")
 	pos, err := parse(fs, args)

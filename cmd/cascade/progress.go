@@ -17,7 +17,7 @@ type progressLine struct {
 
 func cmdProgress(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("progress", "progress --db FILE [--person EMAIL | --cohort N] --json", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	person := fs.String("person", "", "one learner, by email")
 	cohort := fs.Int("cohort", 0, "the learners of one cohort")
 	_ = fs.Bool("json", true, "one JSON object per line per learner and qualification (the only format)")

@@ -21,7 +21,7 @@ The format follows the --out file's extension. Without --out the report is
 written as PDF to the reports folder inside the output folder (the
 output.folder setting, else Documents/Cascade). The claim report needs --ref
 and is written as .csv or .pdf.`, errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	cohort := fs.Int("cohort", 0, "only this cohort `number` (default the whole programme)")
 	outPath := fs.String("out", "", "the report file: .pdf, .csv or .xlsx (default OUTPUT-FOLDER/reports/KIND.pdf)")
 	ref := fs.String("ref", "", "for the claim report: the claim's `reference`, e.g. CLM-2013-C02")

@@ -12,7 +12,7 @@ import (
 
 func cmdRestore(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("restore", "restore ARCHIVE.zip --db FILE [--force]", errOut)
-	db := fs.String("db", "", "where to put the restored database")
+	db := dbFlag(fs, "where to put the restored database")
 	force := fs.Bool("force", false, "replace an existing database and its evidence files")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 
 func cmdSummary(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("summary", "summary --db FILE [--json]", errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	asJSON := fs.Bool("json", false, "print one flat JSON object")
 	if _, err := parse(fs, args); err != nil {
 		return err

@@ -27,6 +27,11 @@ const passwordEnv = "CASCADE_PASSWORD"
 // then the boundary (README, "Who may do what").
 func actingUser(ctx context.Context, fs *flag.FlagSet, s *sqlstore.Store) (model.User, error) {
 	name := userName(fs)
+	if name == "" && s.OnServer() {
+		// Many people reach a server; none of them is this machine's user.
+		return model.User{}, fmt.Errorf("%s is shared by many desks: sign in with --user NAME (password from %s, or asked for)",
+			s.Path(), passwordEnv)
+	}
 	if name == "" {
 		return model.LocalUser(), nil
 	}

@@ -22,7 +22,7 @@ Prints the certificate's (or Open Badge's) fields and ends with status:
 valid, revoked or invalid; exits 0 only when valid. With --key a PDF or
 badge is checked against the public key alone (cascade keys export), which
 cannot know of revocation.`, errOut)
-	db := fs.String("db", "", "the database file")
+	db := dbFlag(fs, "the database file")
 	keyPath := fs.String("key", "", "a public key from cascade keys export, instead of --db")
 	pos, err := parse(fs, args)
 	if err != nil {

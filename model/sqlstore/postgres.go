@@ -99,7 +99,7 @@ func explainConnect(cfg *pgconn.Config, err error) error {
 		case "28P01", "28000":
 			return fmt.Errorf("the server at %s refused user %q (wrong password, or no such user): %s", where, cfg.User, pe.Message)
 		case "3D000":
-			return fmt.Errorf("%w: the server at %s has no database %q (create it with createdb, then cascade init)", model.ErrNoDatabase, where, cfg.Database)
+			return fmt.Errorf("the server at %s has no database %q (create it with createdb, then cascade init)", where, cfg.Database)
 		}
 		return fmt.Errorf("the server at %s refused the connection: %s (%s)", where, pe.Message, pe.Code)
 	}
@@ -161,3 +161,7 @@ func (s *Store) lockWrites(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = 0`)
 	return err
 }
+
+// OnServer reports a programme on a PostgreSQL server, which many desks
+// share: nobody there acts as this machine's operating-system user.
+func (s *Store) OnServer() bool { return s.pg }
