@@ -18,6 +18,7 @@ type Cohort struct {
 	HostInductionOn  string
 	TrainingStartsOn string
 	TrainingEndsOn   string
+	Seen             Seen `json:"-"` // what a form read, for its save's check
 }
 
 // Validate checks a cohort's number and dates.
@@ -64,6 +65,7 @@ type Host struct {
 	Kickstarter bool
 	Partner     string // referring network partner; "" when found directly
 	CohortID    int64
+	Seen        Seen `json:"-"` // what a form read, for its save's check
 }
 
 // Validate checks a host's fields.

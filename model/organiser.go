@@ -123,6 +123,7 @@ type Organiser struct {
 	Status          string
 	WithdrawnOn     string
 	WithdrawnReason string
+	Seen            Seen `json:"-"` // what a form read, for its save's check
 }
 
 // Name is the organiser's full name.

@@ -33,6 +33,7 @@ type Erasure struct {
 type Equality struct {
 	Gender, AgeBand, Ethnicity, Disability string
 	UpdatedAt                              string
+	Seen                                   Seen `json:"-"` // what a form read, for its save's check
 }
 
 // EqualityCount is how many people gave one answer to one question.

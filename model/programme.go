@@ -179,6 +179,7 @@ type ReportData interface {
 type SettingsStore interface {
 	AllSettings(ctx context.Context) ([]Setting, error)
 	SaveSettings(ctx context.Context, by User, values map[string]string) error
+	SaveSettingsFrom(ctx context.Context, by User, was map[string]string, values map[string]string) error
 }
 
 // Handle is the open programme itself: where it lives, its evidence files, closing it.

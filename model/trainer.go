@@ -58,6 +58,7 @@ type Trainer struct {
 	LastDelivered string
 	Trained       int // trainers they trained
 	Idle          bool
+	Seen          Seen `json:"-"` // what TrainerDetail read, for an edit's check (TrainerInput.Seen)
 }
 
 // Name is the trainer's full name.
@@ -149,6 +150,7 @@ type TrainerInput struct {
 	TrainedByID  int64
 	TrainedOn    string
 	Status       string
+	Seen         Seen `json:"-"` // what a form read (Trainer.Seen), for the save's check
 }
 
 // Validate checks every field, naming the first that is wrong.

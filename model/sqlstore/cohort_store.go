@@ -20,6 +20,10 @@ func (s *Store) Cohorts(ctx context.Context) ([]model.CohortRow, error) {
 // CohortsAndHosts reads the cohorts and the hosts together, as the cohorts
 // screen shows them, reading the hosts once for both.
 func (s *Store) CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model.HostRow, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list cohorts: %w", err)
+	}
 	hosts, err := s.Hosts(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -34,6 +38,7 @@ func (s *Store) CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model
 		var completed, withdrawn int
 		err := r.Scan(&c.ID, &c.Number, &c.HostInductionOn, &c.TrainingStartsOn, &c.TrainingEndsOn, &c.Seniors, &c.Volunteers,
 			&completed, &withdrawn)
+		c.Seen = seenAs(mark, c.Cohort) // each row is a cohort a form may edit
 		for _, h := range hosts {
 			if h.CohortID == c.ID {
 				c.Hosts++
@@ -53,8 +58,12 @@ func (s *Store) CohortsAndHosts(ctx context.Context) ([]model.CohortRow, []model
 
 // Hosts lists every host with its cohort and team size, by cohort then name.
 func (s *Store) Hosts(ctx context.Context) ([]model.HostRow, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("list hosts: %w", err)
+	}
 	var out []model.HostRow
-	err := s.eachRow(ctx, `SELECT h.id, h.name, h.region, h.setting, h.kickstarter, h.partner, coalesce(h.cohort_id, 0),
+	err = s.eachRow(ctx, `SELECT h.id, h.name, h.region, h.setting, h.kickstarter, h.partner, coalesce(h.cohort_id, 0),
         coalesce(c.number, 0), coalesce(t.seniors, 0), coalesce(t.volunteers, 0)
         FROM hosts h LEFT JOIN cohorts c ON c.id = h.cohort_id
         LEFT JOIN (SELECT o.host_id, `+headcountCols+`
@@ -63,6 +72,7 @@ func (s *Store) Hosts(ctx context.Context) ([]model.HostRow, error) {
 		var h model.HostRow
 		err := r.Scan(&h.ID, &h.Name, &h.Region, &h.Setting, &h.Kickstarter, &h.Partner, &h.CohortID,
 			&h.CohortNumber, &h.Team, &h.Volunteers)
+		h.Seen = seenAs(mark, h.Host) // each row is a host a form may edit
 		out = append(out, h)
 		return err
 	})
@@ -144,6 +154,9 @@ func (s *Store) SaveCohort(ctx context.Context, by model.User, c model.Cohort) (
 		if err != nil || (len(a) == 0 && len(b) == 0) {
 			return err // saved unchanged: no write, no audit entry
 		}
+		if skip, err := s.checkSeen(ctx, tx, c.Seen, before, c, 0, auditKey{"cohort", strconv.FormatInt(c.ID, 10)}); err != nil || skip {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cohorts SET number = $1, host_induction_on = $2, training_starts_on = $3,
             training_ends_on = $4 WHERE id = $5`, c.Number, nullIfZero(c.HostInductionOn), nullIfZero(c.TrainingStartsOn),
 			nullIfZero(c.TrainingEndsOn), c.ID); err != nil {
@@ -167,12 +180,17 @@ func readHost(ctx context.Context, q rowQuerier, id int64) (model.Host, error) {
 	return h, err
 }
 
-// Host reads one host.
+// Host reads one host, with the Seen a form saves it back with.
 func (s *Store) Host(ctx context.Context, id int64) (model.Host, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return model.Host{}, fmt.Errorf("read host %d: %w", id, err)
+	}
 	h, err := readHost(ctx, s.db, id)
 	if err != nil {
 		return h, fmt.Errorf("read host %d: %w", id, err)
 	}
+	h.Seen = seenAs(mark, h)
 	return h, nil
 }
 
@@ -214,6 +232,9 @@ func (s *Store) SaveHost(ctx context.Context, by model.User, h model.Host) (int6
 		b, a, err := model.ChangedFields(before, h)
 		if err != nil || (len(a) == 0 && len(b) == 0) {
 			return err // saved unchanged: no write, no audit entry
+		}
+		if skip, err := s.checkSeen(ctx, tx, h.Seen, before, h, 0, auditKey{"host", strconv.FormatInt(h.ID, 10)}); err != nil || skip {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE hosts SET name = $1, region = $2, setting = $3, kickstarter = $4,
             partner = $5, cohort_id = $6 WHERE id = $7`, h.Name, h.Region, h.Setting, h.Kickstarter, h.Partner,

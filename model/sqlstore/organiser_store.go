@@ -199,9 +199,19 @@ func readOrganiser(ctx context.Context, q rowQuerier, id int64) (model.Organiser
 	return o, nil
 }
 
-// Organiser reads one organiser with their person's details.
+// Organiser reads one organiser with their person's details, and what a
+// form needs to save them back without overwriting a newer change (Seen).
 func (s *Store) Organiser(ctx context.Context, id int64) (model.Organiser, error) {
-	return readOrganiser(ctx, s.db, id)
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return model.Organiser{}, fmt.Errorf("read organiser %d: %w", id, err)
+	}
+	o, err := readOrganiser(ctx, s.db, id)
+	if err != nil {
+		return o, err
+	}
+	o.Seen = seenAs(mark, o)
+	return o, nil
 }
 
 // nullIfZero turns the zero id or empty date into NULL.
@@ -301,11 +311,15 @@ func (s *Store) CreateOrganiser(ctx context.Context, by model.User, o model.Orga
 	return o.ID, nil
 }
 
-// UpdateOrganiser saves an edited organiser and their person's details.
+// UpdateOrganiser saves an edited organiser and their person's details. An
+// organiser carrying the Seen its form read is refused with a
+// *model.ChangedError if anyone changed them since.
 func (s *Store) UpdateOrganiser(ctx context.Context, by model.User, o model.Organiser) error {
 	if err := s.require(ctx, by, model.ActOrganisers); err != nil {
 		return err
 	}
+	seen := o.Seen
+	o.Seen = model.Seen{} // compared with stored organisers below, which carry none
 	if err := o.Validate(); err != nil {
 		return fmt.Errorf("save organiser %d: %w", o.ID, err)
 	}
@@ -324,6 +338,12 @@ func (s *Store) UpdateOrganiser(ctx context.Context, by model.User, o model.Orga
 		}
 		if len(a) == 0 && len(b) == 0 {
 			return nil // saved unchanged: no write, no audit entry
+		}
+		id, pid := strconv.FormatInt(o.ID, 10), strconv.FormatInt(o.PersonID, 10)
+		skip, err := s.checkSeen(ctx, tx, seen, before, o, o.PersonID,
+			auditKey{"organiser", id}, auditKey{"people", pid}, auditKey{"person", pid})
+		if err != nil || skip {
+			return err
 		}
 		if err := checkOrganiserRefs(ctx, tx, o); err != nil {
 			return err
@@ -358,7 +378,8 @@ func (s *Store) UpdateOrganiser(ctx context.Context, by model.User, o model.Orga
 
 // WithdrawOrganiser marks an organiser withdrawn on a date for a reason; the
 // record is kept. It returns the organiser as it was, so the caller can undo
-// with UpdateOrganiser.
+// with UpdateOrganiser; its Seen is the withdrawal's, so the undo is refused
+// if anyone changed the organiser after the withdrawal.
 func (s *Store) WithdrawOrganiser(ctx context.Context, by model.User, id int64, on, reason string) (model.Organiser, error) {
 	if err := s.require(ctx, by, model.ActOrganisers); err != nil {
 		return model.Organiser{}, err
@@ -391,7 +412,12 @@ func (s *Store) WithdrawOrganiser(ctx context.Context, by model.User, id int64, 
             withdrawn_reason = $2, ends_on = $1, updated_at = $3 WHERE id = $4`, on, reason, model.Now(), id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, "withdraw", "organiser", strconv.FormatInt(id, 10), before, after)
+		if err := s.audit(ctx, tx, by, "withdraw", "organiser", strconv.FormatInt(id, 10), before, after); err != nil {
+			return err
+		}
+		mark, err := auditMark(ctx, tx)
+		before.Seen = seenAs(mark, after)
+		return err
 	})
 	if err != nil {
 		return before, fmt.Errorf("withdraw organiser %d: %w", id, err)

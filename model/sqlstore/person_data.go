@@ -556,14 +556,21 @@ func purgeBackup(ctx context.Context, actor string, now time.Time, pub []byte, p
 	return true, nil
 }
 
-// Equality reads one person's answers; only administrators may.
+// Equality reads one person's answers; only administrators may. A person
+// with none gives model.ErrNotFound, with the Seen a form saving the first
+// answers carries (so two desks answering at once do not both win).
 func (s *Store) Equality(ctx context.Context, by model.User, personID int64) (model.Equality, error) {
 	var e model.Equality
 	if err := s.require(ctx, by, model.ActEquality); err != nil {
 		return e, fmt.Errorf("read equality monitoring: %w", err)
 	}
-	err := s.db.QueryRowContext(ctx, `SELECT gender, age_band, ethnicity, disability, updated_at
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return e, fmt.Errorf("read equality monitoring for person %d: %w", personID, err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT gender, age_band, ethnicity, disability, updated_at
 		FROM equality_monitoring WHERE person_id = $1`, personID).Scan(&e.Gender, &e.AgeBand, &e.Ethnicity, &e.Disability, &e.UpdatedAt)
+	e.Seen = seenAs(mark, equalityAnswers(e))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, fmt.Errorf("equality monitoring for person %d: %w", personID, model.ErrNotFound)
 	}
@@ -573,8 +580,15 @@ func (s *Store) Equality(ctx context.Context, by model.User, personID int64) (mo
 	return e, nil
 }
 
+// equalityAnswers is what the equality form edits, as its Seen hashes it.
+func equalityAnswers(e model.Equality) [4]string {
+	return [4]string{e.Gender, e.AgeBand, e.Ethnicity, e.Disability}
+}
+
 // SetEquality records a person's answers; only administrators may. The
-// audit entry notes the change without the answers themselves.
+// audit entry notes the change without the answers themselves. Answers
+// carrying the Seen their form read are refused with a *model.ChangedError
+// if anyone recorded answers since.
 func (s *Store) SetEquality(ctx context.Context, by model.User, personID int64, e model.Equality) error {
 	if err := s.require(ctx, by, model.ActEquality); err != nil {
 		return fmt.Errorf("record equality monitoring: %w", err)
@@ -593,6 +607,12 @@ func (s *Store) SetEquality(ctx context.Context, by model.User, personID int64, 
 			return nil // nothing answered before or now
 		case err != nil && !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("record equality monitoring for person %d: %w", personID, err)
+		}
+		pid := strconv.FormatInt(personID, 10)
+		skip, err := s.checkSeen(ctx, tx, e.Seen, equalityAnswers(was), equalityAnswers(e), 0,
+			auditKey{"equality_monitoring", pid}, auditKey{"people", pid})
+		if err != nil || skip {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO equality_monitoring (person_id, gender, age_band, ethnicity, disability, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id) DO UPDATE SET gender = excluded.gender,

@@ -29,6 +29,14 @@ func (s *Store) AllSettings(ctx context.Context) ([]model.Setting, error) {
 // SaveSettings writes the changed settings in one transaction, auditing each
 // change with its value before and after.
 func (s *Store) SaveSettings(ctx context.Context, by model.User, values map[string]string) error {
+	return s.SaveSettingsFrom(ctx, by, nil, values)
+}
+
+// SaveSettingsFrom is SaveSettings for a form: was holds the value the form
+// read for each key it saves, and a key stored otherwise by now (someone
+// else saved it since) refuses the whole save with a *model.ChangedError,
+// unless it already holds the value being saved.
+func (s *Store) SaveSettingsFrom(ctx context.Context, by model.User, was, values map[string]string) error {
 	if err := s.require(ctx, by, model.ActSettings); err != nil {
 		return err
 	}
@@ -51,6 +59,11 @@ func (s *Store) SaveSettings(ctx context.Context, by model.User, values map[stri
 			}
 			if old.String == values[k] {
 				continue // unchanged, or empty and never set: the form shows a missing setting as empty
+			}
+			if read, ok := was[k]; ok && read != old.String {
+				// The mark is 0: the newest entry for the key is the change that
+				// made it differ from what the form read.
+				return fmt.Errorf("save setting %s: %w", k, s.changedSince(ctx, tx, 0, 0, []auditKey{{"settings", k}}))
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[k]); err != nil {

@@ -107,6 +107,17 @@ func (s *Store) Trainers(ctx context.Context) (model.TrainerList, error) {
 func (s *Store) TrainerDetail(ctx context.Context, id int64) (model.TrainerDetail, error) {
 	var d model.TrainerDetail
 	fail := func(err error) (model.TrainerDetail, error) { return d, fmt.Errorf("read trainer %d: %w", id, err) }
+	// What an edit form saves back is checked against the fields as read
+	// here, before the rest: a change landing meanwhile shows on the page and
+	// at worst refuses a save, never lets one overwrite it.
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return fail(err)
+	}
+	state, _, err := s.trainerAuditState(ctx, s.db, id)
+	if err != nil {
+		return fail(err)
+	}
 	ts, err := s.trainersWhere(ctx, "WHERE t.id = $1", id)
 	if err != nil {
 		return fail(err)
@@ -115,6 +126,7 @@ func (s *Store) TrainerDetail(ctx context.Context, id int64) (model.TrainerDetai
 		return fail(model.ErrNotFound)
 	}
 	d.Trainer = ts[0]
+	d.Seen = seenAs(mark, state.TrainerInput)
 	asOf, err := s.asOfDate(ctx)
 	if err != nil {
 		return fail(err)
@@ -200,10 +212,10 @@ type trainerAudit struct {
 	RetiredOn string `json:",omitempty"`
 }
 
-func (s *Store) trainerAuditState(ctx context.Context, tx *sql.Tx, id int64) (trainerAudit, int64, error) {
+func (s *Store) trainerAuditState(ctx context.Context, q rowQuerier, id int64) (trainerAudit, int64, error) {
 	var a trainerAudit
 	var personID int64
-	err := tx.QueryRowContext(ctx, `SELECT t.person_id, p.given_name, p.family_name, p.email, p.phone, t.organisation,
+	err := q.QueryRowContext(ctx, `SELECT t.person_id, p.given_name, p.family_name, p.email, p.phone, t.organisation,
         coalesce(t.trained_by_id, 0), coalesce(t.trained_on, ''), t.status, coalesce(t.retired_on, '')
         FROM trainers t JOIN people p ON p.id = t.person_id WHERE t.id = $1`, id).
 		Scan(&personID, &a.GivenName, &a.FamilyName, &a.Email, &a.Phone, &a.Organisation,
@@ -292,11 +304,15 @@ func (s *Store) CreateTrainer(ctx context.Context, by model.User, in model.Train
 	return id, nil
 }
 
-// UpdateTrainer changes a trainer's details.
+// UpdateTrainer changes a trainer's details. Input carrying the Seen its
+// form read (TrainerDetail's) is refused with a *model.ChangedError if
+// anyone changed the trainer since.
 func (s *Store) UpdateTrainer(ctx context.Context, by model.User, id int64, in model.TrainerInput) error {
 	if err := s.require(ctx, by, model.ActTrainers); err != nil {
 		return err
 	}
+	seen := in.Seen
+	in.Seen = model.Seen{}
 	in = in.Trimmed()
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("edit trainer %d: %w", id, err)
@@ -312,6 +328,11 @@ func (s *Store) UpdateTrainer(ctx context.Context, by model.User, id int64, in m
 		}
 		if len(a) == 0 && len(b) == 0 {
 			return nil // saved unchanged: no write, no audit entry
+		}
+		skip, err := s.checkSeen(ctx, tx, seen, before.TrainerInput, in, personID, auditKey{"trainer", fmt.Sprint(id)},
+			auditKey{"people", fmt.Sprint(personID)}, auditKey{"person", fmt.Sprint(personID)})
+		if err != nil || skip {
+			return err
 		}
 		if err := checkTrainedBy(ctx, tx, id, in.TrainedByID); err != nil {
 			return err
