@@ -310,7 +310,8 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 	shown := [4]string{number.Text, ind.Text, starts.Text, ends.Text}
 	items := []*widget.FormItem{widget.NewFormItem("Number", number), widget.NewFormItem("Host induction", ind),
 		widget.NewFormItem("Training starts", starts), widget.NewFormItem("Training ends", ends)}
-	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
+	var d *formDialog
+	d = newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -337,7 +338,7 @@ func (s *cohortsScreen) editCohort(c model.Cohort) {
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveCohort(ctx, s.e.user, c) },
 			func(id int64) { s.cohortID = id; s.refresh() },
-			func(err error) { showError(plainError(err), s.e.win) })
+			func(err error) { s.saveFailed(err, d) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(460, 0))
 	showForm(s.e.win, d, number, ind, starts, ends)
@@ -385,7 +386,8 @@ func (s *cohortsScreen) editHost(h model.Host) {
 	items := []*widget.FormItem{widget.NewFormItem("Name", name), widget.NewFormItem("Region", region),
 		widget.NewFormItem("Setting", setting), widget.NewFormItem("", kick),
 		widget.NewFormItem("Referring partner", partner), widget.NewFormItem("Cohort", cohort)}
-	d := newForm(title, "Save", "Cancel", items, func(ok bool) {
+	var d *formDialog
+	d = newForm(title, "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -406,10 +408,22 @@ func (s *cohortsScreen) editHost(h model.Host) {
 		}
 		load(s.e, func(ctx context.Context) (int64, error) { return s.store.SaveHost(ctx, s.e.user, h) },
 			func(id int64) { s.hostID = id; s.refresh() },
-			func(err error) { showError(plainError(err), s.e.win) })
+			func(err error) { s.saveFailed(err, d) })
 	}, s.e.win)
 	d.Resize(fyne.NewSize(520, 0))
 	showForm(s.e.win, d, name, region, partner)
+}
+
+// saveFailed shows why a cohort or host was not saved. Refused because
+// someone changed it since the list was read: say who and when, and offer
+// to reload the list (the form then opens on the record as saved now) or to
+// go back to the form with the edits as typed.
+func (s *cohortsScreen) saveFailed(err error, form *formDialog) {
+	if said, ok := changedText(err); ok {
+		askReload(s.e.win, said, s.refresh, form.Show)
+		return
+	}
+	showError(plainError(err), s.e.win)
 }
 
 // keepOrRead sets *v to the entry's trimmed text if the user changed it

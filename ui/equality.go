@@ -31,6 +31,7 @@ type equalityForm struct {
 	selects  []*widget.Select // one per model.EqualityQuestions
 	status   *widget.Label
 	save     *widget.Button
+	seen     model.Seen // what the answers shown were read as, so a save cannot overwrite newer ones
 	root     fyne.CanvasObject
 }
 
@@ -66,10 +67,11 @@ func (f *equalityForm) load() {
 	load(f.e, func(ctx context.Context) (model.Equality, error) {
 		e, err := f.store.Equality(ctx, f.e.user, f.personID)
 		if errors.Is(err, model.ErrNotFound) {
-			return model.Equality{}, nil
+			return model.Equality{Seen: e.Seen}, nil // no answers yet; the Seen guards the first ones
 		}
 		return e, err
 	}, func(e model.Equality) {
+		f.seen = e.Seen
 		for i, a := range []string{e.Gender, e.AgeBand, e.Ethnicity, e.Disability} {
 			if a == "" {
 				a = notAnswered
@@ -93,7 +95,7 @@ func (f *equalityForm) answers() model.Equality {
 			v[i] = s.Selected
 		}
 	}
-	return model.Equality{Gender: v[0], AgeBand: v[1], Ethnicity: v[2], Disability: v[3]}
+	return model.Equality{Gender: v[0], AgeBand: v[1], Ethnicity: v[2], Disability: v[3], Seen: f.seen}
 }
 
 func (f *equalityForm) onSave() {
@@ -107,6 +109,11 @@ func (f *equalityForm) onSave() {
 		sayDone(f.status, "Saved.")
 	}, func(err error) {
 		f.save.Enable()
+		if said, ok := changedText(err); ok {
+			sayProblem(f.status, said)
+			askReload(f.e.win, said, f.load, nil)
+			return
+		}
 		sayProblem(f.status, "Not saved: "+err.Error())
 	})
 }

@@ -50,6 +50,7 @@ type organiserPage struct {
 	filling    bool // fillForm is setting the fields; their handlers do nothing
 	seniorsGen int  // each senior list asked for; a late answer to an older one is dropped
 	save       *widget.Button
+	reload     *widget.Button // shown when a save was refused as changed since the form was filled
 
 	tabs     *container.AppTabs
 	equality *equalityForm // administrators only
@@ -101,6 +102,8 @@ func (p *organiserPage) buildUI() {
 	p.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), p.onSave)
 	p.save.Importance = widget.HighImportance
 	cancel := widget.NewButton("Cancel", p.onCancel)
+	p.reload = widget.NewButtonWithIcon("Reload", theme.ViewRefreshIcon(), p.onReload)
+	p.reload.Hide()
 	form := widget.NewForm(
 		widget.NewFormItem("Given name", p.given),
 		widget.NewFormItem("Family name", p.family),
@@ -116,7 +119,7 @@ func (p *organiserPage) buildUI() {
 	hint := widget.NewLabel("Enter saves, Escape cancels.")
 	hint.Importance = widget.LowImportance
 	details := container.NewVScroll(container.NewVBox(form, p.formErr,
-		container.NewHBox(p.save, cancel, hint)))
+		container.NewHBox(p.save, cancel, p.reload, hint)))
 	// A reader sees the details as they are stored, and nothing to change them with.
 	readOnlyUnless(p.e, model.ActOrganisers, p.given, p.family, p.email, p.starts, p.ends,
 		p.role, p.host, p.cohort, p.support, p.statusSel)
@@ -240,6 +243,7 @@ func (p *organiserPage) fillForm() {
 	p.filling = false
 	untouch(p.given, p.family, p.email, p.starts, p.ends) // a form filled afresh says nothing until touched
 	p.filledFrom, p.filled = o, p.shown()
+	p.reload.Hide()
 	sayDone(p.formErr, p.notice)
 	p.notice = ""
 	p.showStatus()
@@ -395,8 +399,15 @@ func (p *organiserPage) onSave() {
 	})
 }
 
-// showFieldError puts a rule the store refused beside its field.
+// showFieldError puts a rule the store refused beside its field; a save
+// refused because someone changed the organiser since says who and when,
+// and offers Reload.
 func (p *organiserPage) showFieldError(err error) {
+	if said, ok := changedText(err); ok {
+		sayProblem(p.formErr, said)
+		p.reload.Show()
+		return
+	}
 	var fe *model.FieldError
 	if !errors.As(err, &fe) {
 		sayProblem(p.formErr, "Not saved: "+err.Error())
@@ -408,6 +419,15 @@ func (p *organiserPage) showFieldError(err error) {
 		p.e.win.Canvas().Focus(e)
 	}
 	sayProblem(p.formErr, fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
+}
+
+// onReload fills the form with the organiser as stored now, once the user
+// agrees to lose the edits the refused save carried.
+func (p *organiserPage) onReload() {
+	askReload(p.e.win, p.formErr.Text, func() {
+		p.notice = "Reloaded: the form shows the organiser as saved now."
+		p.load()
+	}, nil)
 }
 
 func (p *organiserPage) onCancel() {

@@ -24,7 +24,7 @@ import (
 // settingsStore is what the Settings screen asks of the model.
 type settingsStore interface {
 	AllSettings(ctx context.Context) ([]model.Setting, error)
-	SaveSettings(ctx context.Context, by model.User, values map[string]string) error
+	SaveSettingsFrom(ctx context.Context, by model.User, was, values map[string]string) error
 	Backup(ctx context.Context, by model.User, out string, progress func(done, total int)) (model.BackupInfo, error)
 	AutoBackup(ctx context.Context, dir string, keep int) (model.BackupInfo, error)
 	ExportPerson(ctx context.Context, by model.User, email, dir string) (model.PersonExport, error)
@@ -246,8 +246,13 @@ func (s *settingsScreen) onSave() {
 		say(s.status, "Nothing changed.")
 		return
 	}
+	// What the form read for each, so a value someone saved since is not overwritten.
+	was := map[string]string{}
+	for k := range values {
+		was[k] = s.loaded[k]
+	}
 	load(s.env, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, s.store.SaveSettings(ctx, s.env.user, values)
+		return struct{}{}, s.store.SaveSettingsFrom(ctx, s.env.user, was, values)
 	}, func(struct{}) {
 		for k, v := range values {
 			s.loaded[k] = v
@@ -255,7 +260,14 @@ func (s *settingsScreen) onSave() {
 		}
 		sayDone(s.status, "Settings saved.")
 	},
-		func(err error) { sayProblem(s.status, "Not saved: "+err.Error()) })
+		func(err error) {
+			if said, ok := changedText(err); ok {
+				sayProblem(s.status, said)
+				askReload(s.env.win, said, s.refresh, nil)
+				return
+			}
+			sayProblem(s.status, "Not saved: "+err.Error())
+		})
 }
 
 func (s *settingsScreen) onChooseLogo() {

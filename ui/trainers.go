@@ -452,7 +452,7 @@ func (s *trainersScreen) onEdit() {
 	d := s.detail
 	s.showForm("Edit "+d.Name(), d.ID, model.TrainerInput{GivenName: d.GivenName, FamilyName: d.FamilyName,
 		Email: d.Email, Phone: d.Phone, Organisation: d.Organisation, TrainedByID: d.TrainedByID,
-		TrainedOn: d.TrainedOn, Status: d.Status})
+		TrainedOn: d.TrainedOn, Status: d.Status, Seen: d.Seen})
 }
 
 // trainerEntry is an entry that cancels its form on Escape.
@@ -588,6 +588,11 @@ func (s *trainersScreen) showForm(title string, id int64, in model.TrainerInput)
 			s.refresh()
 		}, func(err error) {
 			var fe *model.FieldError
+			if said, ok := changedText(err); ok {
+				problem.SetText(said)
+				askReload(s.env.win, said, s.refresh, d.Show)
+				return
+			}
 			if errors.As(err, &fe) && fields[fe.Field] != nil {
 				fields[fe.Field].HintText = fe.Msg
 				problem.SetText("Not saved: " + fe.Field + " — " + fe.Msg)
