@@ -382,3 +382,31 @@ func withoutSeen[T model.Organiser | model.Host | model.Cohort](v T) T {
 	}
 	return v
 }
+
+// Undoing a withdrawal puts the organiser back as they were only if nobody
+// changed them after it: a change in between refuses the undo, naming who.
+func TestUndoWithdrawalOverALaterChangeIsRefused(t *testing.T) {
+	d := newTwoDesks(t)
+	ctx := context.Background()
+	was, err := d.a.WithdrawOrganiser(ctx, d.lead1, d.vol, "2014-01-01", "moved away")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, _ := d.b.Organiser(ctx, d.vol)
+	later.WithdrawnReason = "moved to Leeds"
+	if err := d.b.UpdateOrganiser(ctx, d.lead2, later); err != nil {
+		t.Fatal(err)
+	}
+	refusedBy(t, d.a.UpdateOrganiser(ctx, d.lead1, was), "lead2")
+	// Straight after a withdrawal, with nothing in between, the undo works.
+	was, err = d.a.WithdrawOrganiser(ctx, d.lead1, d.senior, "2014-01-01", "new job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.a.UpdateOrganiser(ctx, d.lead1, was); err != nil {
+		t.Fatalf("undo straight after: %v", err)
+	}
+	if got, _ := d.a.Organiser(ctx, d.senior); got.Status != model.StatusActive {
+		t.Fatalf("after undo the senior is %s", got.Status)
+	}
+}
