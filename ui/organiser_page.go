@@ -51,6 +51,7 @@ type organiserPage struct {
 	seniorsGen int  // each senior list asked for; a late answer to an older one is dropped
 	save       *widget.Button
 	reload     *widget.Button // shown when a save was refused as changed since the form was filled
+	buttons    *fyne.Container
 
 	tabs     *container.AppTabs
 	equality *equalityForm // administrators only
@@ -118,8 +119,9 @@ func (p *organiserPage) buildUI() {
 	)
 	hint := widget.NewLabel("Enter saves, Escape cancels.")
 	hint.Importance = widget.LowImportance
+	p.buttons = container.NewHBox(p.save, cancel, p.reload, hint)
 	details := container.NewVScroll(container.NewVBox(form, p.formErr,
-		container.NewHBox(p.save, cancel, p.reload, hint)))
+		p.buttons))
 	// A reader sees the details as they are stored, and nothing to change them with.
 	readOnlyUnless(p.e, model.ActOrganisers, p.given, p.family, p.email, p.starts, p.ends,
 		p.role, p.host, p.cohort, p.support, p.statusSel)
@@ -243,7 +245,7 @@ func (p *organiserPage) fillForm() {
 	p.filling = false
 	untouch(p.given, p.family, p.email, p.starts, p.ends) // a form filled afresh says nothing until touched
 	p.filledFrom, p.filled = o, p.shown()
-	p.reload.Hide()
+	p.showReload(false)
 	sayDone(p.formErr, p.notice)
 	p.notice = ""
 	p.showStatus()
@@ -405,7 +407,7 @@ func (p *organiserPage) onSave() {
 func (p *organiserPage) showFieldError(err error) {
 	if said, ok := changedText(err); ok {
 		sayProblem(p.formErr, said)
-		p.reload.Show()
+		p.showReload(true)
 		return
 	}
 	var fe *model.FieldError
@@ -419,6 +421,17 @@ func (p *organiserPage) showFieldError(err error) {
 		p.e.win.Canvas().Focus(e)
 	}
 	sayProblem(p.formErr, fmt.Sprintf("Not saved: %s %s.", capitalise(fe.Field), fe.Msg))
+}
+
+// showReload shows or hides Reload, laying its row out again so the
+// buttons beside it make room.
+func (p *organiserPage) showReload(show bool) {
+	if show {
+		p.reload.Show()
+	} else {
+		p.reload.Hide()
+	}
+	p.buttons.Refresh()
 }
 
 // onReload fills the form with the organiser as stored now, once the user
