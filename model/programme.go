@@ -279,4 +279,5 @@ type Programme interface {
 	TrainingStore
 	UserStore
 	VerificationStore
+	Watcher
 }

@@ -49,6 +49,8 @@ type Store struct {
 	readOnly bool
 	// now is the clock sign-in throttling reads; tests move it.
 	now func() time.Time
+	// watch holds the running watches (Watch), stopped by Close.
+	watch watchers
 }
 
 // applicationID marks a SQLite file as a Cascade programme ("CSCD") in its
@@ -481,8 +483,9 @@ func (s *Store) initProgramme(ctx context.Context) error {
 	})
 }
 
-// Close closes the database and lets go of its lock.
+// Close stops the store's watches, closes the database and lets go of its lock.
 func (s *Store) Close() error {
+	s.watch.stop()
 	err := s.db.Close()
 	s.lock.release()
 	return err
