@@ -54,6 +54,8 @@ type env struct {
 	// goTo opens a section by title as the sidebar does and returns its
 	// screen; nil when a screen is shown alone, outside the window's frame.
 	goTo func(title string) screen
+	// unwatch ends the shown screen's watch for changes made elsewhere.
+	unwatch func()
 }
 
 // section is a navigation entry; build runs the first time it is opened, so
@@ -198,6 +200,9 @@ func (sh *shell) show(i int) {
 	if r, ok := sh.built[i].(refresher); ok && !first {
 		r.refresh()
 	}
+	// Only the screen in view watches: one left stops reading.
+	l, _ := sh.built[i].(liveScreen)
+	sh.env.watchShown(l)
 }
 
 func (sh *shell) registerShortcuts() {

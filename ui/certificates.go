@@ -104,6 +104,7 @@ type certificatesScreen struct {
 	reprint              *widget.Button
 	revoke               *widget.Button
 	root                 fyne.CanvasObject
+	live                 liveReload
 }
 
 func newCertificatesScreen(e *env) *certificatesScreen {
@@ -463,6 +464,11 @@ func (s *certificatesScreen) onSelectionChanged() {
 	}
 	s.eligible.SetText("Counting…")
 	s.issueBtn.Disable()
+	s.count(q)
+}
+
+// count counts who is eligible for q and offers Issue when anyone is.
+func (s *certificatesScreen) count(q certQuery) {
 	key := q.key()
 	load(s.env, func(ctx context.Context) ([]model.Candidate, error) {
 		var all []model.Candidate
@@ -634,22 +640,74 @@ func (s *certificatesScreen) onOpen() {
 }
 
 func (s *certificatesScreen) loadIssued() {
-	search := strings.TrimSpace(s.search.Text)
-	load(s.env, func(ctx context.Context) ([]model.Certificate, error) {
-		return s.store.Certificates(ctx, search, 1000)
-	}, func(list []model.Certificate) {
-		if strings.TrimSpace(s.search.Text) != search {
-			return
-		}
+	s.readIssued(func(list []model.Certificate) {
 		s.issued = list
 		s.selected = -1
 		s.table.UnselectAll()
 		s.reprint.Disable()
 		s.revoke.Disable()
 		s.table.Refresh()
+	}, func() {})
+}
+
+// readIssued reads the certificates the search finds and hands them to
+// show unless the search changed meanwhile; then done runs, in every case.
+func (s *certificatesScreen) readIssued(show func([]model.Certificate), done func()) {
+	search := strings.TrimSpace(s.search.Text)
+	load(s.env, func(ctx context.Context) ([]model.Certificate, error) {
+		return s.store.Certificates(ctx, search, 1000)
+	}, func(list []model.Certificate) {
+		defer done()
+		if strings.TrimSpace(s.search.Text) != search {
+			return
+		}
+		show(list)
 	}, func(err error) {
+		done()
 		sayProblem(s.status, "Could not list certificates: "+err.Error())
 	})
+}
+
+// certEntities are the changes that bear on who is eligible or on the
+// certificates issued.
+var certEntities = []string{model.EntityCertificate, model.EntityAchievement, model.EntityDecision, model.EntityModuleDone,
+	model.EntityOrganiser, model.EntityPeople, model.EntityProgramme, model.EntityQualification, "trainer", "cohort", "host",
+	model.KindOrganisers, model.KindTrainers, model.KindCohorts, model.KindHosts}
+
+// changed counts again and reads the certificates again when another
+// desk's change bears on them. This desk's own run is left alone: it
+// reads both afresh when it ends.
+func (s *certificatesScreen) changed(cs []model.Change) {
+	if s.cancel == nil && model.Touches(cs, certEntities...) {
+		s.live.request(cs, s.refreshLive)
+	}
+}
+
+// refreshLive counts the selection again and reads the list again in place:
+// what is typed stays, and the certificate chosen stays chosen.
+func (s *certificatesScreen) refreshLive(_ []model.Change, done func()) {
+	if q, problem := s.selection(); problem == "" {
+		s.count(q)
+	}
+	keep := ""
+	if s.selected >= 0 && s.selected < len(s.issued) {
+		keep = s.issued[s.selected].Number
+	}
+	s.readIssued(func(list []model.Certificate) {
+		s.issued = list
+		s.table.Refresh()
+		for r, c := range list {
+			if c.Number == keep {
+				s.table.Select(widget.TableCellID{Row: r, Col: 0})
+				s.onIssuedSelected(r) // revoked elsewhere: reprint and revoke go
+				return
+			}
+		}
+		s.selected = -1
+		s.table.UnselectAll()
+		s.reprint.Disable()
+		s.revoke.Disable()
+	}, done)
 }
 
 func (s *certificatesScreen) onIssuedSelected(row int) {

@@ -51,6 +51,7 @@ type dashboardScreen struct {
 	start      *widget.Card  // what to do first, shown on an empty programme
 	startWho   *widget.Label // who may import, said when the card shows to a reader
 	root       fyne.CanvasObject
+	live       liveReload
 }
 
 // startText is what an empty programme says to do first: hosts name their
@@ -192,16 +193,61 @@ func (s *dashboardScreen) refresh() {
 	})
 	// Charts are read and drawn off the UI goroutine: drawing takes longer
 	// than the numbers.
-	load(s.env, s.drawCharts, s.showCharts, func(err error) {
-		if errors.Is(err, errNothingToChart) {
-			for _, c := range s.charts {
-				c.Resource = nil
-				c.Refresh()
-			}
-			s.chartNote.SetText("The charts appear once cohorts and organisers are imported. " + startText)
+	load(s.env, s.drawCharts, s.showCharts, s.chartsFailed)
+}
+
+// chartsFailed says why no charts show.
+func (s *dashboardScreen) chartsFailed(err error) {
+	if errors.Is(err, errNothingToChart) {
+		for _, c := range s.charts {
+			c.Resource = nil
+			c.Refresh()
+		}
+		s.chartNote.SetText("The charts appear once cohorts and organisers are imported. " + startText)
+		return
+	}
+	s.chartNote.SetText("Could not draw the charts: " + err.Error())
+}
+
+// changed reads the figures again after any change but to user accounts
+// (and failed sign-ins), which no figure counts.
+func (s *dashboardScreen) changed(cs []model.Change) {
+	for _, c := range cs {
+		if c.Entity != model.EntityUser {
+			s.live.request(cs, s.refreshLive)
 			return
 		}
-		s.chartNote.SetText("Could not draw the charts: " + err.Error())
+	}
+}
+
+// liveDashboard is the figures and charts read together for one reload.
+type liveDashboard struct {
+	data     model.Dashboard
+	charts   dashboardChartImages
+	chartErr error
+}
+
+// refreshLive reads the figures and draws the charts again as one load, so
+// a run of changes elsewhere redraws once at a time.
+func (s *dashboardScreen) refreshLive(_ []model.Change, done func()) {
+	load(s.env, func(ctx context.Context) (liveDashboard, error) {
+		d, err := s.store.Dashboard(ctx)
+		if err != nil {
+			return liveDashboard{}, err
+		}
+		imgs, cerr := s.drawCharts(ctx)
+		return liveDashboard{d, imgs, cerr}, nil
+	}, func(v liveDashboard) {
+		defer done()
+		s.show(v.data)
+		if v.chartErr != nil {
+			s.chartsFailed(v.chartErr)
+			return
+		}
+		s.showCharts(v.charts)
+	}, func(err error) {
+		done()
+		sayProblem(s.status, "Could not read the programme: "+err.Error())
 	})
 }
 

@@ -55,6 +55,9 @@ type evidenceScreen struct {
 	decision   *fyne.Container // the decision form for the selected item
 	form       *decisionForm   // the form shown, nil while none is
 	recorded   string          // the last decision recorded, said above the next form
+	selectedID int64           // the queue item chosen (its evidence), 0 for none
+	quiet      bool            // set while the table's selection is moved without opening a form
+	live       liveReload      // reloads for changes made at other desks
 
 	// portfolio
 	search     *widget.Entry
@@ -160,38 +163,54 @@ type queueView struct {
 // refresh reloads the queue with the current filters.
 func (s *evidenceScreen) refresh() { s.reloadQueue(0) }
 
-// reloadQueue reloads the queue; after a decision on evidence decided, it
-// opens the item that came next, so the assessor works down the queue.
-func (s *evidenceScreen) reloadQueue(decided int64) {
+// queueFilter is the queue's filters as chosen, and whether any narrows it.
+func (s *evidenceScreen) queueFilter() (model.QueueFilter, bool) {
 	f := model.QueueFilter{Cohort: cohortOf(s.cohortSel.Selected), Host: strings.TrimSpace(s.hostEntry.Text), Limit: queuePage}
 	if s.unitSel.SelectedIndex() > 0 {
 		f.Unit = s.unitSel.Selected
 	}
-	filtered := f.Cohort != 0 || f.Host != "" || f.Unit != ""
-	s.queueGen++
-	gen := s.queueGen
-	load(s.e, func(ctx context.Context) (queueView, error) {
+	return f, f.Cohort != 0 || f.Host != "" || f.Unit != ""
+}
+
+// readQueue reads a page of the queue for f, and how many wait in all.
+func (s *evidenceScreen) readQueue(f model.QueueFilter, filtered bool) func(ctx context.Context) (queueView, error) {
+	return func(ctx context.Context) (queueView, error) {
 		items, err := s.store.AssessorQueue(ctx, f)
 		if err != nil || filtered {
 			return queueView{items, len(items)}, err
 		}
 		n, err := s.store.QueueLength(ctx)
 		return queueView{items, n}, err
-	}, func(v queueView) {
+	}
+}
+
+// showQueueCount says how many wait.
+func (s *evidenceScreen) showQueueCount(v queueView, filtered bool) {
+	text := num(v.total) + " waiting, oldest first"
+	if filtered {
+		text = num(v.total) + " waiting in this selection, oldest first"
+	}
+	if len(v.items) < v.total || len(v.items) == queuePage {
+		text += " (showing the oldest " + num(len(v.items)) + ")"
+	}
+	s.queueCount.SetText(text)
+}
+
+// reloadQueue reloads the queue; after a decision on evidence decided, it
+// opens the item that came next, so the assessor works down the queue.
+func (s *evidenceScreen) reloadQueue(decided int64) {
+	f, filtered := s.queueFilter()
+	s.queueGen++
+	gen := s.queueGen
+	load(s.e, s.readQueue(f, filtered), func(v queueView) {
 		if gen != s.queueGen {
 			return // the filter changed while this was read
 		}
 		next := nextInQueue(s.queue, v.items, decided)
 		s.queue = v.items
-		text := num(v.total) + " waiting, oldest first"
-		if filtered {
-			text = num(v.total) + " waiting in this selection, oldest first"
-		}
-		if len(v.items) < v.total || len(v.items) == queuePage {
-			text += " (showing the oldest " + num(len(v.items)) + ")"
-		}
-		s.queueCount.SetText(text)
+		s.showQueueCount(v, filtered)
 		s.queueTable.UnselectAll()
+		s.selectedID = 0
 		s.queueTable.Refresh()
 		switch {
 		case decided != 0 && next >= 0:
@@ -207,6 +226,77 @@ func (s *evidenceScreen) reloadQueue(decided int64) {
 			s.queueCount.SetText(errText(err))
 		}
 	})
+}
+
+// queueEntities are the changes that can add to the queue, take from it or
+// change what a row says.
+var queueEntities = []string{model.EntityDecision, model.EntityEvidence, model.EntitySample, model.EntityOrganiser,
+	model.EntityPeople, model.EntityProgramme, model.KindOrganisers, model.KindHosts, model.KindCohorts}
+
+// changed reads the queue again when another desk's change bears on it.
+func (s *evidenceScreen) changed(cs []model.Change) {
+	if model.Touches(cs, queueEntities...) {
+		s.live.request(cs, s.reloadQueueLive)
+	}
+}
+
+// reloadQueueLive reads the queue again in place: the filters, the scroll,
+// the item chosen and its form stay as the assessor left them. When the
+// item chosen has left the queue (decided at another desk), an untouched
+// form gives way to a word saying so; one being filled in keeps everything
+// typed and gains a note offering to reload.
+func (s *evidenceScreen) reloadQueueLive(cs []model.Change, done func()) {
+	f, filtered := s.queueFilter()
+	gen := s.queueGen // a reload the assessor asks for wins over this one
+	load(s.e, s.readQueue(f, filtered), func(v queueView) {
+		defer done()
+		if gen != s.queueGen {
+			return
+		}
+		s.queue = v.items
+		s.showQueueCount(v, filtered)
+		s.queueTable.Refresh()
+		if s.selectedID == 0 {
+			return
+		}
+		for r, q := range v.items {
+			if q.EvidenceID == s.selectedID {
+				s.quiet = true // the row may have moved; its form stays
+				s.queueTable.Select(widget.TableCellID{Row: r, Col: 0})
+				s.quiet = false
+				return
+			}
+		}
+		gone := s.selectedID
+		s.selectedID = 0
+		s.queueTable.UnselectAll()
+		s.itemLeftQueue(gone, cs)
+	}, func(err error) {
+		done()
+		if gen == s.queueGen {
+			s.queueCount.SetText(errText(err))
+		}
+	})
+}
+
+// itemLeftQueue tells the assessor that the item whose form is open was
+// dealt with elsewhere, without taking away anything they have typed.
+func (s *evidenceScreen) itemLeftQueue(id int64, cs []model.Change) {
+	f := s.form
+	if f == nil || f.item.ID != id {
+		return
+	}
+	if !f.touched() {
+		s.form = nil
+		l := widget.NewLabel(fmt.Sprintf("%q was decided at another desk%s; choose the next item in the queue.", f.item.Title, byOthers(cs)))
+		l.Wrapping = fyne.TextWrapWord
+		s.decision.Objects = []fyne.CanvasObject{l}
+		s.decision.Refresh()
+		return
+	}
+	f.note.Objects = []fyne.CanvasObject{otherDeskNote(cs, "this evidence is no longer waiting for a decision",
+		func() { s.openDecision(f.item.ID, "") })}
+	f.note.Refresh()
 }
 
 // nextInQueue is the row in now of the item that followed decided in was,
@@ -263,10 +353,19 @@ type decisionView struct {
 }
 
 func (s *evidenceScreen) onQueueSelected(r int) {
+	if s.quiet {
+		return
+	}
 	q := s.queue[r]
+	s.selectedID = q.EvidenceID
+	s.openDecision(q.EvidenceID, q.SentBack)
+}
+
+// openDecision reads evidence id and shows its decision form.
+func (s *evidenceScreen) openDecision(id int64, sentBack string) {
 	s.form = nil // the shortcuts wait for this item's form
 	load(s.e, func(ctx context.Context) (decisionView, error) {
-		item, err := s.store.Evidence(ctx, q.EvidenceID)
+		item, err := s.store.Evidence(ctx, id)
 		if err != nil {
 			return decisionView{}, err
 		}
@@ -275,7 +374,7 @@ func (s *evidenceScreen) onQueueSelected(r int) {
 			return decisionView{}, err
 		}
 		hist, err := s.store.Decisions(ctx, item.ID)
-		return decisionView{item, crit, hist, q.SentBack}, err
+		return decisionView{item, crit, hist, sentBack}, err
 	}, s.showDecisionForm, func(err error) {
 		s.decision.Objects = []fyne.CanvasObject{widget.NewLabel(errText(err))}
 		s.decision.Refresh()
@@ -297,6 +396,21 @@ type decisionForm struct {
 	date     *widget.Entry
 	record   *widget.Button
 	msg      *widget.Label
+	note     *fyne.Container // says when the item changed at another desk
+}
+
+// touched reports whether the assessor has begun the decision: an outcome
+// chosen or feedback typed, which a reload must never take away.
+func (f *decisionForm) touched() bool {
+	if strings.TrimSpace(f.feedback.Text) != "" {
+		return true
+	}
+	for _, rg := range f.radios {
+		if rg.Selected != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // The decision form's buttons say their shortcuts.
@@ -459,7 +573,8 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	box.Add(form)
 	// The criteria scroll; Record decision stays in view below them, on a
 	// laptop screen too.
-	s.decision.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewVBox(f.record, f.msg), nil, nil, container.NewVScroll(box))}
+	f.note = container.NewVBox()
+	s.decision.Objects = []fyne.CanvasObject{container.NewBorder(nil, container.NewVBox(f.note, f.record, f.msg), nil, nil, container.NewVScroll(box))}
 	s.decision.Refresh()
 	s.form = f
 	if s.e.may(model.ActDecide) {

@@ -120,6 +120,7 @@ func openError(path string, err error) fyne.CanvasObject {
 // showSignIn asks who is there before the programme shows; every change
 // they make is then made as them.
 func showSignIn(e *env, hint string) {
+	e.watchShown(nil) // the signed-out shell's screens stop reading
 	e.user = model.User{}
 	e.win.SetContent(signIn(e, hint, func(u model.User) {
 		e.user = u

@@ -49,6 +49,13 @@ type verificationScreen struct {
 	coverageTab *container.TabItem
 	detail      *fyne.Container
 	root        fyne.CanvasObject
+
+	selectedID int64           // the sample chosen, 0 for none
+	shownOpen  bool            // the detail holds the chosen sample's agree / send back form
+	actions    *widget.Entry   // that form's required actions, nil while none is shown
+	deskNote   *fyne.Container // over the form: the sample changed at another desk
+	quiet      bool            // set while the selection is moved without rebuilding the detail
+	live       liveReload
 }
 
 func newVerificationScreen(e *env) screen {
@@ -98,55 +105,146 @@ type ivData struct {
 	plan    model.IVPlan
 }
 
-func (s *verificationScreen) refresh() {
-	n := cohortOf(s.cohort.Selected)
-	f := model.SampleFilter{Cohort: n, PendingOnly: s.pending.Checked}
-	load(s.e, func(ctx context.Context) (ivData, error) {
+// ivFilter is the samples chosen: the cohort and whether only pending ones.
+func (s *verificationScreen) ivFilter() model.SampleFilter {
+	return model.SampleFilter{Cohort: cohortOf(s.cohort.Selected), PendingOnly: s.pending.Checked}
+}
+
+// readIV reads what the screen shows for f.
+func (s *verificationScreen) readIV(f model.SampleFilter) func(ctx context.Context) (ivData, error) {
+	return func(ctx context.Context) (ivData, error) {
 		smp, err := s.store.Samples(ctx, f)
 		if err != nil {
 			return ivData{}, err
 		}
-		m, err := s.store.CoverageMatrix(ctx, n)
+		m, err := s.store.CoverageMatrix(ctx, f.Cohort)
 		if err != nil {
 			return ivData{}, err
 		}
-		p, err := s.store.PlanRates(ctx, n)
+		p, err := s.store.PlanRates(ctx, f.Cohort)
 		return ivData{smp, m, p}, err
-	}, func(d ivData) {
-		s.samples, s.matrix, s.plan = d.samples, d.matrix, d.plan
-		s.planLbl.SetText(planText(d.plan))
-		pending := 0
-		for _, x := range d.samples {
-			if x.IVOutcome == model.SamplePending {
-				pending++
-			}
-		}
-		counts := fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending))
-		if s.note != "" {
-			counts = s.note + " · " + counts // what was just done stays in sight
-			s.note = ""
-		}
-		s.status.SetText(counts)
-		under := 0
-		for _, m := range d.matrix {
-			if m.UnderPlan() {
-				under++
-			}
-		}
-		head := fmt.Sprintf("Coverage: assessor × unit · %s of %s pairs under plan", num(under), num(len(d.matrix)))
-		if under == 0 {
-			head = fmt.Sprintf("Coverage: assessor × unit · all %s pairs to plan", num(len(d.matrix)))
-		}
-		s.mhead.SetText(head)
-		s.coverageTab.Text = "Coverage"
-		if under > 0 {
-			s.coverageTab.Text = fmt.Sprintf("Coverage (⚠ %s under plan)", num(under))
-		}
-		s.tabs.Refresh()
+	}
+}
+
+func (s *verificationScreen) refresh() {
+	load(s.e, s.readIV(s.ivFilter()), func(d ivData) {
+		s.showIV(d)
 		s.table.UnselectAll()
+		s.selectedID = 0
 		refreshTable(s.table)
 		refreshTable(s.mtable)
 	}, func(err error) { s.status.SetText(errText(err)) })
+}
+
+// showIV shows the plan, the counts and the coverage of d.
+func (s *verificationScreen) showIV(d ivData) {
+	s.samples, s.matrix, s.plan = d.samples, d.matrix, d.plan
+	s.planLbl.SetText(planText(d.plan))
+	pending := 0
+	for _, x := range d.samples {
+		if x.IVOutcome == model.SamplePending {
+			pending++
+		}
+	}
+	counts := fmt.Sprintf("%s sampled, %s pending", num(len(d.samples)), num(pending))
+	if s.note != "" {
+		counts = s.note + " · " + counts // what was just done stays in sight
+		s.note = ""
+	}
+	s.status.SetText(counts)
+	under := 0
+	for _, m := range d.matrix {
+		if m.UnderPlan() {
+			under++
+		}
+	}
+	head := fmt.Sprintf("Coverage: assessor × unit · %s of %s pairs under plan", num(under), num(len(d.matrix)))
+	if under == 0 {
+		head = fmt.Sprintf("Coverage: assessor × unit · all %s pairs to plan", num(len(d.matrix)))
+	}
+	s.mhead.SetText(head)
+	s.coverageTab.Text = "Coverage"
+	if under > 0 {
+		s.coverageTab.Text = fmt.Sprintf("Coverage (⚠ %s under plan)", num(under))
+	}
+	s.tabs.Refresh()
+}
+
+// ivEntities are the changes that bear on samples, their plan and coverage.
+var ivEntities = []string{model.EntitySample, model.EntityPlan, model.EntityDecision, model.EntityOrganiser,
+	model.EntityPeople, model.EntityProgramme, model.KindOrganisers}
+
+// changed reads the samples again when another desk's change bears on them.
+func (s *verificationScreen) changed(cs []model.Change) {
+	if model.Touches(cs, ivEntities...) {
+		s.live.request(cs, s.refreshLive)
+	}
+}
+
+// refreshLive reads the samples again in place, keeping the sample chosen
+// and anything typed for it. When the chosen sample was verified elsewhere,
+// an untouched form shows the verification; one with actions typed keeps
+// them and gains a note offering to reload.
+func (s *verificationScreen) refreshLive(cs []model.Change, done func()) {
+	f := s.ivFilter()
+	load(s.e, s.readIV(f), func(d ivData) {
+		defer done()
+		if s.ivFilter() != f {
+			return // the verifier chose another cohort meanwhile; its own read follows
+		}
+		s.showIV(d)
+		refreshTable(s.table)
+		refreshTable(s.mtable)
+		if s.selectedID == 0 {
+			return
+		}
+		row := -1
+		for r, x := range d.samples {
+			if x.ID == s.selectedID {
+				row = r
+			}
+		}
+		if row >= 0 {
+			s.quiet = true
+			s.table.Select(widget.TableCellID{Row: row, Col: 0})
+			s.quiet = false
+		} else {
+			s.table.UnselectAll()
+		}
+		decided := row < 0 || d.samples[row].IVOutcome != model.SamplePending
+		if !s.shownOpen || !decided {
+			return
+		}
+		if s.actions != nil && strings.TrimSpace(s.actions.Text) != "" {
+			id := s.selectedID
+			s.deskNote.Objects = []fyne.CanvasObject{otherDeskNote(cs, "this sample has been verified", func() { s.reselect(id) })}
+			s.deskNote.Refresh()
+			return
+		}
+		if row >= 0 {
+			s.onSelected(row)
+			return
+		}
+		s.selectedID = 0
+		s.detail.Objects = []fyne.CanvasObject{widget.NewLabel("This sample was verified at another desk" + byOthers(cs) + ".")}
+		s.detail.Refresh()
+	}, func(err error) {
+		done()
+		s.status.SetText(errText(err))
+	})
+}
+
+// reselect shows sample id's detail afresh, or says it has left the list.
+func (s *verificationScreen) reselect(id int64) {
+	for r, x := range s.samples {
+		if x.ID == id {
+			s.onSelected(r)
+			return
+		}
+	}
+	s.selectedID = 0
+	s.detail.Objects = []fyne.CanvasObject{widget.NewLabel("This sample has been verified and is no longer pending.")}
+	s.detail.Refresh()
 }
 
 // planText is a plan's rates as the screen shows them.
@@ -366,7 +464,12 @@ func (s *verificationScreen) drawConfirmed(d model.SampleDraw) {
 }
 
 func (s *verificationScreen) onSelected(r int) {
+	if s.quiet {
+		return
+	}
 	x := s.samples[r]
+	s.selectedID, s.shownOpen, s.actions = x.ID, false, nil
+	s.deskNote = container.NewVBox()
 	wrap := func(t string) *widget.Label {
 		l := widget.NewLabel(t)
 		l.Wrapping = fyne.TextWrapWord
@@ -395,6 +498,7 @@ func (s *verificationScreen) onSelected(r int) {
 		return
 	}
 	actions := widget.NewMultiLineEntry()
+	s.shownOpen, s.actions = true, actions
 	actions.SetPlaceHolder("Required actions for the assessor (needed to send back)")
 	actions.SetMinRowsVisible(3)
 	msg := wrap("")
@@ -427,6 +531,7 @@ func (s *verificationScreen) onSelected(r int) {
 	}
 	box.Add(files)
 	box.Add(actions)
+	box.Add(s.deskNote)
 	box.Add(container.NewHBox(agree, back))
 	box.Add(msg)
 	s.detail.Objects = []fyne.CanvasObject{box}

@@ -171,3 +171,7 @@ func (s *Store) changesSince(ctx context.Context, after int64) ([]model.Change, 
 	}
 	return out, next, nil
 }
+
+// Watching is how many watches are running on the store: a screen that is
+// left, or a window signed out, lets go of its own (its tests check).
+func (s *Store) Watching() int { return s.watch.running() }
