@@ -53,7 +53,7 @@ func (b *bench) run() error {
 		fmt.Fprintf(b.out, "%-52s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
 	}
 	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries, b.measureScreens,
-		b.measureBackup, b.measureCertificates, b.measureImport}
+		b.measureBackup, b.measureCertificates, b.measureWatch, b.measureImport}
 	for _, p := range phases {
 		if err := b.ctx.Err(); err != nil {
 			return err
