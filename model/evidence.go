@@ -26,7 +26,7 @@ type EvidenceItem struct {
 	EvidenceOn      string
 	ListeningCount  int
 	ListeningThemes string
-	Status          string // draft, submitted, assessed, referred
+	Status          string // draft, submitted (EvidenceAwaiting), assessed, referred
 	SubmittedAt     string
 	CreatedAt       string
 	UnitCode        string  // the unit its criteria belong to
@@ -126,3 +126,7 @@ type EvidenceView struct {
 	Path  string // where the stored copy is, for a renderer to read
 	Note  string // why the file is not shown in place, when it could have been
 }
+
+// EvidenceAwaiting is the status of evidence waiting in the assessor queue
+// for a decision; the store records one only on evidence in it.
+const EvidenceAwaiting = "submitted"

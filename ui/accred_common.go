@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"slices"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -48,6 +49,7 @@ func textTable(headers []string, widths []float32, rows func() int, cell func(r,
 		}
 	})
 	t.OnSelected = func(id widget.TableCellID) {
+		tableCols.Store(t, id.Col)
 		if id.Row >= 0 && onSelect != nil {
 			onSelect(id.Row)
 		}
@@ -114,4 +116,16 @@ func userHome() string {
 		return h
 	}
 	return "/"
+}
+
+// tableCols holds the column last chosen in each textTable, so a row chosen
+// again after a reload is highlighted where the person clicked.
+var tableCols sync.Map // *widget.Table → int
+
+// selectedCol is the column last chosen in t, 0 before any.
+func selectedCol(t *widget.Table) int {
+	if c, ok := tableCols.Load(t); ok {
+		return c.(int)
+	}
+	return 0
 }

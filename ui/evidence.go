@@ -262,7 +262,7 @@ func (s *evidenceScreen) reloadQueueLive(cs []model.Change, done func()) {
 		for r, q := range v.items {
 			if q.EvidenceID == s.selectedID {
 				s.quiet = true // the row may have moved; its form stays
-				s.queueTable.Select(widget.TableCellID{Row: r, Col: 0})
+				s.queueTable.Select(widget.TableCellID{Row: r, Col: selectedCol(s.queueTable)})
 				s.quiet = false
 				return
 			}
@@ -558,8 +558,7 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 	f.msg.Importance = widget.DangerImportance
 	f.record = widget.NewButton(recordLabel, f.submit)
 	f.record.Importance = widget.HighImportance
-	if !s.e.may(model.ActDecide) {
-		// A reader sees the evidence and its history; the form stays still.
+	still := func(why string) {
 		f.record.Disable()
 		f.all.Disable()
 		f.feedback.Disable()
@@ -567,7 +566,15 @@ func (s *evidenceScreen) showDecisionForm(v decisionView) {
 		for _, rg := range f.radios {
 			rg.Disable()
 		}
-		f.msg.SetText("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
+		f.msg.SetText(why)
+	}
+	switch {
+	case !s.e.may(model.ActDecide):
+		// A reader sees the evidence and its history; the form stays still.
+		still("Only an assessor records decisions; you are signed in as " + model.RoleName(s.e.user.Role) + ".")
+	case it.Status != model.EvidenceAwaiting:
+		// Reloaded after another desk decided it: its history says how.
+		still("This evidence is no longer waiting for a decision; choose the next item in the queue.")
 	}
 	form := widget.NewForm(widget.NewFormItem("Feedback", container.NewVBox(f.feedback, f.fbMsg)), widget.NewFormItem("Date", f.date))
 	box.Add(form)

@@ -126,11 +126,15 @@ func TestQueueKeepsAFormBeingFilledIn(t *testing.T) {
 	if s.form != f || f.feedback.Text != "Half-typed feedback" {
 		t.Fatalf("the form was replaced (%v) or its feedback changed to %q", s.form != f, f.feedback.Text)
 	}
-	// Reload shows the other desk's decision in the item's history.
+	// Reload shows the other desk's decision in the item's history, and
+	// offers no second decision the store would refuse.
 	test.Tap(findButton(w.Content(), "Reload"))
 	waitFor(t, q, "the reloaded form", func() bool {
 		return s.form != nil && s.form != f && strings.Contains(shownText(w.Content()), "by desk2")
 	})
+	if !s.form.record.Disabled() || !strings.Contains(s.form.msg.Text, "no longer waiting for a decision") {
+		t.Errorf("the reloaded form offers to record (disabled %v) and says %q", s.form.record.Disabled(), s.form.msg.Text)
+	}
 }
 
 // A form nobody has touched gives way to a line saying the item was

@@ -206,7 +206,7 @@ func (s *verificationScreen) refreshLive(cs []model.Change, done func()) {
 		}
 		if row >= 0 {
 			s.quiet = true
-			s.table.Select(widget.TableCellID{Row: row, Col: 0})
+			s.table.Select(widget.TableCellID{Row: row, Col: selectedCol(s.table)})
 			s.quiet = false
 		} else {
 			s.table.UnselectAll()
