@@ -12,6 +12,7 @@ import (
 
 	"cascade/model"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
@@ -68,7 +69,7 @@ func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("%s %s: %w", verb, shown, explainConnect(cfg, err))
 	}
-	s := &Store{db: db, path: shown, now: time.Now, pg: true, files: serverFiles{db}}
+	s := &Store{db: db, path: shown, dsn: dsn, now: time.Now, pg: true, files: serverFiles{db}}
 	if err := s.checkServerProgramme(ctx, create); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
@@ -165,3 +166,54 @@ func (s *Store) lockWrites(ctx context.Context, tx *sql.Tx) error {
 // OnServer reports a programme on a PostgreSQL server, which many desks
 // share: nobody there acts as this machine's operating-system user.
 func (s *Store) OnServer() bool { return s.pg }
+
+// listenFallback is how often a watch on a server looks unprompted.
+const listenFallback = 5 * time.Second
+
+// changesChannel is the channel the audit log's trigger notifies on each
+// new entry (migrations/postgres: cascade_notify_change).
+const changesChannel = "cascade_changes"
+
+// listen holds a connection of its own LISTENing on changesChannel and
+// signals wake (coalesced: one pending signal at most) for each notice,
+// and once more after each reconnection, since notices sent while it was
+// away are lost. It ends when ctx does, closing done once its connection
+// is closed.
+func (s *Store) listen(ctx context.Context) (wake <-chan struct{}, done <-chan struct{}) {
+	w := make(chan struct{}, 1)
+	d := make(chan struct{})
+	signal := func() {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
+	}
+	go func() {
+		defer close(d)
+		for ctx.Err() == nil {
+			conn, err := pgx.Connect(ctx, s.dsn)
+			if err == nil {
+				_, err = conn.Exec(ctx, "LISTEN "+changesChannel)
+			}
+			if err == nil {
+				signal() // anything committed while no one listened
+				for err == nil {
+					_, err = conn.WaitForNotification(ctx)
+					if err == nil {
+						signal()
+					}
+				}
+			}
+			if conn != nil {
+				closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+				conn.Close(closeCtx)
+				cancel()
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	return w, d
+}

@@ -51,6 +51,12 @@ type Store struct {
 	now func() time.Time
 	// watch holds the running watches (Watch), stopped by Close.
 	watch watchers
+	// watchPoll, when set, replaces how often a watch looks unprompted
+	// (tests make it long to show a server's notices arrive on their own).
+	watchPoll time.Duration
+	// dsn is a server programme's URL as given, password included, for the
+	// connections a watch listens on; path is what is shown.
+	dsn string
 }
 
 // applicationID marks a SQLite file as a Cascade programme ("CSCD") in its

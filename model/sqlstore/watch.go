@@ -96,15 +96,47 @@ func (s *Store) Watch(ctx context.Context) (<-chan []model.Change, error) {
 	return out, nil
 }
 
+// pollEvery is how often a watch looks without being told: every
+// watchEvery on SQLite; on a server, which says when the audit log grows
+// (LISTEN), only now and then, in case a notice was lost while its
+// connection was being made again.
+func (s *Store) pollEvery() time.Duration {
+	if s.watchPoll > 0 {
+		return s.watchPoll
+	}
+	if s.pg {
+		return listenFallback
+	}
+	return watchEvery
+}
+
 // watchLoop looks for new entries each tick and hands them on. A reader
 // that is slow gets everything it missed merged into one batch, so a burst
 // of changes never queues a batch per change.
 func (s *Store) watchLoop(ctx context.Context, release func(), last int64, out chan<- []model.Change) {
 	defer release()
 	defer close(out)
-	tick := time.NewTicker(watchEvery)
-	defer tick.Stop()
 	var pending []model.Change
+	var wake <-chan struct{}
+	if s.pg {
+		w, listening := s.listen(ctx)
+		defer func() { <-listening }() // the listener lets go of its connection first
+		wake = w
+	}
+	tick := time.NewTicker(s.pollEvery())
+	defer tick.Stop()
+	look := func() {
+		got, next, err := s.changesSince(ctx, last)
+		s.watch.looks.Add(1)
+		if err != nil {
+			// A look that fails (the file busy past busy_timeout, a
+			// checkpoint, a server restarting) is made again at the next
+			// tick or notice; the entries wait in the log.
+			return
+		}
+		last = next
+		pending = model.MergeChanges(pending, got...)
+	}
 	for {
 		var send chan<- []model.Change
 		if len(pending) > 0 {
@@ -116,16 +148,9 @@ func (s *Store) watchLoop(ctx context.Context, release func(), last int64, out c
 		case send <- pending:
 			pending = nil // the reader owns the batch now
 		case <-tick.C:
-			got, next, err := s.changesSince(ctx, last)
-			s.watch.looks.Add(1)
-			if err != nil {
-				// A look that fails (the file busy past busy_timeout, a
-				// checkpoint) is made again at the next tick; the entries
-				// wait in the log.
-				continue
-			}
-			last = next
-			pending = model.MergeChanges(pending, got...)
+			look()
+		case <-wake:
+			look()
 		}
 	}
 }

@@ -271,3 +271,36 @@ func TestWatchKeepsChangesForASlowReader(t *testing.T) {
 		t.Errorf("got %v, want desk1 twice and desk2 once", got)
 	}
 }
+
+// TestWatchHearsTheServer: on PostgreSQL another desk's change arrives by
+// its notice (LISTEN), not by looking: with looking put off for an hour it
+// still arrives within the two seconds, and a burst of notices is one batch
+// or two.
+func TestWatchHearsTheServer(t *testing.T) {
+	if !onServer() {
+		t.Skip("LISTEN/NOTIFY needs a PostgreSQL server: set " + testServerEnv)
+	}
+	a := newTestStore(t)
+	b, err := Open(context.Background(), a.dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	a.watchPoll = time.Hour
+	admin2 := namedUser(t, b, "admin2", model.RoleAdmin)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch, err := a.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 3 {
+		if err := b.SaveSettings(ctx, admin2, map[string]string{"centre.name": fmt.Sprint("Centre ", round)}); err != nil {
+			t.Fatal(err)
+		}
+		_, took := awaitChange(t, ch, model.EntitySettings, deliveryLimit)
+		t.Logf("round %d: heard in %v", round, took)
+	}
+	cancel()
+	awaitClosed(t, ch)
+}
