@@ -128,32 +128,48 @@ const sheetHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
 const sheetTail = `</sheetData></worksheet>`
 
-// bombRows writes n rows of one small inline cell each.
-func bombRows(w io.Writer, n int) {
-	io.WriteString(w, sheetHead)
-	var b bytes.Buffer
-	for i := range n {
-		fmt.Fprintf(&b, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>1</t></is></c></row>`, i+1, i+1)
-		if b.Len() > 1<<20 {
-			w.Write(b.Bytes())
-			b.Reset()
+// repeatedDeflate is the deflate stream of head, chunk n times, then tail,
+// with its CRC-32 and unpacked size. The race detector makes compressing
+// 250 MB take half a minute; a chunk compressed once by a fresh writer and
+// flushed refers to nothing before it and ends on a byte boundary, so its
+// blocks repeated are a valid stream of the whole. CRC-32 is assembly and
+// costs nothing.
+func repeatedDeflate(head string, chunk []byte, n int, tail string) (packed []byte, crc uint32, size uint64) {
+	var out bytes.Buffer
+	part := func(b []byte, final bool) []byte {
+		var buf bytes.Buffer
+		fw, _ := flate.NewWriter(&buf, flate.BestCompression)
+		fw.Write(b)
+		if final {
+			fw.Close()
+		} else {
+			fw.Flush()
 		}
+		return buf.Bytes()
 	}
-	w.Write(b.Bytes())
-	io.WriteString(w, sheetTail)
+	out.Write(part([]byte(head), false))
+	packedChunk := part(chunk, false)
+	sum := crc32.Update(0, crc32.IEEETable, []byte(head))
+	for range n {
+		out.Write(packedChunk)
+		sum = crc32.Update(sum, crc32.IEEETable, chunk)
+	}
+	out.Write(part([]byte(tail), true))
+	sum = crc32.Update(sum, crc32.IEEETable, []byte(tail))
+	return out.Bytes(), sum, uint64(len(head)) + uint64(n)*uint64(len(chunk)) + uint64(len(tail))
 }
 
 func TestImportRefusesXLSXBombs(t *testing.T) {
 	t.Run("sheet unpacks past the limit", func(t *testing.T) {
-		// About 1 MB on disk, over 250 MB of XML: its zip directory says so.
+		// About 1 MB on disk, over 250 MB of XML: its zip directory says so,
+		// truly (a real deflate stream whose size and CRC-32 match).
+		head := sheetHead + `<row r="1"><c r="A1" t="inlineStr"><is><t>`
+		tail := `</t></is></c></row>` + sheetTail
+		packed, crc, size := repeatedDeflate(head, bytes.Repeat([]byte("a"), 1<<20), 250, tail)
 		path := xlsxWith(t, func(zw *zip.Writer) {
-			w, _ := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate})
-			io.WriteString(w, sheetHead+`<row r="1"><c r="A1" t="inlineStr"><is><t>`)
-			chunk := bytes.Repeat([]byte("a"), 1<<20)
-			for range 250 {
-				w.Write(chunk)
-			}
-			io.WriteString(w, `</t></is></c></row>`+sheetTail)
+			w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+				CRC32: crc, CompressedSize64: uint64(len(packed)), UncompressedSize64: size})
+			w.Write(packed)
 		})
 		if st, _ := os.Stat(path); st.Size() > 2<<20 {
 			t.Fatalf("the bomb is %d bytes; the test wants a small one", st.Size())
@@ -161,22 +177,29 @@ func TestImportRefusesXLSXBombs(t *testing.T) {
 		readBounded(t, path, "unpacks to more than 200 MB", 16)
 	})
 	t.Run("zip directory lies about the size", func(t *testing.T) {
-		var packed bytes.Buffer
-		fw, _ := flate.NewWriter(&packed, flate.BestSpeed)
-		crc := crc32.NewIEEE()
-		bombRows(io.MultiWriter(fw, crc), 1_000_000)
-		fw.Close()
+		// Some 60 MB of rows (r is optional in a row) whose directory says
+		// 4 KB: unpacking it whole would pass the allocation bound.
+		row := []byte(`<row><c t="inlineStr"><is><t>1</t></is></c></row>`)
+		packed, crc, _ := repeatedDeflate(sheetHead, bytes.Repeat(row, (1<<20)/len(row)), 60, sheetTail)
 		path := xlsxWith(t, func(zw *zip.Writer) {
 			w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
-				CRC32: crc.Sum32(), CompressedSize64: uint64(packed.Len()), UncompressedSize64: 4096})
-			w.Write(packed.Bytes())
+				CRC32: crc, CompressedSize64: uint64(len(packed)), UncompressedSize64: 4096})
+			w.Write(packed)
 		})
 		readBounded(t, path, "sheet1.xml is damaged", 64)
 	})
 	t.Run("too many rows", func(t *testing.T) {
+		// 200,020 rows of one small cell, numbered by their place (r is
+		// optional), so the sheet is built without compressing 12 MB.
+		row := []byte(`<row><c t="inlineStr"><is><t>1</t></is></c></row>`)
+		packed, crc, size := repeatedDeflate(sheetHead, bytes.Repeat(row, 10_001), 20, sheetTail)
+		if 10_001*20 <= MaxImportRows+1 {
+			t.Fatal("the sheet is within the limit")
+		}
 		path := xlsxWith(t, func(zw *zip.Writer) {
-			w, _ := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate})
-			bombRows(w, MaxImportRows+10)
+			w, _ := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+				CRC32: crc, CompressedSize64: uint64(len(packed)), UncompressedSize64: size})
+			w.Write(packed)
 		})
 		readBounded(t, path, "more than 200000 rows", 400)
 	})
@@ -204,5 +227,29 @@ func TestImportWithinLimitsStillReads(t *testing.T) {
 	s, p := ReadSheet(path)
 	if p != nil || len(s.Rows) != 1 {
 		t.Fatalf("ReadSheet(a 64 KB cell) = %v; want it read", p)
+	}
+}
+
+// TestRepeatedDeflateIsTheWholeStream: the bombs above are refused from
+// their zip directory alone, so a stream repeatedDeflate built wrong would
+// go unnoticed there; here one inflates to its declared size and CRC-32.
+func TestRepeatedDeflateIsTheWholeStream(t *testing.T) {
+	chunk := bytes.Repeat([]byte("<row/>"), 50_000)
+	packed, crc, size := repeatedDeflate(sheetHead, chunk, 8, sheetTail)
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.CreateRaw(&zip.FileHeader{Name: "s.xml", Method: zip.Deflate, CRC32: crc,
+		CompressedSize64: uint64(len(packed)), UncompressedSize64: size})
+	w.Write(packed)
+	zw.Close()
+	zr, err := zip.NewReader(bytes.NewReader(zb.Bytes()), int64(zb.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wholePart(zr.File[0]); err != nil {
+		t.Fatalf("the repeated stream (%d bytes packed, %d declared): %v", len(packed), size, err)
+	}
+	if size != uint64(len(sheetHead)+8*len(chunk)+len(sheetTail)) {
+		t.Errorf("declared size %d; want head, eight chunks and tail", size)
 	}
 }
