@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -36,8 +37,20 @@ func demoDB(t *testing.T) (*Store, *DemoResult) {
 	return demoStore, demoRes
 }
 
-// buildSharedDemo builds the binary's one demo, keeps a pristine copy of
-// the closed file, and opens it.
+// lentDemoEnv names the demo `make test` builds once ahead, uninstrumented
+// (sqlstoretest.DemoEnv; that package imports this one, so this package's
+// own tests spell the name here). lentDemoPassword is the one it is built
+// with (sqlstoretest.Password).
+const (
+	lentDemoEnv      = "CASCADE_TEST_DEMO"
+	lentDemoPassword = "pw-for-tests"
+)
+
+// buildSharedDemo gives the binary its one demo, keeps a pristine copy of
+// the closed file, and opens it. Under the race detector building the demo
+// here takes half a minute of the CI run, so when CASCADE_TEST_DEMO names
+// the demo built ahead it copies that instead; TestDemoForceDeterministic
+// still builds one here and finds it the same row for row.
 func buildSharedDemo() {
 	demoTmpDir, demoErr = os.MkdirTemp("", "cascade-demo-")
 	if demoErr != nil {
@@ -49,7 +62,12 @@ func buildSharedDemo() {
 		return
 	}
 	path := filepath.Join(demoTmpDir, "demo.db")
-	demoRes, demoErr = Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1})
+	if ahead := os.Getenv(lentDemoEnv); ahead != "" {
+		demoErr = copyLentDemo(ahead, path)
+		demoRes = &DemoResult{Path: path, Password: lentDemoPassword}
+	} else {
+		demoRes, demoErr = Demo(ctx, path, DemoOptions{Seed: 1, Scale: 1})
+	}
 	if demoErr == nil {
 		// Demo closed the file: a plain copy of it is a whole programme,
 		// which newDemoStore copies again rather than VACUUM INTO, a
@@ -85,6 +103,22 @@ func buildServerDemo(ctx context.Context) {
 
 // demoShared is the test server's database the shared demo store reads.
 var demoShared string
+
+// copyLentDemo copies the closed demo built ahead, evidence files and all,
+// to dst. A WAL beside it would mean it was not closed, and a copy of the
+// main file alone would then lack rows.
+func copyLentDemo(src, dst string) error {
+	if st, err := os.Stat(src + "-wal"); err == nil && st.Size() > 0 {
+		return fmt.Errorf("%s=%s: the demo has a WAL beside it; build it with `cascade demo`, which closes it", lentDemoEnv, src)
+	}
+	if err := copyFile(src, dst); err != nil {
+		return fmt.Errorf("%s=%s: %w", lentDemoEnv, src, err)
+	}
+	if err := os.CopyFS(dst+".files", os.DirFS(src+".files")); err != nil {
+		return fmt.Errorf("%s=%s: copy evidence files: %w", lentDemoEnv, src, err)
+	}
+	return nil
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -264,6 +298,8 @@ func TestDemoIntegrity(t *testing.T) {
 	}
 }
 
+// TestDemoUsers: every role has a user whose hash holds the demo's
+// password, a random one here or the one `make test` gave its demo.
 func TestDemoUsers(t *testing.T) {
 	s, res := demoDB(t)
 	if len(res.Password) < 12 {
@@ -282,6 +318,19 @@ func TestDemoUsers(t *testing.T) {
 	}
 	if n := count(t, s, `SELECT count(*) FROM users WHERE role = 'assessor' AND active_since > '2015-01-01'`); n != 1 {
 		t.Errorf("new assessors = %d; want 1", n)
+	}
+}
+
+// TestDemoRandomPassword: a demo built without a password gets a random
+// one long enough to guess at no better than chance. The shared demo may be
+// the one `make test` built with a given password, so this asks directly.
+func TestDemoRandomPassword(t *testing.T) {
+	a, b := randomPassword(16), randomPassword(16)
+	if len(a) != 16 || a == b {
+		t.Errorf("randomPassword(16) = %q then %q; want 16 characters, different each time", a, b)
+	}
+	if strings.ContainsAny(a+b, "01lIoO") {
+		t.Errorf("randomPassword(16) = %q, %q; want none of the misreadable 0 1 l I o O", a, b)
 	}
 }
 
