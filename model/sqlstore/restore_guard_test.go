@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -485,19 +486,47 @@ func TestRestoreCrashHelper(t *testing.T) {
 	time.Sleep(time.Minute) // the parent kills at random; be there to kill
 }
 
-// bombDeflate is n zero bytes deflated: a few kilobytes per megabyte.
-func bombDeflate(t *testing.T, n int) []byte {
+// bombDeflate is head then n bytes of fill deflated: a few kilobytes per
+// megabyte. Compressing hundreds of megabytes takes minutes under the race
+// detector, so one megabyte is compressed once by a fresh writer and
+// flushed: those blocks refer to nothing before them and end on a byte
+// boundary, so repeated they are a valid stream of the whole (CRC-32, which
+// the callers work out, is assembly and cheap). n is whole megabytes.
+func bombDeflate(t *testing.T, head []byte, fill byte, n int) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	w, _ := flate.NewWriter(&b, flate.BestCompression)
-	zero := make([]byte, 1<<20)
-	for n > 0 {
-		k := min(n, len(zero))
-		w.Write(zero[:k])
-		n -= k
+	if n%(1<<20) != 0 {
+		t.Fatalf("bombDeflate(%d): want whole megabytes", n)
 	}
-	w.Close()
+	part := func(b []byte, final bool) []byte {
+		var buf bytes.Buffer
+		w, _ := flate.NewWriter(&buf, flate.BestCompression)
+		w.Write(b)
+		if final {
+			w.Close()
+		} else {
+			w.Flush()
+		}
+		return buf.Bytes()
+	}
+	var b bytes.Buffer
+	b.Write(part(head, false))
+	mb := part(bytes.Repeat([]byte{fill}, 1<<20), false)
+	for range n >> 20 {
+		b.Write(mb)
+	}
+	b.Write(part(nil, true))
 	return b.Bytes()
+}
+
+// TestBombDeflateInflatesWhole: the bombs below are refused from their
+// sizes before a byte is inflated, so a stream bombDeflate built wrong would
+// pass unnoticed there; a small one here inflates to exactly what it says.
+func TestBombDeflateInflatesWhole(t *testing.T) {
+	head := []byte(`{"format": "`)
+	got, err := io.ReadAll(flate.NewReader(bytes.NewReader(bombDeflate(t, head, 'a', 4<<20))))
+	if err != nil || !bytes.Equal(got, append(head, bytes.Repeat([]byte("a"), 4<<20)...)) {
+		t.Fatalf("the bomb inflates to %d bytes, %v; want the head and 4 MB of a", len(got), err)
+	}
 }
 
 // TestRestoreRefusesAZipBomb: a member far longer than the manifest says,
@@ -511,7 +540,7 @@ func TestRestoreRefusesAZipBomb(t *testing.T) {
 		archive := filepath.Join(t.TempDir(), "bomb.zip")
 		f, _ := os.Create(archive)
 		zw := zip.NewWriter(f)
-		data := bombDeflate(t, huge)
+		data := bombDeflate(t, nil, 0, huge)
 		crc := crc32.NewIEEE()
 		zero := make([]byte, 1<<20)
 		for range huge >> 20 {
@@ -531,7 +560,7 @@ func TestRestoreRefusesAZipBomb(t *testing.T) {
 		archive := filepath.Join(t.TempDir(), "bomb.zip")
 		f, _ := os.Create(archive)
 		zw := zip.NewWriter(f)
-		data := bombDeflate(t, huge)
+		data := bombDeflate(t, nil, 0, huge)
 		w, _ := zw.CreateRaw(&zip.FileHeader{Name: backupDBName, Method: zip.Deflate,
 			CRC32: crc32.ChecksumIEEE(make([]byte, 10)), CompressedSize64: uint64(len(data)), UncompressedSize64: 10})
 		w.Write(data)
@@ -546,9 +575,16 @@ func TestRestoreRefusesAZipBomb(t *testing.T) {
 		archive := filepath.Join(t.TempDir(), "bomb.zip")
 		f, _ := os.Create(archive)
 		zw := zip.NewWriter(f)
-		w, _ := zw.CreateHeader(&zip.FileHeader{Name: backupManifest, Method: zip.Deflate})
-		w.Write([]byte(`{"format": "` + backupFormat + `", "source": "`))
-		w.Write(bytes.Repeat([]byte("a"), 64<<20))
+		head := []byte(`{"format": "` + backupFormat + `", "source": "`)
+		crc := crc32.Update(0, crc32.IEEETable, head)
+		mb := bytes.Repeat([]byte("a"), 1<<20)
+		for range 64 {
+			crc = crc32.Update(crc, crc32.IEEETable, mb)
+		}
+		data := bombDeflate(t, head, 'a', 64<<20)
+		w, _ := zw.CreateRaw(&zip.FileHeader{Name: backupManifest, Method: zip.Deflate, CRC32: crc,
+			CompressedSize64: uint64(len(data)), UncompressedSize64: uint64(len(head)) + 64<<20})
+		w.Write(data)
 		zw.Close()
 		f.Close()
 		refusedInBoundedMemory(t, ctx, archive, target, before, "longer than 16 MB")
