@@ -57,7 +57,7 @@ func (s *Store) checkAuditChain(ctx context.Context, r *model.CheckReport) error
 // a later migration drops is not expected, one it recreates is expected as
 // recreated.
 func migrationTriggers() (map[string]string, error) {
-	files, err := fs.Glob(migrations, "migrations/*.sql")
+	files, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
 	if err != nil {
 		return nil, err
 	}
