@@ -12,10 +12,16 @@ import (
 	"testing"
 )
 
-// demoCopy restores a backup of the shared demo into a fresh path the test
+// demoCopy restores a backup of the shared demo (on a test server, copies
+// its template database) into a fresh path the test
 // may change, so tests that write never touch the shared demo.
 func demoCopy(t *testing.T) *Store {
 	t.Helper()
+	if onServer() {
+		// The server copies the pristine demo database whole; backup and
+		// restore have tests of their own.
+		return newDemoStore(t)
+	}
 	demo, _ := demoDB(t)
 	ctx := context.Background()
 	dir := t.TempDir()

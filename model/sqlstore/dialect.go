@@ -2,7 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The store keeps one SQL text per query for both SQLite and PostgreSQL.
@@ -63,4 +67,17 @@ func (s *Store) syncIdentities(ctx context.Context, q execQuerier) error {
 // (1 March) does against any real date.
 func yearAfter(col string) string {
 	return fmt.Sprintf("(CAST(CAST(substr(%[1]s, 1, 4) AS INTEGER) + 1 AS TEXT) || substr(%[1]s, 5))", col)
+}
+
+// isUniqueViolation reports a write refused by a UNIQUE constraint or
+// index: SQLite's "UNIQUE constraint failed", PostgreSQL's 23505.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

@@ -10,7 +10,7 @@ import (
 
 // exportQueries give each kind's rows (one SQL text for both dialects:
 // string_agg with its own ORDER BY is SQLite's too since 3.44, and a
-// coalesce of a number with '' casts the number, as PostgreSQL asks) with the import's column names, so an
+// coalesce of a number with ” casts the number, as PostgreSQL asks) with the import's column names, so an
 // export imports back into an empty database unchanged. Every value is text;
 // NULL is the empty cell. Orders follow id, which import assigns in file order.
 var exportQueries = map[string]struct {

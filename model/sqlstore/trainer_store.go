@@ -263,7 +263,7 @@ func nullText(s string) any {
 
 // emailTaken turns the unique index's refusal into a field error.
 func emailTaken(err error, email string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "email") {
+	if isUniqueViolation(err) && strings.Contains(err.Error(), "email") {
 		return &model.FieldError{Field: "email", Msg: fmt.Sprintf("%s is already someone else's email", email)}
 	}
 	return err
