@@ -207,6 +207,34 @@ func (s *Store) checkServerTriggers(ctx context.Context, r *model.CheckReport) e
 	}
 	compare("trigger", wantTriggers, haveTriggers, func(a, b string) bool { return triggerForm(a) == triggerForm(b) })
 	compare("function", wantFuncs, haveFuncs, sameSQL)
+	// A trigger can also be kept as made but switched off, for the table
+	// (ALTER TABLE … DISABLE TRIGGER) or for every session of the database
+	// (session_replication_role = replica, which also stops foreign keys).
+	disabled, err := namedTexts(ctx, s, `SELECT t.tgname, t.tgenabled::text FROM pg_trigger t
+		JOIN pg_class c ON c.oid = t.tgrelid
+		WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace AND t.tgenabled IN ('D', 'R')`)
+	if err != nil {
+		return fmt.Errorf("check triggers: %w", err)
+	}
+	names := make([]string, 0, len(disabled))
+	for n := range disabled {
+		if _, ok := wantTriggers[n]; ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r.Problems = append(r.Problems, model.Problem{Where: "trigger " + n,
+			What: "is disabled: the protection it gives is off"})
+	}
+	var role string
+	if err := s.db.QueryRowContext(ctx, `SELECT current_setting('session_replication_role')`).Scan(&role); err != nil {
+		return fmt.Errorf("check triggers: %w", err)
+	}
+	if role != "origin" {
+		r.Problems = append(r.Problems, model.Problem{Where: "database setting session_replication_role",
+			What: "is " + role + ": every protecting trigger and foreign key is skipped"})
+	}
 	return nil
 }
 

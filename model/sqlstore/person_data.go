@@ -77,7 +77,12 @@ func (s *Store) PersonData(ctx context.Context, email string) (*model.PersonData
 	}
 	d := &model.PersonData{PersonID: pid, Email: email, Sections: map[string][]map[string]any{}}
 	for _, sec := range personSections {
-		rows, err := rowsAsMaps(ctx, s.db, sec.query, pid, oid, tid)
+		// Each section names only the ids it needs, and PostgreSQL refuses
+		// an argument a statement does not use (it cannot type it), so the
+		// ids, integers read from the database, are written into the text.
+		q := strings.NewReplacer("$1", strconv.FormatInt(pid, 10), "$2", strconv.FormatInt(oid, 10),
+			"$3", strconv.FormatInt(tid, 10)).Replace(sec.query)
+		rows, err := rowsAsMaps(ctx, s.db, q)
 		if err != nil {
 			return nil, fmt.Errorf("read %s for %s: %w", sec.name, email, err)
 		}

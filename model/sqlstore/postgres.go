@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -224,8 +225,48 @@ func (s *Store) listen(ctx context.Context) (wake <-chan struct{}, done <-chan s
 // other encoding fits).
 func boolsAsIntegers(_ context.Context, c *pgx.Conn) error {
 	m := c.TypeMap()
-	m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{wrapBoolAsInteger}, m.TryWrapEncodePlanFuncs...)
+	m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{wrapBoolAsInteger, wrapIntegerAsText}, m.TryWrapEncodePlanFuncs...)
 	return nil
+}
+
+// wrapIntegerAsText lets a Go integer stand for the TEXT a column holds it
+// as (the audit log's entity_id, for one), which SQLite's column affinity
+// does by itself. It is tried only where no integer encoding fits.
+func wrapIntegerAsText(v any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	switch n := v.(type) {
+	case int:
+		return &integerTextPlan{}, integerText(n), true
+	case int64:
+		return &integerTextPlan{}, integerText(n), true
+	case int32:
+		return &integerTextPlan{}, integerText(n), true
+	}
+	return nil, nil, false
+}
+
+// integerText is an integer encoded as its decimal text.
+type integerText int64
+
+// TextValue implements pgtype.TextValuer.
+func (n integerText) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: strconv.FormatInt(int64(n), 10), Valid: true}, nil
+}
+
+type integerTextPlan struct{ next pgtype.EncodePlan }
+
+func (p *integerTextPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *integerTextPlan) Encode(v any, buf []byte) ([]byte, error) {
+	var n integerText
+	switch x := v.(type) {
+	case int:
+		n = integerText(x)
+	case int64:
+		n = integerText(x)
+	case int32:
+		n = integerText(x)
+	}
+	return p.next.Encode(n, buf)
 }
 
 func wrapBoolAsInteger(v any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {

@@ -326,7 +326,7 @@ func TestTwoHandlesAuditTheirOwnUsers(t *testing.T) {
 	a := newTestStore(t)
 	namedUser(t, a, "hannah", model.RoleLead)
 	namedUser(t, a, "gareth", model.RoleLead)
-	b, err := Open(ctx, a.Path())
+	b, err := Open(ctx, reopenPath(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ func TestCreateMigratesFromEmpty(t *testing.T) {
 
 func TestCreateRefusesExisting(t *testing.T) {
 	s := newTestStore(t)
-	if _, err := Create(context.Background(), s.Path()); !errors.Is(err, model.ErrExists) {
+	if _, err := Create(context.Background(), reopenPath(t, s)); !errors.Is(err, model.ErrExists) {
 		t.Fatalf("Create(existing) = %v; want ErrExists", err)
 	}
 }

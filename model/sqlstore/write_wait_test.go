@@ -17,7 +17,7 @@ func TestWriteWaitsPastTheBusyTimeout(t *testing.T) {
 	}
 	ctx := context.Background()
 	a := newTestStore(t)
-	b, err := Open(ctx, a.Path())
+	b, err := Open(ctx, reopenPath(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}
