@@ -139,6 +139,16 @@ func auditSubject(ctx context.Context, q querier, entity, id string) (int64, err
 	default:
 		return 0, nil
 	}
+	// Every entity but certificates and users is keyed by an integer id:
+	// an id that is none (an import's whole-file entry) names no one, and
+	// PostgreSQL, unlike SQLite, refuses to compare it with an integer.
+	if entity != "certificate" && entity != "user" {
+		n, err := strconv.ParseInt(fmt.Sprint(arg), 10, 64)
+		if err != nil {
+			return 0, nil
+		}
+		arg = n
+	}
 	var pid int64
 	err := q.QueryRowContext(ctx, query, arg).Scan(&pid)
 	if errors.Is(err, sql.ErrNoRows) {

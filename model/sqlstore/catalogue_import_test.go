@@ -12,8 +12,15 @@ import (
 func TestImportCatalogueIsOneTransaction(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
-	if _, err := s.db.Exec(`CREATE TRIGGER refuse_quals BEFORE INSERT ON qualifications BEGIN SELECT RAISE(ABORT, 'refused'); END`); err != nil {
-		t.Fatal(err)
+	refuse := []string{`CREATE TRIGGER refuse_quals BEFORE INSERT ON qualifications BEGIN SELECT RAISE(ABORT, 'refused'); END`}
+	if s.pg {
+		refuse = []string{`CREATE FUNCTION refuse_quals() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+			`CREATE TRIGGER refuse_quals BEFORE INSERT ON qualifications FOR EACH ROW EXECUTE FUNCTION refuse_quals()`}
+	}
+	for _, q := range refuse {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c, err := model.ParseCatalogue([]byte(fixtureCatalogue))
 	if err != nil {

@@ -22,7 +22,7 @@ func TestCertificateRunKilledMidwayLeavesNone(t *testing.T) {
 		t.Skip("running as the helper")
 	}
 	s := newDemoStore(t)
-	db := s.Path()
+	db := reopenPath(t, s)
 	s.Close()
 	killMidway(t, "TestCertificateCrashHelper", "mid-run", "CASCADE_CERT_CRASH_DB="+db)
 

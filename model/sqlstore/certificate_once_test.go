@@ -63,7 +63,7 @@ func TestOneCertificatePerAchievementIsAConstraint(t *testing.T) {
 		SELECT 'CO-2013-000099', kind, year, 99, person_id, holder_name, issued_on, template_version, issued_by,
 		       payload, signature, created_at, %s FROM certificates WHERE number = $1`
 	_, err := f.s.db.Exec(strings.Replace(dup, "%s", "achievement", 1), c.Number)
-	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+	if err == nil || !isUniqueViolation(err) {
 		t.Errorf("a second completion certificate for one person: %v; want a UNIQUE refusal", err)
 	}
 	_, err = f.s.db.Exec(strings.Replace(dup, "%s", "NULL", 1), c.Number)

@@ -27,7 +27,7 @@ func TestCandidatesAsTheOneQueryWouldHave(t *testing.T) {
 	}
 	if err := s.db.QueryRowContext(ctx, `SELECT p.email FROM unit_achievements a JOIN organisers o ON o.id = a.organiser_id
 		JOIN people p ON p.id = o.person_id JOIN registrations r ON r.organiser_id = o.id
-		GROUP BY o.id ORDER BY count(*) DESC LIMIT 1`).Scan(&email); err != nil {
+		GROUP BY o.id, p.email ORDER BY count(*) DESC, o.id LIMIT 1`).Scan(&email); err != nil {
 		t.Fatal(err)
 	}
 	sels := []model.CertSelection{

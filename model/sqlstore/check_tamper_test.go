@@ -51,15 +51,19 @@ func certifiedDemo(t *testing.T) (string, []string) {
 	if r, err := s.Check(ctx); err != nil || !r.OK() {
 		t.Fatalf("Check before tampering = %v, %v; want ok", r.Problems, err)
 	}
-	path := s.Path()
+	path := reopenPath(t, s)
 	s.Close()
 	return path, numbers
 }
 
 // copyClosedProgramme copies a closed programme, evidence files and all,
-// into a folder of the test's own.
+// into a folder of the test's own (on the test server, into a database of
+// its own made from the closed one).
 func copyClosedProgramme(t *testing.T, src string) string {
 	t.Helper()
+	if IsServerURL(src) {
+		return newServerDatabase(t, serverDatabaseOf(t, src))
+	}
 	dst := filepath.Join(t.TempDir(), "copy.db")
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -74,9 +78,19 @@ func copyClosedProgramme(t *testing.T, src string) string {
 	return dst
 }
 
-// shell runs SQL through the sqlite3 command-line shell on a closed database.
+// shell runs SQL through the sqlite3 command-line shell on a closed
+// database, or through psql on a server's, as an attacker with the file or
+// the server's superuser would.
 func shell(t *testing.T, path, sql string) {
 	t.Helper()
+	if IsServerURL(path) {
+		cmd := exec.Command("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", path)
+		cmd.Stdin = strings.NewReader(sql + "\n")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("psql: %v: %s\n%s", err, out, sql)
+		}
+		return
+	}
 	cmd := exec.Command("sqlite3", path)
 	cmd.Stdin = strings.NewReader(".bail on\n" + sql + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -87,7 +101,11 @@ func shell(t *testing.T, path, sql string) {
 // shellValue reads one value through the sqlite3 shell.
 func shellValue(t *testing.T, path, query string) string {
 	t.Helper()
-	out, err := exec.Command("sqlite3", path, query).Output()
+	cmd := exec.Command("sqlite3", path, query)
+	if IsServerURL(path) {
+		cmd = exec.Command("psql", "-X", "-A", "-t", "-c", query, path)
+	}
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("sqlite3 %s: %v", query, err)
 	}
@@ -114,7 +132,16 @@ func checkLines(t *testing.T, path string) []string {
 	return lines
 }
 
-// TestCheckFindsTampering damages a certified demo with the sqlite3 shell,
+// dropTrigger is the statement dropping a trigger: PostgreSQL's names its table.
+func dropTrigger(path, name, table string) string {
+	if IsServerURL(path) {
+		return "DROP TRIGGER " + name + " ON " + table + ";"
+	}
+	return "DROP TRIGGER " + name + ";"
+}
+
+// TestCheckFindsTampering damages a certified demo with the sqlite3 shell
+// (psql on a server),
 // triggers dropped first, and expects exactly one line per problem.
 func TestCheckFindsTampering(t *testing.T) {
 	cases := []struct {
@@ -123,7 +150,7 @@ func TestCheckFindsTampering(t *testing.T) {
 	}{
 		{"audit row rewritten", func(t *testing.T, path string, _ []string) []string {
 			id := shellValue(t, path, `SELECT id FROM audit_log WHERE action = 'demo'`)
-			shell(t, path, `DROP TRIGGER audit_log_no_update;
+			shell(t, path, dropTrigger(path, "audit_log_no_update", "audit_log")+`
 				UPDATE audit_log SET after = '{"seed":2}' WHERE id = `+id+`;`)
 			return []string{
 				"audit_log row " + id + ": does not match its hash: this entry was changed, or one before it inserted or removed",
@@ -133,14 +160,14 @@ func TestCheckFindsTampering(t *testing.T) {
 		{"audit row deleted", func(t *testing.T, path string, _ []string) []string {
 			id := shellValue(t, path, `SELECT id FROM audit_log WHERE action = 'demo'`)
 			next := shellValue(t, path, `SELECT min(id) FROM audit_log WHERE id > `+id)
-			shell(t, path, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = `+id+`;`)
+			shell(t, path, dropTrigger(path, "audit_log_no_delete", "audit_log")+` DELETE FROM audit_log WHERE id = `+id+`;`)
 			return []string{
 				fmt.Sprintf("audit_log row %s: the entries before it (ids %s to %s) are missing: deleted from the log", next, id, id),
 				"trigger audit_log_no_delete: is missing: the protection it gives was dropped",
 			}
 		}},
 		{"certificate payload changed", func(t *testing.T, path string, n []string) []string {
-			shell(t, path, `DROP TRIGGER certificates_immutable;
+			shell(t, path, dropTrigger(path, "certificates_immutable", "certificates")+`
 				UPDATE certificates SET payload = replace(payload, 'name: ' || holder_name, 'name: Someone Else') WHERE number = '`+n[1]+`';`)
 			return []string{
 				"certificates " + n[1] + ": its signature does not match its signed fields: the fields or the signature were changed",
@@ -148,7 +175,7 @@ func TestCheckFindsTampering(t *testing.T) {
 			}
 		}},
 		{"revocation undone", func(t *testing.T, path string, n []string) []string {
-			shell(t, path, `DROP TRIGGER certificates_immutable;
+			shell(t, path, dropTrigger(path, "certificates_immutable", "certificates")+`
 				UPDATE certificates SET revoked_at = NULL, revoked_by = NULL, revoked_reason = NULL WHERE number = '`+n[0]+`';`)
 			return []string{
 				"certificates " + n[0] + ": the audit log records its revocation but its record is not revoked: the revocation was undone",
@@ -165,7 +192,7 @@ func TestCheckFindsTampering(t *testing.T) {
 			fmt.Sscan(id, &n)
 			forged := auditRow{ID: n, At: "2015-01-01T00:00:00Z", Actor: "admin", Action: "update", Entity: "settings",
 				EntityID: "centre.name", Before: "", After: `{"value":"Forged"}`}
-			shell(t, path, `DROP TRIGGER audit_log_no_update;
+			shell(t, path, dropTrigger(path, "audit_log_no_update", "audit_log")+`
 				UPDATE audit_log SET id = id + 1000000 WHERE id >= `+id+`;
 				UPDATE audit_log SET id = id - 1000000 + 1 WHERE id >= 1000000;
 				INSERT INTO audit_log (id, at, actor, action, entity, entity_id, before, after, hash)
@@ -180,7 +207,7 @@ func TestCheckFindsTampering(t *testing.T) {
 		}},
 		{"audit actor changed", func(t *testing.T, path string, n []string) []string {
 			id := shellValue(t, path, `SELECT id FROM audit_log WHERE action = 'revoke'`)
-			shell(t, path, `DROP TRIGGER audit_log_no_update;
+			shell(t, path, dropTrigger(path, "audit_log_no_update", "audit_log")+`
 				UPDATE audit_log SET actor = 'admin' WHERE id = `+id+`;`)
 			return []string{
 				"audit_log row " + id + ": does not match its hash: this entry was changed, or one before it inserted or removed",
@@ -188,7 +215,7 @@ func TestCheckFindsTampering(t *testing.T) {
 			}
 		}},
 		{"certificate numbers swapped", func(t *testing.T, path string, n []string) []string {
-			shell(t, path, `DROP TRIGGER certificates_immutable;
+			shell(t, path, dropTrigger(path, "certificates_immutable", "certificates")+`
 				UPDATE certificates SET number = 'SWAP' WHERE number = '`+n[0]+`';
 				UPDATE certificates SET number = '`+n[0]+`' WHERE number = '`+n[1]+`';
 				UPDATE certificates SET number = '`+n[1]+`' WHERE number = 'SWAP';`)
@@ -203,8 +230,12 @@ func TestCheckFindsTampering(t *testing.T) {
 			}
 		}},
 		{"trigger replaced by a harmless one", func(t *testing.T, path string, _ []string) []string {
-			shell(t, path, `DROP TRIGGER certificates_no_delete;
-				CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates WHEN 0 BEGIN SELECT 1; END;`)
+			harmless := `CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates WHEN 0 BEGIN SELECT 1; END;`
+			if IsServerURL(path) {
+				harmless = `CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
+					FOR EACH ROW WHEN (false) EXECUTE FUNCTION cascade_refuse('an issued certificate is never deleted: revoke it');`
+			}
+			shell(t, path, dropTrigger(path, "certificates_no_delete", "certificates")+harmless)
 			return []string{"trigger certificates_no_delete: differs from the one the schema made: the protection was replaced"}
 		}},
 		{"unhashed entry appended", func(t *testing.T, path string, _ []string) []string {
@@ -213,6 +244,33 @@ func TestCheckFindsTampering(t *testing.T) {
 				VALUES (`+id+`, '2015-01-01T00:00:00Z', 'admin', 'revoke', 'certificate', 'CO-2015-000999', '', '{}');`)
 			return []string{"audit_log row " + id + ": has no hash: it was not written by Cascade (added with the protections dropped)"}
 		}},
+	}
+	if onServer() {
+		// A server has more ways to take a guard off than to drop it.
+		cases = append(cases, []struct {
+			name   string
+			damage func(t *testing.T, path string, numbers []string) []string
+		}{
+			{"trigger function replaced by a harmless one", func(t *testing.T, path string, _ []string) []string {
+				shell(t, path, `CREATE OR REPLACE FUNCTION cascade_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$;`)
+				return []string{"function cascade_refuse: differs from the one the schema made: the protection was replaced"}
+			}},
+			{"trigger disabled", func(t *testing.T, path string, _ []string) []string {
+				shell(t, path, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete;`)
+				return []string{"trigger audit_log_no_delete: is disabled: the protection it gives is off"}
+			}},
+			{"every trigger skipped for the database", func(t *testing.T, path string, _ []string) []string {
+				shell(t, path, `ALTER DATABASE `+serverDatabaseOf(t, path)+` SET session_replication_role = replica;`)
+				return []string{"database setting session_replication_role: is replica: every protecting trigger and foreign key is skipped"}
+			}},
+			{"trigger moved to fire on nothing that happens", func(t *testing.T, path string, _ []string) []string {
+				shell(t, path, `DROP TRIGGER audit_log_no_update ON audit_log;
+					CREATE TRIGGER audit_log_no_update BEFORE UPDATE OF hash ON audit_log
+					FOR EACH ROW WHEN (OLD.hash IS NOT NULL) EXECUTE FUNCTION cascade_refuse('the audit log is append-only');`)
+				return []string{"trigger audit_log_no_update: differs from the one the schema made: the protection was replaced"}
+			}},
+		}...)
 	}
 	// One certified demo, checked clean once; each case damages a copy.
 	base, numbers := certifiedDemo(t)

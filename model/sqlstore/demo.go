@@ -307,6 +307,9 @@ func (b *demoBuilder) build(tx *sql.Tx) error {
 			return err
 		}
 		st.fn()
+		if b.err == nil {
+			b.err = b.s.syncIdentities(b.ctx, tx)
+		}
 		if b.err != nil {
 			return fmt.Errorf("demo %s: %w", st.name, b.err)
 		}
@@ -328,11 +331,13 @@ func (b *demoBuilder) people(n int) int { return n * b.opt.Scale }
 func (b *demoBuilder) programmeAndUsers() {
 	b.exec(`UPDATE programme SET senior_target = 500, volunteer_target = 4500, cohort_target = 14,
 		starts_on = '2011-07-01', ends_on = '2015-06-30' WHERE id = 1`)
-	b.exec(`INSERT OR REPLACE INTO settings (key, value) VALUES ('demo.today', $1)`, DemoToday)
+	b.exec(`INSERT INTO settings (key, value) VALUES ('demo.today', $1)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, DemoToday)
 	// The signatories are the demo's programme director and training lead,
 	// so the demo's certificates name people on their signature lines.
-	b.exec(`INSERT OR REPLACE INTO settings (key, value) VALUES ('signatory1.name', 'Hannah Whitfield'), ('signatory1.title', 'Programme Director'),
-		('signatory2.name', 'Gareth Llewelyn'), ('signatory2.title', 'Head of Training, Trafford Hall')`)
+	b.exec(`INSERT INTO settings (key, value) VALUES ('signatory1.name', 'Hannah Whitfield'), ('signatory1.title', 'Programme Director'),
+		('signatory2.name', 'Gareth Llewelyn'), ('signatory2.title', 'Head of Training, Trafford Hall')
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
 	b.userIDs = map[string]int64{}
 	users := []struct{ name, role, display, since string }{
 		{"admin", model.RoleAdmin, "Hannah Whitfield", "2011-06-01"},

@@ -157,16 +157,16 @@ func TestDemoCounts(t *testing.T) {
 		{"kickstarters in cohort 1", `SELECT count(*) FROM hosts h JOIN cohorts c ON c.id = h.cohort_id WHERE kickstarter = 1 AND c.number = 1`, 10, 10},
 		{"kickstarters", `SELECT count(*) FROM hosts WHERE kickstarter = 1`, 10, 10},
 		{"rural kickstarters", `SELECT count(*) FROM hosts WHERE kickstarter = 1 AND setting = 'rural'`, 3, 3},
-		{"rural share %", `SELECT 100 * sum(setting = 'rural') / count(*) FROM hosts`, 20, 40},
-		{"hosts per cohort min", `SELECT min(n) FROM (SELECT count(*) n FROM hosts GROUP BY cohort_id)`, 10, 12},
-		{"hosts per cohort max", `SELECT max(n) FROM (SELECT count(*) n FROM hosts GROUP BY cohort_id)`, 10, 12},
+		{"rural share %", `SELECT 100 * sum(CASE WHEN setting = 'rural' THEN 1 ELSE 0 END) / count(*) FROM hosts`, 20, 40},
+		{"hosts per cohort min", `SELECT min(n) FROM (SELECT count(*) n FROM hosts GROUP BY cohort_id) g`, 10, 12},
+		{"hosts per cohort max", `SELECT max(n) FROM (SELECT count(*) n FROM hosts GROUP BY cohort_id) g`, 10, 12},
 		{"trainers", `SELECT count(*) FROM trainers`, 120, 130},
 		{"founding trainers", `SELECT count(*) FROM trainers WHERE trained_by_id IS NULL`, 5, 10},
 		{"seniors", `SELECT count(*) FROM organisers WHERE role = 'senior'`, 500, 500},
 		{"volunteers", `SELECT count(*) FROM organisers WHERE role = 'volunteer'`, 4500, 4500},
 		{"volunteers without a senior", `SELECT count(*) FROM organisers v LEFT JOIN organisers s ON s.id = v.supported_by_id AND s.role = 'senior' WHERE v.role = 'volunteer' AND s.id IS NULL`, 0, 0},
 		{"RE:generate organisers", `SELECT count(*) FROM organisers o JOIN hosts h ON h.id = o.host_id WHERE h.name = 'RE:generate' AND o.role = 'senior'`, 60, 60},
-		{"hosts with team outside 2-5", `SELECT count(*) FROM (SELECT host_id, count(*) n FROM organisers WHERE role = 'senior' AND host_id IS NOT NULL GROUP BY host_id HAVING n < 2 OR n > 5)`, 3, 10},
+		{"hosts with team outside 2-5", `SELECT count(*) FROM (SELECT host_id, count(*) n FROM organisers WHERE role = 'senior' AND host_id IS NOT NULL GROUP BY host_id HAVING count(*) < 2 OR count(*) > 5) t`, 3, 10},
 		{"organisers without host or cohort", `SELECT count(*) FROM organisers WHERE host_id IS NULL OR cohort_id IS NULL`, 3, 12},
 		{"seniors supporting nobody", `SELECT count(*) FROM organisers s WHERE role = 'senior' AND NOT EXISTS (SELECT 1 FROM organisers v WHERE v.supported_by_id = s.id)`, 3, 40},
 		{"withdrawn with date and reason", `SELECT count(*) FROM organisers WHERE status = 'withdrawn' AND withdrawn_on IS NOT NULL AND withdrawn_reason <> ''`, 5, 1000},
@@ -193,7 +193,7 @@ func TestDemoCounts(t *testing.T) {
 		{"claim lines", `SELECT count(*) FROM claim_lines`, 50, 5000},
 		{"listening log with personal details column", `SELECT count(*) FROM evidence_items WHERE kind = 'listening_log' AND (listening_count = 0 OR listening_themes = '')`, 0, 0},
 		{"duplicate emails", `SELECT count(*) - count(DISTINCT lower(email)) FROM people`, 0, 0},
-		{"non-ASCII emails", `SELECT count(*) FROM people WHERE email GLOB '*[^a-z0-9.@-]*'`, 0, 0},
+		{"non-ASCII emails", s.sql(`SELECT count(*) FROM people WHERE email GLOB '*[^a-z0-9.@-]*'`, `SELECT count(*) FROM people WHERE email ~ '[^a-z0-9.@-]'`), 0, 0},
 		{"attendance absences", `SELECT count(*) FROM attendance WHERE present = 0`, 50, 5000},
 		{"sessions after today with a register", `SELECT count(*) FROM attendance a JOIN sessions s ON s.id = a.session_id WHERE s.held_on > '` + DemoToday + `'`, 0, 0},
 		{"certificates", `SELECT count(*) FROM certificates`, 0, 0},
@@ -228,7 +228,7 @@ func TestDemoTrainerGenerations(t *testing.T) {
 func TestDemoNames(t *testing.T) {
 	s, _ := demoDB(t)
 	for _, name := range []string{"Zoë", "Łukasz", "Siobhán", "Σοφία", "Дмитрий", "Nguyễn", "Ó Súilleabháin", "Ŵyn"} {
-		if n := count(t, s, `SELECT count(*) FROM people WHERE instr(given_name || ' ' || family_name, $1) > 0`, name); n == 0 {
+		if n := count(t, s, `SELECT count(*) FROM people WHERE given_name || ' ' || family_name LIKE '%' || $1 || '%'`, name); n == 0 {
 			t.Errorf("people named %q = 0; want at least one", name)
 		}
 	}
@@ -281,20 +281,18 @@ func TestDemoFiles(t *testing.T) {
 
 func TestDemoIntegrity(t *testing.T) {
 	s, _ := demoDB(t)
-	var ok string
-	if err := s.db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
-		t.Errorf("integrity_check = %q, %v; want ok", ok, err)
-	}
-	rows, err := s.db.Query(`PRAGMA foreign_key_check`)
-	if err != nil {
+	// The store's own checks: SQLite's integrity_check and
+	// foreign_key_check, or on a server the rows' references read from
+	// pg_constraint.
+	var r model.CheckReport
+	if err := s.checkIntegrity(context.Background(), &r); err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var table, parent string
-		var rowid, fk any
-		rows.Scan(&table, &rowid, &parent, &fk)
-		t.Errorf("foreign_key_check: %s row %v -> %s", table, rowid, parent)
+	if err := s.checkForeignKeys(context.Background(), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range r.Problems {
+		t.Errorf("demo integrity: %s", p)
 	}
 }
 

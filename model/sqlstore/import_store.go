@@ -257,7 +257,10 @@ func (s *Store) insertPeople(ctx context.Context, tx *sql.Tx, plan *model.Import
 		}
 		report(n + 1)
 	}
-	return w.flush()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return s.syncIdentities(ctx, tx)
 }
 
 // batchInserter writes rows many to a statement, which is several times
@@ -355,7 +358,8 @@ func valuesList(n, cols int) string {
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteByte('?')
+			// Numbered, as everywhere else: PostgreSQL has no bare ?.
+			fmt.Fprintf(&sb, "$%d", i*cols+j+1)
 		}
 		sb.WriteByte(')')
 	}

@@ -73,7 +73,7 @@ func TestImportGoodFiles(t *testing.T) {
 			JOIN people bp ON bp.id = bt.person_id WHERE p.email = 'chidi@example.org'`, "DORA@example.org"},
 		{`SELECT count(*) FROM trainers WHERE trained_by_id IS NULL`, "1"},
 		// People take ids in file order even when a row had to be written later.
-		{`SELECT group_concat(p.email, ' ') FROM (SELECT p.email FROM trainers t JOIN people p ON p.id = t.person_id ORDER BY t.id) p`,
+		{`SELECT string_agg(p.email, ' ' ORDER BY t.id) FROM trainers t JOIN people p ON p.id = t.person_id`,
 			"ana.lima@example.org bea@example.org chidi@example.org DORA@example.org"},
 		{`SELECT count(*) FROM audit_log WHERE action = 'import'`, "5"},
 	} {
@@ -217,7 +217,7 @@ func TestImportXLSX(t *testing.T) {
 		t.Fatalf("Import(xlsx): %v", err)
 	}
 	var got string
-	s.db.QueryRowContext(ctx, `SELECT group_concat(p.given_name || ' ' || coalesce(o.starts_on, '') || ' ' || coalesce(sp.email, ''), '; ')
+	s.db.QueryRowContext(ctx, `SELECT string_agg(p.given_name || ' ' || coalesce(o.starts_on, '') || ' ' || coalesce(sp.email, ''), '; ' ORDER BY o.id)
 		FROM organisers o JOIN people p ON p.id = o.person_id LEFT JOIN organisers so ON so.id = o.supported_by_id
 		LEFT JOIN people sp ON sp.id = so.person_id WHERE p.email IN ('ngozi@example.org', 'tomas@example.org')`).Scan(&got)
 	if want := "Ngozi 2012-10-01 ; Tomás 2012-04-03 ngozi@example.org"; got != want {

@@ -106,7 +106,7 @@ func TestFilterOrganisers(t *testing.T) {
 	got = model.FilterOrganisers(rows, model.OrganiserFilter{Text: host})
 	want = count(t, s, `SELECT count(*) FROM organisers o JOIN people p ON p.id = o.person_id
         LEFT JOIN hosts h ON h.id = o.host_id
-        WHERE instr(lower(p.given_name || ' ' || p.family_name || char(0) || p.email || char(0) || coalesce(h.name, '')), lower($1)) > 0`, host)
+        WHERE lower(p.given_name || ' ' || p.family_name || ' | ' || p.email || ' | ' || coalesce(h.name, '')) LIKE '%' || lower($1) || '%'`, host)
 	if len(got) != want {
 		t.Errorf("search host %q found %d; SQL counts %d", host, len(got), want)
 	}

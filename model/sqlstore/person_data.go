@@ -77,7 +77,12 @@ func (s *Store) PersonData(ctx context.Context, email string) (*model.PersonData
 	}
 	d := &model.PersonData{PersonID: pid, Email: email, Sections: map[string][]map[string]any{}}
 	for _, sec := range personSections {
-		rows, err := rowsAsMaps(ctx, s.db, sec.query, pid, oid, tid)
+		// Each section names only the ids it needs, and PostgreSQL refuses
+		// an argument a statement does not use (it cannot type it), so the
+		// ids, integers read from the database, are written into the text.
+		q := strings.NewReplacer("$1", strconv.FormatInt(pid, 10), "$2", strconv.FormatInt(oid, 10),
+			"$3", strconv.FormatInt(tid, 10)).Replace(sec.query)
+		rows, err := rowsAsMaps(ctx, s.db, q)
 		if err != nil {
 			return nil, fmt.Errorf("read %s for %s: %w", sec.name, email, err)
 		}
@@ -225,6 +230,11 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 			return err
 		}
 		defer tx.Rollback()
+		if s.pg {
+			if err := s.lockWrites(ctx, tx); err != nil {
+				return err
+			}
+		}
 		pid, oid, _, err := personIDs(ctx, tx, email)
 		if err != nil {
 			return err
@@ -364,10 +374,14 @@ func quoteScrubber(name, mail string) func(string) string {
 	return func(s string) string { return re.ReplaceAllString(s, "[erased]") }
 }
 
-// scrubColumn rewrites the rows of table.column that quote name or mail.
+// scrubColumn rewrites the rows of table.column that quote name or mail
+// (each table in erasureFreeText is keyed by id). LIKE picks the rows in
+// both dialects; its _ and % may pick a few more than quote them, which
+// scrub leaves as they are.
 func scrubColumn(ctx context.Context, tx *sql.Tx, table, column string, scrub func(string) string, name, mail string) error {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT rowid, %[1]s FROM %[2]s
-		WHERE ($1 <> '' AND instr(lower(%[1]s), lower($1)) > 0) OR ($2 <> '' AND instr(lower(%[1]s), lower($2)) > 0)`,
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, %[1]s FROM %[2]s
+		WHERE ($1 <> '' AND lower(%[1]s) LIKE '%%' || lower($1) || '%%')
+		   OR ($2 <> '' AND lower(%[1]s) LIKE '%%' || lower($2) || '%%')`,
 		column, table), name, mail)
 	if err != nil {
 		return err
@@ -390,7 +404,11 @@ func scrubColumn(ctx context.Context, tx *sql.Tx, table, column string, scrub fu
 		return err
 	}
 	for _, h := range hits {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE rowid = $2`, table, column), scrub(h.text), h.id); err != nil {
+		text := scrub(h.text)
+		if text == h.text {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = $1 WHERE id = $2`, table, column), text, h.id); err != nil {
 			return err
 		}
 	}
@@ -419,12 +437,20 @@ func (s *Store) removeUnusedFiles(ctx context.Context, hashes []string) (int, er
 
 // withSecureDelete runs fn on one connection with secure_delete on, so the
 // pages fn frees are overwritten with zeros rather than left to be read.
+//
+// PostgreSQL has no such setting: a changed or deleted row's old version
+// stays in the table until VACUUM makes its space reusable, and in the
+// server's write-ahead log and its backups until they are recycled, which
+// the server's administrator controls (see compact).
 func (s *Store) withSecureDelete(ctx context.Context, fn func(conn *sql.Conn) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if s.pg {
+		return fn(conn)
+	}
 	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
 		return err
 	}
@@ -436,7 +462,29 @@ func (s *Store) withSecureDelete(ctx context.Context, fn func(conn *sql.Conn) er
 // compact rebuilds the file so no free page holds erased details, then
 // copies the WAL into it and empties it. It reports false when another
 // connection (a window left open) kept the WAL from being emptied.
+//
+// On PostgreSQL it vacuums the tables an erasure changes, so no query or
+// later page reuse reaches the old row versions' space through the
+// programme; the server's write-ahead log and base backups keep them until
+// the server recycles them, which is its administrator's to arrange (the
+// README's erasure note). Another desk's open transaction may keep VACUUM
+// from freeing a version: then it reports false, as a kept WAL does.
 func (s *Store) compact(ctx context.Context) (bool, error) {
+	if s.pg {
+		var oldest sql.NullString
+		// A transaction older than the erasure (another desk mid-read)
+		// keeps the old versions alive past this VACUUM.
+		if err := s.db.QueryRowContext(ctx, `SELECT min(xact_start)::text FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+			  AND xact_start IS NOT NULL`).Scan(&oldest); err != nil {
+			return false, fmt.Errorf("look for other desks' open transactions: %w", err)
+		}
+		if _, err := s.db.ExecContext(ctx, `VACUUM people, equality_monitoring, evidence_items, evidence_files,
+			assessment_decisions, iv_samples, claim_lines, organisers, users, person_keys`); err != nil {
+			return false, fmt.Errorf("free the old copies of the erased rows: %w", err)
+		}
+		return !oldest.Valid, nil
+	}
 	var busy, logFrames, done int
 	err := s.withSecureDelete(ctx, func(conn *sql.Conn) error {
 		if _, err := conn.ExecContext(ctx, `VACUUM`); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 )
 
 // IsServerURL reports a --db value naming a PostgreSQL server
@@ -51,14 +53,12 @@ func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) 
 	if create {
 		verb = "create"
 	}
-	cfg, err := pgconn.ParseConfig(dsn)
+	connCfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: the address is not a PostgreSQL URL: %w", verb, shown, err)
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
-	}
+	cfg := &connCfg.Config
+	db := stdlib.OpenDB(*connCfg, stdlib.OptionAfterConnect(boolsAsIntegers))
 	// Many desks share one server: a few connections per desk are plenty.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(4)
@@ -216,4 +216,83 @@ func (s *Store) listen(ctx context.Context) (wake <-chan struct{}, done <-chan s
 		}
 	}()
 	return w, d
+}
+
+// boolsAsIntegers lets a Go bool stand for an INTEGER 0/1 column, as the
+// SQLite driver does: both schemas keep flags as integers, so the store's
+// one SQL text passes bools as it does on SQLite. Columns PostgreSQL types
+// as boolean still take a bool as it is (the wrapper only runs when no
+// other encoding fits).
+func boolsAsIntegers(_ context.Context, c *pgx.Conn) error {
+	m := c.TypeMap()
+	m.TryWrapEncodePlanFuncs = append([]pgtype.TryWrapEncodePlanFunc{wrapBoolAsInteger, wrapIntegerAsText}, m.TryWrapEncodePlanFuncs...)
+	return nil
+}
+
+// wrapIntegerAsText lets a Go integer stand for the TEXT a column holds it
+// as (the audit log's entity_id, for one), which SQLite's column affinity
+// does by itself. It is tried only where no integer encoding fits.
+func wrapIntegerAsText(v any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	switch n := v.(type) {
+	case int:
+		return &integerTextPlan{}, integerText(n), true
+	case int64:
+		return &integerTextPlan{}, integerText(n), true
+	case int32:
+		return &integerTextPlan{}, integerText(n), true
+	}
+	return nil, nil, false
+}
+
+// integerText is an integer encoded as its decimal text.
+type integerText int64
+
+// TextValue implements pgtype.TextValuer.
+func (n integerText) TextValue() (pgtype.Text, error) {
+	return pgtype.Text{String: strconv.FormatInt(int64(n), 10), Valid: true}, nil
+}
+
+type integerTextPlan struct{ next pgtype.EncodePlan }
+
+func (p *integerTextPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *integerTextPlan) Encode(v any, buf []byte) ([]byte, error) {
+	var n integerText
+	switch x := v.(type) {
+	case int:
+		n = integerText(x)
+	case int64:
+		n = integerText(x)
+	case int32:
+		n = integerText(x)
+	}
+	return p.next.Encode(n, buf)
+}
+
+func wrapBoolAsInteger(v any) (pgtype.WrappedEncodePlanNextSetter, any, bool) {
+	b, ok := v.(bool)
+	if !ok {
+		return nil, nil, false
+	}
+	return &boolIntegerPlan{}, boolInteger(b), true
+}
+
+// boolInteger is a bool encoded as the integer 1 or 0.
+type boolInteger bool
+
+// Int64Value implements pgtype.Int64Valuer.
+func (b boolInteger) Int64Value() (pgtype.Int8, error) {
+	var n int64
+	if b {
+		n = 1
+	}
+	return pgtype.Int8{Int64: n, Valid: true}, nil
+}
+
+type boolIntegerPlan struct{ next pgtype.EncodePlan }
+
+func (p *boolIntegerPlan) SetNext(next pgtype.EncodePlan) { p.next = next }
+
+func (p *boolIntegerPlan) Encode(v any, buf []byte) ([]byte, error) {
+	return p.next.Encode(boolInteger(v.(bool)), buf)
 }

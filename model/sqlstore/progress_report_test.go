@@ -54,10 +54,10 @@ func progressByGroup(t *testing.T, s *Store, cohort int) model.ProgressReport {
 		r.Total = total[0]
 	}
 	r.ByCohort = group(`CASE WHEN c.number IS NULL THEN 'No cohort' ELSE 'Cohort ' || c.number END, '', coalesce(c.number, 0)`,
-		`coalesce(c.number, 0)`, `coalesce(c.number, 0)`)
+		`c.number`, `coalesce(c.number, 0)`)
 	r.ByHost = group(`coalesce(h.name, 'No host'), coalesce(h.region, ''), coalesce((SELECT number FROM cohorts hc WHERE hc.id = h.cohort_id), 0)`,
 		`h.id`, `coalesce(h.name, 'No host')`)
-	r.ByRegion = group(`CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE h.region END, '', 0`,
+	r.ByRegion = group(`CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE coalesce(h.region, '') END, '', 0`,
 		`coalesce(h.region, '')`, `coalesce(h.region, '')`)
 	return r
 }

@@ -13,24 +13,26 @@ import (
 // then adds up g's few thousand rows. Four passes over every organiser, one
 // per level, cost four times as much at scale 10 (issue 14). nk and tk
 // order each level: cohorts by number, hosts by name, regions by name.
+// Every column a group shows is grouped by, or its key is (PostgreSQL
+// refuses a bare column SQLite would pick from any row).
 const progressSQL = `WITH g AS MATERIALIZED (
     SELECT o.host_id AS host_id, c.number AS cohort, ` + headcountCols + `,
            coalesce(sum((SELECT count(*) FROM unit_achievements ua WHERE ua.organiser_id = o.id)), 0) AS units
     FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id
     WHERE ($1 = 0 OR c.number = $1)
-    GROUP BY o.host_id, o.cohort_id)
+    GROUP BY o.host_id, o.cohort_id, c.number)
 SELECT 0 AS level, 0 AS nk, '' AS tk, 'All', '', 0, count(DISTINCT g.host_id), ` + progressSums + `
     FROM g HAVING count(*) > 0
 UNION ALL
 SELECT 1, coalesce(g.cohort, 0), '', CASE WHEN g.cohort IS NULL THEN 'No cohort' ELSE 'Cohort ' || g.cohort END, '',
        coalesce(g.cohort, 0), count(DISTINCT g.host_id), ` + progressSums + `
-    FROM g GROUP BY coalesce(g.cohort, 0)
+    FROM g GROUP BY g.cohort
 UNION ALL
 SELECT 2, 0, coalesce(h.name, 'No host'), coalesce(h.name, 'No host'), coalesce(h.region, ''),
        coalesce((SELECT number FROM cohorts hc WHERE hc.id = h.cohort_id), 0), count(DISTINCT h.id), ` + progressSums + `
     FROM g LEFT JOIN hosts h ON h.id = g.host_id GROUP BY h.id
 UNION ALL
-SELECT 3, 0, coalesce(h.region, ''), CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE h.region END, '',
+SELECT 3, 0, coalesce(h.region, ''), CASE WHEN coalesce(h.region, '') = '' THEN 'No region' ELSE coalesce(h.region, '') END, '',
        0, count(DISTINCT h.id), ` + progressSums + `
     FROM g LEFT JOIN hosts h ON h.id = g.host_id GROUP BY coalesce(h.region, '')
 ORDER BY 1, 2, 3`
@@ -153,9 +155,9 @@ func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.Verif
 	rows, err := s.db.QueryContext(ctx, `
 WITH d AS (
   SELECT ad.id, u.display_name AS assessor, un.code AS unit, e.kind AS method,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id) AS sampled,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'agreed') AS agreed,
-         EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'sent_back') AS sent_back
+         CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id) THEN 1 ELSE 0 END AS sampled,
+         CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'agreed') THEN 1 ELSE 0 END AS agreed,
+         CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'sent_back') THEN 1 ELSE 0 END AS sent_back
   FROM assessment_decisions ad
   JOIN users u ON u.id = ad.assessor_id
   JOIN evidence_items e ON e.id = ad.evidence_id

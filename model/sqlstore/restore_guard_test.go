@@ -109,7 +109,7 @@ func allVersions(t *testing.T) string {
 // programmeBytes is a whole small programme's file, changed by stmts.
 func programmeBytes(t *testing.T, stmts ...string) []byte {
 	t.Helper()
-	s := newTestStore(t)
+	s := newFileStore(t)
 	for _, q := range stmts {
 		if _, err := s.db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -246,6 +246,7 @@ func TestOpenRefusesAnotherApplicationsDatabase(t *testing.T) {
 // TestProgrammesCarryTheApplicationID: new programmes are marked, and so is
 // an older one the first time it is opened.
 func TestProgrammesCarryTheApplicationID(t *testing.T) {
+	sqliteOnly(t, "application_id is a field of the SQLite file's header")
 	ctx := context.Background()
 	s := newTestStore(t)
 	var id int64

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -77,4 +78,29 @@ func serverDatabaseName() string {
 	buf := make([]byte, 6)
 	rand.Read(buf)
 	return "cascade_t_" + hex.EncodeToString(buf)
+}
+
+// reopenPath is where to open s again: its file, or on the test server its
+// database's URL with the password the test server's URL carries (Path
+// leaves it out, as it is shown to people).
+func reopenPath(tb testing.TB, s *Store) string {
+	tb.Helper()
+	if !s.pg {
+		return s.Path()
+	}
+	var name string
+	if err := s.db.QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		tb.Fatalf("name the test database: %v", err)
+	}
+	return serverDSN(tb, name)
+}
+
+// serverDatabaseOf is the database a server URL names.
+func serverDatabaseOf(tb testing.TB, dsn string) string {
+	tb.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("%s: %v", dsn, err)
+	}
+	return strings.TrimPrefix(u.Path, "/")
 }

@@ -13,13 +13,26 @@ import (
 	"time"
 )
 
-// newTestStore creates an empty programme in a temp dir.
+// newTestStore creates an empty programme in a temp dir (on the test
+// server, when there is one).
 func newTestStore(t *testing.T) *Store {
 	t.Helper()
-	where := filepath.Join(t.TempDir(), "test.db")
 	if onServer() {
-		where = newServerDatabase(t, "")
+		return createTestStore(t, newServerDatabase(t, ""))
 	}
+	return newFileStore(t)
+}
+
+// newFileStore creates an empty programme in a SQLite file whichever store
+// the tests run against, for tests about what a file holds (a backup's
+// database is one).
+func newFileStore(t *testing.T) *Store {
+	t.Helper()
+	return createTestStore(t, filepath.Join(t.TempDir(), "test.db"))
+}
+
+func createTestStore(t *testing.T, where string) *Store {
+	t.Helper()
 	s, err := Create(context.Background(), where)
 	if err != nil {
 		t.Fatalf("Create: %v", err)
@@ -87,7 +100,7 @@ func TestCreateMigratesFromEmpty(t *testing.T) {
 
 func TestCreateRefusesExisting(t *testing.T) {
 	s := newTestStore(t)
-	if _, err := Create(context.Background(), s.Path()); !errors.Is(err, model.ErrExists) {
+	if _, err := Create(context.Background(), reopenPath(t, s)); !errors.Is(err, model.ErrExists) {
 		t.Fatalf("Create(existing) = %v; want ErrExists", err)
 	}
 }

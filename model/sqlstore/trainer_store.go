@@ -155,7 +155,7 @@ func (s *Store) TrainerDetail(ctx context.Context, id int64) (model.TrainerDetai
 
 func (s *Store) deliveredCourses(ctx context.Context, id int64) ([]model.DeliveredCourse, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.kind, c.title, coalesce(co.number, 0), coalesce(c.starts_on, ''),
-        coalesce(c.lead_trainer_id = $1, 0),
+        CASE WHEN c.lead_trainer_id = $1 THEN 1 ELSE 0 END,
         (SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.trainer_id = $1),
         (SELECT count(*) FROM enrolments e WHERE e.course_id = c.id),
         (SELECT count(DISTINCT a.person_id) FROM sessions s JOIN attendance a ON a.session_id = s.id
@@ -263,7 +263,7 @@ func nullText(s string) any {
 
 // emailTaken turns the unique index's refusal into a field error.
 func emailTaken(err error, email string) error {
-	if err != nil && strings.Contains(err.Error(), "UNIQUE") && strings.Contains(err.Error(), "email") {
+	if isUniqueViolation(err) && strings.Contains(err.Error(), "email") {
 		return &model.FieldError{Field: "email", Msg: fmt.Sprintf("%s is already someone else's email", email)}
 	}
 	return err

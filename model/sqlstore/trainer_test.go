@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTrainersOnDemo(t *testing.T) {
@@ -47,8 +48,8 @@ func TestTrainersOnDemo(t *testing.T) {
 	}
 	wantIdle := count(t, s, `SELECT count(*) FROM trainers t WHERE t.status IN ('accredited', 'active') AND t.retired_on IS NULL
         AND NOT EXISTS (SELECT 1 FROM sessions s LEFT JOIN courses c ON c.id = s.course_id
-            WHERE (s.trainer_id = t.id OR c.lead_trainer_id = t.id) AND s.held_on >= date($1, '-365 days'))
-        AND NOT EXISTS (SELECT 1 FROM courses c WHERE c.lead_trainer_id = t.id AND c.starts_on >= date($1, '-365 days'))`, l.AsOf)
+            WHERE (s.trainer_id = t.id OR c.lead_trainer_id = t.id) AND s.held_on >= $1)
+        AND NOT EXISTS (SELECT 1 FROM courses c WHERE c.lead_trainer_id = t.id AND c.starts_on >= $1)`, yearBefore(t, l.AsOf))
 	if idle != wantIdle {
 		t.Errorf("idle flags = %d; want %d", idle, wantIdle)
 	}
@@ -212,4 +213,14 @@ func BenchmarkTrainerDetail(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// yearBefore is the ISO date 365 days before the ISO date d.
+func yearBefore(t *testing.T, d string) string {
+	t.Helper()
+	on, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		t.Fatalf("as-of date %q: %v", d, err)
+	}
+	return on.AddDate(0, 0, -365).Format("2006-01-02")
 }

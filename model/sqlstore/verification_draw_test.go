@@ -29,7 +29,7 @@ func pairStates(t *testing.T, s *Store, cohort int) map[string]pairState {
 		t.Fatal(err)
 	}
 	rows, err := s.db.Query(`SELECT a.username || ' × ' || coalesce(un.code, ''),
-		d.decided_on < date(a.active_since, '+1 year'), o.role = 'volunteer',
+		d.decided_on < `+yearAfter("a.active_since")+`, o.role = 'volunteer',
 		(SELECT count(*) FROM iv_samples x WHERE x.decision_id = d.id)
 		FROM assessment_decisions d JOIN users a ON a.id = d.assessor_id
 		JOIN organisers o ON o.id = d.organiser_id JOIN cohorts c ON c.id = o.cohort_id

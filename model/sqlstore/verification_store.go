@@ -177,7 +177,7 @@ type samplePair struct {
 // for deeper cascade generations. Pairs come by assessor's name, then unit.
 func cohortPairs(ctx context.Context, q querier, p model.IVPlan) ([]*samplePair, error) {
 	rows, err := q.QueryContext(ctx, `SELECT d.id, d.assessor_id, a.display_name, coalesce(un.code, ''), e.kind,
-		d.decided_on < date(a.active_since, '+1 year'), o.role = 'volunteer',
+		d.decided_on < `+yearAfter("a.active_since")+`, o.role = 'volunteer',
 		EXISTS (SELECT 1 FROM iv_samples x WHERE x.decision_id = d.id),
 		EXISTS (SELECT 1 FROM iv_samples x WHERE x.decision_id = d.id AND x.outcome <> 'pending')
 		FROM assessment_decisions d JOIN evidence_items e ON e.id = d.evidence_id JOIN users a ON a.id = d.assessor_id

@@ -17,12 +17,12 @@ func TestWriteWaitsPastTheBusyTimeout(t *testing.T) {
 	}
 	ctx := context.Background()
 	a := newTestStore(t)
-	b, err := Open(ctx, a.Path())
+	b, err := Open(ctx, reopenPath(t, a))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	tx, err := a.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: holds the write lock
+	tx, err := a.beginWrite(ctx) // holds the write lock (SQLite's file, PostgreSQL's advisory lock)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestWriteWaitsPastTheBusyTimeout(t *testing.T) {
 		t.Fatal("the write went through while the other held the lock")
 	}
 	// A caller that stops waiting is told so, not left waiting three minutes.
-	tx2, err := a.db.BeginTx(ctx, nil)
+	tx2, err := a.beginWrite(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
