@@ -434,7 +434,7 @@ func TestSignInAndFiles(t *testing.T) {
 	if err != nil || a.SHA256 != b.SHA256 {
 		t.Fatalf("second add = %+v, %v", b, err)
 	}
-	data, err := os.ReadFile(f.s.EvidenceFilePath(a.SHA256))
+	data, err := readKept(t, f.s, a.SHA256)
 	if err != nil || string(data) != "twelve conversations; themes: parks" {
 		t.Errorf("stored file = %q, %v", data, err)
 	}

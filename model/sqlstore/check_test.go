@@ -70,14 +70,12 @@ func TestCheckFindsInjectedFaults(t *testing.T) {
 		{"damaged evidence file", func(t *testing.T, s *Store) {
 			var sha string
 			s.db.QueryRowContext(ctx, `SELECT sha256 FROM evidence_files ORDER BY id LIMIT 1`).Scan(&sha)
-			if err := os.WriteFile(s.EvidenceFilePath(sha), []byte("overwritten"), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			overwriteKept(t, s, sha, []byte("overwritten"))
 		}, "evidence file is damaged"},
 		{"missing evidence file", func(t *testing.T, s *Store) {
 			var sha string
 			s.db.QueryRowContext(ctx, `SELECT sha256 FROM evidence_files ORDER BY id DESC LIMIT 1`).Scan(&sha)
-			os.Remove(s.EvidenceFilePath(sha))
+			dropKept(t, s, sha)
 		}, "evidence file is missing"},
 		{"verifier verifying own decision", func(t *testing.T, s *Store) {
 			_, err := s.db.ExecContext(ctx, `UPDATE iv_samples SET verifier_id =

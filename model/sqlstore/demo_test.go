@@ -260,7 +260,7 @@ func TestDemoFiles(t *testing.T) {
 		if err := rows.Scan(&sha, &size); err != nil {
 			t.Fatal(err)
 		}
-		data, err := os.ReadFile(s.EvidenceFilePath(sha))
+		data, err := readKept(t, s, sha)
 		if err != nil {
 			t.Errorf("evidence file %s: %v", sha, err)
 			continue

@@ -44,7 +44,21 @@ const MaxViewImage = 32 << 20
 // bytes, or, for a PDF and anything else, only where it is. What a file is
 // comes from its content, not its name, so a renamed file is shown for what
 // it holds.
+//
+// On a server Path is a private copy in the temporary folder (ViewableCopy),
+// so a PDF's pages or the system's viewer have a file to read.
 func (s *Store) ViewEvidence(ctx context.Context, f model.EvidenceFile, textLimit int) (model.EvidenceView, error) {
+	v, err := s.viewEvidence(ctx, f, textLimit)
+	if err != nil || !s.pg {
+		return v, err
+	}
+	if v.Path, err = s.ViewableCopy(f); err != nil {
+		return v, fmt.Errorf("view %s: %w", f.FileName, err)
+	}
+	return v, nil
+}
+
+func (s *Store) viewEvidence(ctx context.Context, f model.EvidenceFile, textLimit int) (model.EvidenceView, error) {
 	v := model.EvidenceView{File: f, Kind: model.ViewOther}
 	if len(f.SHA256) < 12 {
 		return v, fmt.Errorf("view %s: no stored hash: %w", f.FileName, model.ErrInvalid)

@@ -25,7 +25,7 @@ func TestViewableCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := os.ReadFile(s.EvidenceFilePath(f.SHA256))
+	stored, _ := readKept(t, s, f.SHA256)
 	for i := 0; i < 2; i++ {
 		path, err := s.ViewableCopy(f)
 		if err != nil {
@@ -38,7 +38,7 @@ func TestViewableCopy(t *testing.T) {
 			t.Errorf("the copy differs from the stored file")
 		}
 	}
-	if got, err := hashFile(s.EvidenceFilePath(f.SHA256)); err != nil || got != f.SHA256 {
+	if got, err := hashKept(context.Background(), s.files, f.SHA256); err != nil || got != f.SHA256 {
 		t.Errorf("stored file hash after viewing = %s, %v; want %s", got, err, f.SHA256)
 	}
 	if _, err := s.ViewableCopy(model.EvidenceFile{FileName: "x.txt"}); err == nil {
@@ -109,7 +109,7 @@ func TestViewEvidence(t *testing.T) {
 		}
 	}
 	gone := viewFile(t, f, "gone.txt", []byte("soon gone"))
-	os.Remove(f.s.EvidenceFilePath(gone.SHA256))
+	dropKept(t, f.s, gone.SHA256)
 	if _, err := f.s.ViewEvidence(ctx, gone, 0); !errors.Is(err, model.ErrNotFound) || !strings.Contains(err.Error(), "gone.txt") {
 		t.Errorf("ViewEvidence of a missing stored copy = %v; want ErrNotFound naming gone.txt", err)
 	}

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // chunkSize is how much of an evidence file one row holds on a server: a
@@ -69,15 +67,17 @@ func (f serverFiles) put(ctx context.Context, r io.Reader) (string, int64, error
 	if have > 0 {
 		return sha, size, nil // kept already; the rollback drops the staging rows
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE evidence_blobs SET sha256 = $1, size = $2, chunks = $3 WHERE sha256 = $4`,
-		sha, size, n, staging); err != nil {
-		return "", 0, err
+	_, err = tx.ExecContext(ctx, `UPDATE evidence_blobs SET sha256 = $1, size = $2, chunks = $3 WHERE sha256 = $4`,
+		sha, size, n, staging)
+	if err == nil {
+		err = tx.Commit()
 	}
-	if err := tx.Commit(); err != nil {
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			return sha, size, nil // another desk kept the same bytes first
-		}
+	if isUniqueViolation(err) {
+		// Another desk kept the same bytes between the look above and the
+		// renaming (the index waits for its commit, then refuses ours).
+		return sha, size, nil
+	}
+	if err != nil {
 		return "", 0, err
 	}
 	return sha, size, nil

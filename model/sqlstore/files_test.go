@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -115,5 +116,49 @@ func TestKeptFilesSameBytesAtOnce(t *testing.T) {
 	kept, _ := s.files.list(ctx)
 	if len(kept) != 1 {
 		t.Fatalf("kept %d files; want the one", len(kept))
+	}
+}
+
+// readKept reads a kept file whole, wherever the store keeps it.
+func readKept(t *testing.T, s *Store, sha string) ([]byte, error) {
+	t.Helper()
+	r, _, err := s.files.open(context.Background(), sha)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// overwriteKept replaces a kept file's bytes behind the store's back, as
+// a fault on disk or an edit on the server would.
+func overwriteKept(t *testing.T, s *Store, sha string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
+	if !s.pg {
+		if err := os.WriteFile(s.EvidenceFilePath(sha), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM evidence_blob_chunks WHERE sha256 = $1 AND n > 0`, []any{sha}},
+		{`UPDATE evidence_blob_chunks SET data = $1 WHERE sha256 = $2 AND n = 0`, []any{data, sha}},
+		{`UPDATE evidence_blobs SET chunks = 1, size = $1 WHERE sha256 = $2`, []any{len(data), sha}},
+	} {
+		if _, err := s.db.ExecContext(ctx, q.sql, q.args...); err != nil {
+			t.Fatalf("%s: %v", q.sql, err)
+		}
+	}
+}
+
+// dropKept removes a kept file behind the store's back.
+func dropKept(t *testing.T, s *Store, sha string) {
+	t.Helper()
+	if err := s.files.remove(context.Background(), sha); err != nil {
+		t.Fatalf("remove kept file %s: %v", sha, err)
 	}
 }

@@ -188,6 +188,10 @@ func (f *roleFixture) actions(t *testing.T) map[string]func(by model.User) error
 			o.GivenName = fmt.Sprintf("Ann%c", 'a'+rune(next()%26))
 			err := s.UpdateOrganiser(ctx, by, o)
 			if err == nil {
+				// Read it again, as a form would: the next role's save
+				// carries what this one left (model.Seen), or it is
+				// refused as a save over a newer change.
+				o, err = s.Organiser(ctx, o.ID)
 				f.organiser = o
 			}
 			return err
