@@ -221,6 +221,7 @@ type TrainingStore interface {
 	Modules(ctx context.Context) ([]Module, error)
 	Register(ctx context.Context, sessionID int64) (Register, error)
 	SaveRegister(ctx context.Context, by User, sessionID int64, marks map[int64]bool) error
+	SaveRegisterFrom(ctx context.Context, by User, sessionID int64, was map[int64]bool, marks map[int64]bool) ([]KeptMark, error)
 	SessionOptions(ctx context.Context) (SessionOptions, error)
 	Training(ctx context.Context) (TrainingOverview, error)
 }
@@ -231,8 +232,11 @@ type UserStore interface {
 	CreateUser(ctx context.Context, by User, n NewUser) (User, error)
 	HasUsers(ctx context.Context) (bool, error)
 	SetUserActive(ctx context.Context, by User, id int64, active bool) error
+	SetUserActiveFrom(ctx context.Context, by User, was User, active bool) error
 	SetUserPassword(ctx context.Context, by User, id int64, password string) error
+	SetUserPasswordFrom(ctx context.Context, by User, was User, password string) error
 	SetUserRole(ctx context.Context, by User, id int64, role string) error
+	SetUserRoleFrom(ctx context.Context, by User, was User, role string) error
 	UserByID(ctx context.Context, id int64) (User, error)
 	Users(ctx context.Context) ([]User, error)
 }
@@ -247,6 +251,7 @@ type VerificationStore interface {
 	SampleDecision(ctx context.Context, by User, decisionID int64) (int64, error)
 	Samples(ctx context.Context, f SampleFilter) ([]Sample, error)
 	SetPlanRates(ctx context.Context, by User, cohort int, base int, newAssessor int) (IVPlan, error)
+	SetPlanRatesFrom(ctx context.Context, by User, was IVPlan, base int, newAssessor int) (IVPlan, error)
 	VerifySample(ctx context.Context, by User, sampleID int64, outcome string, actions string) error
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Course kinds: train-the-trainers, the main year-long course, host induction.
@@ -88,6 +89,45 @@ type Register struct {
 	Session Session
 	Course  string
 	Lines   []RegisterLine
+}
+
+// Ticks is the register's ticks as read, by person: what a register form
+// passes back with its save (SaveRegisterFrom) so that a learner's mark
+// someone else saved since is kept rather than put back.
+func (r Register) Ticks() map[int64]bool {
+	out := make(map[int64]bool, len(r.Lines))
+	for _, l := range r.Lines {
+		out[l.PersonID] = l.Present
+	}
+	return out
+}
+
+// KeptMark is a learner's mark that someone else saved after a register
+// form read it, left as they set it by the form's save because the form's
+// user left that learner's tick as it was read.
+type KeptMark struct {
+	PersonID int64
+	Name     string
+	Present  bool
+	By       string    // who saved it
+	At       time.Time // when; zero when unknown
+	Now      time.Time // when the form saved, so the time reads "today" rightly
+}
+
+// String reads like "lead2 marked Ann Smith absent at 14:05".
+func (k KeptMark) String() string {
+	mark := "absent"
+	if k.Present {
+		mark = "present"
+	}
+	s := fmt.Sprintf("%s marked %s %s", k.By, k.Name, mark)
+	if k.By == "" {
+		s = fmt.Sprintf("%s was marked %s", k.Name, mark)
+	}
+	if !k.At.IsZero() {
+		s += " at " + changedWhen(k.At, k.Now, time.Local)
+	}
+	return s
 }
 
 // ModuleCompletionRow is one organiser's progress through the modules: the

@@ -37,6 +37,9 @@ type User struct {
 	// Local marks the operating-system user acting on a local file without
 	// signing in (see LocalUser); it is never stored.
 	Local bool
+	// Seen is what the users list read, for an administrator's change to
+	// check against (SetUserRoleFrom and its kin); never stored.
+	Seen Seen `json:"-"`
 }
 
 // Argon2id parameters for new hashes: OWASP's 19 MiB, two passes, one lane.

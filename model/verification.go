@@ -11,8 +11,9 @@ type IVPlan struct {
 	ID              int64
 	CohortID        int64
 	Cohort          int
-	BaseRate        int // percent of decisions sampled
-	NewAssessorRate int // percent for an assessor in their first year
+	BaseRate        int  // percent of decisions sampled
+	NewAssessorRate int  // percent for an assessor in their first year
+	Seen            Seen `json:"-"` // what a form read, for its save's check (SetPlanRatesFrom)
 }
 
 // GenerationBonus is added to the rate per cascade generation below the

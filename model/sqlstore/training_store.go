@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -123,14 +124,35 @@ func (s *Store) Register(ctx context.Context, sessionID int64) (model.Register, 
 // session covers a module, the module's completion rule is applied to
 // everyone whose mark changed, in the same transaction.
 func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64, marks map[int64]bool) error {
+	_, err := s.SaveRegisterFrom(ctx, by, sessionID, nil, marks)
+	return err
+}
+
+// SaveRegisterFrom is SaveRegister for a register form: was holds each
+// learner's tick as the form read it (Register.Ticks). A learner whose tick
+// the form leaves as read, but whose mark someone else changed since, keeps
+// that newer mark: it is not put back, and it is returned (who, when) so the
+// form can say so. A tick the form changed is saved.
+//
+// Two desks taking one register therefore merge learner by learner rather
+// than the second being refused: a tick has two values, so where both desks
+// changed one learner's tick from the same reading they changed it the same
+// way, and a refusal would only make the second desk reload to see the very
+// ticks it was saving. A learner not yet recorded reads as unticked, as the
+// form shows them; one recorded absent since keeps that mark unless this
+// form ticked them present, as it would after a reload.
+func (s *Store) SaveRegisterFrom(ctx context.Context, by model.User, sessionID int64, was, marks map[int64]bool) ([]model.KeptMark, error) {
 	if err := s.require(ctx, by, model.ActTraining); err != nil {
-		return err
+		return nil, err
 	}
 	if len(marks) == 0 {
-		return fmt.Errorf("save register of session %d: %w: nobody marked", sessionID, model.ErrInvalid)
+		return nil, fmt.Errorf("save register of session %d: %w: nobody marked", sessionID, model.ErrInvalid)
 	}
-	now := model.Now()
+	clock := s.now()
+	now := clock.UTC().Format(time.RFC3339)
+	var kept []model.KeptMark
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		kept = nil // a retried transaction starts again
 		var courseID, moduleID int64
 		err := tx.QueryRowContext(ctx, `SELECT course_id, coalesce(module_id, 0) FROM sessions WHERE id = $1`, sessionID).Scan(&courseID, &moduleID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -139,19 +161,28 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 		if err != nil {
 			return err
 		}
-		before := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, `SELECT person_id, present FROM attendance WHERE session_id = $1`, sessionID)
+		type mark struct {
+			present bool
+			by, at  string
+			name    string
+		}
+		before := map[int64]mark{}
+		rows, err := tx.QueryContext(ctx, `SELECT a.person_id, a.present, a.recorded_by, a.recorded_at,
+			p.given_name || ' ' || p.family_name
+			FROM attendance a JOIN people p ON p.id = a.person_id WHERE a.session_id = $1`, sessionID)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var id int64
-			var p bool
-			if err := rows.Scan(&id, &p); err != nil {
+			var present int // an INTEGER 0 or 1 in both dialects
+			var m mark
+			if err := rows.Scan(&id, &present, &m.by, &m.at, &m.name); err != nil {
 				rows.Close()
 				return err
 			}
-			before[strconv.FormatInt(id, 10)] = p
+			m.present = present == 1
+			before[id] = m
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -170,16 +201,25 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 			return err
 		}
 		defer upsert.Close()
-		after, was := map[string]bool{}, map[string]bool{}
+		after, prior := map[string]bool{}, map[string]bool{}
 		var changed []int64
 		for person, present := range marks {
 			key := strconv.FormatInt(person, 10)
-			old, ok := before[key]
-			if ok && old == present {
+			old, ok := before[person]
+			if read, seen := was[person]; seen && read == present && ok && old.present != read {
+				// Left as read here, changed by someone since: theirs stands.
+				k := model.KeptMark{PersonID: person, Name: old.name, Present: old.present, By: old.by, Now: clock}
+				if t, err := time.Parse(time.RFC3339, old.at); err == nil {
+					k.At = t
+				}
+				kept = append(kept, k)
+				continue
+			}
+			if ok && old.present == present {
 				continue // a mark saved unchanged keeps who recorded it and when
 			}
 			if ok {
-				was[key] = old
+				prior[key] = old.present
 			}
 			if !ok {
 				var n int
@@ -203,7 +243,7 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 		if len(after) == 0 {
 			return nil // the register as it was: no write, no audit entry
 		}
-		if err := s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), was, after); err != nil {
+		if err := s.audit(ctx, tx, by, "register", "session", strconv.FormatInt(sessionID, 10), prior, after); err != nil {
 			return err
 		}
 		if moduleID == 0 {
@@ -215,9 +255,10 @@ func (s *Store) SaveRegister(ctx context.Context, by model.User, sessionID int64
 		return s.settleCompletions(ctx, tx, by, moduleID, changed)
 	})
 	if err != nil {
-		return fmt.Errorf("save register of session %d: %w", sessionID, err)
+		return nil, fmt.Errorf("save register of session %d: %w", sessionID, err)
 	}
-	return nil
+	slices.SortFunc(kept, func(a, b model.KeptMark) int { return strings.Compare(a.Name, b.Name) })
+	return kept, nil
 }
 
 // ModuleCompletionGrid reads module completion per organiser: every organiser

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,8 +38,20 @@ func (s *Store) UserByID(ctx context.Context, id int64) (model.User, error) {
 	return s.userBy(ctx, s.db, `id = $1`, id)
 }
 
-// Users lists every user, by role then name.
+// userFields is what administrators change on a user, as a Seen fingerprints it.
+type userFields struct{ Role, DisabledAt, PasswordHash string }
+
+func seenUser(mark int64, u model.User) model.Seen {
+	return seenAs(mark, userFields{u.Role, u.DisabledAt, u.PasswordHash})
+}
+
+// Users lists every user, by role then name, each with the Seen an
+// administrator's change to them is checked against (SetUserRoleFrom and its kin).
 func (s *Store) Users(ctx context.Context) ([]model.User, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY
 		CASE role WHEN 'admin' THEN 1 WHEN 'lead' THEN 2 WHEN 'assessor' THEN 3 WHEN 'verifier' THEN 4 ELSE 5 END, username`)
 	if err != nil {
@@ -51,6 +64,7 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list users: %w", err)
 		}
+		u.Seen = seenUser(mark, u)
 		out = append(out, u)
 	}
 	return out, rows.Err()
@@ -117,6 +131,14 @@ func (s *Store) createUser(ctx context.Context, by model.User, n model.NewUser) 
 
 // SetUserRole changes a user's role; only administrators manage users.
 func (s *Store) SetUserRole(ctx context.Context, by model.User, id int64, role string) error {
+	return s.SetUserRoleFrom(ctx, by, model.User{ID: id}, role)
+}
+
+// SetUserRoleFrom is SetUserRole for a screen that listed the user as was
+// (Users): if another administrator changed their role since, it is refused
+// with a *model.ChangedError naming them, unless it already is role.
+func (s *Store) SetUserRoleFrom(ctx context.Context, by model.User, was model.User, role string) error {
+	id := was.ID
 	if err := s.require(ctx, by, model.ActManageUsers); err != nil {
 		return err
 	}
@@ -128,11 +150,19 @@ func (s *Store) SetUserRole(ctx context.Context, by model.User, id int64, role s
 	if by.ID == id && role != model.RoleAdmin {
 		return fmt.Errorf("%w: you cannot take away your own administrator role; another administrator can", model.ErrPermission)
 	}
-	return s.changeUser(ctx, by, id, "role", role, `UPDATE users SET role = $1 WHERE id = $2`)
+	return s.changeUser(ctx, by, was, "role", role, `UPDATE users SET role = $1 WHERE id = $2`)
 }
 
 // SetUserPassword sets a new password for a user; only administrators manage users.
 func (s *Store) SetUserPassword(ctx context.Context, by model.User, id int64, password string) error {
+	return s.SetUserPasswordFrom(ctx, by, model.User{ID: id}, password)
+}
+
+// SetUserPasswordFrom is SetUserPassword for a screen that listed the user
+// as was: if their password was set since (by another administrator, who
+// may have handed it to them), it is refused with a *model.ChangedError
+// naming who, rather than replacing a password someone is about to use.
+func (s *Store) SetUserPasswordFrom(ctx context.Context, by model.User, was model.User, password string) error {
 	if err := s.require(ctx, by, model.ActManageUsers); err != nil {
 		return err
 	}
@@ -146,25 +176,38 @@ func (s *Store) SetUserPassword(ctx context.Context, by model.User, id int64, pa
 	if err != nil {
 		return err
 	}
-	return s.changeUser(ctx, by, id, "password", hash, `UPDATE users SET password_hash = $1 WHERE id = $2`)
+	return s.changeUser(ctx, by, was, "password", hash, `UPDATE users SET password_hash = $1 WHERE id = $2`)
 }
 
 // SetUserActive disables a user (they can no longer sign in) or enables them again.
 func (s *Store) SetUserActive(ctx context.Context, by model.User, id int64, active bool) error {
+	return s.SetUserActiveFrom(ctx, by, model.User{ID: id}, active)
+}
+
+// SetUserActiveFrom is SetUserActive for a screen that listed the user as
+// was: if another administrator disabled or enabled them since, it is
+// refused with a *model.ChangedError naming them, unless they already are
+// as asked (a no-op).
+func (s *Store) SetUserActiveFrom(ctx context.Context, by model.User, was model.User, active bool) error {
 	if err := s.require(ctx, by, model.ActManageUsers); err != nil {
 		return err
 	}
-	if by.ID == id && !active {
+	if by.ID == was.ID && !active {
 		return fmt.Errorf("%w: you cannot disable yourself", model.ErrPermission)
 	}
 	var v any
 	if !active {
-		v = model.Now()
+		v = s.now().UTC().Format(time.RFC3339)
 	}
-	return s.changeUser(ctx, by, id, "disabled_at", v, `UPDATE users SET disabled_at = $1 WHERE id = $2`)
+	return s.changeUser(ctx, by, was, "disabled_at", v, `UPDATE users SET disabled_at = $1 WHERE id = $2`)
 }
 
-func (s *Store) changeUser(ctx context.Context, by model.User, id int64, field string, v any, query string) error {
+// changeUser sets one field of user was.ID to v. A was carrying a Seen is
+// checked field by field: only a change since to the field being set
+// refuses, so one administrator's role change does not block another's
+// password reset on the same user.
+func (s *Store) changeUser(ctx context.Context, by model.User, was model.User, field string, v any, query string) error {
+	id := was.ID
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err := s.userBy(ctx, tx, `id = $1`, id)
 		if err != nil {
@@ -176,6 +219,19 @@ func (s *Store) changeUser(ctx context.Context, by model.User, id int64, field s
 		case field == "role" && v == before.Role,
 			field == "disabled_at" && (v == nil) == (before.DisabledAt == ""):
 			return nil
+		}
+		if !was.Seen.IsZero() {
+			read, now := was.Role, before.Role
+			switch field {
+			case "disabled_at":
+				read, now = was.DisabledAt, before.DisabledAt
+			case "password":
+				read, now = was.PasswordHash, before.PasswordHash
+			}
+			if read != now {
+				return fmt.Errorf("change user %s %s: %w", before.Username, field,
+					s.changedSince(ctx, tx, was.Seen.Mark, 0, []auditKey{{"user", strconv.FormatInt(id, 10)}}))
+			}
 		}
 		if _, err := tx.ExecContext(ctx, query, v, id); err != nil {
 			return fmt.Errorf("change user %d %s: %w", id, field, err)

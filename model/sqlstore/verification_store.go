@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,43 +47,88 @@ func insertPlan(ctx context.Context, tx *sql.Tx, by model.User, p *model.IVPlan)
 }
 
 // PlanRates reads a cohort's current sampling rates without making a plan
-// (anyone may read them): the defaults while it has none.
+// (anyone may read them): the defaults while it has none. The plan carries
+// the Seen a form saves new rates from (SetPlanRatesFrom).
 func (s *Store) PlanRates(ctx context.Context, cohort int) (model.IVPlan, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return model.IVPlan{}, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+	}
+	p, err := planRates(ctx, s.db, cohort)
+	if err != nil {
+		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+	}
+	p.Seen = seenAs(mark, rates(p))
+	return p, nil
+}
+
+// planRates reads a cohort's newest plan, or the defaults (ID 0) while it has none.
+func planRates(ctx context.Context, q rowQuerier, cohort int) (model.IVPlan, error) {
 	p := model.IVPlan{Cohort: cohort, BaseRate: model.DefaultBaseRate, NewAssessorRate: model.DefaultNewAssessorRate}
-	err := s.db.QueryRowContext(ctx, `SELECT p.id, c.id, p.base_rate, p.new_assessor_rate FROM iv_plans p
+	err := q.QueryRowContext(ctx, `SELECT p.id, c.id, p.base_rate, p.new_assessor_rate FROM iv_plans p
 		JOIN cohorts c ON c.id = p.cohort_id WHERE c.number = $1 ORDER BY p.id DESC LIMIT 1`, cohort).
 		Scan(&p.ID, &p.CohortID, &p.BaseRate, &p.NewAssessorRate)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("plan for cohort %d: %w", cohort, err)
+		return p, err
 	}
 	return p, nil
 }
+
+// planRateFields is what a plan form edits, as its Seen fingerprints it.
+type planRateFields struct{ Base, NewAssessor int }
+
+func rates(p model.IVPlan) planRateFields { return planRateFields{p.BaseRate, p.NewAssessorRate} }
 
 // SetPlanRates changes a cohort's sampling rates; internal verifiers only.
 // The change is a new plan, so samples already drawn keep the plan they were
 // drawn under, and the audit log holds the rates before and after.
 func (s *Store) SetPlanRates(ctx context.Context, by model.User, cohort, base, newAssessor int) (model.IVPlan, error) {
+	return s.SetPlanRatesFrom(ctx, by, model.IVPlan{Cohort: cohort}, base, newAssessor)
+}
+
+// SetPlanRatesFrom is SetPlanRates for a form that read the plan was (by
+// PlanRates): if another verifier changed the cohort's rates since, the
+// save is refused with a *model.ChangedError naming them, unless the form
+// saves the rates it read (a quiet no-op) or the rates already stored.
+func (s *Store) SetPlanRatesFrom(ctx context.Context, by model.User, was model.IVPlan, base, newAssessor int) (model.IVPlan, error) {
+	cohort := was.Cohort
 	if err := s.require(ctx, by, model.ActSample); err != nil {
 		return model.IVPlan{}, err
 	}
 	if err := model.ValidatePlanRates(base, newAssessor); err != nil {
 		return model.IVPlan{}, err
 	}
-	before, err := s.PlanRates(ctx, cohort)
-	if err != nil {
-		return model.IVPlan{}, err
-	}
-	if before.ID != 0 && before.BaseRate == base && before.NewAssessorRate == newAssessor {
-		return before, nil // the plan as it is: no new plan, no audit entry
-	}
 	p := model.IVPlan{Cohort: cohort, BaseRate: base, NewAssessorRate: newAssessor}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := insertPlan(ctx, tx, by, &p); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		// Read inside the write transaction, so no other plan lands between
+		// the comparison and the new plan.
+		before, err := planRates(ctx, tx, cohort)
+		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, "update", "iv_plan", fmt.Sprint(p.ID),
-			map[string]int{"base_rate": before.BaseRate, "new_assessor_rate": before.NewAssessorRate},
-			map[string]int{"cohort": cohort, "base_rate": base, "new_assessor_rate": newAssessor})
+		skip := before.ID != 0 && rates(before) == rates(p) // the rates already stored
+		if !skip {
+			keys := []auditKey{{"iv_plan", strconv.FormatInt(before.ID, 10)}}
+			if skip, err = s.checkSeen(ctx, tx, was.Seen, rates(before), rates(p), 0, keys...); err != nil {
+				return err
+			}
+		}
+		if skip {
+			p = before // the plan as it is: no new plan, no audit entry
+		} else {
+			if err := insertPlan(ctx, tx, by, &p); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, by, "update", "iv_plan", fmt.Sprint(p.ID),
+				map[string]int{"base_rate": before.BaseRate, "new_assessor_rate": before.NewAssessorRate},
+				map[string]int{"cohort": cohort, "base_rate": base, "new_assessor_rate": newAssessor}); err != nil {
+				return err
+			}
+		}
+		// The plan returned is what the form now shows: its next save checks from here.
+		mark, err := auditMark(ctx, tx)
+		p.Seen = seenAs(mark, rates(p))
+		return err
 	})
 	if err != nil {
 		return model.IVPlan{}, fmt.Errorf("change the plan for cohort %d: %w", cohort, err)
