@@ -19,7 +19,7 @@ type trainingStore interface {
 	Training(ctx context.Context) (model.TrainingOverview, error)
 	CourseSessions(ctx context.Context, courseID int64) ([]model.Session, error)
 	Register(ctx context.Context, sessionID int64) (model.Register, error)
-	SaveRegister(ctx context.Context, by model.User, sessionID int64, marks map[int64]bool) error
+	SaveRegisterFrom(ctx context.Context, by model.User, sessionID int64, was, marks map[int64]bool) ([]model.KeptMark, error)
 	ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error)
 	MissedSessions(ctx context.Context, today time.Time) ([]model.MissedRow, error)
 	SessionOptions(ctx context.Context) (model.SessionOptions, error)
@@ -41,6 +41,7 @@ type trainingScreen struct {
 	sessions  []model.Session
 	reg       model.Register
 	marks     []bool // the register as ticked, parallel to reg.Lines
+	regNote   string // what the last save said, shown with the count
 	grid      model.ModuleCompletions
 	missed    []model.MissedRow
 	courseID  int64 // selected; survives refresh
@@ -103,7 +104,7 @@ func (s *trainingScreen) buildUI() {
 			c.OnChanged = nil // setting the state must not count as a tick
 			c.SetText(s.reg.Lines[i].Name)
 			c.SetChecked(s.marks[i])
-			c.OnChanged = func(v bool) { s.marks[i] = v; s.showRegisterCount() }
+			c.OnChanged = func(v bool) { s.marks[i] = v; s.regNote = ""; s.showRegisterCount() }
 			readOnlyUnless(s.e, model.ActTraining, c) // a reader sees the register, ticks and all
 		},
 	}
@@ -309,6 +310,9 @@ func (s *trainingScreen) onSessionSelected(id widget.TableCellID) {
 	if id.Row < 0 || id.Row >= len(s.sessions) {
 		return
 	}
+	if s.sessions[id.Row].ID != s.sessionID {
+		s.regNote = "" // the note was about another session's register
+	}
 	s.sessionID = s.sessions[id.Row].ID
 	s.loadRegister()
 }
@@ -341,10 +345,15 @@ func (s *trainingScreen) showRegisterCount() {
 	if s.reg.Session.Recorded() {
 		state = "saved before"
 	}
-	s.regStatus.SetText(fmt.Sprintf("%d of %d ticked present (%s)", present, len(s.marks), state))
+	count := fmt.Sprintf("%d of %d ticked present (%s)", present, len(s.marks), state)
+	if s.regNote != "" {
+		count = s.regNote + " " + count
+	}
+	s.regStatus.SetText(count)
 }
 
 func (s *trainingScreen) onAllPresent() {
+	s.regNote = ""
 	for i := range s.marks {
 		s.marks[i] = true
 	}
@@ -352,25 +361,48 @@ func (s *trainingScreen) onAllPresent() {
 	s.showRegisterCount()
 }
 
-// onSaveRegister saves every mark in one transaction.
+// onSaveRegister saves every mark in one transaction, with the ticks as
+// read: a learner left as read here whom another lead marked since keeps
+// their mark, and the screen says whose (ticks on other learners merge).
 func (s *trainingScreen) onSaveRegister() {
 	marks := make(map[int64]bool, len(s.marks))
 	for i, l := range s.reg.Lines {
 		marks[l.PersonID] = s.marks[i]
 	}
+	was := s.reg.Ticks()
 	sessionID := s.sessionID
 	s.saveReg.Disable()
-	load(s.e, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, s.store.SaveRegister(ctx, s.e.user, sessionID, marks)
-	}, func(struct{}) {
+	load(s.e, func(ctx context.Context) ([]model.KeptMark, error) {
+		return s.store.SaveRegisterFrom(ctx, s.e.user, sessionID, was, marks)
+	}, func(kept []model.KeptMark) {
 		s.saveReg.Enable()
-		s.loadRegister()
-		s.refresh() // the register may have completed modules: the grid and counts follow, with the sessions
-		s.regStatus.SetText("Register saved.")
+		s.regNote = "Register saved." + keptText(kept) // shown with the count until the register is ticked or left
+		s.loadRegister()                               // the merged register
+		s.refresh()                                    // the register may have completed modules: the grid and counts follow, with the sessions
 	}, func(err error) {
 		s.saveReg.Enable()
+		s.regNote = ""
 		s.regStatus.SetText("Not saved: " + err.Error())
 	})
+}
+
+// keptText tells of the marks a save kept because another lead made them
+// after this register was read: " Kept since you opened it: lead2 marked
+// Ada Senior present at 14:05." Three are named, then how many more.
+func keptText(kept []model.KeptMark) string {
+	if len(kept) == 0 {
+		return ""
+	}
+	const named = 3
+	var parts []string
+	for i, k := range kept {
+		if i == named {
+			parts = append(parts, fmt.Sprintf("and %d more", len(kept)-named))
+			break
+		}
+		parts = append(parts, k.String())
+	}
+	return " Kept, as marked since you opened it: " + strings.Join(parts, "; ") + "."
 }
 
 // onAddSession schedules a session of the chosen course.

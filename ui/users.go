@@ -15,9 +15,9 @@ import (
 type usersStore interface {
 	Users(ctx context.Context) ([]model.User, error)
 	CreateUser(ctx context.Context, by model.User, n model.NewUser) (model.User, error)
-	SetUserActive(ctx context.Context, by model.User, id int64, active bool) error
-	SetUserPassword(ctx context.Context, by model.User, id int64, password string) error
-	SetUserRole(ctx context.Context, by model.User, id int64, role string) error
+	SetUserActiveFrom(ctx context.Context, by model.User, was model.User, active bool) error
+	SetUserPasswordFrom(ctx context.Context, by model.User, was model.User, password string) error
+	SetUserRoleFrom(ctx context.Context, by model.User, was model.User, role string) error
 }
 
 // usersScreen lets an administrator add users, change their roles, reset
@@ -158,8 +158,8 @@ func (s *usersScreen) onToggle() {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, s.store.SetUserActive(ctx, s.e.user, u.ID, active)
-		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { showError(err, s.e.win) })
+			return struct{}{}, s.store.SetUserActiveFrom(ctx, s.e.user, u, active)
+		}, func(struct{}) { s.refreshKeeping(u.ID) }, func(err error) { s.changeFailed(u, err, nil) })
 	}, s.e.win)
 }
 
@@ -175,8 +175,8 @@ func (s *usersScreen) onReset() {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, s.store.SetUserPassword(ctx, s.e.user, u.ID, pw.Text)
-		}, func(struct{}) { sayDone(s.status, "Password set for "+u.Username) }, func(err error) { showError(err, s.e.win) })
+			return struct{}{}, s.store.SetUserPasswordFrom(ctx, s.e.user, u, pw.Text)
+		}, func(struct{}) { sayDone(s.status, "Password set for "+u.Username) }, func(err error) { s.changeFailed(u, err, nil) })
 	}, s.e.win)
 	showForm(s.e.win, d, pw)
 }
@@ -222,15 +222,33 @@ func (s *usersScreen) confirmRole(u model.User, to string) {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, s.store.SetUserRole(ctx, s.e.user, u.ID, to)
+			return struct{}{}, s.store.SetUserRoleFrom(ctx, s.e.user, u, to)
 		}, func(struct{}) {
 			sayDone(s.status, u.Username+" is now "+model.RoleName(to))
 			s.refreshKeeping(u.ID)
 		}, func(err error) {
-			showError(fmt.Errorf("%s's role was not changed: %w", u.Username, err), s.e.win)
+			s.changeFailed(u, err, fmt.Errorf("%s's role was not changed: %w", u.Username, err))
 		})
 	}, s.e.win)
 	d.SetConfirmText("Change role")
 	d.SetDismissText("Cancel")
 	d.Show()
+}
+
+// changeFailed shows why a change to user u was not made. Refused because
+// another administrator changed them since the list was read: say who and
+// when in the status line and offer to reload the list, which then shows
+// their change (nothing typed here is worth keeping: a role or a password
+// is chosen again in a moment). Otherwise shown, as shown, or err itself.
+func (s *usersScreen) changeFailed(u model.User, err, shown error) {
+	if said, ok := changedText(err); ok {
+		said = u.Username + ": " + said
+		sayProblem(s.status, said)
+		askReload(s.e.win, said, func() { s.refreshKeeping(u.ID) }, nil)
+		return
+	}
+	if shown == nil {
+		shown = err
+	}
+	showError(shown, s.e.win)
 }

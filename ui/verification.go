@@ -21,7 +21,7 @@ type verificationStore interface {
 	DrawSample(ctx context.Context, by model.User, cohort int) (int, error)
 	VerifySample(ctx context.Context, by model.User, sampleID int64, outcome, actions string) error
 	PlanRates(ctx context.Context, cohort int) (model.IVPlan, error)
-	SetPlanRates(ctx context.Context, by model.User, cohort, base, newAssessor int) (model.IVPlan, error)
+	SetPlanRatesFrom(ctx context.Context, by model.User, was model.IVPlan, base, newAssessor int) (model.IVPlan, error)
 	PreviewSample(ctx context.Context, by model.User, cohort int) (model.SampleDraw, error)
 	Evidence(ctx context.Context, id int64) (model.EvidenceItem, error)
 	evidenceReader
@@ -282,13 +282,28 @@ func (s *verificationScreen) onPlan() {
 		}
 		b, _ := strconv.Atoi(strings.TrimSpace(base.Text))
 		f, _ := strconv.Atoi(strings.TrimSpace(first.Text))
+		was := s.plan // as the form read it: a plan another verifier set since is not overwritten
+		if was.Cohort != n {
+			was = model.IVPlan{Cohort: n} // not read for this cohort: nothing to check against
+		}
 		load(s.e, func(ctx context.Context) (model.IVPlan, error) {
-			return s.store.SetPlanRates(ctx, s.e.user, n, b, f)
+			return s.store.SetPlanRatesFrom(ctx, s.e.user, was, b, f)
 		}, func(p model.IVPlan) {
 			s.plan = p
 			s.planLbl.SetText(planText(p))
+			if b == was.BaseRate && f == was.NewAssessorRate {
+				s.status.SetText(fmt.Sprintf("Cohort %d's plan unchanged.", n))
+				return
+			}
 			s.status.SetText(fmt.Sprintf("Cohort %d's plan changed; samples already drawn keep theirs.", n))
-		}, func(err error) { showError(err, s.e.win) })
+		}, func(err error) {
+			if said, ok := changedText(err); ok {
+				sayProblem(s.status, said)
+				askReload(s.e.win, said, s.refresh, nil)
+				return
+			}
+			showError(err, s.e.win)
+		})
 	}, s.e.win)
 }
 
