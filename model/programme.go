@@ -203,6 +203,7 @@ type TrainerStore interface {
 	TrainerDetail(ctx context.Context, id int64) (TrainerDetail, error)
 	Trainers(ctx context.Context) (TrainerList, error)
 	UnretireTrainer(ctx context.Context, by User, id int64) error
+	UnretireTrainerFrom(ctx context.Context, by User, was TrainerDetail) error
 	UpdateTrainer(ctx context.Context, by User, id int64, in TrainerInput) error
 }
 

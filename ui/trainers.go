@@ -23,7 +23,7 @@ type trainersStore interface {
 	CreateTrainer(ctx context.Context, by model.User, in model.TrainerInput) (int64, error)
 	UpdateTrainer(ctx context.Context, by model.User, id int64, in model.TrainerInput) error
 	RetireTrainer(ctx context.Context, by model.User, id int64, on string) error
-	UnretireTrainer(ctx context.Context, by model.User, id int64) error
+	UnretireTrainerFrom(ctx context.Context, by model.User, was model.TrainerDetail) error
 }
 
 // Trainer list filters.
@@ -621,7 +621,8 @@ func (s *trainersScreen) onRetire() {
 	d := s.detail
 	id := d.ID
 	if d.RetiredOn != "" {
-		s.run(func(ctx context.Context) error { return s.store.UnretireTrainer(ctx, s.env.user, id) })
+		// As shown: a retirement someone else recorded since is not wiped.
+		s.run(func(ctx context.Context) error { return s.store.UnretireTrainerFrom(ctx, s.env.user, d) })
 		return
 	}
 	today := time.Now().Format(time.DateOnly)
@@ -640,6 +641,10 @@ func (s *trainersScreen) run(change func(context.Context) error) {
 	go func() {
 		err := change(s.env.ctx)
 		s.env.post(func() {
+			if said, ok := changedText(err); ok {
+				askReload(s.env.win, said, s.refresh, nil)
+				return
+			}
 			if err != nil {
 				showError(err, s.env.win)
 				return

@@ -348,3 +348,45 @@ func TestUserActiveChecksOnlyItsOwnField(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// "Undo retirement" from a stale trainer page: undone already is a no-op;
+// a retirement recorded again since on another date is refused naming who,
+// not wiped.
+func TestUndoRetirementOverANewerOneIsRefused(t *testing.T) {
+	d := newTwoDesks(t)
+	ctx := context.Background()
+	id, err := d.a.CreateTrainer(ctx, d.lead1, model.TrainerInput{GivenName: "Tess", FamilyName: "Trainer",
+		Email: "tess@example.org", Status: model.TrainerActive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.a.RetireTrainer(ctx, d.lead1, id, "2014-03-31"); err != nil {
+		t.Fatal(err)
+	}
+	detail := func(s *Store) model.TrainerDetail {
+		t.Helper()
+		x, err := s.TrainerDetail(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	atA := detail(d.a)
+	if err := d.b.UnretireTrainerFrom(ctx, d.lead2, detail(d.b)); err != nil {
+		t.Fatal(err)
+	}
+	entries := auditCount(t, d.a)
+	if err := d.a.UnretireTrainerFrom(ctx, d.lead1, atA); err != nil || auditCount(t, d.a) != entries {
+		t.Fatalf("undo of a retirement undone already: %v (audit +%d); want a quiet no-op", err, auditCount(t, d.a)-entries)
+	}
+	if err := d.b.RetireTrainer(ctx, d.lead2, id, "2015-06-30"); err != nil {
+		t.Fatal(err)
+	}
+	refusedBy(t, d.a.UnretireTrainerFrom(ctx, d.lead1, atA), "lead2")
+	if got := detail(d.a); got.RetiredOn != "2015-06-30" {
+		t.Fatalf("after the refused undo the trainer is retired on %q; want lead2's 2015-06-30", got.RetiredOn)
+	}
+	if err := d.a.UnretireTrainerFrom(ctx, d.lead1, detail(d.a)); err != nil {
+		t.Fatalf("undo after reload: %v", err)
+	}
+}

@@ -392,6 +392,15 @@ func (s *Store) RetireTrainer(ctx context.Context, by model.User, id int64, on s
 
 // UnretireTrainer undoes a retirement (the screen's cheap undo).
 func (s *Store) UnretireTrainer(ctx context.Context, by model.User, id int64) error {
+	return s.UnretireTrainerFrom(ctx, by, model.TrainerDetail{Trainer: model.Trainer{ID: id}})
+}
+
+// UnretireTrainerFrom is UnretireTrainer for a screen that shows the
+// trainer as was (TrainerDetail): a trainer no longer retired is left so (a
+// no-op), and one retired again on another date since is refused with a
+// *model.ChangedError naming who, rather than wiping their retirement.
+func (s *Store) UnretireTrainerFrom(ctx context.Context, by model.User, was model.TrainerDetail) error {
+	id := was.ID
 	if err := s.require(ctx, by, model.ActTrainers); err != nil {
 		return err
 	}
@@ -399,6 +408,15 @@ func (s *Store) UnretireTrainer(ctx context.Context, by model.User, id int64) er
 		before, _, err := s.trainerAuditState(ctx, tx, id)
 		if err != nil {
 			return err
+		}
+		if !was.Seen.IsZero() {
+			switch before.RetiredOn {
+			case "":
+				return nil // undone already: nothing to write or audit
+			case was.RetiredOn:
+			default:
+				return s.changedSince(ctx, tx, was.Seen.Mark, 0, []auditKey{{"trainer", fmt.Sprint(id)}})
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE trainers SET retired_on = NULL WHERE id = $1`, id); err != nil {
 			return err
