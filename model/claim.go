@@ -23,6 +23,7 @@ type Claim struct {
 	SubmittedAt   string
 	Lines         int
 	Credits       int
+	Seen          Seen `json:"-"` // what a list read, for a submission's check (SubmitClaimFrom)
 }
 
 // ClaimLine is one learner's unit on a claim.

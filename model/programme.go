@@ -90,6 +90,7 @@ type ClaimStore interface {
 	DiscardClaim(ctx context.Context, by User, id int64) error
 	RemoveClaimLine(ctx context.Context, by User, claimID int64, organiserID int64, unitCode string) error
 	SubmitClaim(ctx context.Context, by User, id int64) error
+	SubmitClaimFrom(ctx context.Context, by User, was Claim) error
 }
 
 // CohortStore holds the calls for cohort.

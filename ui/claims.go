@@ -21,7 +21,7 @@ type claimsStore interface {
 	Claims(ctx context.Context) ([]model.Claim, error)
 	ClaimLines(ctx context.Context, id int64) ([]model.ClaimLine, error)
 	CreateClaim(ctx context.Context, by model.User, cohort int, qual string) (model.Claim, []model.ClaimProblem, error)
-	SubmitClaim(ctx context.Context, by model.User, id int64) error
+	SubmitClaimFrom(ctx context.Context, by model.User, was model.Claim) error
 	CorrectClaim(ctx context.Context, by model.User, id int64) (model.Claim, error)
 	DiscardClaim(ctx context.Context, by model.User, id int64) error
 	LoadCatalogue(ctx context.Context) (model.Catalogue, error)
@@ -239,10 +239,17 @@ func (s *claimsScreen) onSubmit() {
 			return
 		}
 		load(s.e, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, s.store.SubmitClaim(ctx, s.e.user, k.ID)
+			return struct{}{}, s.store.SubmitClaimFrom(ctx, s.e.user, k) // the claim as confirmed
 		},
 			func(struct{}) { sayDone(s.status, k.Reference+" submitted and locked."); s.refresh() },
-			func(err error) { showError(err, s.e.win) })
+			func(err error) {
+				if said, ok := changedText(err); ok {
+					sayProblem(s.status, k.Reference+": "+said)
+					askReload(s.e.win, k.Reference+": "+said, s.refresh, nil)
+					return
+				}
+				showError(err, s.e.win)
+			})
 	}, s.e.win)
 }
 

@@ -180,16 +180,30 @@ func (s *Store) DiscardClaim(ctx context.Context, by model.User, id int64) error
 	return nil
 }
 
+// claimSize is what the submit question names (units and credits), as a
+// claim's Seen fingerprints it.
+type claimSize struct{ Lines, Credits int }
+
 // SubmitClaim submits a draft claim; from then on it is locked.
 func (s *Store) SubmitClaim(ctx context.Context, by model.User, id int64) error {
+	return s.SubmitClaimFrom(ctx, by, model.Claim{ID: id})
+}
+
+// SubmitClaimFrom is SubmitClaim for a screen that listed the claim as was
+// and asked "Submit N units (C credits)?": if its lines changed since (a
+// line removed at another desk), it is refused with a *model.ChangedError
+// naming who, so nobody locks a claim other than the one they confirmed.
+func (s *Store) SubmitClaimFrom(ctx context.Context, by model.User, was model.Claim) error {
+	id := was.ID
 	if err := s.require(ctx, by, model.ActClaim); err != nil {
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var status string
-		var lines int
-		if err := tx.QueryRowContext(ctx, `SELECT status, (SELECT count(*) FROM claim_lines WHERE claim_id = $1) FROM claims WHERE id = $1`, id).
-			Scan(&status, &lines); err != nil {
+		var lines, credits int
+		if err := tx.QueryRowContext(ctx, `SELECT status, (SELECT count(*) FROM claim_lines WHERE claim_id = $1),
+			(SELECT coalesce(sum(credits), 0) FROM claim_lines WHERE claim_id = $1) FROM claims WHERE id = $1`, id).
+			Scan(&status, &lines, &credits); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return model.ErrNotFound
 			}
@@ -197,6 +211,9 @@ func (s *Store) SubmitClaim(ctx context.Context, by model.User, id int64) error 
 		}
 		if status == "submitted" {
 			return fmt.Errorf("%w: already submitted", model.ErrLocked)
+		}
+		if !was.Seen.IsZero() && model.Fingerprint(claimSize{lines, credits}) != was.Seen.Sum {
+			return s.changedSince(ctx, tx, was.Seen.Mark, 0, []auditKey{{"claim", fmt.Sprint(id)}})
 		}
 		if lines == 0 {
 			return fmt.Errorf("%w: the claim has no units", model.ErrInvalid)
@@ -296,6 +313,10 @@ func (s *Store) ClaimByID(ctx context.Context, id int64) (model.Claim, error) {
 }
 
 func (s *Store) claimsWhere(ctx context.Context, where string, arg any) ([]model.Claim, error) {
+	mark, err := auditMark(ctx, s.db)
+	if err != nil {
+		return nil, fmt.Errorf("claims: %w", err)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT k.id, k.reference, coalesce(c.number, 0), coalesce(q.code, ''), k.status,
 		coalesce(k.corrects_id, 0), coalesce(k0.reference, ''), k.created_by, k.created_at, coalesce(k.submitted_by, ''),
 		coalesce(k.submitted_at, ''), (SELECT count(*) FROM claim_lines WHERE claim_id = k.id),
@@ -313,6 +334,7 @@ func (s *Store) claimsWhere(ctx context.Context, where string, arg any) ([]model
 			&c.CreatedBy, &c.CreatedAt, &c.SubmittedBy, &c.SubmittedAt, &c.Lines, &c.Credits); err != nil {
 			return nil, err
 		}
+		c.Seen = seenAs(mark, claimSize{c.Lines, c.Credits})
 		out = append(out, c)
 	}
 	return out, rows.Err()

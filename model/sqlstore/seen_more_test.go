@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 // registerDesks is twoDesks with a course session both organisers are
@@ -388,5 +389,48 @@ func TestUndoRetirementOverANewerOneIsRefused(t *testing.T) {
 	}
 	if err := d.a.UnretireTrainerFrom(ctx, d.lead1, detail(d.a)); err != nil {
 		t.Fatalf("undo after reload: %v", err)
+	}
+}
+
+// A draft claim whose lines changed after the list was read (a line removed
+// at another desk) is not submitted: the submitter confirmed "2 units (9
+// credits)", so locking a 1-unit claim in their name is refused naming who
+// removed it; the list read again submits.
+func TestSubmittingAClaimChangedSinceIsRefused(t *testing.T) {
+	f := newAccredFixture(t)
+	ctx := context.Background()
+	ev1, ev2 := f.evidence(t, "U1 1.1", "U1 1.2", "U1 2.1"), f.evidence(t, "U2 1.1")
+	if _, err := f.decide(t, f.assessor, ev1, map[string]string{"U1 1.1": model.OutcomeAchieved,
+		"U1 1.2": model.OutcomeAchieved, "U1 2.1": model.OutcomeAchieved}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.decide(t, f.assessor, ev2, map[string]string{"U2 1.1": model.OutcomeAchieved}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := f.s.CreateClaim(ctx, f.lead, 1, "Q")
+	if err != nil || c.Lines != 2 {
+		t.Fatalf("CreateClaim = %+v, %v; want 2 lines", c, err)
+	}
+	other, err := Open(ctx, f.s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	other.now = func() time.Time { return deskBWhen }
+	lead2 := namedUser(t, f.s, "lead2", model.RoleLead)
+	atA, err := f.s.ClaimByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.RemoveClaimLine(ctx, lead2, c.ID, f.learner, "U2"); err != nil {
+		t.Fatal(err)
+	}
+	refusedBy(t, f.s.SubmitClaimFrom(ctx, f.lead, atA), "lead2")
+	if got, _ := f.s.ClaimByID(ctx, c.ID); got.Status != "draft" {
+		t.Fatalf("after the refusal the claim is %s; want still a draft", got.Status)
+	}
+	again, _ := f.s.ClaimByID(ctx, c.ID)
+	if err := f.s.SubmitClaimFrom(ctx, f.lead, again); err != nil {
+		t.Fatalf("submit after reading the claim again: %v", err)
 	}
 }
