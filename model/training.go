@@ -115,19 +115,54 @@ type KeptMark struct {
 }
 
 // String reads like "lead2 marked Ann Smith absent at 14:05".
-func (k KeptMark) String() string {
-	mark := "absent"
-	if k.Present {
-		mark = "present"
+func (k KeptMark) String() string { return SayKept([]KeptMark{k}) }
+
+// SayKept says what marks were kept, one clause per who, mark and time, in
+// the order first met: "lead2 marked Ann Smith and Bo Li present at 14:05;
+// lead3 marked Cy Dee absent at 14:20". Past four names a clause counts the
+// rest ("and 3 others").
+func SayKept(kept []KeptMark) string {
+	type clause struct {
+		head  string
+		names []string
 	}
-	s := fmt.Sprintf("%s marked %s %s", k.By, k.Name, mark)
-	if k.By == "" {
-		s = fmt.Sprintf("%s was marked %s", k.Name, mark)
+	var order []*clause
+	byKey := map[string]*clause{}
+	for _, k := range kept {
+		mark := "absent"
+		if k.Present {
+			mark = "present"
+		}
+		tail := " " + mark
+		if !k.At.IsZero() {
+			tail += " at " + changedWhen(k.At, k.Now, time.Local)
+		}
+		by := k.By
+		if by == "" {
+			by = "someone" // a mark with no name, from before marks named who made them
+		}
+		head := by + " marked %s" + tail
+		c := byKey[head]
+		if c == nil {
+			c = &clause{head: head}
+			byKey[head] = c
+			order = append(order, c)
+		}
+		c.names = append(c.names, k.Name)
 	}
-	if !k.At.IsZero() {
-		s += " at " + changedWhen(k.At, k.Now, time.Local)
+	var out []string
+	for _, c := range order {
+		names := c.names
+		if len(names) > 4 {
+			names = append(names[:3:3], fmt.Sprintf("%d others", len(c.names)-3))
+		}
+		who := names[0]
+		if n := len(names); n > 1 {
+			who = strings.Join(names[:n-1], ", ") + " and " + names[n-1]
+		}
+		out = append(out, fmt.Sprintf(c.head, who))
 	}
-	return s
+	return strings.Join(out, "; ")
 }
 
 // ModuleCompletionRow is one organiser's progress through the modules: the

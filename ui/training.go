@@ -50,6 +50,7 @@ type trainingScreen struct {
 	courseTable  *widget.Table
 	sessionTable *widget.Table
 	register     *widget.List
+	regBox       *fyne.Container // the register with its title, buttons and status
 	regTitle     *widget.Label
 	regStatus    *widget.Label
 	allPresent   *widget.Button
@@ -111,6 +112,7 @@ func (s *trainingScreen) buildUI() {
 	s.register.ExtendBaseWidget(s.register)
 	s.regTitle = widget.NewLabelWithStyle("Register: choose a session", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.regStatus = widget.NewLabel("")
+	s.regStatus.Wrapping = fyne.TextWrapWord // a save's note can be long: it wraps rather than widening the pane
 	s.allPresent = widget.NewButtonWithIcon("All present", theme.ConfirmIcon(), s.onAllPresent)
 	s.saveReg = widget.NewButtonWithIcon("Save register", theme.DocumentSaveIcon(), s.onSaveRegister)
 	s.saveReg.Importance = widget.HighImportance
@@ -122,9 +124,9 @@ func (s *trainingScreen) buildUI() {
 	s.enrol = widget.NewButtonWithIcon("Enrol…", theme.AccountIcon(), s.onEnrol)
 	s.enrol.Disable()
 	offerIf(s.e, model.ActTraining, s.allPresent, s.saveReg, s.addSession, s.newCourse, s.enrol)
-	regBox := container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
+	s.regBox = container.NewBorder(container.NewVBox(s.regTitle, container.NewHBox(s.allPresent, s.saveReg), s.regStatus),
 		nil, nil, nil, s.register)
-	sessions := container.NewHSplit(container.NewBorder(nil, container.NewHBox(s.addSession), nil, nil, s.sessionTable), regBox)
+	sessions := container.NewHSplit(container.NewBorder(nil, container.NewHBox(s.addSession), nil, nil, s.sessionTable), s.regBox)
 	sessions.Offset = 0.58
 	courses := container.NewVSplit(container.NewBorder(nil, container.NewHBox(s.newCourse, s.enrol), nil, nil, s.courseTable), sessions)
 	courses.Offset = 0.4
@@ -350,6 +352,7 @@ func (s *trainingScreen) showRegisterCount() {
 		count = s.regNote + " " + count
 	}
 	s.regStatus.SetText(count)
+	s.regBox.Refresh() // laid out again: the status may now wrap onto more lines, or fewer
 }
 
 func (s *trainingScreen) onAllPresent() {
@@ -387,22 +390,13 @@ func (s *trainingScreen) onSaveRegister() {
 }
 
 // keptText tells of the marks a save kept because another lead made them
-// after this register was read: " Kept since you opened it: lead2 marked
-// Ada Senior present at 14:05." Three are named, then how many more.
+// after this register was read: " Kept, as marked since you opened it:
+// lead2 marked Ada Senior and Bo Li present at 14:05."
 func keptText(kept []model.KeptMark) string {
 	if len(kept) == 0 {
 		return ""
 	}
-	const named = 3
-	var parts []string
-	for i, k := range kept {
-		if i == named {
-			parts = append(parts, fmt.Sprintf("and %d more", len(kept)-named))
-			break
-		}
-		parts = append(parts, k.String())
-	}
-	return " Kept, as marked since you opened it: " + strings.Join(parts, "; ") + "."
+	return " Kept, as marked since you opened it: " + model.SayKept(kept) + "."
 }
 
 // onAddSession schedules a session of the chosen course.
