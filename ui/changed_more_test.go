@@ -166,3 +166,41 @@ func TestRoleChangeOverANewerOneSaysWhoAndReloads(t *testing.T) {
 	tapIn(t, topDialog(t, w, "confirming the role"), "Change role")
 	waitFor(t, q, "the status", func() bool { return s.status.Text == "assessor2 is now internal verifier" })
 }
+
+// The plan form open while another verifier changes the plan: the screen
+// reads the plan again (as it does when another desk changes the
+// programme), but the open form's save is checked against the rates it was
+// filled with, so it is refused naming verifier2 rather than overwriting
+// their plan; nothing is written.
+func TestPlanFormOpenWhileTheScreenReloadsIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := verificationDemo(t)
+	sc, e, w, q := openVerification(t, s, "verifier")
+	settle(t, e, q)
+	test.Tap(sc.planBtn)
+	form := topDialog(t, w, "the plan form")
+	entries := findAll[*widget.Entry](form)
+
+	v2, err := s.SignIn(ctx, "verifier2", "pw-for-tests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetPlanRatesFrom(ctx, v2, sc.plan, 30, 50); err != nil {
+		t.Fatal(err)
+	}
+	sc.refresh()
+	settle(t, e, q)
+	if !strings.Contains(sc.planLbl.Text, "30% of decisions") {
+		t.Fatalf("the screen shows %q after reading again; want verifier2's plan", sc.planLbl.Text)
+	}
+	before := dbRows(t, s.Path())
+	entries[0].SetText("20")
+	entries[1].SetText("40")
+	tapIn(t, form, "Save plan")
+	said := regexp.MustCompile(`^Not saved: changed by verifier2 at \d\d:\d\d — reload\.$`)
+	waitFor(t, q, "the refusal", func() bool { return said.MatchString(sc.status.Text) })
+	unchanged(t, "a plan saved over verifier2's", before, s.Path())
+	if p, _ := s.PlanRates(ctx, 1); p.BaseRate != 30 {
+		t.Fatalf("the plan is %d%%; want verifier2's 30%%", p.BaseRate)
+	}
+}

@@ -272,7 +272,14 @@ func (s *verificationScreen) onPlan() {
 		}
 		return e
 	}
-	base, first := percent(s.plan.BaseRate), percent(s.plan.NewAssessorRate)
+	// The plan as the form shows it, taken now: the screen reads the plan
+	// again when another desk changes the programme, and a save must be
+	// checked against what this form was filled with, not the newer plan.
+	was := s.plan
+	if was.Cohort != n {
+		was = model.IVPlan{Cohort: n} // not read for this cohort: nothing to check against
+	}
+	base, first := percent(was.BaseRate), percent(was.NewAssessorRate)
 	firstItem := widget.NewFormItem("In an assessor's first year, %", first)
 	firstItem.HintText = "at least the rate for everyone"
 	askForm(fmt.Sprintf("Sampling plan for cohort %d", n), "Save plan", "Cancel", []*widget.FormItem{
@@ -282,10 +289,6 @@ func (s *verificationScreen) onPlan() {
 		}
 		b, _ := strconv.Atoi(strings.TrimSpace(base.Text))
 		f, _ := strconv.Atoi(strings.TrimSpace(first.Text))
-		was := s.plan // as the form read it: a plan another verifier set since is not overwritten
-		if was.Cohort != n {
-			was = model.IVPlan{Cohort: n} // not read for this cohort: nothing to check against
-		}
 		load(s.e, func(ctx context.Context) (model.IVPlan, error) {
 			return s.store.SetPlanRatesFrom(ctx, s.e.user, was, b, f)
 		}, func(p model.IVPlan) {
