@@ -39,6 +39,8 @@ type bench struct {
 	rows  []result
 	store *sqlstore.Store
 	db    string
+	// pg is a server URL for scratch databases (--pg), or "".
+	pg string
 	// restored is set once the working copy (workPath) holds a restore of db.
 	restored bool
 }
@@ -53,7 +55,7 @@ func (b *bench) run() error {
 		fmt.Fprintf(b.out, "%-52s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
 	}
 	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries, b.measureScreens,
-		b.measureBackup, b.measureCertificates, b.measureWatch, b.measureImport}
+		b.measureBackup, b.measureMigrate, b.measureCertificates, b.measureWatch, b.measureImport}
 	for _, p := range phases {
 		if err := b.ctx.Err(); err != nil {
 			return err

@@ -28,6 +28,7 @@ func main() {
 	only := flag.String("only", "", "run only measurements whose name contains this")
 	dir := flag.String("dir", "bench", "folder for the demo databases it builds and reuses")
 	peak := flag.String("peak", "", "run one step (screens, backup) on the built demo and print its peak memory in MB; the bench runs itself so for each peak-memory row")
+	pg := flag.String("pg", "", "a PostgreSQL URL whose user may create databases (postgres://OWNER@HOST:PORT/postgres): migrate is measured into scratch databases there, dropped after")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -39,7 +40,7 @@ func main() {
 		}
 		return
 	}
-	b := &bench{ctx: ctx, scale: *scale, only: *only, dir: *dir, json: *asJSON, out: os.Stdout}
+	b := &bench{ctx: ctx, scale: *scale, only: *only, dir: *dir, json: *asJSON, out: os.Stdout, pg: *pg}
 	if err := b.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "cascade-bench:", err)
 		os.Exit(1)

@@ -11,7 +11,7 @@ import (
 
 func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error {
 	fs := newFlags("backup", "backup --db FILE --out ARCHIVE.zip", errOut)
-	db := dbFlag(fs, "the database file (it may be open in the window)")
+	db := dbFlag(fs, "the database file or postgres:// URL (it may be open in the window)")
 	archive := fs.String("out", "", "the zip archive to write")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -42,6 +42,6 @@ func cmdBackup(ctx context.Context, args []string, out, errOut io.Writer) error 
 		return err
 	}
 	fmt.Fprintf(out, "backed up %s (schema version %d) and %d evidence files to %s\n",
-		*db, info.SchemaVersion, info.Files, *archive)
+		shownDB(*db), info.SchemaVersion, info.Files, *archive)
 	return nil
 }

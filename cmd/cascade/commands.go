@@ -36,6 +36,7 @@ func commands() []command {
 		{"keys", "export the database's certificate-signing public key", cmdKeys},
 		{"backup", "back the database and its evidence files up into one archive", cmdBackup},
 		{"restore", "restore a backup archive", cmdRestore},
+		{"migrate", "copy a whole programme between a file and a PostgreSQL server", cmdMigrate},
 		{"erase", "erase a withdrawn person's personal details", cmdErase},
 	}
 }

@@ -64,7 +64,7 @@ func TestHelpAndUsageMistakes(t *testing.T) {
 		{[]string{"--help"}, 0, "Commands:"},
 		{[]string{"summary", "--help"}, 0, "usage: cascade summary"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"summary"}, 2, "--db FILE is required"},
+		{[]string{"summary"}, 2, "--db FILE (or postgres://…, or $CASCADE_DB) is required"},
 		{[]string{"summary", "--db"}, 2, "flag needs an argument"},
 	}
 	for _, c := range cases {

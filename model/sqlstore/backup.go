@@ -57,27 +57,44 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 	}
 	defer os.RemoveAll(tmpDir)
 	snap := filepath.Join(tmpDir, backupDBName)
-	if err := s.snapshot(ctx, snap); err != nil {
-		return fail(fmt.Errorf("copy the database: %w", s.damageOf(ctx, err)))
-	}
-	// A page that lost rows copies without complaint; say so, but keep the
-	// copy: it is all there is, and restore will refuse it rather than use it.
-	var dbProblem []model.Problem
-	if err := s.quickCheck(ctx); errors.Is(err, model.ErrDamaged) {
-		dbProblem = []model.Problem{{Where: s.path, What: err.Error()}}
-	} else if err != nil {
-		return fail(err)
-	}
-	if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
-		return fail(err)
-	}
-	files, err := evidenceFiles(s.filesDir)
-	if err != nil {
-		return fail(err)
-	}
-	files, problems, err := s.wholeEvidenceFiles(ctx, files)
-	if err != nil {
-		return fail(err)
+	filesRoot := s.filesDir
+	var dbProblem, problems []model.Problem
+	var files []string
+	if s.pg {
+		// A server's programme is backed up as a file programme, migrated
+		// out of one snapshot of it with its evidence files (each proved
+		// against its SHA-256 on the way): the archive is the same as a
+		// file's, and restores into either.
+		if _, err := s.migrateInto(ctx, snap, nil); err != nil {
+			return fail(err)
+		}
+		filesRoot = snap + ".files"
+		if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
+			return fail(err)
+		}
+		if files, err = evidenceFiles(filesRoot); err != nil {
+			return fail(err)
+		}
+	} else {
+		if err := s.snapshot(ctx, snap); err != nil {
+			return fail(fmt.Errorf("copy the database: %w", s.damageOf(ctx, err)))
+		}
+		// A page that lost rows copies without complaint; say so, but keep the
+		// copy: it is all there is, and restore will refuse it rather than use it.
+		if err := s.quickCheck(ctx); errors.Is(err, model.ErrDamaged) {
+			dbProblem = []model.Problem{{Where: s.path, What: err.Error()}}
+		} else if err != nil {
+			return fail(err)
+		}
+		if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
+			return fail(err)
+		}
+		if files, err = evidenceFiles(s.filesDir); err != nil {
+			return fail(err)
+		}
+		if files, problems, err = s.wholeEvidenceFiles(ctx, files); err != nil {
+			return fail(err)
+		}
 	}
 	problems = append(dbProblem, problems...)
 	zf, err := os.CreateTemp(dir, backupTempPrefix()+"*.zip")
@@ -105,7 +122,7 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 		if err != nil {
 			break
 		}
-		err = add(backupFilesDir+filepath.ToSlash(rel), filepath.Join(s.filesDir, rel))
+		err = add(backupFilesDir+filepath.ToSlash(rel), filepath.Join(filesRoot, rel))
 	}
 	if err == nil {
 		err = writeManifest(zw, man)

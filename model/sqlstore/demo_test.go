@@ -133,6 +133,9 @@ func TestMain(m *testing.M) {
 	if demoTmpDir != "" {
 		os.RemoveAll(demoTmpDir)
 	}
+	if fileDemoDir != "" {
+		os.RemoveAll(fileDemoDir)
+	}
 	os.Exit(code)
 }
 

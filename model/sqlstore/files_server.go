@@ -31,6 +31,25 @@ func (f serverFiles) put(ctx context.Context, r io.Reader) (string, int64, error
 		return "", 0, err
 	}
 	defer tx.Rollback()
+	sha, size, err := f.putTx(ctx, tx, r)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if isUniqueViolation(err) {
+		// Another desk kept the same bytes between the look and the
+		// renaming (the index waits for its commit, then refuses ours).
+		return sha, size, nil
+	}
+	if err != nil {
+		return "", 0, err
+	}
+	return sha, size, nil
+}
+
+// putTx keeps r's bytes within tx, as put does in a transaction of its own;
+// migrate writes a programme's files in its one transaction. A unique-key
+// refusal of the naming comes back with the hash (put reads it as kept).
+func (f serverFiles) putTx(ctx context.Context, tx *sql.Tx, r io.Reader) (string, int64, error) {
 	var stage [12]byte
 	rand.Read(stage[:])
 	staging := "incoming-" + hex.EncodeToString(stage[:])
@@ -65,20 +84,16 @@ func (f serverFiles) put(ctx context.Context, r io.Reader) (string, int64, error
 		return "", 0, err
 	}
 	if have > 0 {
-		return sha, size, nil // kept already; the rollback drops the staging rows
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE evidence_blobs SET sha256 = $1, size = $2, chunks = $3 WHERE sha256 = $4`,
-		sha, size, n, staging)
-	if err == nil {
-		err = tx.Commit()
-	}
-	if isUniqueViolation(err) {
-		// Another desk kept the same bytes between the look above and the
-		// renaming (the index waits for its commit, then refuses ours).
+		// Kept already: the staging rows go (their chunks with them).
+		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_blobs WHERE sha256 = $1`, staging); err != nil {
+			return "", 0, err
+		}
 		return sha, size, nil
 	}
+	_, err := tx.ExecContext(ctx, `UPDATE evidence_blobs SET sha256 = $1, size = $2, chunks = $3 WHERE sha256 = $4`,
+		sha, size, n, staging)
 	if err != nil {
-		return "", 0, err
+		return sha, size, err
 	}
 	return sha, size, nil
 }

@@ -48,11 +48,46 @@ const writeLockKey = 0x43534344 // "CSCD"
 // server, a refused sign-in, another application's database, a schema newer
 // than this binary and (when creating) a database that already holds one.
 func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) {
-	shown := RedactURL(dsn)
+	return openServer(ctx, dsn, create, create)
+}
+
+// openServer is openPostgres with the programme's first rows (init) apart
+// from its schema (create): migrate makes the schema and copies every row,
+// the programme's own included.
+func openServer(ctx context.Context, dsn string, create, init bool) (*Store, error) {
 	verb := "open"
 	if create {
 		verb = "create"
 	}
+	s, err := connectServer(ctx, dsn, verb)
+	if err != nil {
+		return nil, err
+	}
+	db, shown := s.db, s.path
+	if err := s.checkServerProgramme(ctx, create); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	if init {
+		if err := s.initProgramme(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+		}
+	}
+	if err := s.chainAuditLog(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
+	}
+	return s, nil
+}
+
+// connectServer connects to the server dsn names, touching nothing there.
+func connectServer(ctx context.Context, dsn, verb string) (*Store, error) {
+	shown := RedactURL(dsn)
 	connCfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: the address is not a PostgreSQL URL: %w", verb, shown, err)
@@ -69,26 +104,7 @@ func openPostgres(ctx context.Context, dsn string, create bool) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("%s %s: %w", verb, shown, explainConnect(cfg, err))
 	}
-	s := &Store{db: db, path: shown, dsn: dsn, now: time.Now, pg: true, files: serverFiles{db}}
-	if err := s.checkServerProgramme(ctx, create); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
-	}
-	if create {
-		if err := s.initProgramme(ctx); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
-		}
-	}
-	if err := s.chainAuditLog(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("%s %s: %w", verb, shown, err)
-	}
-	return s, nil
+	return &Store{db: db, path: shown, dsn: dsn, now: time.Now, pg: true, files: serverFiles{db}}, nil
 }
 
 // explainConnect turns a failed connection into one line a person can act on.
@@ -141,6 +157,16 @@ func (s *Store) checkServerProgramme(ctx context.Context, create bool) error {
 		}
 	case !create && programme == 0:
 		return fmt.Errorf("%w there yet (make one with cascade init --db …, or move one in with cascade migrate)", model.ErrNoDatabase)
+	case !create:
+		// A migrate or restore cut short leaves the schema with no
+		// programme in it: nothing to open, and migrate may try again.
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM programme`).Scan(&n); err != nil {
+			return fmt.Errorf("read the programme: %w", err)
+		}
+		if n == 0 {
+			return fmt.Errorf("%w there yet: the database has Cascade's tables but no programme (a migrate or restore was cut short; run it again, or cascade init --db …)", model.ErrNoDatabase)
+		}
 	}
 	return nil
 }

@@ -30,6 +30,9 @@ import (
 // journalled renames; a damaged or foreign archive changes nothing. It
 // refuses while any other store has the programme at dbPath open.
 func Restore(ctx context.Context, archive, dbPath string, opt model.RestoreOptions) (model.RestoreInfo, error) {
+	if IsServerURL(dbPath) {
+		return restoreToServer(ctx, archive, dbPath, opt)
+	}
 	abs, err := filepath.Abs(dbPath)
 	if err != nil {
 		return model.RestoreInfo{}, fmt.Errorf("restore to %s: %w", dbPath, err)
@@ -49,9 +52,6 @@ func Restore(ctx context.Context, archive, dbPath string, opt model.RestoreOptio
 // restoreLocked restores with the target's lock held exclusive.
 func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.RestoreOptions) (model.RestoreInfo, error) {
 	var info model.RestoreInfo
-	damaged := func(format string, a ...any) (model.RestoreInfo, error) {
-		return info, fmt.Errorf("%s: %w: %s; nothing was restored", archive, model.ErrDamagedBackup, fmt.Sprintf(format, a...))
-	}
 	// A restore cut short before this one is finished first, so the target
 	// is whole before anything else looks at it.
 	if data, err := os.ReadFile(swapJournal(abs)); err == nil {
@@ -64,14 +64,75 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 		}
 	}
 	sweepTemporaries(abs)
+	b, err := openBackup(archive, &info)
+	if err != nil {
+		return info, err
+	}
+	defer b.zr.Close()
+	total := b.total
+	if _, err := os.Stat(abs); err == nil {
+		if !opt.Force {
+			return info, fmt.Errorf("restore to %s: %w (use --force to replace it and its evidence files)", dbPath, model.ErrExists)
+		}
+		info.Replaced = true
+	}
+	dir := filepath.Dir(abs)
+	if free, ok := freeBytes(dir); ok && total > free {
+		return info, fmt.Errorf("restore to %s: the backup needs %s and the disk has %s free; nothing was restored",
+			dbPath, megabytes(total), megabytes(free))
+	}
+	tmp, err := os.MkdirTemp(dir, restorePrefix(abs))
+	if err != nil {
+		return info, fmt.Errorf("restore to %s: %w", dbPath, err)
+	}
+	swapped := false
+	defer func() {
+		if !swapped {
+			os.RemoveAll(tmp)
+		}
+	}()
+	newDB, err := b.extract(ctx, archive, tmp, &info, opt.Progress)
+	if err != nil {
+		return info, err
+	}
+	swapped = true // from here the journal owns tmp: finishSwap removes it
+	if err := swapInto(tmp, newDB, abs); err != nil {
+		if _, jerr := os.Stat(swapJournal(abs)); jerr != nil {
+			os.RemoveAll(tmp) // no journal: the target was not touched
+		}
+		return info, fmt.Errorf("restore to %s: %w", dbPath, err)
+	}
+	return info, nil
+}
+
+// backupArchive is a backup whose manifest has been read and proved to
+// name every member safely.
+type backupArchive struct {
+	zr      *zip.ReadCloser
+	members map[string]*zip.File
+	man     model.BackupManifest
+	total   uint64 // the members' bytes
+}
+
+// openBackup reads and proves a backup's manifest; a damaged or foreign
+// archive is refused with ErrDamagedBackup. The caller closes b.zr.
+func openBackup(archive string, info *model.RestoreInfo) (*backupArchive, error) {
+	damaged := func(format string, a ...any) (*backupArchive, error) {
+		return nil, fmt.Errorf("%s: %w: %s; nothing was restored", archive, model.ErrDamagedBackup, fmt.Sprintf(format, a...))
+	}
 	zr, err := zip.OpenReader(archive)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return info, fmt.Errorf("restore %s: no such file", archive)
+			return nil, fmt.Errorf("restore %s: no such file", archive)
 		}
 		return damaged("it is not a readable zip archive (%v)", err)
 	}
-	defer zr.Close()
+	proved := false
+	defer func() {
+		if !proved {
+			zr.Close()
+		}
+	}()
 	members := map[string]*zip.File{}
 	for _, f := range zr.File {
 		members[f.Name] = f
@@ -89,7 +150,7 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 		return damaged("%s says format %q, not %q", backupManifest, man.Format, backupFormat)
 	}
 	if man.SchemaVersion > KnownSchemaVersion() {
-		return info, fmt.Errorf("restore %s: %w: the backup has schema version %d, this cascade knows up to %d; use a newer cascade",
+		return nil, fmt.Errorf("restore %s: %w: the backup has schema version %d, this cascade knows up to %d; use a newer cascade",
 			archive, model.ErrNewerSchema, man.SchemaVersion, KnownSchemaVersion())
 	}
 	listed := map[string]bool{backupManifest: true}
@@ -124,27 +185,18 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 			return damaged("%s is in the archive but not in the manifest", name)
 		}
 	}
-	if _, err := os.Stat(abs); err == nil {
-		if !opt.Force {
-			return info, fmt.Errorf("restore to %s: %w (use --force to replace it and its evidence files)", dbPath, model.ErrExists)
-		}
-		info.Replaced = true
+	proved = true
+	return &backupArchive{zr: zr, members: members, man: man, total: total}, nil
+}
+
+// extract writes every member into tmp, proving each against the manifest,
+// and proves the database a whole Cascade programme, brought up to this
+// binary's schema; it returns the extracted database's path.
+func (b *backupArchive) extract(ctx context.Context, archive, tmp string, info *model.RestoreInfo, progress func(done, total int)) (string, error) {
+	damaged := func(format string, a ...any) (string, error) {
+		return "", fmt.Errorf("%s: %w: %s; nothing was restored", archive, model.ErrDamagedBackup, fmt.Sprintf(format, a...))
 	}
-	dir := filepath.Dir(abs)
-	if free, ok := freeBytes(dir); ok && total > free {
-		return info, fmt.Errorf("restore to %s: the backup needs %s and the disk has %s free; nothing was restored",
-			dbPath, megabytes(total), megabytes(free))
-	}
-	tmp, err := os.MkdirTemp(dir, restorePrefix(abs))
-	if err != nil {
-		return info, fmt.Errorf("restore to %s: %w", dbPath, err)
-	}
-	swapped := false
-	defer func() {
-		if !swapped {
-			os.RemoveAll(tmp)
-		}
-	}()
+	man, members := b.man, b.members
 	newDB := filepath.Join(tmp, backupDBName)
 	for i, m := range man.Members {
 		dst := newDB
@@ -155,11 +207,11 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 		if err := extractMember(members[m.Name], dst, m); err != nil {
 			return damaged("%v", err)
 		}
-		if opt.Progress != nil {
-			opt.Progress(i+1, len(man.Members))
+		if progress != nil {
+			progress(i+1, len(man.Members))
 		}
 		if err := ctx.Err(); err != nil {
-			return info, err
+			return "", err
 		}
 	}
 	if err := checkApplicationID(ctx, newDB); err != nil {
@@ -170,7 +222,7 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 	// signing key say it is a programme, not a file dressed up as one.
 	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: newDB}).EscapedPath()+"?mode=ro&_pragma=busy_timeout%2810000%29")
 	if err != nil {
-		return info, fmt.Errorf("restore %s: %w", archive, err)
+		return "", fmt.Errorf("restore %s: %w", archive, err)
 	}
 	probe := &Store{db: raw, path: newDB}
 	var rep model.CheckReport
@@ -186,7 +238,7 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 	case errors.Is(err, model.ErrNotProgramme) || errors.Is(err, model.ErrNotSQLite):
 		return damaged("its %s is %v", backupDBName, err)
 	case err != nil:
-		return info, fmt.Errorf("restore %s: check the restored database: %w", archive, err)
+		return "", fmt.Errorf("restore %s: check the restored database: %w", archive, err)
 	case !rep.OK():
 		return damaged("its database fails SQLite's integrity check: %s", rep.Problems[0].What)
 	}
@@ -198,14 +250,7 @@ func restoreLocked(ctx context.Context, archive, abs, dbPath string, opt model.R
 		return damaged("its database cannot be opened (%v)", err)
 	}
 	s.Close()
-	swapped = true // from here the journal owns tmp: finishSwap removes it
-	if err := swapInto(tmp, newDB, abs); err != nil {
-		if _, jerr := os.Stat(swapJournal(abs)); jerr != nil {
-			os.RemoveAll(tmp) // no journal: the target was not touched
-		}
-		return info, fmt.Errorf("restore to %s: %w", dbPath, err)
-	}
-	return info, nil
+	return newDB, nil
 }
 
 // checkApplicationID reads the extracted database's header mark before Open
@@ -319,4 +364,50 @@ func extractMember(f *zip.File, dst string, m model.BackupMember) error {
 		return fmt.Errorf("%s does not match its SHA-256 in the manifest", m.Name)
 	}
 	return nil
+}
+
+// restoreToServer restores a backup into an empty PostgreSQL database: the
+// archive is proved and extracted as for a file, then its programme is
+// migrated in, in one transaction. A database that already holds a
+// programme is refused, --force or not: the app's database role may not
+// drop tables or delete the audit log, and a restore must not half-replace
+// one, so a restore goes into a new database.
+func restoreToServer(ctx context.Context, archive, dsn string, opt model.RestoreOptions) (model.RestoreInfo, error) {
+	var info model.RestoreInfo
+	shown := RedactURL(dsn)
+	probe, err := connectServer(ctx, dsn, "restore to")
+	if err != nil {
+		return info, err
+	}
+	err = probe.checkServerProgramme(ctx, true)
+	probe.db.Close()
+	if errors.Is(err, model.ErrExists) {
+		return info, fmt.Errorf("restore to %s: %w: the database already holds a programme; restore into an empty database: createdb NEW, then cascade restore %s --db postgres://…/NEW",
+			shown, model.ErrExists, archive)
+	}
+	if err != nil {
+		return info, fmt.Errorf("restore to %s: %w", shown, err)
+	}
+	b, err := openBackup(archive, &info)
+	if err != nil {
+		return info, err
+	}
+	defer b.zr.Close()
+	tmp, err := os.MkdirTemp("", "cascade-restore-")
+	if err != nil {
+		return info, fmt.Errorf("restore to %s: %w", shown, err)
+	}
+	defer os.RemoveAll(tmp)
+	if free, ok := freeBytes(tmp); ok && b.total > free {
+		return info, fmt.Errorf("restore to %s: the backup needs %s in %s and the disk has %s free; nothing was restored",
+			shown, megabytes(b.total), os.TempDir(), megabytes(free))
+	}
+	newDB, err := b.extract(ctx, archive, tmp, &info, opt.Progress)
+	if err != nil {
+		return info, err
+	}
+	if _, err := Migrate(ctx, newDB, dsn, MigrateOptions{}); err != nil {
+		return info, fmt.Errorf("restore to %s: %w; nothing was restored", shown, err)
+	}
+	return info, nil
 }
