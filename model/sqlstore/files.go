@@ -171,11 +171,16 @@ func copyKept(ctx context.Context, files keptFiles, sha, dst string) error {
 		return err
 	}
 	defer in.Close()
+	return writeNew(dst, in)
+}
+
+// writeNew writes r to a new file at dst, refusing one that exists.
+func writeNew(dst string, r io.Reader) error {
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}

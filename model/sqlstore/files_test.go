@@ -162,3 +162,14 @@ func dropKept(t *testing.T, s *Store, sha string) {
 		t.Fatalf("remove kept file %s: %v", sha, err)
 	}
 }
+
+// copyFile copies a closed programme's file for a test, refusing to
+// overwrite one.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return writeNew(dst, in)
+}
