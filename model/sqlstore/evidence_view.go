@@ -69,7 +69,11 @@ func (s *Store) viewEvidence(ctx context.Context, f model.EvidenceFile, textLimi
 	v.Path = s.EvidenceFilePath(f.SHA256)
 	in, size, err := s.files.open(ctx, f.SHA256)
 	if errors.Is(err, os.ErrNotExist) {
-		return v, fmt.Errorf("view %s: the stored copy is missing (%s): %w", f.FileName, v.Path, model.ErrNotFound)
+		from := s.filesDir
+		if s.pg {
+			from = "the server's evidence files"
+		}
+		return v, fmt.Errorf("view %s: the stored copy is missing from %s: %w", f.FileName, from, model.ErrNotFound)
 	}
 	if err != nil {
 		return v, fmt.Errorf("view %s: %w", f.FileName, err)
