@@ -65,9 +65,11 @@ func (s *Store) backup(ctx context.Context, out string, progress func(done, tota
 		// out of one snapshot of it with its evidence files (each proved
 		// against its SHA-256 on the way): the archive is the same as a
 		// file's, and restores into either.
-		if _, err := s.migrateInto(ctx, snap, nil); err != nil {
+		moved, err := s.migrateInto(ctx, snap, nil, true)
+		if err != nil {
 			return fail(err)
 		}
+		problems = moved.Problems
 		filesRoot = snap + ".files"
 		if info.SchemaVersion, err = s.SchemaVersion(ctx); err != nil {
 			return fail(err)

@@ -36,6 +36,9 @@ type MigrateResult struct {
 	Rows          int64
 	Files         int
 	FileBytes     int64
+	// Problems names each evidence file a backup could not keep (missing,
+	// or no longer matching its SHA-256); a migrate refuses instead.
+	Problems []model.Problem
 }
 
 // Migrate copies the whole programme at from into a new programme at to;
@@ -71,7 +74,7 @@ func Migrate(ctx context.Context, from, to string, opt MigrateOptions) (MigrateR
 	if err := src.require(ctx, by, model.ActBackup); err != nil {
 		return res, err
 	}
-	got, err := src.migrateInto(ctx, to, opt.Progress)
+	got, err := src.migrateInto(ctx, to, opt.Progress, false)
 	got.From, got.To = res.From, res.To
 	return got, err
 }
@@ -428,7 +431,11 @@ type migrateFix struct {
 
 // migrateInto copies this programme into a new one at to (see Migrate); it
 // checks no role: Migrate and Backup do.
-func (s *Store) migrateInto(ctx context.Context, to string, progress func(done, total int64)) (MigrateResult, error) {
+//
+// With keepGoing (a backup) an evidence file missing or damaged at the
+// source is left out and named in the result's Problems, as a file
+// programme's backup does, rather than stopping the copy.
+func (s *Store) migrateInto(ctx context.Context, to string, progress func(done, total int64), keepGoing bool) (MigrateResult, error) {
 	res := MigrateResult{From: s.path, To: shownDB(to)}
 	// One read transaction is one snapshot of the source, whatever other
 	// desks write meanwhile.
@@ -524,6 +531,12 @@ func (s *Store) migrateInto(ctx context.Context, to string, progress func(done, 
 	}
 	for _, f := range files {
 		n, err := c.copyFile(ctx, f)
+		var bad *badSourceFile
+		if keepGoing && errors.As(err, &bad) {
+			res.Problems = append(res.Problems, model.Problem{Where: s.files.where(f.sha), What: bad.what})
+			c.step(1)
+			continue
+		}
 		if err != nil {
 			return res, err
 		}
@@ -827,7 +840,8 @@ func (c *migrateCopy) sourceFiles(ctx context.Context) ([]migrateFile, error) {
 func (c *migrateCopy) copyFile(ctx context.Context, f migrateFile) (int64, error) {
 	r, _, err := c.src.files.open(ctx, f.sha)
 	if errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("source %s: %s is missing; run cascade check --db %s", c.src.path, c.src.files.where(f.sha), c.src.path)
+		return 0, &badSourceFile{what: "evidence file is missing",
+			err: fmt.Errorf("source %s: %s is missing; run cascade check --db %s", c.src.path, c.src.files.where(f.sha), c.src.path)}
 	}
 	if err != nil {
 		return 0, fmt.Errorf("source %s: %s: %w", c.src.path, c.src.files.where(f.sha), err)
@@ -844,7 +858,23 @@ func (c *migrateCopy) copyFile(ctx context.Context, f migrateFile) (int64, error
 		return n, fmt.Errorf("target %s: evidence file %s: %w", c.dst.path, f.sha, err)
 	}
 	if sha != f.sha {
-		return n, fmt.Errorf("source %s: %s is damaged (its SHA-256 is %s); run cascade check --db %s", c.src.path, c.src.files.where(f.sha), sha, c.src.path)
+		// What was kept under the wrong hash is no evidence file of the
+		// target's; a failed migrate's target is abandoned whole anyway.
+		if _, isFolder := c.dst.files.(folderFiles); isFolder {
+			c.dst.files.remove(ctx, sha)
+		}
+		return n, &badSourceFile{what: "evidence file is damaged: its SHA-256 is " + sha,
+			err: fmt.Errorf("source %s: %s is damaged (its SHA-256 is %s); run cascade check --db %s", c.src.path, c.src.files.where(f.sha), sha, c.src.path)}
 	}
 	return n, nil
 }
+
+// badSourceFile is an evidence file at the source that is missing or no
+// longer matches its hash: a migrate stops, a backup names it and goes on.
+type badSourceFile struct {
+	what string
+	err  error
+}
+
+func (b *badSourceFile) Error() string { return b.err.Error() }
+func (b *badSourceFile) Unwrap() error { return b.err }

@@ -249,6 +249,9 @@ func (s *Store) ErasePerson(ctx context.Context, by model.User, email, reason st
 	if res.Compacted, err = s.compact(ctx); err != nil {
 		return res, fmt.Errorf("erase %s: the details are erased, but %w", email, err)
 	}
+	if s.pg {
+		return res, nil // a server's backups are its administrator's, not kept beside a file
+	}
 	if res.Backups, err = AutoBackups(AutoBackupDir(s.path)); err != nil {
 		return res, fmt.Errorf("erase %s: list the automatic backups: %w", email, err)
 	}

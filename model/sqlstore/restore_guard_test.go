@@ -663,8 +663,8 @@ func TestBackupNamesMissingAndDamagedEvidence(t *testing.T) {
 	var missing, damaged string
 	s.db.QueryRow(`SELECT sha256 FROM evidence_files ORDER BY sha256 LIMIT 1`).Scan(&missing)
 	s.db.QueryRow(`SELECT sha256 FROM evidence_files ORDER BY sha256 DESC LIMIT 1`).Scan(&damaged)
-	os.Remove(s.EvidenceFilePath(missing))
-	os.WriteFile(s.EvidenceFilePath(damaged), []byte("rot"), 0o600)
+	dropKept(t, s, missing)
+	overwriteKept(t, s, damaged, []byte("rot"))
 	archive := filepath.Join(t.TempDir(), "b.zip")
 	info, err := s.Backup(ctx, model.LocalUser(), archive, nil)
 	var inc *model.BackupIncompleteError
