@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -18,7 +19,8 @@ import (
 // median of the times it reports is returned, the first run left out as our
 // warming run is. \timing is from sending the query to holding every row
 // (psql reads the whole result before printing), so psql's start-up, its
-// connection and its printing are not charged to the query.
+// connection and its printing are not charged to the query. psql's session
+// has JIT off, as the store's connections do.
 func psqlTime(ctx context.Context, url, q string, n int) (time.Duration, error) {
 	var script strings.Builder
 	script.WriteString("\\o /dev/null\n\\timing on\n")
@@ -26,6 +28,9 @@ func psqlTime(ctx context.Context, url, q string, n int) (time.Duration, error) 
 		script.WriteString(strings.TrimSpace(q) + ";\n")
 	}
 	cmd := exec.CommandContext(ctx, "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", "-")
+	// The store's connections plan without JIT (sqlstore's openPostgres):
+	// psql's session is set the same, so the two run the same plans.
+	cmd.Env = append(os.Environ(), "PGOPTIONS=-c jit=off")
 	cmd.Stdin = strings.NewReader(script.String())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

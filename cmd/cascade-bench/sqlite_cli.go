@@ -17,10 +17,10 @@ func (b *bench) measureQueries() error {
 	if err != nil {
 		return err
 	}
-	peerName, peerTool, install := "sqlite3 CLI, same SQL", "sqlite3", "apt-get install sqlite3"
+	peerName, peerTool, peerShort, install := "sqlite3 CLI, same SQL", "sqlite3", "CLI", "apt-get install sqlite3"
 	peerTime, plan := func(q string, n int) (time.Duration, error) { return cliTime(b.db, q, n) }, queryPlan
 	if b.server != nil {
-		peerName, peerTool, install = "psql, same SQL (\\timing)", "psql", "apt-get install postgresql-client"
+		peerName, peerTool, peerShort, install = "psql, same SQL (\\timing)", "psql", "psql", "apt-get install postgresql-client"
 		peerTime, plan = func(q string, n int) (time.Duration, error) { return psqlTime(b.ctx, b.db, q, n) }, serverPlan
 	}
 	_, cliErr := exec.LookPath(peerTool)
@@ -48,9 +48,15 @@ func (b *bench) measureQueries() error {
 		if b.server != nil {
 			limit = 2 // issue 17: every query within 2× psql
 		}
-		r.Target = fmt.Sprintf("≤ %.1f× %s", limit, map[bool]string{false: "CLI", true: "psql"}[b.server != nil])
-		if q.TargetMS > 0 {
-			r.Target += fmt.Sprintf(", ≤ %g ms", q.TargetMS)
+		r.Target = fmt.Sprintf("≤ %.1f× %s", limit, peerShort)
+		// The ceilings in milliseconds are the SQLite issue's, for a query
+		// in the process; on a server issue 17 sets only the ratio to psql.
+		targetMS := q.TargetMS
+		if b.server != nil {
+			targetMS = 0
+		}
+		if targetMS > 0 {
+			r.Target += fmt.Sprintf(", ≤ %g ms", targetMS)
 		}
 		if cliErr != nil {
 			r.Reason = peerTool + " not installed (" + install + ")"
@@ -60,7 +66,7 @@ func (b *bench) measureQueries() error {
 			r.PeerValue = ptr(ms(peer))
 			if peer > 0 {
 				r.Ratio = ptr(float64(ours) / float64(peer))
-				ok := *r.Ratio <= limit && (q.TargetMS == 0 || r.Value <= q.TargetMS)
+				ok := *r.Ratio <= limit && (targetMS == 0 || r.Value <= targetMS)
 				r.OK = &ok
 			} else {
 				r.Reason = "CLI time too small to divide by"
