@@ -19,7 +19,10 @@ type AccreditationRow struct {
 // Learners are those registered for a qualification; their units are those
 // the qualification names and any they have achieved besides. A unit's last
 // decision is the newest on any of the learner's evidence for it; the verifier
-// is the one on the newest sample of the deciding decision.
+// is the one on the newest sample of the deciding decision. Each evidence
+// item's unit is found by one grouped pass over evidence_criteria, not a
+// subquery per item: PostgreSQL runs the subquery 50,000 times at scale 10
+// and, costing it dearly, compiles the whole query with JIT (2 s of 5.7 s).
 const AccreditationSQL = `
 WITH learners AS (
 	SELECT o.id, p.email, p.given_name || ' ' || p.family_name AS name, coalesce(c.number, 0) AS cohort, coalesce(h.name, '') AS host
@@ -30,9 +33,11 @@ lu AS (
 	JOIN qualification_groups g ON g.qualification_id = r.qualification_id JOIN qualification_group_units gu ON gu.group_id = g.id
 	UNION SELECT a.organiser_id, a.unit_id FROM unit_achievements a JOIN learners l ON l.id = a.organiser_id),
 per AS (
-	SELECT e.organiser_id, (SELECT min(c.unit_id) FROM evidence_criteria ec JOIN criteria c ON c.id = ec.criterion_id WHERE ec.evidence_id = e.id) AS unit_id,
-		max(d.id) AS last_id
-	FROM evidence_items e JOIN learners l ON l.id = e.organiser_id LEFT JOIN assessment_decisions d ON d.evidence_id = e.id
+	SELECT e.organiser_id, eu.unit_id, max(d.id) AS last_id
+	FROM evidence_items e JOIN learners l ON l.id = e.organiser_id
+	LEFT JOIN (SELECT ec.evidence_id, min(c.unit_id) AS unit_id FROM evidence_criteria ec JOIN criteria c ON c.id = ec.criterion_id
+		GROUP BY ec.evidence_id) eu ON eu.evidence_id = e.id
+	LEFT JOIN assessment_decisions d ON d.evidence_id = e.id
 	GROUP BY 1, 2)
 SELECT l.email, l.name, l.cohort, l.host, u.code, u.title, u.level, u.credits,
 	CASE WHEN a.unit_id IS NOT NULL THEN 'achieved'

@@ -39,10 +39,14 @@ type bench struct {
 	rows  []result
 	store *sqlstore.Store
 	db    string
-	// pg is a server URL for scratch databases (--pg), or "".
-	pg string
 	// restored is set once the working copy (workPath) holds a restore of db.
 	restored bool
+	// server is set for a run on PostgreSQL (--db postgres://…); db is then
+	// the demo database's URL, work the working copy's.
+	server *server
+	work   string
+	// dropAtEnd are the server databases the run made and drops when done.
+	dropAtEnd []string
 }
 
 func (b *bench) run() error {
@@ -50,12 +54,21 @@ func (b *bench) run() error {
 		return err
 	}
 	b.db = filepath.Join(b.dir, fmt.Sprintf("demo-scale%d.db", b.scale))
+	shown := b.db
+	if b.server != nil {
+		defer func() {
+			for _, name := range b.dropAtEnd {
+				b.server.drop(b.ctx, name)
+			}
+		}()
+		shown = b.server.shown(b.server.name(fmt.Sprintf("demo_scale%d", b.scale))) + " (PostgreSQL)"
+	}
 	if !b.json {
-		fmt.Fprintf(b.out, "cascade-bench: scale %d, database %s\n\n", b.scale, b.db)
+		fmt.Fprintf(b.out, "cascade-bench: scale %d, database %s\n\n", b.scale, shown)
 		fmt.Fprintf(b.out, "%-52s %12s %-5s %-26s %12s %7s %-14s %s\n", "measurement", "value", "unit", "peer", "peer value", "ratio", "target", "ok / reason")
 	}
 	phases := []func() error{b.measureDemo, b.measureOpen, b.measureQueries, b.measureScreens,
-		b.measureBackup, b.measureMigrate, b.measureCertificates, b.measureWatch, b.measureImport}
+		b.measureBackup, b.measureMigrate, b.measureCertificates, b.measureDesks, b.measureWatch, b.measureImport}
 	for _, p := range phases {
 		if err := b.ctx.Err(); err != nil {
 			return err
@@ -66,6 +79,7 @@ func (b *bench) run() error {
 	}
 	if b.store != nil {
 		b.store.Close()
+		b.store = nil
 	}
 	return nil
 }
@@ -137,6 +151,9 @@ func peakRSS() float64 {
 
 func (b *bench) measureDemo() error {
 	peakRSS()
+	if b.server != nil {
+		return b.measureServerDemo()
+	}
 	if _, err := os.Stat(b.db); err == nil {
 		if b.wanted("demo build") {
 			b.add(result{Name: fmt.Sprintf("demo build, scale %d", b.scale), Unit: "s",
@@ -194,5 +211,30 @@ func (b *bench) measureOpen() error {
 	rss := peakRSS()
 	b.add(result{Name: "peak RSS, open and dashboard", Value: rss, Unit: "MB", Target: "< 300 MB",
 		OK: ptr(rss < 300), Reason: "no peer"})
+	return nil
+}
+
+// measureServerDemo builds the demo on the server, or reuses the one an
+// earlier run built at this schema version.
+func (b *bench) measureServerDemo() error {
+	name := fmt.Sprintf("demo build, scale %d", b.scale)
+	took, err := b.serverDemo()
+	if err != nil {
+		return err
+	}
+	demo := b.server.name(fmt.Sprintf("demo_scale%d", b.scale))
+	if b.wanted("demo build") {
+		if took == 0 {
+			b.add(result{Name: name, Unit: "s", Reason: "reused database " + demo + " (its schema is current); drop it to measure the build"})
+		} else {
+			b.add(result{Name: name + ", on PostgreSQL", Value: took.Seconds(), Unit: "s",
+				Reason: "no peer: sqlstore.Demo straight into the server, in one transaction"})
+		}
+	}
+	size, err := b.server.size(b.ctx, demo)
+	if err != nil {
+		return err
+	}
+	b.add(result{Name: "database size", Value: size, Unit: "MB", Reason: "no peer; pg_database_size, indexes included"})
 	return nil
 }

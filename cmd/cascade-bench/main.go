@@ -1,5 +1,6 @@
 // Command cascade-bench measures Cascade against the tools it replaces (the
-// sqlite3 shell, LibreOffice) on a demo programme, side by side in one run.
+// sqlite3 shell, LibreOffice) on a demo programme, side by side in one run;
+// with --db postgres://… it measures a programme on PostgreSQL beside psql.
 package main
 
 import (
@@ -10,6 +11,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+
+	"cascade/model/sqlstore"
 )
 
 func main() {
@@ -27,20 +30,38 @@ func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object per line")
 	only := flag.String("only", "", "run only measurements whose name contains this")
 	dir := flag.String("dir", "bench", "folder for the demo databases it builds and reuses")
+	dbURL := flag.String("db", "", "run on PostgreSQL: postgres://USER@HOST:PORT/PREFIX?sslmode=…, a user who may create databases; "+
+		"the demo is kept in database PREFIX_demo_scaleN and reused while its schema is current, copies to change are made and dropped beside it "+
+		"(PREFIX defaults to "+defaultPrefix+"); without --db the bench runs on SQLite files in --dir")
 	peak := flag.String("peak", "", "run one step (screens, backup) on the built demo and print its peak memory in MB; the bench runs itself so for each peak-memory row")
-	pg := flag.String("pg", "", "a PostgreSQL URL whose user may create databases (postgres://OWNER@HOST:PORT/postgres): migrate is measured into scratch databases there, dropped after")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *dbURL != "" && !sqlstore.IsServerURL(*dbURL) {
+		fmt.Fprintf(os.Stderr, "cascade-bench: --db %s: give a postgres:// URL (the SQLite run keeps its files in --dir)\n", *dbURL)
+		os.Exit(2)
+	}
 	if *peak != "" {
 		db := filepath.Join(*dir, fmt.Sprintf("demo-scale%d.db", *scale))
+		if *dbURL != "" {
+			db = *dbURL // the parent passes the demo database's own URL
+		}
 		if err := runPeak(ctx, *peak, db, *dir); err != nil {
 			fmt.Fprintln(os.Stderr, "cascade-bench:", err)
 			os.Exit(1)
 		}
 		return
 	}
-	b := &bench{ctx: ctx, scale: *scale, only: *only, dir: *dir, json: *asJSON, out: os.Stdout, pg: *pg}
+	b := &bench{ctx: ctx, scale: *scale, only: *only, dir: *dir, json: *asJSON, out: os.Stdout}
+	if *dbURL != "" {
+		srv, err := newServer(ctx, *dbURL)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "cascade-bench:", err)
+			os.Exit(1)
+		}
+		defer srv.close()
+		b.server = srv
+	}
 	if err := b.run(); err != nil {
 		fmt.Fprintln(os.Stderr, "cascade-bench:", err)
 		os.Exit(1)

@@ -1,12 +1,7 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +11,19 @@ import (
 	"cascade/model/sqlstore"
 )
 
-// measureMigrate times cascade migrate of the demo: file to file beside the
-// sqlite3 shell's dump piped into a new file, and, when --pg names a
-// server, file to PostgreSQL beside pg_restore of the same rows and back
-// beside pg_dump. Scratch databases are made and dropped on that server.
+// measureMigrate times cascade migrate of the demo. On SQLite: file to file
+// beside the sqlite3 shell's dump piped into a new file. With --db
+// postgres://…: the SQLite demo (built in --dir if missing) into a new
+// database on the server beside pg_restore of a pg_dump of the same rows,
+// and back out to a file beside that pg_dump; the databases are made beside
+// the bench's demo (PREFIX_migrate_scaleN, PREFIX_migrate_peer_scaleN) and
+// dropped after.
 func (b *bench) measureMigrate() error {
 	if !b.wanted("migrate") {
 		return nil
+	}
+	if b.server != nil {
+		return b.measureMigrateServer()
 	}
 	copyPath := filepath.Join(b.dir, "migrate-copy.db")
 	clean := func() { os.Remove(copyPath); os.RemoveAll(copyPath + ".files") }
@@ -54,49 +55,34 @@ func (b *bench) measureMigrate() error {
 		}
 	}
 	b.add(r)
-	if b.pg == "" {
-		b.add(result{Name: "migrate, file to PostgreSQL", Unit: "s", Peer: "pg_restore, same rows",
-			Reason: "not measured: give --pg postgres://OWNER@HOST:PORT/postgres (scratch databases are made and dropped there)"})
-		return nil
-	}
-	return b.measureMigrateServer()
+	b.add(result{Name: "migrate, file to PostgreSQL", Unit: "s", Peer: "pg_restore, same rows",
+		Reason: "not measured: run with --db postgres://USER@HOST:PORT/PREFIX (docs/performance.md)"})
+	return nil
 }
 
-// measureMigrateServer moves the demo into a scratch database and back out,
-// and restores a pg_dump of that database into another beside it.
+// measureMigrateServer moves the SQLite demo into a new database on the
+// server and back out, and restores a pg_dump of that database into
+// another beside it.
 func (b *bench) measureMigrateServer() error {
-	admin, err := sql.Open("pgx", b.pg)
+	srv := b.server
+	from, err := b.sqliteDemo()
 	if err != nil {
 		return err
 	}
-	defer admin.Close()
-	var made []string
-	defer func() {
-		for _, name := range made {
-			admin.ExecContext(context.WithoutCancel(b.ctx), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	scratch := func(what string) (string, error) {
+		name := srv.name(fmt.Sprintf("%s_scale%d", what, b.scale))
+		if err := srv.create(b.ctx, name, ""); err != nil {
+			return "", err
 		}
-	}()
-	scratch := func() (string, string, error) {
-		buf := make([]byte, 6)
-		rand.Read(buf)
-		name := "cascade_bench_" + hex.EncodeToString(buf)
-		if _, err := admin.ExecContext(b.ctx, "CREATE DATABASE "+name); err != nil {
-			return "", "", fmt.Errorf("--pg: %w", err)
-		}
-		made = append(made, name)
-		u, err := url.Parse(b.pg)
-		if err != nil {
-			return "", "", fmt.Errorf("--pg: %w", err)
-		}
-		u.Path = "/" + name
-		return name, u.String(), nil
+		b.dropAtEnd = append(b.dropAtEnd, name)
+		return srv.url(name), nil
 	}
-	_, into, err := scratch()
+	into, err := scratch("migrate")
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	res, err := sqlstore.Migrate(b.ctx, b.db, into, sqlstore.MigrateOptions{})
+	res, err := sqlstore.Migrate(b.ctx, from, into, sqlstore.MigrateOptions{})
 	if err != nil {
 		return fmt.Errorf("migrate file to PostgreSQL: %w", err)
 	}
@@ -113,7 +99,7 @@ func (b *bench) measureMigrateServer() error {
 		dumpTook = time.Since(start)
 		if err != nil {
 			r.Reason = fmt.Sprintf("pg_dump failed: %v: %s", err, strings.TrimSpace(string(out)))
-		} else if _, again, err := scratch(); err != nil {
+		} else if again, err := scratch("migrate_peer"); err != nil {
 			return err
 		} else {
 			start := time.Now()
@@ -123,7 +109,7 @@ func (b *bench) measureMigrateServer() error {
 				r.Reason = fmt.Sprintf("pg_restore failed: %v: %s", err, strings.TrimSpace(string(out)))
 			} else {
 				r.PeerValue, r.Ratio = ptr(peer.Seconds()), ptr(float64(took)/float64(peer))
-				r.Reason = "no target; ours also makes the schema with goose and proves each evidence file"
+				r.Reason = "no target; ours also makes the schema with goose, proves each evidence file and analyses the tables"
 			}
 		}
 	}
@@ -149,3 +135,16 @@ func (b *bench) measureMigrateServer() error {
 
 // migrateBack is where the migrate back from the server lands.
 func (b *bench) migrateBack() string { return filepath.Join(b.dir, "migrate-back.db") }
+
+// sqliteDemo is the SQLite demo file of this scale in --dir, built as the
+// SQLite run builds it when missing: the source a server run migrates.
+func (b *bench) sqliteDemo() (string, error) {
+	path := filepath.Join(b.dir, fmt.Sprintf("demo-scale%d.db", b.scale))
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if _, err := sqlstore.Demo(b.ctx, path, sqlstore.DemoOptions{Seed: 1, Scale: b.scale}); err != nil {
+		return "", fmt.Errorf("build the SQLite demo to migrate: %w", err)
+	}
+	return path, nil
+}

@@ -101,7 +101,11 @@ func (b *bench) peakOf(step string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cmd := exec.CommandContext(b.ctx, self, "-scale", strconv.Itoa(b.scale), "-dir", b.dir, "-peak", step)
+	args := []string{"-scale", strconv.Itoa(b.scale), "-dir", b.dir, "-peak", step}
+	if b.server != nil {
+		args = append(args, "-db", b.db) // the demo database's own URL
+	}
+	cmd := exec.CommandContext(b.ctx, self, args...)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {

@@ -17,7 +17,13 @@ func (b *bench) measureQueries() error {
 	if err != nil {
 		return err
 	}
-	_, cliErr := exec.LookPath("sqlite3")
+	peerName, peerTool, peerShort, install := "sqlite3 CLI, same SQL", "sqlite3", "CLI", "apt-get install sqlite3"
+	peerTime, plan := func(q string, n int) (time.Duration, error) { return cliTime(b.db, q, n) }, queryPlan
+	if b.server != nil {
+		peerName, peerTool, peerShort, install = "psql, same SQL (\\timing)", "psql", "psql", "apt-get install postgresql-client"
+		peerTime, plan = func(q string, n int) (time.Duration, error) { return psqlTime(b.ctx, b.db, q, n) }, serverPlan
+	}
+	_, cliErr := exec.LookPath(peerTool)
 	for _, q := range queries {
 		name := "query: " + q.Name
 		if !b.wanted(name) {
@@ -34,24 +40,33 @@ func (b *bench) measureQueries() error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.Name, err)
 		}
-		r := result{Name: name, Value: ms(ours), Unit: "ms", Peer: "sqlite3 CLI, same SQL"}
+		r := result{Name: name, Value: ms(ours), Unit: "ms", Peer: peerName}
 		limit := 2.5
 		if q.Report {
 			limit = 1.5
 		}
-		r.Target = fmt.Sprintf("≤ %.1f× CLI", limit)
-		if q.TargetMS > 0 {
-			r.Target += fmt.Sprintf(", ≤ %g ms", q.TargetMS)
+		if b.server != nil {
+			limit = 2 // issue 17: every query within 2× psql
+		}
+		r.Target = fmt.Sprintf("≤ %.1f× %s", limit, peerShort)
+		// The ceilings in milliseconds are the SQLite issue's, for a query
+		// in the process; on a server issue 17 sets only the ratio to psql.
+		targetMS := q.TargetMS
+		if b.server != nil {
+			targetMS = 0
+		}
+		if targetMS > 0 {
+			r.Target += fmt.Sprintf(", ≤ %g ms", targetMS)
 		}
 		if cliErr != nil {
-			r.Reason = "sqlite3 not installed (apt-get install sqlite3)"
-		} else if peer, err := cliTime(b.db, q.SQL, n); err != nil {
-			r.Reason = "sqlite3 CLI failed: " + err.Error()
+			r.Reason = peerTool + " not installed (" + install + ")"
+		} else if peer, err := peerTime(q.SQL, n); err != nil {
+			r.Reason = peerTool + " failed: " + err.Error()
 		} else {
 			r.PeerValue = ptr(ms(peer))
 			if peer > 0 {
 				r.Ratio = ptr(float64(ours) / float64(peer))
-				ok := *r.Ratio <= limit && (q.TargetMS == 0 || r.Value <= q.TargetMS)
+				ok := *r.Ratio <= limit && (targetMS == 0 || r.Value <= targetMS)
 				r.OK = &ok
 			} else {
 				r.Reason = "CLI time too small to divide by"
@@ -59,7 +74,7 @@ func (b *bench) measureQueries() error {
 		}
 		b.add(r)
 		if !b.json {
-			if plan, err := queryPlan(b.store.DB(), q.SQL); err == nil {
+			if plan, err := plan(b.store.DB(), q.SQL); err == nil {
 				fmt.Fprintf(b.out, "    plan: %s\n", plan)
 			}
 		}

@@ -151,10 +151,13 @@ func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeRep
 // VerificationReport reads IV coverage; cohort 0 is the whole programme.
 func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.VerificationReport, error) {
 	r := model.VerificationReport{Cohort: cohort}
-	// A decision covers the units of the criteria it judged.
+	// A decision covers the units of the criteria it judged. The units are
+	// named inside the DISTINCT: joined after it, PostgreSQL could not tell
+	// how many rows the join kept, guessed 4,000 for 54,000 and looked each
+	// decision up one at a time (0.95 s at scale 10, now 0.4 s).
 	rows, err := s.db.QueryContext(ctx, `
 WITH d AS (
-  SELECT ad.id, u.display_name AS assessor, un.code AS unit, e.kind AS method,
+  SELECT ad.id, u.display_name AS assessor, du.unit, e.kind AS method,
          CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id) THEN 1 ELSE 0 END AS sampled,
          CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'agreed') THEN 1 ELSE 0 END AS agreed,
          CASE WHEN EXISTS (SELECT 1 FROM iv_samples sa WHERE sa.decision_id = ad.id AND sa.outcome = 'sent_back') THEN 1 ELSE 0 END AS sent_back
@@ -163,8 +166,8 @@ WITH d AS (
   JOIN evidence_items e ON e.id = ad.evidence_id
   JOIN organisers o ON o.id = ad.organiser_id
   LEFT JOIN cohorts c ON c.id = o.cohort_id
-  JOIN (SELECT DISTINCT dc.decision_id, cr.unit_id FROM decision_criteria dc JOIN criteria cr ON cr.id = dc.criterion_id) du ON du.decision_id = ad.id
-  JOIN units un ON un.id = du.unit_id
+  JOIN (SELECT DISTINCT dc.decision_id, un.code AS unit FROM decision_criteria dc JOIN criteria cr ON cr.id = dc.criterion_id
+        JOIN units un ON un.id = cr.unit_id) du ON du.decision_id = ad.id
   WHERE ($1 = 0 OR c.number = $1))
 SELECT assessor, unit, method, count(*), sum(sampled), sum(agreed), sum(sent_back) FROM d
 GROUP BY assessor, unit, method ORDER BY assessor, unit, method`, cohort)
