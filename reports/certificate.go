@@ -829,6 +829,13 @@ func WriteCertificateFiles(ctx context.Context, dir string, certs []model.Printa
 			}
 		}
 	}
+	// One document made here first, before the workers: gofpdf names each
+	// font by JSON-encoding its definition, and the first encoding of a
+	// type fills encoding/json's shared cache; -race saw a worker read that
+	// cache while another was still sorting it (ui's
+	// TestCertificatesConfirmedIssue). Made once here, every worker only
+	// reads what this goroutine wrote before starting them.
+	newCertificateDocument(created, false)
 	var next, done atomic.Int64
 	var mu sync.Mutex
 	var firstErr error
