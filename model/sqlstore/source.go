@@ -32,29 +32,22 @@ func (f FileSource) Exists() (bool, error) {
 	return err == nil, err
 }
 
-func (f FileSource) opened(s *Store, err error) (model.Programme, error) {
+// handOver tells a source's Opened of a store it opened, so the command
+// that made the source can close it; a file and a server share it.
+func handOver(opened func(*Store), s *Store, err error) (model.Programme, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Opened != nil {
-		f.Opened(s)
+	if opened != nil {
+		opened(s)
 	}
 	return s, nil
 }
 
-// Open opens the file's programme.
-func (f FileSource) Open(ctx context.Context) (model.Programme, error) {
-	return f.opened(Open(ctx, f.Path))
-}
-
-// Create makes an empty programme in a new file.
-func (f FileSource) Create(ctx context.Context) (model.Programme, error) {
-	return f.opened(Create(ctx, f.Path))
-}
-
-// Demo builds the demo programme at scale 1 with the documented password.
-func (f FileSource) Demo(ctx context.Context, progress func(step string, done, total int)) (model.Programme, model.DemoLogin, error) {
-	res, err := Demo(ctx, f.Path, DemoOptions{Seed: 1, Scale: 1, Password: DemoPassword, Progress: progress})
+// demoAt builds the demo programme at scale 1 with the documented password
+// at where (a file or a server URL) and opens it.
+func demoAt(ctx context.Context, where string, opened func(*Store), progress func(step string, done, total int)) (model.Programme, model.DemoLogin, error) {
+	res, err := Demo(ctx, where, DemoOptions{Seed: 1, Scale: 1, Password: DemoPassword, Progress: progress})
 	if err != nil {
 		return nil, model.DemoLogin{}, err
 	}
@@ -62,8 +55,26 @@ func (f FileSource) Demo(ctx context.Context, progress func(step string, done, t
 	for _, u := range res.Users {
 		login.Usernames = append(login.Usernames, u.Username)
 	}
-	p, err := f.opened(Open(ctx, f.Path))
+	s, err := Open(ctx, where)
+	p, err := handOver(opened, s, err)
 	return p, login, err
+}
+
+// Open opens the file's programme.
+func (f FileSource) Open(ctx context.Context) (model.Programme, error) {
+	s, err := Open(ctx, f.Path)
+	return handOver(f.Opened, s, err)
+}
+
+// Create makes an empty programme in a new file.
+func (f FileSource) Create(ctx context.Context) (model.Programme, error) {
+	s, err := Create(ctx, f.Path)
+	return handOver(f.Opened, s, err)
+}
+
+// Demo builds the demo programme at scale 1 with the documented password.
+func (f FileSource) Demo(ctx context.Context, progress func(step string, done, total int)) (model.Programme, model.DemoLogin, error) {
+	return demoAt(ctx, f.Path, f.Opened, progress)
 }
 
 // BackupDir is the folder beside the file holding automatic backups.

@@ -35,38 +35,21 @@ func (s ServerSource) Exists() (bool, error) {
 	return true, nil
 }
 
-func (s ServerSource) opened(st *Store, err error) (model.Programme, error) {
-	if err != nil {
-		return nil, err
-	}
-	if s.Opened != nil {
-		s.Opened(st)
-	}
-	return st, nil
-}
-
 // Open opens the database's programme.
 func (s ServerSource) Open(ctx context.Context) (model.Programme, error) {
-	return s.opened(openPostgres(ctx, s.URL, false))
+	st, err := openPostgres(ctx, s.URL, false)
+	return handOver(s.Opened, st, err)
 }
 
 // Create makes an empty programme in the database.
 func (s ServerSource) Create(ctx context.Context) (model.Programme, error) {
-	return s.opened(openPostgres(ctx, s.URL, true))
+	st, err := openPostgres(ctx, s.URL, true)
+	return handOver(s.Opened, st, err)
 }
 
 // Demo builds the demo programme in the empty database and opens it.
 func (s ServerSource) Demo(ctx context.Context, progress func(step string, done, total int)) (model.Programme, model.DemoLogin, error) {
-	res, err := Demo(ctx, s.URL, DemoOptions{Seed: 1, Scale: 1, Password: DemoPassword, Progress: progress})
-	if err != nil {
-		return nil, model.DemoLogin{}, err
-	}
-	login := model.DemoLogin{Password: res.Password}
-	for _, u := range res.Users {
-		login.Usernames = append(login.Usernames, u.Username)
-	}
-	p, err := s.opened(openPostgres(ctx, s.URL, false))
-	return p, login, err
+	return demoAt(ctx, s.URL, s.Opened, progress)
 }
 
 // BackupDir is empty: a desk keeps no automatic backups of a shared
