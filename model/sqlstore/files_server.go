@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -98,24 +99,10 @@ func (f serverFiles) putTx(ctx context.Context, tx *sql.Tx, r io.Reader) (string
 	return sha, size, nil
 }
 
+// putInTx keeps data within tx, as putTx keeps a reader's bytes.
 func (f serverFiles) putInTx(ctx context.Context, tx *sql.Tx, data []byte) (string, error) {
-	sha := shaOf(data)
-	chunks := (len(data) + chunkSize - 1) / chunkSize
-	res, err := tx.ExecContext(ctx, `INSERT INTO evidence_blobs (sha256, size, chunks) VALUES ($1, $2, $3)
-		ON CONFLICT (sha256) DO NOTHING`, sha, len(data), chunks)
-	if err != nil {
-		return "", err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return sha, nil
-	}
-	for i := 0; i < chunks; i++ {
-		part := data[i*chunkSize : min(len(data), (i+1)*chunkSize)]
-		if _, err := tx.ExecContext(ctx, `INSERT INTO evidence_blob_chunks (sha256, n, data) VALUES ($1, $2, $3)`, sha, i, part); err != nil {
-			return "", err
-		}
-	}
-	return sha, nil
+	sha, _, err := f.putTx(ctx, tx, bytes.NewReader(data))
+	return sha, err
 }
 
 func (f serverFiles) open(ctx context.Context, sha string) (io.ReadCloser, int64, error) {
