@@ -89,7 +89,19 @@ func testEnv(t *testing.T, s *sqlstore.Store) (*env, fyne.Window, uiQueue) {
 	if s != nil {
 		e.src = sqlstore.FileSource{Path: s.Path()}
 	}
+	// Let loads still running finish before the store closes and its folder
+	// is removed, as a window lets them finish before it closes.
+	t.Cleanup(func() { letLoadsFinish(e, q, 30*time.Second) })
 	return e, w, q
+}
+
+// letLoadsFinish runs posted UI work until no load is pending or limit passes.
+func letLoadsFinish(e *env, q uiQueue, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for e.pending.Load() > 0 && time.Now().Before(deadline) {
+		q.drain()
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // waitFor runs posted UI work until cond holds or thirty seconds pass: screens

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"cascade/model"
 	"context"
-	"database/sql"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -20,7 +19,7 @@ func TestAuditChainBackfillsOlderLog(t *testing.T) {
 	sqliteOnly(t, "schema 30 exists only in the SQLite tree; the PostgreSQL tree starts at 90, with the chain")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", dsn(path))
+	db, err := openRawSQLite(path)
 	if err != nil {
 		t.Fatal(err)
 	}

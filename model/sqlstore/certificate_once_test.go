@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"cascade/model"
 	"context"
-	"database/sql"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -130,7 +129,7 @@ func TestMarkDeliveredOnceAndOnlyByTheRole(t *testing.T) {
 func TestMigrationKeepsCertificatesOfEarlierRuns(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", dsn(path))
+	db, err := openRawSQLite(path)
 	if err != nil {
 		t.Fatal(err)
 	}

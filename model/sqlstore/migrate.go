@@ -198,6 +198,9 @@ func newTarget(ctx context.Context, to string) (*migrateTarget, error) {
 	buf := make([]byte, 6)
 	rand.Read(buf)
 	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s.db", migrateTempPrefix, os.Getpid(), hex.EncodeToString(buf)))
+	if err := makeEmptyFile(tmp); err != nil {
+		return nil, fmt.Errorf("target %s: %w", to, err)
+	}
 	s, err := open(ctx, tmp, tmp, false, nil)
 	if err != nil {
 		removeDatabase(tmp)

@@ -131,8 +131,11 @@ func issueTwo(t *testing.T, db string) {
 	}
 }
 
-// openRawSQLite opens a SQLite file as plain SQL, past the store's guards.
-func openRawSQLite(path string) (*sql.DB, error) { return sql.Open("sqlite", dsn(path)) }
+// openRawSQLite opens a SQLite file as plain SQL, past the store's guards,
+// making it when missing (the store's own connections never do).
+func openRawSQLite(path string) (*sql.DB, error) {
+	return sql.Open("sqlite", strings.Replace(dsn(path), "mode=rw", "mode=rwc", 1))
+}
 
 func mustReadDir(t *testing.T, dir string) []os.DirEntry {
 	t.Helper()

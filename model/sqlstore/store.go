@@ -117,6 +117,10 @@ func Create(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := makeEmptyFile(abs); err != nil {
+		lock.release()
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
 	s, err := open(ctx, path, abs, false, lock)
 	if err != nil {
 		lock.release()
@@ -129,6 +133,16 @@ func Create(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// makeEmptyFile makes the file a new programme starts from: an empty file is
+// a new SQLite database, and the store's connections (mode=rw) never make one.
+func makeEmptyFile(abs string) error {
+	f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // OpenOrCreate opens path, creating an empty programme there when no file exists.
@@ -333,6 +347,11 @@ func (s *Store) checkCurrent(ctx context.Context) error {
 // transactions take the lock at BEGIN so two writers never deadlock.
 func dsn(path string) string {
 	q := url.Values{}
+	// Never create: a connection the pool opens after the file was moved or
+	// removed (a restore's swap, a folder cleared while a screen was still
+	// loading) must fail, not make an empty database in its place. Create
+	// makes the file itself first.
+	q.Add("mode", "rw")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cascade/model"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,5 +221,41 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	}
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
 		t.Error("DELETE FROM audit_log succeeded; want refusal")
+	}
+}
+
+// A connection the pool opens after the file has gone (a folder cleared
+// while a screen was still loading, as a CI run caught) fails; it never
+// leaves an empty database where the programme was.
+func TestNewConnectionNeverMakesAMissingFile(t *testing.T) {
+	sqliteOnly(t, "about the connections to a SQLite file")
+	ctx := context.Background()
+	s := newFileStore(t)
+	path := s.Path()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+	// Hold every idle connection so the next one must be opened afresh.
+	var held []*sql.Conn
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	var err error
+	for i := 0; i < 8 && err == nil; i++ {
+		var c *sql.Conn
+		if c, err = s.DB().Conn(ctx); err == nil {
+			held = append(held, c)
+			err = c.PingContext(ctx)
+		}
+	}
+	if err == nil {
+		t.Fatal("eight connections opened on a removed file; want the new one refused")
+	}
+	if _, serr := os.Stat(path); !errors.Is(serr, fs.ErrNotExist) {
+		t.Errorf("after a new connection on the removed file: stat %v; want it still missing", serr)
 	}
 }
