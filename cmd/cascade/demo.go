@@ -30,7 +30,7 @@ func cmdDemo(ctx context.Context, args []string, out, errOut io.Writer) error {
 	}
 	start := time.Now()
 	opt := sqlstore.DemoOptions{Seed: *seed, Scale: *scale, Password: *password, Force: *force}
-	if !*quiet {
+	if !*quiet && isTerminal(errOut) {
 		opt.Progress = func(step string, done, total int) {
 			fmt.Fprintf(errOut, "\r[%d/%d] %-40s", done, total, step)
 			if done == total {

@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
+
+	"golang.org/x/term"
 
 	"cascade/model"
 	"cascade/model/sqlstore"
@@ -30,7 +33,7 @@ func cmdMigrate(ctx context.Context, args []string, out, errOut io.Writer) error
 	opt := sqlstore.MigrateOptions{SignIn: func(ctx context.Context, src *sqlstore.Store) (model.User, error) {
 		return actingUser(ctx, fs, src)
 	}}
-	if !*quiet {
+	if !*quiet && isTerminal(errOut) {
 		opt.Progress = countingLine(errOut)
 	}
 	res, err := sqlstore.Migrate(ctx, *from, *to, opt)
@@ -40,6 +43,13 @@ func cmdMigrate(ctx context.Context, args []string, out, errOut io.Writer) error
 	fmt.Fprintf(out, "migrated %s to %s (schema version %d): %d rows in %d tables and %d evidence files (%.1f MB) in %.1f s\n",
 		res.From, res.To, res.SchemaVersion, res.Rows, res.Tables, res.Files, float64(res.FileBytes)/1e6, time.Since(start).Seconds())
 	return nil
+}
+
+// isTerminal reports whether w is a terminal: a progress line rewritten in
+// place with \r is for a person watching, and only litters a log or a pipe.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // countingLine reports done of total on one line rewritten in place, at
