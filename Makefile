@@ -62,14 +62,7 @@ TEST_PKGS := chromium postgresql
 RACE_FLAGS := -race -gcflags=modernc.org/...=-race=false
 test: vet lint
 	$(call install_missing,$(TEST_PKGS),--no-install-recommends)
-	@fixture=$$(mktemp -d) && trap 'rm -rf "$$fixture"' EXIT && \
-	$(GO) build -o "$$fixture/cascade" ./cmd/cascade && \
-	"$$fixture/cascade" demo --db "$$fixture/demo.db" --password pw-for-tests --quiet >/dev/null && \
-	CASCADE_TEST_DEMO="$$fixture/demo.db" $(GO) test $(RACE_FLAGS) -count=1 -timeout 45m ./...
-	@cluster=$$(mktemp -d) && trap '.ci/postgres stop "$$cluster" 2>/dev/null; rm -rf "$$cluster"' EXIT && \
-	url=$$(.ci/postgres start "$$cluster" $(TEST_PG_PORT)) && \
-	echo "model tests again, against PostgreSQL at $$url" && \
-	CASCADE_TEST_POSTGRES="$$url" $(GO) test -count=1 -timeout 30m ./model/...
+	GO=$(GO) RACE_FLAGS="$(RACE_FLAGS)" TEST_PG_PORT=$(TEST_PG_PORT) .ci/test
 
 # TEST_PG_PORT is the throwaway test cluster's port; PG_PORT the development one's.
 TEST_PG_PORT ?= 55439
