@@ -57,7 +57,9 @@ type evidenceScreen struct {
 	recorded   string          // the last decision recorded, said above the next form
 	selectedID int64           // the queue item chosen (its evidence), 0 for none
 	quiet      bool            // set while the table's selection is moved without opening a form
-	live       liveReload      // reloads for changes made at other desks
+	live       liveReload      // queue reloads for changes made at other desks
+
+	livePortfolio liveReload // portfolio reloads for changes made at other desks
 
 	// portfolio
 	search     *widget.Entry
@@ -233,10 +235,20 @@ func (s *evidenceScreen) reloadQueue(decided int64) {
 var queueEntities = []string{model.EntityDecision, model.EntityEvidence, model.EntitySample, model.EntityOrganiser,
 	model.EntityPeople, model.EntityProgramme, model.KindOrganisers, model.KindHosts, model.KindCohorts}
 
-// changed reads the queue again when another desk's change bears on it.
+// portfolioEntities are the changes that can alter an open portfolio: its
+// evidence and files, decisions on them, samples, achievements and the
+// learner's own record.
+var portfolioEntities = []string{model.EntityDecision, model.EntityEvidence, model.EntityEvidenceFile, model.EntitySample,
+	model.EntityAchievement, model.EntityOrganiser, model.EntityPeople, model.EntityQualification, model.EntityModuleDone}
+
+// changed reads the queue, and the portfolio open beside it, again when
+// another desk's change bears on them.
 func (s *evidenceScreen) changed(cs []model.Change) {
 	if model.Touches(cs, queueEntities...) {
 		s.live.request(cs, s.reloadQueueLive)
+	}
+	if s.learner.OrganiserID != 0 && model.Touches(cs, portfolioEntities...) {
+		s.livePortfolio.request(cs, func(_ []model.Change, done func()) { s.readPortfolio(done) })
 	}
 }
 
@@ -740,7 +752,13 @@ type portfolio struct {
 	progress []model.LearnerProgress
 }
 
-func (s *evidenceScreen) loadPortfolio() {
+func (s *evidenceScreen) loadPortfolio() { s.readPortfolio(func() {}) }
+
+// readPortfolio reads the open learner's portfolio and shows it, keeping the
+// evidence item chosen when it is still there (after adding a file to it,
+// or when a decision on it arrives from another desk); done is called once
+// it is shown or has failed.
+func (s *evidenceScreen) readPortfolio(done func()) {
 	id := s.learner.OrganiserID
 	load(s.e, func(ctx context.Context) (portfolio, error) {
 		items, err := s.store.Portfolio(ctx, id)
@@ -754,6 +772,14 @@ func (s *evidenceScreen) loadPortfolio() {
 		prog, err := s.store.LearnerProgress(ctx, id)
 		return portfolio{items, cov, prog}, err
 	}, func(p portfolio) {
+		defer done()
+		if id != s.learner.OrganiserID {
+			return // another learner was chosen meanwhile; their read follows
+		}
+		var chosen int64
+		if s.item >= 0 && s.item < len(s.items) {
+			chosen = s.items[s.item].ID
+		}
 		s.items, s.coverage, s.item = p.items, p.coverage, -1
 		achieved := 0
 		for _, c := range p.coverage {
@@ -770,8 +796,14 @@ func (s *evidenceScreen) loadPortfolio() {
 		s.itemTable.UnselectAll()
 		s.itemTable.Refresh()
 		s.covTable.Refresh()
+		for r, it := range s.items {
+			if chosen != 0 && it.ID == chosen {
+				s.itemTable.Select(widget.TableCellID{Row: r, Col: selectedCol(s.itemTable)})
+				s.item = r
+			}
+		}
 		s.updateButtons()
-	}, func(err error) { s.heading.SetText(errText(err)) })
+	}, func(err error) { done(); s.heading.SetText(errText(err)) })
 }
 
 func (s *evidenceScreen) itemCell(r, c int) string {

@@ -286,3 +286,41 @@ func TestOtherScreensShowAnotherDesksChange(t *testing.T) {
 		}
 	})
 }
+
+// A portfolio open on the Portfolios tab shows a decision made at another
+// desk on the evidence chosen there, which stays chosen.
+func TestPortfolioShowsAnotherDesksDecision(t *testing.T) {
+	ctx := context.Background()
+	a, b, desk2 := twoDesks(t, "assessor2")
+	sc, _, q := liveScreenOn(t, a, "assessor", "Evidence")
+	s := sc.(*evidenceScreen)
+	waitFor(t, q, "the queue", func() bool { return len(s.queue) > 0 })
+	waiting := s.queue[0]
+	s.root.SelectIndex(1)
+	s.learners = []model.Learner{{OrganiserID: waiting.OrganiserID, Name: waiting.Learner}}
+	s.learnerLst.Refresh()
+	s.learnerLst.Select(0)
+	row := func() int {
+		for r, it := range s.items {
+			if it.ID == waiting.EvidenceID {
+				return r
+			}
+		}
+		return -1
+	}
+	waitFor(t, q, "the portfolio", func() bool { return row() >= 0 })
+	s.itemTable.Select(widget.TableCellID{Row: row(), Col: 0})
+	if s.item != row() || s.items[s.item].Status != model.EvidenceAwaiting {
+		t.Fatalf("chosen row %d, status %q; want row %d awaiting a decision", s.item, s.items[row()].Status, row())
+	}
+	decideAt(t, b, desk2, waiting.EvidenceID)
+	waitFor(t, q, "the decision in the portfolio", func() bool {
+		return row() >= 0 && s.items[row()].Status != model.EvidenceAwaiting
+	})
+	if s.item != row() {
+		t.Errorf("after the other desk's decision the chosen row is %d; want %d, the same evidence", s.item, row())
+	}
+	if got, _ := a.Portfolio(ctx, waiting.OrganiserID); len(got) != len(s.items) {
+		t.Errorf("the portfolio shows %d items; the store holds %d", len(s.items), len(got))
+	}
+}
