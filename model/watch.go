@@ -35,7 +35,7 @@ const ActionReplaced = "replaced"
 type Change struct {
 	Entity string
 	Action string
-	Actor  string
+	Actor  string // who made it, by display name when they are a user
 	Count  int
 }
 

@@ -126,7 +126,7 @@ func TestQueueKeepsAFormBeingFilledIn(t *testing.T) {
 
 	decideAt(t, b, desk2, second)
 	waitFor(t, q, "the note", func() bool {
-		return strings.Contains(shownText(w.Content()), "Updated by another desk (assessor2): this evidence is no longer waiting for a decision.")
+		return strings.Contains(shownText(w.Content()), "Updated by another desk (Tomasz Nowak): this evidence is no longer waiting for a decision.")
 	})
 	if s.form != f || f.feedback.Text != "Half-typed feedback" {
 		t.Fatalf("the form was replaced (%v) or its feedback changed to %q", s.form != f, f.feedback.Text)
@@ -247,7 +247,7 @@ func TestOtherScreensShowAnotherDesksChange(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, q, "the note", func() bool {
-			return strings.Contains(shownText(w.Content()), "Updated by another desk (verifier2): this sample has been verified.")
+			return strings.Contains(shownText(w.Content()), "Updated by another desk (Folasade Adeyemi): this sample has been verified.")
 		})
 		if s.actions.Text != "Check 2.1 against the log" {
 			t.Errorf("the actions typed became %q", s.actions.Text)

@@ -176,8 +176,12 @@ func (s *Store) changesSince(ctx context.Context, after int64) ([]model.Change, 
 		// swapped the programme under the watch.
 		return []model.Change{{Entity: model.EntityProgramme, Action: model.ActionReplaced, Count: 1}}, last, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, entity, action, actor FROM audit_log
-		WHERE id > $1 ORDER BY id LIMIT $2`, after, watchBatch)
+	// People are named as the screens name them: by display name, or by
+	// the log's own word for an actor who is no user (a command run as the
+	// computer's user, the demo builder).
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.entity, a.action,
+			coalesce((SELECT nullif(u.display_name, '') FROM users u WHERE lower(u.username) = lower(a.actor)), a.actor)
+		FROM audit_log a WHERE a.id > $1 ORDER BY a.id LIMIT $2`, after, watchBatch)
 	if err != nil {
 		return nil, after, err
 	}

@@ -68,7 +68,11 @@ func awaitClosed(t *testing.T, ch <-chan []model.Change) {
 func TestWatchDeliversAnotherHandlesChange(t *testing.T) {
 	a := newTestStore(t)
 	b := secondHandle(t, a)
-	admin2 := namedUser(t, b, "admin2", model.RoleAdmin)
+	admin2, err := b.CreateUser(context.Background(), model.LocalUser(), model.NewUser{Username: "admin2",
+		DisplayName: "Ceri Second", Role: model.RoleAdmin, Password: "password-admin2"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch, err := a.Watch(ctx)
@@ -79,7 +83,8 @@ func TestWatchDeliversAnotherHandlesChange(t *testing.T) {
 		t.Fatalf("SaveSettings through the other handle: %v", err)
 	}
 	seen, took := awaitChange(t, ch, model.EntitySettings, deliveryLimit)
-	want := model.Change{Entity: model.EntitySettings, Action: "update", Actor: "admin2", Count: 1}
+	// Named as the screens name people, by display name.
+	want := model.Change{Entity: model.EntitySettings, Action: "update", Actor: "Ceri Second", Count: 1}
 	if len(seen) != 1 || seen[0] != want {
 		t.Errorf("delivered %v, want just %v (the user made before Watch is not news)", seen, want)
 	}
@@ -287,7 +292,11 @@ func TestWatchHearsTheServer(t *testing.T) {
 	}
 	t.Cleanup(func() { b.Close() })
 	a.watchPoll = time.Hour
-	admin2 := namedUser(t, b, "admin2", model.RoleAdmin)
+	admin2, err := b.CreateUser(context.Background(), model.LocalUser(), model.NewUser{Username: "admin2",
+		DisplayName: "Ceri Second", Role: model.RoleAdmin, Password: "password-admin2"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch, err := a.Watch(ctx)
