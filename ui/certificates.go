@@ -683,10 +683,17 @@ func (s *certificatesScreen) changed(cs []model.Change) {
 	}
 }
 
+// listEntities are the changes that bear on the cohorts, hosts and
+// organisations a selection is chosen from.
+var listEntities = []string{"cohort", "host", "trainer", model.KindCohorts, model.KindHosts, model.KindTrainers}
+
 // refreshLive counts the selection again and reads the list again in place:
-// what is typed stays, and the certificate chosen stays chosen.
-func (s *certificatesScreen) refreshLive(_ []model.Change, done func()) {
-	if q, problem := s.selection(); problem == "" {
+// what is typed stays, and the certificate chosen stays chosen. A cohort or
+// host added, renamed or removed elsewhere is offered, or refused, at once.
+func (s *certificatesScreen) refreshLive(cs []model.Change, done func()) {
+	if model.Touches(cs, listEntities...) {
+		s.loadLists() // counts again once the lists are read
+	} else if q, problem := s.selection(); problem == "" {
 		s.count(q)
 	}
 	keep := ""

@@ -285,6 +285,25 @@ func TestOtherScreensShowAnotherDesksChange(t *testing.T) {
 			t.Errorf("after the revocation elsewhere: selected %d, revoke enabled %v", s.selected, !s.revoke.Disabled())
 		}
 	})
+	t.Run("certificates host list", func(t *testing.T) {
+		a, b, desk2 := twoDesks(t, "lead")
+		sc, _, q := liveScreenOn(t, a, "admin", "Certificates")
+		s := sc.(*certificatesScreen)
+		waitFor(t, q, "the lists", func() bool { return s.lists != nil && s.env.pending.Load() == 0 })
+		test.Type(s.host, "Tŷ Newydd Community Hall")
+		waitFor(t, q, "the refusal", func() bool { return strings.Contains(s.eligible.Text, "No host organisation is called") })
+		cohorts, _ := b.CohortChoices(ctx)
+		if _, err := b.SaveHost(ctx, desk2, model.Host{Name: "Tŷ Newydd Community Hall", Region: "Wales",
+			Setting: model.SettingRural, CohortID: cohorts[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, q, "the host added elsewhere to be accepted", func() bool {
+			return s.env.pending.Load() == 0 && s.lists != nil && !strings.Contains(s.eligible.Text, "No host organisation")
+		})
+		if s.host.Text != "Tŷ Newydd Community Hall" {
+			t.Errorf("the host typed became %q", s.host.Text)
+		}
+	})
 }
 
 // A portfolio open on the Portfolios tab shows a decision made at another
