@@ -1,8 +1,8 @@
 package model
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -10,16 +10,18 @@ import (
 type CTrainer struct {
 	Id, PersonID, TrainedBy int64
 	Name, Status, Retired   string
-	Reached                 []int64 // people reached (TrainerReach), one entry each
+	Person                  int32   // the trainer's dense person index
+	Reached                 []int32 // dense indexes of the people reached (TrainerReach), once each
 }
 
+// CCourse is a course as the cascade hangs it under its trainer.
 type CCourse struct {
 	Id                int64
 	Kind, Title       string
 	CohortID          int64
 	Cohort            int
-	Trainer, Sessions int64 // lead trainer; busiest session trainer
-	Reached           []int64
+	Trainer, Sessions int64   // lead trainer; busiest session trainer
+	Reached           []int32 // positions in CascadeData.Organisers of the organisers who came, ascending, once each
 }
 
 // deliveredBy is the trainer the cascade hangs a course under: its lead, or
@@ -31,9 +33,12 @@ func (c *CCourse) deliveredBy() int64 {
 	return c.Sessions
 }
 
+// COrganiser is an organiser as the cascade is built from them.
 type COrganiser struct {
-	Id, PersonID, SupportedBy, CohortID, HostID int64
-	Name, Family, Given, Role, Status, Host     string
+	Id, PersonID, CohortID, HostID int64
+	Name, Role, Status, Host       string
+	Person                         int32   // dense person index
+	Volunteers                     []int32 // positions in CascadeData.Organisers of those this one supports, in order
 }
 
 // CohortRef is a cohort's id and number.
@@ -42,48 +47,53 @@ type CohortRef struct {
 	Number int
 }
 
-// CascadeData is everything the cascade is built from.
+// CascadeData is everything the cascade is built from. People are numbered
+// densely (0 … People-1) so that sets of them are bitsets; organisers are
+// held in the tree's order (family name, given name, id) and referred to
+// by position, so building needs no map look-ups per node.
 type CascadeData struct {
 	Trainers   []CTrainer
 	Courses    []*CCourse
-	Organisers map[int64]*COrganiser
-	OrgOrder   []int64
-	Volunteers map[int64][]int64 // senior organiser id → volunteers they support
+	Organisers []COrganiser
 	Cohorts    []CohortRef
 	ThinHosts  []ThinSpot
-	Index      map[int64]int // person id → dense index for personSet
+	People     int // dense person indexes in use
 }
 
 // Build assembles the tree bottom up, counting distinct people below each node.
 func (d *CascadeData) Build() *Cascade {
 	c := &Cascade{}
-	n := len(d.Index)
-	orderOf := map[int64]int{}
-	for i, id := range d.OrgOrder {
-		orderOf[id] = i
+	n := d.People
+	var nodes nodeSlab
+
+	// What a node of each organiser says under their name, worked out once:
+	// a senior appears under every course they came to.
+	details := make([]string, len(d.Organisers))
+	for i := range d.Organisers {
+		o := &d.Organisers[i]
+		details[i] = o.Host
+		if o.Status == "withdrawn" {
+			details[i] = strings.TrimSpace(o.Host + " · withdrawn")
+		}
 	}
 
 	// A senior with the volunteers they support; built afresh under each
 	// course because its generation depends on the course's trainer.
-	organiserNode := func(o *COrganiser, gen int, set personSet) *CascadeNode {
-		set.add(d.Index[o.PersonID])
-		detail := o.Host
-		if o.Status == "withdrawn" {
-			detail = strings.TrimSpace(detail + " · withdrawn")
-		}
+	organiserNode := func(at int32, gen int, set personSet) *CascadeNode {
+		o := &d.Organisers[at]
+		set.add(int(o.Person))
 		if o.Role != "senior" {
-			return &CascadeNode{Kind: NodeVolunteer, ID: o.Id, PersonID: o.PersonID, Label: o.Name, Detail: detail, Generation: gen + 1}
+			return nodes.node(CascadeNode{Kind: NodeVolunteer, ID: o.Id, PersonID: o.PersonID, Label: o.Name, Detail: details[at], Generation: gen + 1})
 		}
-		sn := &CascadeNode{Kind: NodeSenior, ID: o.Id, PersonID: o.PersonID, Label: o.Name, Detail: detail, Generation: gen}
-		for _, v := range d.Volunteers[o.Id] {
-			vo := d.Organisers[v]
-			set.add(d.Index[vo.PersonID])
-			vd := vo.Host
-			if vo.Status == "withdrawn" {
-				vd = strings.TrimSpace(vd + " · withdrawn")
-			}
-			sn.Children = append(sn.Children, &CascadeNode{Kind: NodeVolunteer, ID: vo.Id, PersonID: vo.PersonID,
-				Label: vo.Name, Detail: vd, Generation: gen + 1, Reach: 0})
+		sn := nodes.node(CascadeNode{Kind: NodeSenior, ID: o.Id, PersonID: o.PersonID, Label: o.Name, Detail: details[at], Generation: gen})
+		if len(o.Volunteers) > 0 {
+			sn.Children = nodes.children(len(o.Volunteers))
+		}
+		for _, v := range o.Volunteers {
+			vo := &d.Organisers[v]
+			set.add(int(vo.Person))
+			sn.Children = append(sn.Children, nodes.node(CascadeNode{Kind: NodeVolunteer, ID: vo.Id, PersonID: vo.PersonID,
+				Label: vo.Name, Detail: details[v], Generation: gen + 1, Reach: 0}))
 		}
 		sn.Reach = len(sn.Children)
 		if sn.Reach == 0 && o.Status != "withdrawn" {
@@ -93,27 +103,19 @@ func (d *CascadeData) Build() *Cascade {
 	}
 	courseNode := func(co *CCourse, gen int) (*CascadeNode, personSet) {
 		set := newPersonSet(n)
-		cn := &CascadeNode{Kind: NodeCourse, ID: co.Id, Label: co.Title, Detail: CourseKindLabel(co.Kind), Generation: gen}
-		// In the organisers' order: sort their positions, looked up once
-		// each, rather than look both up in every comparison.
-		at := make([]int, 0, len(co.Reached))
-		for _, id := range co.Reached {
-			if i, ok := orderOf[id]; ok {
-				at = append(at, i)
-			}
+		cn := nodes.node(CascadeNode{Kind: NodeCourse, ID: co.Id, Label: co.Title, Detail: CourseKindLabel(co.Kind), Generation: gen})
+		if len(co.Reached) > 0 {
+			cn.Children = nodes.children(len(co.Reached))
 		}
-		sort.Ints(at)
-		for _, i := range at {
-			if o := d.Organisers[d.OrgOrder[i]]; o != nil {
-				cn.Children = append(cn.Children, organiserNode(o, gen+1, set))
-			}
+		for _, at := range co.Reached { // already in the organisers' order
+			cn.Children = append(cn.Children, organiserNode(at, gen+1, set))
 		}
 		cn.Reach = set.count()
 		return cn, set
 	}
 	cohortNode := func(id int64, number int, courses []*CCourse, gen int) (*CascadeNode, personSet) {
 		set := newPersonSet(n)
-		node := &CascadeNode{Kind: NodeCohort, ID: id, Label: fmt.Sprintf("Cohort %d", number), Generation: gen}
+		node := &CascadeNode{Kind: NodeCohort, ID: id, Label: "Cohort " + strconv.Itoa(number), Generation: gen}
 		for _, co := range courses {
 			cn, cs := courseNode(co, gen)
 			node.Children = append(node.Children, cn)
@@ -133,13 +135,13 @@ func (d *CascadeData) Build() *Cascade {
 		}
 	}
 	trainees := map[int64][]CTrainer{}
-	byID := map[int64]CTrainer{}
+	byID := make(map[int64]bool, len(d.Trainers))
 	for _, t := range d.Trainers {
-		byID[t.Id] = t
+		byID[t.Id] = true
 	}
 	var roots []CTrainer
 	for _, t := range d.Trainers {
-		if _, ok := byID[t.TrainedBy]; ok && t.TrainedBy != t.Id {
+		if byID[t.TrainedBy] && t.TrainedBy != t.Id {
 			trainees[t.TrainedBy] = append(trainees[t.TrainedBy], t)
 		} else {
 			roots = append(roots, t)
@@ -166,7 +168,7 @@ func (d *CascadeData) Build() *Cascade {
 			}
 			kn, ks := trainerNode(k, gen+1)
 			node.Children = append(node.Children, kn)
-			set.add(d.Index[k.PersonID])
+			set.add(int(k.Person))
 			set.union(ks)
 		}
 		var group []*CCourse
@@ -189,22 +191,21 @@ func (d *CascadeData) Build() *Cascade {
 		flush()
 		// A trainer's reach is the people on the courses they delivered
 		// (TrainerReach), the same figure as their trainer page; the
-		// people further down hang under the nodes below.
-		own := newPersonSet(n)
-		for _, p := range t.Reached {
-			own.add(d.Index[p])
+		// people further down hang under the nodes below. Reached holds
+		// each person once, so its length is the count.
+		node.Reach = len(t.Reached)
+		if genSets[gen] == nil {
+			genSets[gen] = newPersonSet(n)
 		}
-		node.Reach = own.count()
-		set.union(own)
+		for _, p := range t.Reached {
+			set.add(int(p))
+			genSets[gen].add(int(p))
+		}
 		if node.Reach == 0 && TrainerWorking(t.Status, t.Retired) {
 			node.Flag = "has reached no one"
 			thinTrainers = append(thinTrainers, ThinSpot{Kind: ThinTrainer, ID: t.Id, PersonID: t.PersonID,
 				Name: t.Name, What: TrainerStatusLabel(t.Status) + " trainer who has reached no one"})
 		}
-		if genSets[gen] == nil {
-			genSets[gen] = newPersonSet(n)
-		}
-		genSets[gen].union(own)
 		genCount[gen]++
 		return node, set
 	}
@@ -212,7 +213,7 @@ func (d *CascadeData) Build() *Cascade {
 	for _, t := range roots {
 		rn, rs := trainerNode(t, FoundingGeneration)
 		c.Roots = append(c.Roots, rn)
-		all.add(d.Index[t.PersonID])
+		all.add(int(t.Person))
 		all.union(rs)
 	}
 	// Trainers caught in a cycle of "trained by" never hang under a root;
@@ -279,20 +280,20 @@ func (d *CascadeData) Build() *Cascade {
 	// same as Cohorts & hosts; VolunteersSupported is the cascade's own
 	// figure, volunteers supported by the cohort's seniors.
 	counts := make([]Headcount, len(c.Cohorts))
-	for _, id := range d.OrgOrder {
-		o := d.Organisers[id]
-		i, inCohort := cohortIdx[o.CohortID]
+	for i := range d.Organisers {
+		o := &d.Organisers[i]
+		ci, inCohort := cohortIdx[o.CohortID]
 		if inCohort {
-			counts[i].Add(o.Role, o.Status, 1)
+			counts[ci].Add(o.Role, o.Status, 1)
 		}
 		if o.Role != RoleSenior {
 			continue
 		}
-		vols := len(d.Volunteers[o.Id])
+		vols := len(o.Volunteers)
 		if inCohort {
-			c.Cohorts[i].VolunteersSupported += vols
+			c.Cohorts[ci].VolunteersSupported += vols
 			if vols == 0 && o.Status != StatusWithdrawn {
-				c.Cohorts[i].SeniorsWithout++
+				c.Cohorts[ci].SeniorsWithout++
 			}
 		}
 		if vols == 0 && o.Status != StatusWithdrawn {
@@ -303,6 +304,40 @@ func (d *CascadeData) Build() *Cascade {
 	for i, h := range counts {
 		c.Cohorts[i].Seniors, c.Cohorts[i].Volunteers = h.Seniors, h.Volunteers
 	}
+	return c
+}
+
+// nodeSlab hands out the tree's many organiser nodes and their child lists
+// from blocks rather than one allocation each: a scale-10 cascade has
+// hundreds of thousands of them.
+type nodeSlab struct {
+	free []CascadeNode
+	kids []*CascadeNode
+}
+
+const slabBlock = 4096
+
+func (s *nodeSlab) node(n CascadeNode) *CascadeNode {
+	if len(s.free) == 0 {
+		s.free = make([]CascadeNode, slabBlock)
+	}
+	p := &s.free[0]
+	*p = n
+	s.free = s.free[1:]
+	return p
+}
+
+// children is an empty list with room for k children; appending beyond k
+// moves it off the block, harmlessly.
+func (s *nodeSlab) children(k int) []*CascadeNode {
+	if k > slabBlock {
+		return make([]*CascadeNode, 0, k)
+	}
+	if len(s.kids) < k {
+		s.kids = make([]*CascadeNode, slabBlock)
+	}
+	c := s.kids[:0:k]
+	s.kids = s.kids[k:]
 	return c
 }
 

@@ -24,21 +24,33 @@ const (
         FROM courses c LEFT JOIN cohorts co ON co.id = c.cohort_id
         WHERE c.kind <> 'ttt' ORDER BY co.number, c.kind DESC, c.id`
 	// Who came to each course, any kind: enrolled on it, or present at one
-	// of its sessions; one row per course and person.
+	// of its sessions. UNION ALL, made distinct in Go per course and per
+	// trainer: SQLite making the pairs distinct cost as much as reading them.
 	cascadeCameSQL = `SELECT course_id, person_id FROM enrolments
-        UNION
+        UNION ALL
         SELECT s.course_id, a.person_id FROM attendance a JOIN sessions s ON s.id = a.session_id WHERE a.present = 1`
 	// The courses each trainer led or taught a session of: trainerReachCTE's mine.
 	cascadeMineSQL = `SELECT lead_trainer_id, id FROM courses WHERE lead_trainer_id IS NOT NULL
         UNION SELECT trainer_id, course_id FROM sessions WHERE trainer_id IS NOT NULL`
 	// In id order, sorted by name in Go: SQLite sorting 50,000 names at
-	// scale 10 cost more than the rest of the cascade.
-	cascadeOrganisersSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name, o.role, o.status,
+	// scale 10 cost more than the rest of the cascade. Role and status come
+	// as one small number (organiserKinds; the schema's CHECKs allow no
+	// other values, and any other reads as NULL and fails the scan): two
+	// text columns per row were a quarter of the read.
+	cascadeOrganisersSQL = `SELECT o.id, o.person_id, p.given_name, p.family_name,
+        CASE o.role WHEN 'senior' THEN 0 WHEN 'volunteer' THEN 3 END
+          + CASE o.status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 WHEN 'withdrawn' THEN 2 END,
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
         FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
 	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
 	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
 )
+
+// organiserKinds is role and status by cascadeOrganisersSQL's number for them.
+var organiserKinds = [6][2]string{
+	{model.RoleSenior, model.StatusActive}, {model.RoleSenior, model.StatusCompleted}, {model.RoleSenior, model.StatusWithdrawn},
+	{model.RoleVolunteer, model.StatusActive}, {model.RoleVolunteer, model.StatusCompleted}, {model.RoleVolunteer, model.StatusWithdrawn},
+}
 
 // Cascade reads the whole train-the-trainers cascade with the reach of
 // every node.
@@ -95,18 +107,81 @@ func (s *Store) PersonCard(ctx context.Context, personID int64) (model.PersonCar
 	return p, nil
 }
 
+// personNumbers numbers people densely, 0, 1, 2 … as they are first met,
+// for the cascade's bitsets: a slice indexed by person id while ids stay
+// small (as they do), a map past that.
+type personNumbers struct {
+	small []int32 // person id → number + 1; 0 when not yet met
+	big   map[int64]int32
+	n     int32
+}
+
+// smallPersonIDs bounds the slice: 4 MB of int32 at most.
+const smallPersonIDs = 1 << 20
+
+func (p *personNumbers) of(id int64) int32 {
+	if id >= 0 && id < smallPersonIDs {
+		if int(id) >= len(p.small) {
+			grown := make([]int32, min(max(int(id)+1, 2*len(p.small), 1024), smallPersonIDs))
+			copy(grown, p.small)
+			p.small = grown
+		}
+		if v := p.small[id]; v != 0 {
+			return v - 1
+		}
+		p.small[id] = p.n + 1
+	} else {
+		if v, ok := p.big[id]; ok {
+			return v
+		}
+		if p.big == nil {
+			p.big = map[int64]int32{}
+		}
+		p.big[id] = p.n
+	}
+	p.n++
+	return p.n - 1
+}
+
+// nameRanks numbers the distinct names met and later ranks them in byte
+// order, so 50,000 organisers sort on two small integers rather than by
+// comparing their names.
+type nameRanks struct {
+	at    map[string]int32
+	names []string
+}
+
+func (r *nameRanks) of(name string) int32 {
+	if i, ok := r.at[name]; ok {
+		return i
+	}
+	i := int32(len(r.names))
+	r.at[name] = i
+	r.names = append(r.names, name)
+	return i
+}
+
+// ranks maps each number of r.of to the name's place in byte order.
+func (r *nameRanks) ranks() []int32 {
+	order := make([]int32, len(r.names))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(r.names[a], r.names[b]) })
+	rank := make([]int32, len(r.names))
+	for place, i := range order {
+		rank[i] = int32(place)
+	}
+	return rank
+}
+
 func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
-	d := &model.CascadeData{Organisers: map[int64]*model.COrganiser{}, Volunteers: map[int64][]int64{}, Index: map[int64]int{}}
+	d := &model.CascadeData{}
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	person := func(id int64) {
-		if _, ok := d.Index[id]; !ok {
-			d.Index[id] = len(d.Index)
-		}
-	}
 	each := func(q string, scan func(*sql.Rows) error) error {
 		rows, err := tx.QueryContext(ctx, q)
 		if err != nil {
@@ -120,49 +195,99 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		}
 		return rows.Err()
 	}
-	err = each(cascadeTrainersSQL, func(r *sql.Rows) error {
-		var t model.CTrainer
-		err := r.Scan(&t.Id, &t.PersonID, &t.Name, &t.TrainedBy, &t.Status, &t.Retired)
-		d.Trainers = append(d.Trainers, t)
-		person(t.PersonID)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("trainers: %w", err)
+	var people personNumbers
+	// One row as read; the organisers are then placed in the tree's order.
+	type orgRow struct {
+		id, person, supportedBy, host, cohort int64
+		kind                                  uint8 // index into organiserKinds
+		family, given                         int32 // numbers from nameRanks.of
 	}
+	var rows []orgRow // in id order, as read
+	family := nameRanks{at: map[string]int32{}}
+	given := nameRanks{at: map[string]int32{}}
+	var fam, giv string
+	var kind int64
 	err = each(cascadeOrganisersSQL, func(r *sql.Rows) error {
-		o := &model.COrganiser{}
-		err := r.Scan(&o.Id, &o.PersonID, &o.Given, &o.Family, &o.Role, &o.Status, &o.SupportedBy, &o.HostID, &o.CohortID)
-		o.Name = strings.TrimSpace(o.Given + " " + o.Family)
-		d.Organisers[o.Id] = o
-		d.OrgOrder = append(d.OrgOrder, o.Id)
-		person(o.PersonID)
-		return err
+		var o orgRow
+		if err := r.Scan(&o.id, &o.person, &giv, &fam, &kind, &o.supportedBy, &o.host, &o.cohort); err != nil {
+			return err
+		}
+		if kind < 0 || kind >= int64(len(organiserKinds)) {
+			return fmt.Errorf("organiser %d: role and status read as %d", o.id, kind)
+		}
+		o.kind = uint8(kind)
+		o.family, o.given = family.of(fam), given.of(giv)
+		rows = append(rows, o)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("organisers: %w", err)
 	}
-	// By family then given name, ties in id order: an unstable sort with the
-	// id as the last key, a third the time of a stable sort of 50,000.
-	byName := make([]*model.COrganiser, len(d.OrgOrder))
-	for i, id := range d.OrgOrder {
-		byName[i] = d.Organisers[id]
+	// By family then given name, ties in id order (the order read): byte
+	// order of the names, as strings.Compare, on both stores. Sorting on
+	// the names' ranks is a fraction of the time of comparing 50,000 names.
+	famRank, givenRank := family.ranks(), given.ranks()
+	type nameKey struct{ family, given, at int32 }
+	keys := make([]nameKey, len(rows))
+	for i, o := range rows {
+		keys[i] = nameKey{famRank[o.family], givenRank[o.given], int32(i)}
 	}
-	slices.SortFunc(byName, func(a, b *model.COrganiser) int {
-		return cmp.Or(strings.Compare(a.Family, b.Family), strings.Compare(a.Given, b.Given), cmp.Compare(a.Id, b.Id))
+	slices.SortFunc(keys, func(a, b nameKey) int {
+		if a.family != b.family {
+			return cmp.Compare(a.family, b.family)
+		}
+		if a.given != b.given {
+			return cmp.Compare(a.given, b.given)
+		}
+		return cmp.Compare(a.at, b.at)
 	})
-	for i, o := range byName {
-		d.OrgOrder[i] = o.Id
+	// One name string per distinct pair of names, not one per organiser.
+	names := map[[2]int32]string{}
+	posOf := make([]int32, len(rows)) // read order → place in the tree's order
+	// Organisers' people are numbered first (0 … len-1, in the tree's
+	// order), so an organiser is found from a person number without a map.
+	placeOfPerson := make([]int32, len(rows))
+	d.Organisers = make([]model.COrganiser, len(rows))
+	for place, k := range keys {
+		r := &rows[k.at]
+		name, ok := names[[2]int32{r.family, r.given}]
+		if !ok {
+			name = strings.TrimSpace(given.names[r.given] + " " + family.names[r.family])
+			names[[2]int32{r.family, r.given}] = name
+		}
+		o := &d.Organisers[place]
+		o.Id, o.PersonID, o.HostID, o.CohortID = r.id, r.person, r.host, r.cohort
+		o.Name, o.Role, o.Status = name, organiserKinds[r.kind][0], organiserKinds[r.kind][1]
+		o.Person = people.of(r.person)
+		posOf[k.at] = int32(place)
+		placeOfPerson[o.Person] = int32(place)
 	}
 	team := map[int64]int{} // a host's team: senior organisers not withdrawn (model.HostRow.Team)
-	for _, id := range d.OrgOrder {
-		o := d.Organisers[id]
-		if o.SupportedBy != 0 {
-			d.Volunteers[o.SupportedBy] = append(d.Volunteers[o.SupportedBy], o.Id)
+	for _, k := range keys {
+		r := &rows[k.at]
+		if r.supportedBy != 0 {
+			// rows are in id order: the supporter is found by halving.
+			if i, ok := slices.BinarySearchFunc(rows, r.supportedBy, func(o orgRow, id int64) int { return cmp.Compare(o.id, id) }); ok {
+				sup := &d.Organisers[posOf[i]]
+				sup.Volunteers = append(sup.Volunteers, posOf[k.at])
+			}
 		}
-		if o.Role == model.RoleSenior && o.Status != model.StatusWithdrawn && o.HostID != 0 {
-			team[o.HostID]++
+		if o := &d.Organisers[posOf[k.at]]; o.Role == model.RoleSenior && o.Status != model.StatusWithdrawn && r.host != 0 {
+			team[r.host]++
 		}
+	}
+	organisers := people.n // person numbers below this are organisers
+	err = each(cascadeTrainersSQL, func(r *sql.Rows) error {
+		var t model.CTrainer
+		if err := r.Scan(&t.Id, &t.PersonID, &t.Name, &t.TrainedBy, &t.Status, &t.Retired); err != nil {
+			return err
+		}
+		t.Person = people.of(t.PersonID)
+		d.Trainers = append(d.Trainers, t)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("trainers: %w", err)
 	}
 	err = each(cascadeCoursesSQL, func(r *sql.Rows) error {
 		c := &model.CCourse{}
@@ -177,39 +302,41 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	// reach (the organisers among them) and each trainer's reach
 	// (model.TrainerReach: everyone who came to a course they led or taught
 	// a session of). The trainer page reads the same pairs through
-	// trainerReachCTE; one query per figure here cost twice the time, most
-	// of it in SQLite making 220,000 trainer-person rows distinct.
-	came := map[int64][]int64{}
+	// trainerReachCTE; one query per figure here cost twice the time.
+	came := map[int64][]int32{} // course id → person numbers, repeats and all
+	var course, person int64
 	err = each(cascadeCameSQL, func(r *sql.Rows) error {
-		var course, p int64
-		err := r.Scan(&course, &p)
-		came[course] = append(came[course], p)
-		return err
+		if err := r.Scan(&course, &person); err != nil {
+			return err
+		}
+		came[course] = append(came[course], people.of(person))
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("enrolments and attendance: %w", err)
 	}
-	organiserOf := make(map[int64][]int64, len(d.Organisers))
-	for _, id := range d.OrgOrder {
-		o := d.Organisers[id]
-		organiserOf[o.PersonID] = append(organiserOf[o.PersonID], o.Id)
-	}
 	for _, c := range d.Courses {
 		for _, p := range came[c.Id] {
-			c.Reached = append(c.Reached, organiserOf[p]...)
+			if p < organisers {
+				c.Reached = append(c.Reached, placeOfPerson[p])
+			}
 		}
+		slices.Sort(c.Reached)
+		c.Reached = slices.Compact(c.Reached)
 	}
 	trainerAt := map[int64]int{}
 	for i, t := range d.Trainers {
 		trainerAt[t.Id] = i
 	}
+	var trainer int64
 	err = each(cascadeMineSQL, func(r *sql.Rows) error {
-		var trainer, course int64
-		err := r.Scan(&trainer, &course)
+		if err := r.Scan(&trainer, &course); err != nil {
+			return err
+		}
 		if i, ok := trainerAt[trainer]; ok {
 			d.Trainers[i].Reached = append(d.Trainers[i].Reached, came[course]...)
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("trainer reach: %w", err)
@@ -218,10 +345,8 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		// One entry per person, as the trainer page lists them.
 		slices.Sort(d.Trainers[i].Reached)
 		d.Trainers[i].Reached = slices.Compact(d.Trainers[i].Reached)
-		for _, p := range d.Trainers[i].Reached {
-			person(p)
-		}
 	}
+	d.People = int(people.n)
 	err = each(cascadeCohortsSQL, func(r *sql.Rows) error {
 		var c model.CohortRef
 		err := r.Scan(&c.ID, &c.Number)
@@ -245,8 +370,8 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hosts: %w", err)
 	}
-	for _, o := range d.Organisers {
-		o.Host = hostNames[o.HostID]
+	for i := range d.Organisers {
+		d.Organisers[i].Host = hostNames[d.Organisers[i].HostID]
 	}
 	return d, tx.Commit()
 }
