@@ -33,6 +33,13 @@ type cascadeSource interface {
 	Cascade(ctx context.Context) (*model.Cascade, error)
 }
 
+// cascadeReportTreeSource reads the whole programme's cascade report and
+// the cascade its diagram draws in one read, sharing the organisers
+// between them.
+type cascadeReportTreeSource interface {
+	CascadeReportWithTree(ctx context.Context) (model.CascadeReport, *model.Cascade, error)
+}
+
 // BuildReport reads a report's data and lays it out as a Document; cohort 0
 // is the whole programme.
 func BuildReport(ctx context.Context, src ReportSource, kind string, cohort int, created time.Time) (Document, error) {
@@ -45,6 +52,13 @@ func BuildReport(ctx context.Context, src ReportSource, kind string, cohort int,
 		r, err := src.ProgressReport(ctx, cohort)
 		return ProgressDocument(r, created), err
 	case "cascade":
+		if both, ok := src.(cascadeReportTreeSource); ok && cohort == 0 {
+			r, c, err := both.CascadeReportWithTree(ctx)
+			if err != nil {
+				return Document{}, err
+			}
+			return CascadeDocument(r, diagramPage(c, created.Format("2 January 2006")), created), nil
+		}
 		r, err := src.CascadeReport(ctx, cohort)
 		if err != nil {
 			return Document{}, err

@@ -14,9 +14,11 @@ import (
 // The cascade is read in a handful of bulk queries and assembled in memory:
 // one recursive CTE per node would cost thousands of round trips.
 const (
+	// CROSS JOIN keeps SQLite to the trainers first: left to choose, it read
+	// all 51,000 people in name order to find the 1,200 trainers among them.
 	cascadeTrainersSQL = `SELECT t.id, t.person_id, p.given_name || ' ' || p.family_name,
         coalesce(t.trained_by_id, 0), t.status, coalesce(t.retired_on, '')
-        FROM trainers t JOIN people p ON p.id = t.person_id ORDER BY p.family_name, p.given_name, t.id`
+        FROM trainers t CROSS JOIN people p WHERE p.id = t.person_id ORDER BY p.family_name, p.given_name, t.id`
 	cascadeCoursesSQL = `SELECT c.id, c.kind, c.title, coalesce(c.cohort_id, 0), coalesce(co.number, 0),
         coalesce(c.lead_trainer_id, 0),
         coalesce((SELECT s.trainer_id FROM sessions s WHERE s.course_id = c.id AND s.trainer_id IS NOT NULL
@@ -32,8 +34,10 @@ const (
 	// The courses each trainer led or taught a session of: trainerReachCTE's mine.
 	cascadeMineSQL = `SELECT lead_trainer_id, id FROM courses WHERE lead_trainer_id IS NOT NULL
         UNION SELECT trainer_id, course_id FROM sessions WHERE trainer_id IS NOT NULL`
-	// In id order, sorted by name in Go: SQLite sorting 50,000 names at
-	// scale 10 cost more than the rest of the cascade. Role and status come
+	// In no order, sorted by name (ties by id) in Go: SQLite sorting 50,000
+	// names at scale 10 cost more than the rest of the cascade, and
+	// PostgreSQL sorting by id spilled to disk after its hash join and sent
+	// nothing until it was done. Role and status come
 	// as one small number (organiserKinds; the schema's CHECKs allow no
 	// other values, and any other reads as NULL and fails the scan): two
 	// text columns per row were a quarter of the read.
@@ -41,7 +45,7 @@ const (
         CASE o.role WHEN 'senior' THEN 0 WHEN 'volunteer' THEN 3 END
           + CASE o.status WHEN 'active' THEN 0 WHEN 'completed' THEN 1 WHEN 'withdrawn' THEN 2 END,
         coalesce(o.supported_by_id, 0), coalesce(o.host_id, 0), coalesce(o.cohort_id, 0)
-        FROM organisers o JOIN people p ON p.id = o.person_id ORDER BY o.id`
+        FROM organisers o JOIN people p ON p.id = o.person_id`
 	cascadeHostsSQL   = `SELECT id, name FROM hosts ORDER BY name, id`
 	cascadeCohortsSQL = `SELECT id, number FROM cohorts ORDER BY number`
 )
@@ -55,7 +59,15 @@ var organiserKinds = [6][2]string{
 // Cascade reads the whole train-the-trainers cascade with the reach of
 // every node.
 func (s *Store) Cascade(ctx context.Context) (*model.Cascade, error) {
-	d, err := s.loadCascade(ctx)
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read cascade: %w", err)
+	}
+	defer tx.Rollback()
+	d, err := s.loadCascade(ctx, tx)
+	if err == nil {
+		err = tx.Commit()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read cascade: %w", err)
 	}
@@ -175,26 +187,9 @@ func (r *nameRanks) ranks() []int32 {
 	return rank
 }
 
-func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
+// loadCascade reads what the cascade is built from, in tx.
+func (s *Store) loadCascade(ctx context.Context, tx *sql.Tx) (*model.CascadeData, error) {
 	d := &model.CascadeData{}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	each := func(q string, scan func(*sql.Rows) error) error {
-		rows, err := tx.QueryContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
 	var people personNumbers
 	// One row as read; the organisers are then placed in the tree's order.
 	type orgRow struct {
@@ -202,12 +197,12 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		kind                                  uint8 // index into organiserKinds
 		family, given                         int32 // numbers from nameRanks.of
 	}
-	var rows []orgRow // in id order, as read
+	rows := make([]orgRow, 0, 4096) // as read
 	family := nameRanks{at: map[string]int32{}}
 	given := nameRanks{at: map[string]int32{}}
 	var fam, giv string
 	var kind int64
-	err = each(cascadeOrganisersSQL, func(r *sql.Rows) error {
+	err := each(ctx, tx, cascadeOrganisersSQL, nil, func(r *sql.Rows) error {
 		var o orgRow
 		if err := r.Scan(&o.id, &o.person, &giv, &fam, &kind, &o.supportedBy, &o.host, &o.cohort); err != nil {
 			return err
@@ -223,14 +218,17 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("organisers: %w", err)
 	}
-	// By family then given name, ties in id order (the order read): byte
-	// order of the names, as strings.Compare, on both stores. Sorting on
-	// the names' ranks is a fraction of the time of comparing 50,000 names.
+	// By family then given name, ties in id order: byte order of the
+	// names, as strings.Compare, on both stores. Sorting on the names'
+	// ranks is a fraction of the time of comparing 50,000 names.
 	famRank, givenRank := family.ranks(), given.ranks()
-	type nameKey struct{ family, given, at int32 }
+	type nameKey struct {
+		family, given, at int32
+		id                int64
+	}
 	keys := make([]nameKey, len(rows))
 	for i, o := range rows {
-		keys[i] = nameKey{famRank[o.family], givenRank[o.given], int32(i)}
+		keys[i] = nameKey{famRank[o.family], givenRank[o.given], int32(i), o.id}
 	}
 	slices.SortFunc(keys, func(a, b nameKey) int {
 		if a.family != b.family {
@@ -239,7 +237,7 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		if a.given != b.given {
 			return cmp.Compare(a.given, b.given)
 		}
-		return cmp.Compare(a.at, b.at)
+		return cmp.Compare(a.id, b.id)
 	})
 	// One name string per distinct pair of names, not one per organiser.
 	names := map[[2]int32]string{}
@@ -262,12 +260,44 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		posOf[k.at] = int32(place)
 		placeOfPerson[o.Person] = int32(place)
 	}
+	// Organiser id → read order, for finding each volunteer's supporter:
+	// a slice while ids are small (as they are), a map past that.
+	var readAt []int32
+	var readAtMap map[int64]int32
+	minID, maxID := int64(0), int64(-1)
+	for i := range rows {
+		minID, maxID = min(minID, rows[i].id), max(maxID, rows[i].id)
+	}
+	if minID >= 0 && maxID < int64(4*len(rows)+1024) {
+		readAt = make([]int32, maxID+1)
+		for i := range readAt {
+			readAt[i] = -1
+		}
+	} else {
+		readAtMap = make(map[int64]int32, len(rows))
+	}
+	for i := range rows {
+		if id := rows[i].id; readAtMap != nil {
+			readAtMap[id] = int32(i)
+		} else {
+			readAt[id] = int32(i)
+		}
+	}
+	supporter := func(id int64) (int32, bool) {
+		if readAtMap != nil {
+			i, ok := readAtMap[id]
+			return i, ok
+		}
+		if id < 0 || id >= int64(len(readAt)) || readAt[id] < 0 {
+			return 0, false
+		}
+		return readAt[id], true
+	}
 	team := map[int64]int{} // a host's team: senior organisers not withdrawn (model.HostRow.Team)
 	for _, k := range keys {
 		r := &rows[k.at]
 		if r.supportedBy != 0 {
-			// rows are in id order: the supporter is found by halving.
-			if i, ok := slices.BinarySearchFunc(rows, r.supportedBy, func(o orgRow, id int64) int { return cmp.Compare(o.id, id) }); ok {
+			if i, ok := supporter(r.supportedBy); ok {
 				sup := &d.Organisers[posOf[i]]
 				sup.Volunteers = append(sup.Volunteers, posOf[k.at])
 			}
@@ -277,7 +307,7 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		}
 	}
 	organisers := people.n // person numbers below this are organisers
-	err = each(cascadeTrainersSQL, func(r *sql.Rows) error {
+	err = each(ctx, tx, cascadeTrainersSQL, nil, func(r *sql.Rows) error {
 		var t model.CTrainer
 		if err := r.Scan(&t.Id, &t.PersonID, &t.Name, &t.TrainedBy, &t.Status, &t.Retired); err != nil {
 			return err
@@ -289,7 +319,7 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trainers: %w", err)
 	}
-	err = each(cascadeCoursesSQL, func(r *sql.Rows) error {
+	err = each(ctx, tx, cascadeCoursesSQL, nil, func(r *sql.Rows) error {
 		c := &model.CCourse{}
 		err := r.Scan(&c.Id, &c.Kind, &c.Title, &c.CohortID, &c.Cohort, &c.Trainer, &c.Sessions)
 		d.Courses = append(d.Courses, c)
@@ -305,7 +335,7 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	// trainerReachCTE; one query per figure here cost twice the time.
 	came := map[int64][]int32{} // course id → person numbers, repeats and all
 	var course, person int64
-	err = each(cascadeCameSQL, func(r *sql.Rows) error {
+	err = each(ctx, tx, cascadeCameSQL, nil, func(r *sql.Rows) error {
 		if err := r.Scan(&course, &person); err != nil {
 			return err
 		}
@@ -329,25 +359,37 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		trainerAt[t.Id] = i
 	}
 	var trainer int64
-	err = each(cascadeMineSQL, func(r *sql.Rows) error {
+	mine := make([][]int64, len(d.Trainers)) // courses each trainer led or taught a session of
+	err = each(ctx, tx, cascadeMineSQL, nil, func(r *sql.Rows) error {
 		if err := r.Scan(&trainer, &course); err != nil {
 			return err
 		}
 		if i, ok := trainerAt[trainer]; ok {
-			d.Trainers[i].Reached = append(d.Trainers[i].Reached, came[course]...)
+			mine[i] = append(mine[i], course)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("trainer reach: %w", err)
 	}
+	// One entry per person, as the trainer page lists them: each person
+	// is marked with the trainer last counting them, rather than sorting
+	// every trainer's list to drop repeats.
+	seen := make([]int32, people.n)
 	for i := range d.Trainers {
-		// One entry per person, as the trainer page lists them.
-		slices.Sort(d.Trainers[i].Reached)
-		d.Trainers[i].Reached = slices.Compact(d.Trainers[i].Reached)
+		var reached []int32
+		for _, c := range mine[i] {
+			for _, p := range came[c] {
+				if seen[p] != int32(i+1) {
+					seen[p] = int32(i + 1)
+					reached = append(reached, p)
+				}
+			}
+		}
+		d.Trainers[i].Reached = reached
 	}
 	d.People = int(people.n)
-	err = each(cascadeCohortsSQL, func(r *sql.Rows) error {
+	err = each(ctx, tx, cascadeCohortsSQL, nil, func(r *sql.Rows) error {
 		var c model.CohortRef
 		err := r.Scan(&c.ID, &c.Number)
 		d.Cohorts = append(d.Cohorts, c)
@@ -357,7 +399,7 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 		return nil, fmt.Errorf("cohorts: %w", err)
 	}
 	hostNames := map[int64]string{}
-	err = each(cascadeHostsSQL, func(r *sql.Rows) error {
+	err = each(ctx, tx, cascadeHostsSQL, nil, func(r *sql.Rows) error {
 		h := model.ThinSpot{Kind: model.ThinHost}
 		err := r.Scan(&h.ID, &h.Name)
 		hostNames[h.ID] = h.Name
@@ -373,5 +415,5 @@ func (s *Store) loadCascade(ctx context.Context) (*model.CascadeData, error) {
 	for i := range d.Organisers {
 		d.Organisers[i].Host = hostNames[d.Organisers[i].HostID]
 	}
-	return d, tx.Commit()
+	return d, nil
 }

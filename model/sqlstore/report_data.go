@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"cascade/model"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 )
@@ -81,71 +82,220 @@ func (s *Store) ProgressReport(ctx context.Context, cohort int) (model.ProgressR
 // CascadeReport reads the cascade's reach; cohort 0 is the whole programme.
 func (s *Store) CascadeReport(ctx context.Context, cohort int) (model.CascadeReport, error) {
 	r := model.CascadeReport{Cohort: cohort}
-	if err := s.db.QueryRowContext(ctx, `SELECT name FROM programme WHERE id = 1`).Scan(&r.Programme); err != nil {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
 		return r, fmt.Errorf("cascade report: %w", err)
 	}
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN status IN ('accredited', 'active') THEN 1 ELSE 0 END), 0) FROM trainers`).
+	defer tx.Rollback()
+	cohorts, trainers, err := cascadeReportHead(ctx, tx, &r)
+	if err != nil {
+		return r, err
+	}
+	// Every organiser figure in one pass over the organisers, grouped by
+	// cohort and added up in Go, rather than a pass per figure (issue 14).
+	// Supported counts volunteers naming a supporter: supported_by_id is
+	// a foreign key, so one that is set names an organiser.
+	rows, err := tx.QueryContext(ctx, `SELECT coalesce(o.cohort_id, 0), `+headcountCols+`, `+seniorsSupportingCol+`,
+        coalesce(sum(CASE WHEN o.status <> 'withdrawn' AND o.supported_by_id IS NOT NULL THEN 1 ELSE 0 END), 0)
+        FROM organisers o
+        WHERE ($1 = 0 OR o.cohort_id IN (SELECT id FROM cohorts WHERE number = $1))
+        GROUP BY o.cohort_id`, cohort)
+	if err != nil {
+		return r, fmt.Errorf("cascade report organisers: %w", err)
+	}
+	defer rows.Close()
+	counts := map[int64]cascadeCounts{}
+	for rows.Next() {
+		var id int64
+		var c cascadeCounts
+		var completed, withdrawn int
+		if err := rows.Scan(&id, &c.seniors, &c.volunteers, &completed, &withdrawn, &c.supporting, &c.supported); err != nil {
+			return r, fmt.Errorf("cascade report organisers: %w", err)
+		}
+		counts[id] = c
+	}
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("cascade report organisers: %w", err)
+	}
+	finishCascadeReport(&r, cohorts, trainers, counts)
+	return r, tx.Commit()
+}
+
+// CascadeReportWithTree reads the whole programme's cascade report and the
+// cascade its diagram draws in one read: the report's organiser figures
+// come from the organisers the cascade reads anyway.
+func (s *Store) CascadeReportWithTree(ctx context.Context) (model.CascadeReport, *model.Cascade, error) {
+	r := model.CascadeReport{}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return r, nil, fmt.Errorf("cascade report: %w", err)
+	}
+	defer tx.Rollback()
+	d, err := s.loadCascade(ctx, tx)
+	if err != nil {
+		return r, nil, fmt.Errorf("read cascade: %w", err)
+	}
+	cohorts, trainers, err := cascadeReportHead(ctx, tx, &r)
+	if err != nil {
+		return r, nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return r, nil, fmt.Errorf("cascade report: %w", err)
+	}
+	finishCascadeReport(&r, cohorts, trainers, cascadeCountsOf(d))
+	c := d.Build()
+	if c.AsOf, err = s.asOfDate(ctx); err != nil {
+		return r, nil, fmt.Errorf("read cascade: %w", err)
+	}
+	return r, c, nil
+}
+
+// cascadeCounts is one cohort's organiser figures for the cascade report.
+type cascadeCounts struct {
+	seniors, volunteers int // not withdrawn (Headcount)
+	supporting          int // seniors (not withdrawn) supporting a volunteer (not withdrawn): seniorsSupportingCol
+	supported           int // volunteers (not withdrawn) whose supporter is an organiser
+}
+
+// cascadeCountsOf works CascadeReport's organiser figures out from the
+// cascade's own read, by cohort id (0: no cohort), with the same
+// definitions as its SQL.
+func cascadeCountsOf(d *model.CascadeData) map[int64]cascadeCounts {
+	counts := map[int64]*cascadeCounts{}
+	of := func(cohort int64) *cascadeCounts {
+		c := counts[cohort]
+		if c == nil {
+			c = &cascadeCounts{}
+			counts[cohort] = c
+		}
+		return c
+	}
+	for i := range d.Organisers {
+		o := &d.Organisers[i]
+		c := of(o.CohortID)
+		var h model.Headcount
+		h.Add(o.Role, o.Status, 1)
+		c.seniors += h.Seniors
+		c.volunteers += h.Volunteers
+		supports := false
+		// o.Volunteers are the organisers naming o as their supporter.
+		for _, v := range o.Volunteers {
+			if vo := &d.Organisers[v]; vo.Status != model.StatusWithdrawn {
+				supports = true
+				of(vo.CohortID).supported++
+			}
+		}
+		if supports && o.Role == model.RoleSenior && o.Status != model.StatusWithdrawn {
+			c.supporting++
+		}
+	}
+	out := make(map[int64]cascadeCounts, len(counts))
+	for id, c := range counts {
+		out[id] = *c
+	}
+	return out
+}
+
+// cascadeReportHead reads what the cascade report takes from the small
+// tables: the programme's name, the trainer network by generation, the
+// cohorts in the report's scope in number order, and how many trainers
+// led or taught a course in each cohort (by cohort id).
+func cascadeReportHead(ctx context.Context, tx *sql.Tx, r *model.CascadeReport) ([]model.CohortRef, map[int64]int, error) {
+	if err := tx.QueryRowContext(ctx, `SELECT name FROM programme WHERE id = 1`).Scan(&r.Programme); err != nil {
+		return nil, nil, fmt.Errorf("cascade report: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(CASE WHEN status IN ('accredited', 'active') THEN 1 ELSE 0 END), 0) FROM trainers`).
 		Scan(&r.Trainers, &r.ActiveTrainers); err != nil {
-		return r, fmt.Errorf("cascade report trainers: %w", err)
+		return nil, nil, fmt.Errorf("cascade report trainers: %w", err)
 	}
 	// Generations as the tree and the trainer list number them: founding
 	// trainers are model.FoundingGeneration.
-	rows, err := s.db.QueryContext(ctx, trainerGenerationsCTE+` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`)
+	err := each(ctx, tx, trainerGenerationsCTE+` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`, nil,
+		func(rows *sql.Rows) error {
+			var g, n int
+			if err := rows.Scan(&g, &n); err != nil {
+				return err
+			}
+			for len(r.Generations) <= g-model.FoundingGeneration {
+				r.Generations = append(r.Generations, 0)
+			}
+			r.Generations[g-model.FoundingGeneration] = n
+			return nil
+		})
 	if err != nil {
-		return r, fmt.Errorf("cascade report generations: %w", err)
+		return nil, nil, fmt.Errorf("cascade report generations: %w", err)
 	}
-	for rows.Next() {
-		var g, n int
-		if err := rows.Scan(&g, &n); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("cascade report generations: %w", err)
-		}
-		for len(r.Generations) <= g-model.FoundingGeneration {
-			r.Generations = append(r.Generations, 0)
-		}
-		r.Generations[g-model.FoundingGeneration] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("cascade report generations: %w", err)
-	}
-	rows, err = s.db.QueryContext(ctx, `SELECT c.number,
-		(SELECT count(DISTINCT t.id) FROM trainers t WHERE EXISTS (SELECT 1 FROM courses co WHERE co.cohort_id = c.id
-			AND (co.lead_trainer_id = t.id OR EXISTS (SELECT 1 FROM sessions se WHERE se.course_id = co.id AND se.trainer_id = t.id)))),
-		`+headcountCols+`, `+seniorsSupportingCol+`
-		FROM cohorts c LEFT JOIN organisers o ON o.cohort_id = c.id
-		WHERE ($1 = 0 OR c.number = $1)
-		GROUP BY c.id, c.number ORDER BY c.number`, cohort)
+	var cohorts []model.CohortRef
+	err = each(ctx, tx, `SELECT id, number FROM cohorts WHERE ($1 = 0 OR number = $1) ORDER BY number`, []any{r.Cohort},
+		func(rows *sql.Rows) error {
+			var c model.CohortRef
+			err := rows.Scan(&c.ID, &c.Number)
+			cohorts = append(cohorts, c)
+			return err
+		})
 	if err != nil {
-		return r, fmt.Errorf("cascade report cohorts: %w", err)
+		return nil, nil, fmt.Errorf("cascade report cohorts: %w", err)
+	}
+	// A trainer counts in a cohort for leading one of its courses or
+	// teaching a session of one: the pairs of the few hundred courses and
+	// sessions, rather than a search per trainer and cohort.
+	trainers := map[int64]int{}
+	err = each(ctx, tx, `SELECT m.cohort_id, count(DISTINCT t.id) FROM (
+            SELECT cohort_id, lead_trainer_id AS trainer_id FROM courses
+            UNION ALL SELECT co.cohort_id, se.trainer_id FROM sessions se JOIN courses co ON co.id = se.course_id) m
+        JOIN trainers t ON t.id = m.trainer_id
+        WHERE m.cohort_id IS NOT NULL GROUP BY m.cohort_id`, nil,
+		func(rows *sql.Rows) error {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			trainers[id] = n
+			return nil
+		})
+	if err != nil {
+		return nil, nil, fmt.Errorf("cascade report cohort trainers: %w", err)
+	}
+	return cohorts, trainers, nil
+}
+
+// finishCascadeReport adds the organiser figures up per cohort in scope and
+// in total. The totals cover every organiser in scope, those with no cohort
+// too: the same figures as the progress report and the dashboard.
+func finishCascadeReport(r *model.CascadeReport, cohorts []model.CohortRef, trainers map[int64]int, counts map[int64]cascadeCounts) {
+	for _, co := range cohorts {
+		c := counts[co.ID]
+		r.ByCohort = append(r.ByCohort, model.CascadeRow{Cohort: co.Number, Trainers: trainers[co.ID],
+			Seniors: c.seniors, Volunteers: c.volunteers, SeniorsSupporting: c.supporting})
+	}
+	inScope := map[int64]bool{}
+	for _, co := range cohorts {
+		inScope[co.ID] = true
+	}
+	for id, c := range counts {
+		if r.Cohort == 0 || inScope[id] {
+			r.Seniors += c.seniors
+			r.Volunteers += c.volunteers
+			r.SeniorsSupporting += c.supporting
+			r.VolunteersSupported += c.supported
+		}
+	}
+}
+
+// each runs q with args in tx and hands each row to scan.
+func each(ctx context.Context, tx *sql.Tx, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var c model.CascadeRow
-		var completed, withdrawn int
-		if err := rows.Scan(&c.Cohort, &c.Trainers, &c.Seniors, &c.Volunteers, &completed, &withdrawn, &c.SeniorsSupporting); err != nil {
-			return r, fmt.Errorf("cascade report cohorts: %w", err)
+		if err := scan(rows); err != nil {
+			return err
 		}
-		r.ByCohort = append(r.ByCohort, c)
 	}
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("cascade report cohorts: %w", err)
-	}
-	// Totals over every organiser in scope, those with no cohort too: the
-	// same figures as the progress report and the dashboard.
-	var completed, withdrawn int
-	err = s.db.QueryRowContext(ctx, `SELECT `+headcountCols+`, `+seniorsSupportingCol+`
-		FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id WHERE ($1 = 0 OR c.number = $1)`, cohort).
-		Scan(&r.Seniors, &r.Volunteers, &completed, &withdrawn, &r.SeniorsSupporting)
-	if err != nil {
-		return r, fmt.Errorf("cascade report totals: %w", err)
-	}
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisers v JOIN organisers s ON s.id = v.supported_by_id
-		LEFT JOIN cohorts c ON c.id = v.cohort_id WHERE v.status <> 'withdrawn' AND ($1 = 0 OR c.number = $1)`, cohort).Scan(&r.VolunteersSupported)
-	if err != nil {
-		return r, fmt.Errorf("cascade report supported: %w", err)
-	}
-	return r, nil
+	return rows.Err()
 }
 
 // VerificationReport reads IV coverage; cohort 0 is the whole programme.

@@ -93,6 +93,14 @@ func BenchmarkScreenCascadeReport(b *testing.B) {
 	screenLoop(b, func(ctx context.Context) error { _, err := s.CascadeReport(ctx, 0); return err })
 }
 
+// BenchmarkScreenCascadeReportWithTree: the whole-programme cascade report
+// with its diagram's cascade, as reports.BuildReport reads them (cascade-bench's
+// "report data: cascade").
+func BenchmarkScreenCascadeReportWithTree(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error { _, _, err := s.CascadeReportWithTree(ctx); return err })
+}
+
 // BenchmarkScreenAccreditationReport: the accreditation report's rows, as
 // BenchmarkAccreditationReport, with CPU time per run.
 func BenchmarkScreenAccreditationReport(b *testing.B) {
