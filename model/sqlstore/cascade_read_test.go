@@ -21,7 +21,7 @@ func oldCascadeReport(t *testing.T, s *Store, cohort int) model.CascadeReport {
 	if err := s.db.QueryRow(`SELECT name FROM programme WHERE id = 1`).Scan(&r.Programme); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := s.db.Query(trainerGenerationsCTE+` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`)
+	rows, err := s.db.Query(trainerGenerationsCTE + ` SELECT generation, count(*) FROM gen GROUP BY generation ORDER BY generation`)
 	if err != nil {
 		t.Fatal(err)
 	}
