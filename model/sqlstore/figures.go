@@ -79,18 +79,3 @@ func (s *Store) trainerGaps(ctx context.Context) (int, error) {
 	}
 	return n, rows.Err()
 }
-
-// teamsOutside counts hosts whose team is outside 2–5 (model.TeamOutside).
-func (s *Store) teamsOutside(ctx context.Context) (int, error) {
-	hosts, err := s.Hosts(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, h := range hosts {
-		if h.TeamFlagged() {
-			n++
-		}
-	}
-	return n, nil
-}

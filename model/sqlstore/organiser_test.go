@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -356,5 +357,59 @@ func TestOrganiserRowsRoleAndStatusAsStored(t *testing.T) {
 		if !seen[w] {
 			t.Errorf("no organiser is %s in the demo: the test proves less", w)
 		}
+	}
+}
+
+// TestOrganiserRowsRepeatedNames: names are collated once each and rows
+// ranked by their name's key, so rows sharing a name, or a collated text
+// ("Lee, Ann" + "Bo" and "Lee" + "Ann, Bo" both collate "Lee, Ann, Bo"),
+// must still each carry their own name's key and come in id order, and
+// names accented or in other scripts keep their place.
+func TestOrganiserRowsRepeatedNames(t *testing.T) {
+	s := newTestStore(t)
+	ctx := context.Background()
+	cohortID, hostID := seedHost(t, s)
+	names := [][2]string{{"Ann", "Smith"}, {"Bo", "Lee, Ann"}, {"Ann", "Smith"}, {"Ann, Bo", "Lee"}, {"Á", "Smith"},
+		{"Дмитрий", "Иванов"}, {"Ann", "Smith"}, {"Σοφία", "Παππά"}, {"Дмитрий", "Иванов"}, {"ann", "smith"}, {"Bo", "Lee, Ann"}}
+	for i, n := range names {
+		o := model.Organiser{GivenName: n[0], FamilyName: n[1], Email: fmt.Sprintf("r%d@example.org", i), Role: model.RoleVolunteer,
+			Status: model.StatusActive, HostID: hostID, CohortID: cohortID, StartsOn: "2012-11-05"}
+		if _, err := s.CreateOrganiser(ctx, model.LocalUser(), o); err != nil {
+			t.Fatalf("add %v: %v", n, err)
+		}
+	}
+	rows, err := s.OrganiserRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(names) {
+		t.Fatalf("%d rows; want %d", len(rows), len(names))
+	}
+	seen := map[string]int64{}
+	for i, r := range rows {
+		if want := model.NameSortKey(r.FamilyName, r.GivenName); r.SortName != want {
+			t.Errorf("row %d (%q %q): key %q; its name's is %q", i, r.GivenName, r.FamilyName, r.SortName, want)
+		}
+		if i > 0 {
+			p := rows[i-1]
+			if p.SortName > r.SortName || p.SortName == r.SortName && p.ID >= r.ID {
+				t.Errorf("row %d %q (id %d) after %q (id %d)", i, r.Name(), r.ID, p.Name(), p.ID)
+			}
+		}
+		key := r.GivenName + "\x00" + r.FamilyName
+		if last, ok := seen[key]; ok && last > r.ID {
+			t.Errorf("%q: id %d after id %d", r.Name(), r.ID, last)
+		}
+		seen[key] = r.ID
+	}
+	var lees []string
+	for _, r := range rows {
+		if strings.HasPrefix(r.FamilyName, "Lee") {
+			lees = append(lees, r.GivenName+"|"+r.FamilyName)
+		}
+	}
+	// The three collate alike, so they come in the order they were added.
+	if want := []string{"Bo|Lee, Ann", "Ann, Bo|Lee", "Bo|Lee, Ann"}; !slices.Equal(lees, want) {
+		t.Errorf("Lees in order %q; want %q (one collated text, so by id)", lees, want)
 	}
 }

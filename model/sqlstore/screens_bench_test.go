@@ -132,3 +132,33 @@ func BenchmarkAccreditationQuery(b *testing.B) {
 		return rows.Err()
 	})
 }
+
+// BenchmarkScreenTraining: the training screen's modules and courses, its
+// module completion grid and its missed sessions, as BenchmarkTrainingLoad
+// at scale 10.
+func BenchmarkScreenTraining(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error {
+		if _, err := s.Training(ctx); err != nil {
+			return err
+		}
+		if _, err := s.ModuleCompletionGrid(ctx); err != nil {
+			return err
+		}
+		_, err := s.MissedSessions(ctx, time.Now())
+		return err
+	})
+}
+
+// BenchmarkScreenDashboard: the dashboard's numbers and flags, what the
+// window shows first.
+func BenchmarkScreenDashboard(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error { _, err := s.Dashboard(ctx); return err })
+}
+
+// BenchmarkScreenDashboardCharts: the dashboard's chart series.
+func BenchmarkScreenDashboardCharts(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error { _, err := s.DashboardCharts(ctx); return err })
+}

@@ -12,21 +12,32 @@ import (
 	"time"
 )
 
-// Modules lists the course's modules in order, with completion counts.
+// modulesSQL reads the modules in order; %s is the completions column.
+const modulesSQL = `SELECT m.id, m.code, m.title, m.position, m.description, m.completion_rule, %s
+        FROM modules m %s ORDER BY m.position, m.code`
+
+// Modules lists the course's modules in order, with completion counts. The
+// completions are counted in one grouped pass: a count per module walked
+// the whole completions index once for each module.
 func (s *Store) Modules(ctx context.Context) ([]model.Module, error) {
+	mods, err := s.modules(ctx, `coalesce(n.done, 0)`,
+		`LEFT JOIN (SELECT module_id, count(*) AS done FROM module_completions GROUP BY module_id) n ON n.module_id = m.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list modules: %w", err)
+	}
+	return mods, nil
+}
+
+// modules reads modulesSQL with the completions column done and its join.
+func (s *Store) modules(ctx context.Context, done, join string) ([]model.Module, error) {
 	var out []model.Module
-	err := s.eachRow(ctx, `SELECT m.id, m.code, m.title, m.position, m.description, m.completion_rule,
-        (SELECT count(*) FROM module_completions mc WHERE mc.module_id = m.id)
-        FROM modules m ORDER BY m.position, m.code`, nil, func(r *sql.Rows) error {
+	err := s.eachRow(ctx, fmt.Sprintf(modulesSQL, done, join), nil, func(r *sql.Rows) error {
 		var m model.Module
 		err := r.Scan(&m.ID, &m.Code, &m.Title, &m.Position, &m.Description, &m.Rule, &m.Completed)
 		out = append(out, m)
 		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("list modules: %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 // Courses lists every course, earliest first.
@@ -263,24 +274,28 @@ func (s *Store) SaveRegisterFrom(ctx context.Context, by model.User, sessionID i
 
 // ModuleCompletionGrid reads module completion per organiser: every organiser
 // enrolled on a main course or any course teaching a module, or with a
-// completed module.
+// completed module. Every completion is read for the grid, so the modules'
+// completion counts are taken from that read rather than counted again.
 func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletions, error) {
 	var g model.ModuleCompletions
-	mods, err := s.Modules(ctx)
+	mods, err := s.modules(ctx, `0`, ``)
 	if err != nil {
-		return g, err
+		return g, fmt.Errorf("module completion: list modules: %w", err)
 	}
 	g.Modules = mods
-	col := map[int64]int{}
+	col := make(map[int64]int, len(mods))
 	for i, m := range mods {
 		col[m.ID] = i
 	}
 	byOrg := map[int64]int{}
+	// The organisers as one set (a UNION) rather than two IN lists joined
+	// by OR, which SQLite answered by probing each organiser twice.
 	err = s.eachRow(ctx, `SELECT o.id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0), o.status
         FROM organisers o JOIN people p ON p.id = o.person_id LEFT JOIN cohorts c ON c.id = o.cohort_id
-        WHERE o.id IN (SELECT organiser_id FROM module_completions)
-           OR o.person_id IN (SELECT e.person_id FROM enrolments e JOIN courses k ON k.id = e.course_id
-                              WHERE k.kind = 'main' OR k.id IN (SELECT course_id FROM sessions WHERE module_id IS NOT NULL))
+        WHERE o.id IN (SELECT organiser_id FROM module_completions
+                       UNION SELECT eo.id FROM enrolments e JOIN organisers eo ON eo.person_id = e.person_id
+                             JOIN courses k ON k.id = e.course_id
+                             WHERE k.kind = 'main' OR k.id IN (SELECT course_id FROM sessions WHERE module_id IS NOT NULL))
         ORDER BY coalesce(c.number, 999999), p.family_name, p.given_name, o.id`, nil, func(r *sql.Rows) error {
 		row := model.ModuleCompletionRow{CompletedOn: make([]string, len(mods))}
 		err := r.Scan(&row.OrganiserID, &row.Name, &row.CohortNumber, &row.Status)
@@ -291,18 +306,31 @@ func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletio
 	if err != nil {
 		return g, fmt.Errorf("module completion: %w", err)
 	}
+	// Dates repeat (a session's day completes a module for a whole class):
+	// each distinct one is made a string once.
+	dates := map[string]string{}
 	err = s.eachRow(ctx, `SELECT organiser_id, module_id, completed_on FROM module_completions`, nil, func(r *sql.Rows) error {
 		var org, mod int64
-		var on string
-		if err := r.Scan(&org, &mod, &on); err != nil {
+		var raw sql.RawBytes
+		if err := r.Scan(&org, &mod, &raw); err != nil {
 			return err
 		}
-		i, ok := byOrg[org]
-		c, ok2 := col[mod]
-		if ok && ok2 {
-			g.Rows[i].CompletedOn[c] = on
-			g.Rows[i].Done++
+		c, ok := col[mod]
+		if !ok {
+			return nil
 		}
+		g.Modules[c].Completed++
+		i, ok := byOrg[org]
+		if !ok {
+			return nil
+		}
+		on, seen := dates[string(raw)]
+		if !seen {
+			on = string(raw)
+			dates[on] = on
+		}
+		g.Rows[i].CompletedOn[c] = on
+		g.Rows[i].Done++
 		return nil
 	})
 	if err != nil {
@@ -315,13 +343,21 @@ func (s *Store) ModuleCompletionGrid(ctx context.Context) (model.ModuleCompletio
 // today, most missed first.
 func (s *Store) MissedSessions(ctx context.Context, today time.Time) ([]model.MissedRow, error) {
 	var out []model.MissedRow
-	err := s.eachRow(ctx, `SELECT p.id, p.given_name || ' ' || p.family_name, coalesce(max(c.number), 0),
-        sum(1 - a.present), count(*), coalesce(max(CASE WHEN a.present = 0 THEN s.held_on END), ''), max(s.held_on)
-        FROM attendance a JOIN sessions s ON s.id = a.session_id JOIN people p ON p.id = a.person_id
+	// Attendance is added up per person first, and only the people who
+	// missed a session are joined to their names and cohorts: joining every
+	// mark before grouping looked each name up 47,000 times at scale 10.
+	// Each person has one organiser record at most (person_id is unique).
+	err := s.eachRow(ctx, `SELECT p.id, p.given_name || ' ' || p.family_name, coalesce(c.number, 0),
+        a.missed, a.marked, a.last_missed, a.last_session
+        FROM (SELECT a.person_id, sum(1 - a.present) AS missed, count(*) AS marked,
+                     coalesce(max(CASE WHEN a.present = 0 THEN s.held_on END), '') AS last_missed,
+                     max(s.held_on) AS last_session
+              FROM attendance a JOIN sessions s ON s.id = a.session_id
+              WHERE s.held_on <= $1
+              GROUP BY a.person_id HAVING sum(1 - a.present) > 0) a
+        JOIN people p ON p.id = a.person_id
         LEFT JOIN organisers o ON o.person_id = p.id LEFT JOIN cohorts c ON c.id = o.cohort_id
-        WHERE s.held_on <= $1
-        GROUP BY p.id HAVING sum(1 - a.present) > 0
-        ORDER BY sum(1 - a.present) DESC, p.family_name, p.given_name`, []any{today.Format("2006-01-02")},
+        ORDER BY a.missed DESC, p.family_name, p.given_name, p.id`, []any{today.Format("2006-01-02")},
 		func(r *sql.Rows) error {
 			var m model.MissedRow
 			err := r.Scan(&m.PersonID, &m.Name, &m.CohortNumber, &m.Missed, &m.Marked, &m.LastMissed, &m.LastSession)
