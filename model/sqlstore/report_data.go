@@ -11,18 +11,23 @@ import (
 
 // progressSQL counts organisers (headcountCols) and units achieved for the
 // whole programme (level 0), each cohort (1), host (2) and region (3). The
-// organisers are read once, into g, counted per host and cohort; each level
-// then adds up g's few thousand rows. Four passes over every organiser, one
-// per level, cost four times as much at scale 10 (issue 14). nk and tk
-// order each level: cohorts by number, hosts by name, regions by name.
-// Every column a group shows is grouped by, or its key is (PostgreSQL
-// refuses a bare column SQLite would pick from any row).
-const progressSQL = `WITH g AS MATERIALIZED (
-    SELECT o.host_id AS host_id, c.number AS cohort, ` + headcountCols + `,
-           coalesce(sum((SELECT count(*) FROM unit_achievements ua WHERE ua.organiser_id = o.id)), 0) AS units
-    FROM organisers o LEFT JOIN cohorts c ON c.id = o.cohort_id
-    WHERE ($1 = 0 OR c.number = $1)
-    GROUP BY o.host_id, o.cohort_id, c.number)
+// organisers are read once, counted per host and cohort into a (from the
+// index organisers_host_cohort, in its order, with no sort) and named by
+// cohort number in g; each level then adds up g's few thousand rows. Units
+// are counted per organiser once, joined, rather than looked up per
+// organiser. nk and tk order each level: cohorts by number, hosts by name,
+// regions by name. Every column a group shows is grouped by, or its key is
+// (PostgreSQL refuses a bare column SQLite would pick from any row).
+const progressSQL = `WITH a AS MATERIALIZED (
+    SELECT o.host_id AS host_id, o.cohort_id AS cohort_id, ` + headcountCols + `,
+           coalesce(sum(ua.n), 0) AS units
+    FROM organisers o
+    LEFT JOIN (SELECT organiser_id, count(*) AS n FROM unit_achievements GROUP BY organiser_id) ua ON ua.organiser_id = o.id
+    WHERE ` + organiserInCohort + `
+    GROUP BY o.host_id, o.cohort_id),
+g AS MATERIALIZED (
+    SELECT a.host_id, c.number AS cohort, a.seniors, a.volunteers, a.completed, a.withdrawn, a.units
+    FROM a LEFT JOIN cohorts c ON c.id = a.cohort_id)
 SELECT 0 AS level, 0 AS nk, '' AS tk, 'All', '', 0, count(DISTINCT g.host_id), ` + progressSums + `
     FROM g HAVING count(*) > 0
 UNION ALL
