@@ -162,3 +162,28 @@ func BenchmarkScreenDashboardCharts(b *testing.B) {
 	s := scale10(b)
 	screenLoop(b, func(ctx context.Context) error { _, err := s.DashboardCharts(ctx); return err })
 }
+
+// BenchmarkScreenVerificationReport: the internal-verification report's
+// data, whole programme.
+func BenchmarkScreenVerificationReport(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error { _, err := s.VerificationReport(ctx, 0); return err })
+}
+
+// BenchmarkScreenEqualityReport: the equality report's data, whole programme.
+func BenchmarkScreenEqualityReport(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error { _, err := s.EqualityReport(ctx, 0); return err })
+}
+
+// BenchmarkScreenCohortsAndHosts: the cohorts screen's cohorts and hosts.
+func BenchmarkScreenCohortsAndHosts(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error {
+		c, h, err := s.CohortsAndHosts(ctx)
+		if err == nil && (len(c) == 0 || len(h) == 0) {
+			b.Fatal("CohortsAndHosts: none")
+		}
+		return err
+	})
+}
