@@ -76,21 +76,17 @@ func (t teamGroup) plus(g teamGroup) teamGroup {
 	return t
 }
 
-// teamGroups counts every organiser once, per host and cohort: a few
-// thousand rows at scale 10, read from the index organisers_host_cohort in
-// its order, that add up to any host's or cohort's figures.
+// teamGroups counts every organiser once, per host and cohort: the seniors
+// and volunteers of organiserGroups, which add up to any host's or cohort's
+// figures.
 func (s *Store) teamGroups(ctx context.Context) ([]teamGroup, error) {
-	var out []teamGroup
-	err := s.eachRow(ctx, `SELECT coalesce(o.host_id, 0), coalesce(o.cohort_id, 0), `+headcountCols+`
-        FROM organisers o GROUP BY o.host_id, o.cohort_id`, nil, func(r *sql.Rows) error {
-		var g teamGroup
-		var completed, withdrawn int
-		err := r.Scan(&g.host, &g.cohort, &g.seniors, &g.volunteers, &completed, &withdrawn)
-		out = append(out, g)
-		return err
-	})
+	groups, err := s.organiserGroups(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("count organisers per host and cohort: %w", err)
+		return nil, err
+	}
+	out := make([]teamGroup, len(groups))
+	for i, g := range groups {
+		out[i] = teamGroup{host: g.hostID, cohort: g.cohortID, seniors: g.seniors, volunteers: g.volunteers}
 	}
 	return out, nil
 }

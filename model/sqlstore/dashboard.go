@@ -10,16 +10,15 @@ import (
 
 // organiserGroupsSQL counts the organisers of each host and cohort pair
 // (headcountCols), with every organiser in all and volunteers with no senior
-// in no_senior: the dashboard, its charts and the flags add these few
-// hundred groups up in Go rather than each reading all the organisers
-// again. A missing host or cohort reads 0, as model.OrganiserRow has it.
-// Grouping by the coalesced ids, not the columns, keeps SQLite from walking
-// the organisers_host index and looking every row up: a scan and a sort of
-// small numbers is a third of that.
+// in no_senior: the dashboard, its charts, the flags and the cohorts screen
+// add these few thousand groups up in Go rather than each reading all the
+// organisers again. A missing host or cohort reads 0, as model.OrganiserRow
+// has it. The index organisers_host_cohort holds every column it reads, in
+// its order, so neither store reads a row or sorts.
 const organiserGroupsSQL = `SELECT coalesce(o.host_id, 0), coalesce(o.cohort_id, 0), count(*),
         ` + headcountCols + `,
         coalesce(sum(CASE WHEN o.role = 'volunteer' AND coalesce(o.supported_by_id, 0) = 0 THEN 1 ELSE 0 END), 0)
-        FROM organisers o GROUP BY 1, 2`
+        FROM organisers o GROUP BY o.host_id, o.cohort_id`
 
 // organiserGroup is one row of organiserGroupsSQL.
 type organiserGroup struct {
