@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cascade/model/sqlstore"
 	"database/sql"
 	"fmt"
 	"os"
@@ -18,10 +19,12 @@ func (b *bench) measureQueries() error {
 		return err
 	}
 	peerName, peerTool, peerShort, install := "sqlite3 CLI, same SQL", "sqlite3", "CLI", "apt-get install sqlite3"
-	peerTime, plan := func(q string, n int) (time.Duration, error) { return cliTime(b.db, q, n) }, queryPlan
+	peerTime, plan := func(q sqlstore.NamedQuery, n int) (time.Duration, error) { return cliTime(b.db, q.SQL, n) }, queryPlan
 	if b.server != nil {
 		peerName, peerTool, peerShort, install = "psql, same SQL (\\timing)", "psql", "psql", "apt-get install postgresql-client"
-		peerTime, plan = func(q string, n int) (time.Duration, error) { return psqlTime(b.ctx, b.db, q, n) }, serverPlan
+		peerTime, plan = func(q sqlstore.NamedQuery, n int) (time.Duration, error) {
+			return psqlTime(b.ctx, b.db, q.SQL, max(len(q.Parts), 1), n)
+		}, serverPlan
 	}
 	_, cliErr := exec.LookPath(peerTool)
 	for _, q := range queries {
@@ -33,10 +36,10 @@ func (b *bench) measureQueries() error {
 		if q.Report {
 			n = 5
 		}
-		if err := drain(b.store.DB(), q.SQL); err != nil { // warm the page cache, as the CLI's best-of-3 is
+		if err := drainAll(b.store.DB(), q); err != nil { // warm the page cache, as the CLI's best-of-3 is
 			return fmt.Errorf("%s: %w", q.Name, err)
 		}
-		ours, err := timeIt(n, func() error { return drain(b.store.DB(), q.SQL) })
+		ours, err := timeIt(n, func() error { return drainAll(b.store.DB(), q) })
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.Name, err)
 		}
@@ -60,7 +63,7 @@ func (b *bench) measureQueries() error {
 		}
 		if cliErr != nil {
 			r.Reason = peerTool + " not installed (" + install + ")"
-		} else if peer, err := peerTime(q.SQL, n); err != nil {
+		} else if peer, err := peerTime(q, n); err != nil {
 			r.Reason = peerTool + " failed: " + err.Error()
 		} else {
 			r.PeerValue = ptr(ms(peer))
@@ -74,9 +77,29 @@ func (b *bench) measureQueries() error {
 		}
 		b.add(r)
 		if !b.json {
-			if plan, err := plan(b.store.DB(), q.SQL); err == nil {
-				fmt.Fprintf(b.out, "    plan: %s\n", plan)
+			for _, part := range partsOf(q) {
+				if plan, err := plan(b.store.DB(), part); err == nil {
+					fmt.Fprintf(b.out, "    plan: %s\n", plan)
+				}
 			}
+		}
+	}
+	return nil
+}
+
+// partsOf is the statements a named query runs, in order.
+func partsOf(q sqlstore.NamedQuery) []string {
+	if len(q.Parts) > 0 {
+		return q.Parts
+	}
+	return []string{q.SQL}
+}
+
+// drainAll runs each of a named query's statements and reads every row.
+func drainAll(db *sql.DB, q sqlstore.NamedQuery) error {
+	for _, part := range partsOf(q) {
+		if err := drain(db, part); err != nil {
+			return err
 		}
 	}
 	return nil

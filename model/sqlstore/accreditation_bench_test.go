@@ -85,8 +85,9 @@ func BenchmarkPortfolio(b *testing.B) {
 	}
 }
 
-// BenchmarkAccreditationReport: compare with the sqlite3 shell running
-// AccreditationSQL (with $1 as 0) on the same file; target within 1.5×.
+// BenchmarkAccreditationReport: compare with the sqlite3 shell running the
+// report's statements (BenchQueries' "accreditation report") on the same
+// file; target within 1.5×.
 func BenchmarkAccreditationReport(b *testing.B) {
 	s := scale10(b)
 	ctx := context.Background()
