@@ -154,7 +154,7 @@ func TestQueueUntouchedFormSaysDecidedElsewhere(t *testing.T) {
 	title := s.form.item.Title
 	decideAt(t, b, desk2, s.form.item.ID)
 	waitFor(t, q, "the word that it was decided elsewhere", func() bool {
-		return strings.Contains(shownText(w.Content()), "was decided at another desk by assessor2")
+		return strings.Contains(shownText(w.Content()), "was decided at another desk by "+desk2.DisplayName)
 	})
 	if s.form != nil || !strings.Contains(shownText(w.Content()), title) {
 		t.Errorf("form %v still open, or the line does not name %q", s.form, title)
