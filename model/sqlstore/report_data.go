@@ -323,9 +323,8 @@ WHERE ($1 = 0 OR ad.organiser_id IN (SELECT o.id FROM organisers o JOIN cohorts 
 // VerificationReport reads IV coverage; cohort 0 is the whole programme.
 // A decision counts once for each unit whose criteria it judged. Grouping
 // by the assessor's name, the unit's code and the method in SQL sorted every
-// decision on SQLite (0.4 s at scale 10, issue 14): ivRowsSQL names each
-// (decision, unit) by ids, and they are added up here; PostgreSQL adds them
-// up itself (summedByServer), as handing every row over costs it more.
+// decision on SQLite (0.4 s at scale 10, issue 14): the (decision, unit)
+// pairs are counted by ids (ivCounts) and named here.
 func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.VerificationReport, error) {
 	r := model.VerificationReport{Cohort: cohort}
 	// Assessors by name in the database's order, as the report lists them;
@@ -358,38 +357,7 @@ func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.Verif
 	if err != nil {
 		return r, fmt.Errorf("verification report units: %w", err)
 	}
-	type key struct {
-		assessor, unit int64
-		method         int
-	}
-	counts := map[key]*model.IVCount{}
-	methodIndex := map[string]int{}
-	var methods []string
-	err = s.eachRow(ctx, s.summedByServer(ivRowsSQL, []string{"assessor_id", "unit_id", "kind"},
-		[]string{"decisions", "sampled", "agreed", "sent_back"}), []any{cohort}, func(rows *sql.Rows) error {
-		var k key
-		var kind sql.RawBytes
-		// int64s: database/sql scans a driver's int64 into an int by way
-		// of a string, which cost a fifth of the report at scale 10.
-		var decisions, sampled, agreed, sentBack int64
-		if err := rows.Scan(&k.assessor, &k.unit, &kind, &decisions, &sampled, &agreed, &sentBack); err != nil {
-			return err
-		}
-		n := model.IVCount{Decisions: int(decisions), Sampled: int(sampled), Agreed: int(agreed), SentBack: int(sentBack)}
-		m, ok := methodIndex[string(kind)]
-		if !ok {
-			m = len(methods)
-			methods = append(methods, string(kind))
-			methodIndex[methods[m]] = m
-		}
-		k.method = m
-		if c := counts[k]; c != nil {
-			*c = add(*c, n)
-		} else {
-			counts[k] = &n
-		}
-		return nil
-	})
+	counts, methods, err := s.ivCounts(ctx, cohort)
 	if err != nil {
 		return r, fmt.Errorf("verification report: %w", err)
 	}
@@ -437,6 +405,222 @@ func (s *Store) VerificationReport(ctx context.Context, cohort int) (model.Verif
 		r.ByMethod = append(r.ByMethod, model.IVRow{Label: m, IVCount: byMethod[m]})
 	}
 	return r, nil
+}
+
+// ivKey is one cell of the verification report by ids: the assessor, the
+// unit and the method (an index into the methods ivCounts returns).
+type ivKey struct {
+	assessor, unit int64
+	method         int
+}
+
+// ivMethods numbers the methods (evidence kinds) as they are met.
+type ivMethods struct {
+	index map[string]int
+	names []string
+}
+
+func (m *ivMethods) of(kind []byte) int {
+	i, ok := m.index[string(kind)] // no string made for the look-up
+	if !ok {
+		i = len(m.names)
+		m.names = append(m.names, string(kind))
+		m.index[m.names[i]] = i
+	}
+	return i
+}
+
+// ivCounts counts ivRowsSQL's (decision, unit) rows of cohort (0: all) per
+// assessor, unit and method, and names the methods.
+func (s *Store) ivCounts(ctx context.Context, cohort int) (map[ivKey]*model.IVCount, []string, error) {
+	if !s.pg {
+		return s.ivCountsByDecision(ctx, cohort)
+	}
+	// PostgreSQL adds the rows up itself (summedByServer), as handing
+	// every row over costs it more.
+	counts := map[ivKey]*model.IVCount{}
+	methods := ivMethods{index: map[string]int{}}
+	err := s.eachRow(ctx, s.summedByServer(ivRowsSQL, []string{"assessor_id", "unit_id", "kind"},
+		[]string{"decisions", "sampled", "agreed", "sent_back"}), []any{cohort}, func(rows *sql.Rows) error {
+		var k ivKey
+		var kind sql.RawBytes
+		// int64s: database/sql scans a driver's int64 into an int by way
+		// of a string, which cost a fifth of the report at scale 10.
+		var decisions, sampled, agreed, sentBack int64
+		if err := rows.Scan(&k.assessor, &k.unit, &kind, &decisions, &sampled, &agreed, &sentBack); err != nil {
+			return err
+		}
+		n := model.IVCount{Decisions: int(decisions), Sampled: int(sampled), Agreed: int(agreed), SentBack: int(sentBack)}
+		k.method = methods.of(kind)
+		if c := counts[k]; c != nil {
+			*c = add(*c, n)
+		} else {
+			counts[k] = &n
+		}
+		return nil
+	})
+	return counts, methods.names, err
+}
+
+// SQLite's reads for ivCountsByDecision: each a plain scan, no sort and no
+// temporary table.
+const (
+	ivCriteriaSQL = `SELECT id, unit_id FROM criteria`
+	// What ivRowsSQL's sm says of a decision: sampled at all, agreed by a
+	// sample, sent back by one.
+	ivSamplesSQL   = `SELECT decision_id, outcome FROM iv_samples`
+	ivDecisionsSQL = `SELECT ad.id, ad.assessor_id, e.kind
+FROM assessment_decisions ad JOIN evidence_items e ON e.id = ad.evidence_id
+WHERE ($1 = 0 OR ad.organiser_id IN (SELECT o.id FROM organisers o JOIN cohorts c ON c.id = o.cohort_id WHERE c.number = $1))`
+	ivDecisionCriteriaSQL = `SELECT decision_id, criterion_id FROM decision_criteria`
+)
+
+// ivCountsByDecision counts what ivRowsSQL's rows count, from plain reads of
+// the tables it joins, made distinct and joined here. On SQLite, making
+// 157,000 decision criteria into 54,000 distinct (decision, unit) pairs
+// built a temporary b-tree, and the joined rows came seven columns each:
+// together most of the report (some 200 ms at scale 10, issue 14).
+func (s *Store) ivCountsByDecision(ctx context.Context, cohort int) (map[ivKey]*model.IVCount, []string, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	// Units numbered densely, so a decision's units seen so far fit a
+	// bitset while there are at most 64 of them (a map past that).
+	unitOf := map[int64]int32{} // criterion id → unit number
+	var units []int64           // unit number → unit id
+	unitNumber := map[int64]int32{}
+	var id, unit int64
+	err = each(ctx, tx, ivCriteriaSQL, nil, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &unit); err != nil {
+			return err
+		}
+		n, ok := unitNumber[unit]
+		if !ok {
+			n = int32(len(units))
+			units = append(units, unit)
+			unitNumber[unit] = n
+		}
+		unitOf[id] = n
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("criteria: %w", err)
+	}
+	type sample struct{ agreed, sentBack bool }
+	samples := map[int64]sample{}
+	var outcome sql.RawBytes
+	err = each(ctx, tx, ivSamplesSQL, nil, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &outcome); err != nil {
+			return err
+		}
+		sm := samples[id]
+		sm.agreed = sm.agreed || string(outcome) == "agreed"
+		sm.sentBack = sm.sentBack || string(outcome) == "sent_back"
+		samples[id] = sm
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("samples: %w", err)
+	}
+	// The decisions in scope, found by id through a slice while ids stay
+	// small (as they do), a map past that. Sized from the highest id
+	// (read from the key's end, not counted): grown row by row, the
+	// slices were copied over and over, most of the report's memory.
+	type decision struct {
+		assessor int64
+		method   int32
+		n        uint8  // 1: sampled, 2: agreed, 4: sent back
+		unitSeen uint64 // units met so far, by number (at most 64 units)
+	}
+	var maxID int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM assessment_decisions`).Scan(&maxID); err != nil {
+		return nil, nil, fmt.Errorf("decisions: %w", err)
+	}
+	hint := int(min(max(maxID+1, 0), smallPersonIDs))
+	decisions := make([]decision, 0, hint)
+	atSmall := make([]int32, 0, hint) // decision id → index + 1; 0 when not in scope
+	atBig := map[int64]int32{}
+	methods := ivMethods{index: map[string]int{}}
+	var assessor int64
+	var kind sql.RawBytes
+	err = each(ctx, tx, ivDecisionsSQL, []any{cohort}, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &assessor, &kind); err != nil {
+			return err
+		}
+		d := decision{assessor: assessor, method: int32(methods.of(kind))}
+		if sm, ok := samples[id]; ok {
+			d.n = 1
+			if sm.agreed {
+				d.n |= 2
+			}
+			if sm.sentBack {
+				d.n |= 4
+			}
+		}
+		decisions = append(decisions, d)
+		if id >= 0 && id < smallPersonIDs {
+			if int(id) >= len(atSmall) {
+				atSmall = slices.Grow(atSmall, int(id)+1-len(atSmall))[:id+1] // new places are zero
+			}
+			atSmall[id] = int32(len(decisions))
+		} else {
+			atBig[id] = int32(len(decisions))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("decisions: %w", err)
+	}
+	counts := map[ivKey]*model.IVCount{}
+	var unitsSeen map[[2]int32]bool // (decision index, unit number) met, past 64 units
+	var criterion int64
+	err = each(ctx, tx, ivDecisionCriteriaSQL, nil, func(r *sql.Rows) error {
+		if err := r.Scan(&id, &criterion); err != nil {
+			return err
+		}
+		var at int32
+		if id >= 0 && id < int64(len(atSmall)) {
+			at = atSmall[id]
+		} else if id < 0 || id >= smallPersonIDs {
+			at = atBig[id]
+		}
+		u, ok := unitOf[criterion]
+		if at == 0 || !ok {
+			return nil // not in scope, or a criterion the join to criteria would drop
+		}
+		d := &decisions[at-1]
+		if len(units) <= 64 {
+			if d.unitSeen&(1<<u) != 0 {
+				return nil
+			}
+			d.unitSeen |= 1 << u
+		} else {
+			if unitsSeen[[2]int32{at, u}] {
+				return nil
+			}
+			if unitsSeen == nil {
+				unitsSeen = map[[2]int32]bool{}
+			}
+			unitsSeen[[2]int32{at, u}] = true
+		}
+		k := ivKey{assessor: d.assessor, unit: units[u], method: int(d.method)}
+		c := counts[k]
+		if c == nil {
+			c = &model.IVCount{}
+			counts[k] = c
+		}
+		c.Decisions++
+		c.Sampled += int(d.n & 1)
+		c.Agreed += int(d.n >> 1 & 1)
+		c.SentBack += int(d.n >> 2 & 1)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("decision criteria: %w", err)
+	}
+	return counts, methods.names, tx.Commit()
 }
 
 func add(a, b model.IVCount) model.IVCount {

@@ -233,3 +233,58 @@ func TestReportDataAsBeforeWhenEmpty(t *testing.T) {
 		t.Errorf("EqualityReport on nothing = %+v, %v", r, err)
 	}
 }
+
+// Decisions past the verification report's fast paths on SQLite: ids
+// beyond its slice (one far past, one negative), sampled and not; and more
+// than 64 units, judged by one decision through two criteria of each unit
+// whose ids interleave with the other units', so only a set per decision,
+// not the order rows come in, makes its units distinct.
+func TestVerificationIDsAndUnitsPastTheFastPaths(t *testing.T) {
+	s := demoCopy(t)
+	ctx := context.Background()
+	var first, verifier int64
+	if err := s.db.QueryRowContext(ctx, `SELECT min(decision_id) FROM decision_criteria`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT min(id) FROM users WHERE role = 'verifier'`).Scan(&verifier); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{3_000_000, -7} {
+		mustExec(t, s, `INSERT INTO assessment_decisions (id, evidence_id, organiser_id, assessor_id, outcome, feedback,
+			decided_on, attempt, created_at)
+			SELECT $1, evidence_id, organiser_id, assessor_id, outcome, feedback, decided_on, attempt, created_at
+			FROM assessment_decisions WHERE id = $2`, id, first)
+		mustExec(t, s, `INSERT INTO decision_criteria (decision_id, criterion_id, outcome)
+			SELECT $1, criterion_id, outcome FROM decision_criteria WHERE decision_id = $2`, id, first)
+	}
+	mustExec(t, s, `INSERT INTO iv_samples (decision_id, verifier_id, sampled_on, outcome, created_at)
+		VALUES (3000000, $1, '2024-01-01', 'sent_back', '2024-01-01')`, verifier)
+	sameAsBefore(t, s, 0, 1)
+	before, err := s.VerificationReport(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	mustExec(t, s, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 70)
+		INSERT INTO units (code, title, level, credits) SELECT 'ZZ' || i, 'Extra unit', 2, 1 FROM n`)
+	mustExec(t, s, `INSERT INTO learning_outcomes (unit_id, number, text)
+		SELECT id, 1, 'Extra outcome' FROM units WHERE code LIKE 'ZZ%'`)
+	for _, number := range []string{"1.1", "1.2"} {
+		mustExec(t, s, `INSERT INTO criteria (unit_id, outcome_id, number, text)
+			SELECT lo.unit_id, lo.id, $1, 'Extra criterion' FROM learning_outcomes lo
+			JOIN units u ON u.id = lo.unit_id WHERE u.code LIKE 'ZZ%'`, number)
+	}
+	mustExec(t, s, `INSERT INTO decision_criteria (decision_id, criterion_id, outcome)
+		SELECT $1, c.id, 'achieved' FROM criteria c JOIN units u ON u.id = c.unit_id WHERE u.code LIKE 'ZZ%'`, first)
+	sameAsBefore(t, s, 0, 1)
+	after, err := s.VerificationReport(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := after.Total.Decisions, before.Total.Decisions+70; got != want {
+		t.Errorf("decisions %d after one decision judged two criteria of each of 70 new units; want %d", got, want)
+	}
+	if got, want := len(after.Units), len(before.Units)+70; got != want {
+		t.Errorf("%d units; want %d", got, want)
+	}
+}
