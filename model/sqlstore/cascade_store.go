@@ -197,13 +197,19 @@ func (s *Store) loadCascade(ctx context.Context, tx *sql.Tx) (*model.CascadeData
 		kind                                  uint8 // index into organiserKinds
 		family, given                         int32 // numbers from nameRanks.of
 	}
-	rows := make([]orgRow, 0, 4096) // as read
+	// Sized first (a hint only): grown by appending, the rows were copied
+	// over and over, a quarter of the cascade's memory at scale 10.
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organisers`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("organisers: %w", err)
+	}
+	rows := make([]orgRow, 0, n) // as read
 	family := nameRanks{at: map[string]int32{}}
 	given := nameRanks{at: map[string]int32{}}
 	var fam, giv string
 	var kind int64
+	var o orgRow // scanned into in place: one per row escaped to the heap
 	err := each(ctx, tx, cascadeOrganisersSQL, nil, func(r *sql.Rows) error {
-		var o orgRow
 		if err := r.Scan(&o.id, &o.person, &giv, &fam, &kind, &o.supportedBy, &o.host, &o.cohort); err != nil {
 			return err
 		}
