@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -164,14 +165,16 @@ func (s *Store) heldCertificates(ctx context.Context, email string) (map[heldKey
 // organiserSelect lists organisers; %s is the selection's condition. The
 // cohort and host are read as ids and named from small maps: SQLite leaves
 // out a LEFT JOIN nothing uses, so unless the selection names a cohort or
-// host, it no longer looks both up for each of 50,000 organisers. Role and
-// status come as small numbers named by organiserRoles and
-// organiserStatuses, as on the organisers screen: as text they were two new
-// strings per organiser.
+// host, it no longer looks both up for each of 50,000 organisers. Role,
+// status and erasure come as one small number, role*8 + status*2 + erased,
+// role and status counted from 1 in organiserRoles and organiserStatuses
+// (0: outside them): as text they were two new strings per organiser, and
+// as three columns, three more for the driver to hand over per row.
 const organiserSelect = `
-SELECT o.id, p.id, p.given_name, p.family_name, p.email, p.erased_at IS NOT NULL,
-       CASE o.role WHEN 'senior' THEN 1 WHEN 'volunteer' THEN 2 END,
-       CASE o.status WHEN 'active' THEN 1 WHEN 'completed' THEN 2 WHEN 'withdrawn' THEN 3 END,
+SELECT o.id, p.id, p.given_name, p.family_name, p.email,
+       CASE o.role WHEN 'senior' THEN 1 WHEN 'volunteer' THEN 2 ELSE 0 END * 8
+       + CASE o.status WHEN 'active' THEN 1 WHEN 'completed' THEN 2 WHEN 'withdrawn' THEN 3 ELSE 0 END * 2
+       + CASE WHEN p.erased_at IS NULL THEN 0 ELSE 1 END,
        coalesce(o.cohort_id, 0), coalesce(o.host_id, 0)
 FROM organisers o
 JOIN people p ON p.id = o.person_id
@@ -179,31 +182,59 @@ LEFT JOIN cohorts c ON c.id = o.cohort_id
 LEFT JOIN hosts h ON h.id = o.host_id
 WHERE %s`
 
-// certOrganiser is one selected organiser as the certificates screen needs them.
+// intCell scans an integer column straight from the driver's int64:
+// database/sql converts into an int64 or int by reflection, a cost paid for
+// each of several columns of 50,000 rows.
+type intCell int64
+
+// Scan takes the driver's integer; anything else is an error.
+func (c *intCell) Scan(src any) error {
+	v, ok := src.(int64)
+	if !ok {
+		return fmt.Errorf("want an integer, got %T", src)
+	}
+	*c = intCell(v)
+	return nil
+}
+
+// certOrganiser is one selected organiser as the certificates screen needs
+// them. Their names are shared with every namesake's (certName).
 type certOrganiser struct {
-	id, person          int64
+	id, person   int64
+	name         *certName
+	email, role  string
+	host, cohort string
+	status       int // 1-based in organiserStatuses
+	erased       bool
+	cohortNum    int
+	done         int
+	units        []model.CertUnit
+	qualified    []string
+}
+
+// certName is one distinct (given, family) name among the selected
+// organisers: 50,000 organisers have some 4,000 names, so each is joined,
+// collated and ranked once. Namesakes whose collation keys are equal share
+// a rank, and are then ordered by id, as when each row had its own key.
+type certName struct {
 	given, family, name string
 	key                 string // collated family then given name
-	email, role, host   string
-	status, cohort      string
-	erased              bool
-	cohortNum, done     int
+	rank                int
 }
 
 // organiserSet is the selected organisers in candidate order, with what
 // judging them for a kind needs.
 type organiserSet struct {
-	orgs      []certOrganiser
-	order     []int // positions in orgs, in candidate order
-	modules   int
-	units     map[int64][]model.CertUnit
-	qualified map[int64][]string
+	orgs    []certOrganiser
+	order   []int // positions in orgs, in candidate order
+	modules int
+	why     map[[2]int]string // why not eligible for completion, by status and modules done
 }
 
 // organiserCandidates reads the selected organisers once for each of kinds
 // (completion, units), in one pass; appendKind then judges them per kind.
 func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection, kinds []string) (*organiserSet, error) {
-	set := &organiserSet{}
+	set := &organiserSet{why: map[[2]int]string{}}
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM modules`).Scan(&set.modules); err != nil {
 		return nil, fmt.Errorf("count modules: %w", err)
 	}
@@ -211,12 +242,13 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 	if err != nil {
 		return nil, err
 	}
-	if set.units, err = s.achievedUnits(ctx, sel); err != nil {
+	units, err := s.achievedUnits(ctx, sel)
+	if err != nil {
 		return nil, err
 	}
-	set.qualified = map[int64][]string{}
+	qualified := map[int64][]string{}
 	if slices.Contains(kinds, model.KindUnits) {
-		if set.qualified, err = s.qualifiedFor(ctx, sel, set.units); err != nil {
+		if qualified, err = s.qualifiedFor(ctx, sel, units); err != nil {
 			return nil, err
 		}
 	}
@@ -233,26 +265,35 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 		}
 		set.orgs = make([]certOrganiser, 0, n)
 	}
-	keyer := model.NewNameKeyer() // one collator for every name's key
-	defer keyer.Close()
-	var keyBuf []byte
+	// Names are read into reused buffers and looked up by family and given
+	// name (a look-up by bytes makes no string): only a name not met before
+	// is kept, joined and collated.
+	names := map[string]*certName{}
+	var given, family sql.RawBytes
+	var nameBuf []byte
 	err = s.eachRow(ctx, fmt.Sprintf(organiserSelect, where), args, func(r *sql.Rows) error {
 		var o certOrganiser
-		var cohortID, hostID int64
-		var role, status int
-		if err := r.Scan(&o.id, &o.person, &o.given, &o.family, &o.email, &o.erased, &role, &status,
-			&cohortID, &hostID); err != nil {
+		var id, person, flags, cohortID, hostID intCell
+		if err := r.Scan(&id, &person, &given, &family, &o.email, &flags, &cohortID, &hostID); err != nil {
 			return err
 		}
+		o.id, o.person = int64(id), int64(person)
+		role, status := int(flags>>3), int(flags>>1&3)
+		o.status, o.erased = status, flags&1 == 1
 		if role < 1 || role > len(organiserRoles) || status < 1 || status > len(organiserStatuses) {
 			return fmt.Errorf("organiser %d: role or status outside the schema's words", o.id)
 		}
-		o.role, o.status = organiserRoles[role-1], organiserStatuses[status-1]
-		o.cohortNum, o.host = cohorts[cohortID], hosts[hostID]
-		o.name = strings.TrimSpace(o.given + " " + o.family)
-		keyBuf = keyer.Append(keyBuf[:0], o.family, o.given)
-		o.key = string(keyBuf)
+		nameBuf = append(append(append(nameBuf[:0], family...), 0), given...)
+		if o.name = names[string(nameBuf)]; o.name == nil {
+			n := &certName{given: string(given), family: string(family)}
+			n.name = strings.TrimSpace(n.given + " " + n.family)
+			names[string(nameBuf)] = n
+			o.name = n
+		}
+		o.role = organiserRoles[role-1]
+		o.cohortNum, o.host = cohorts[int64(cohortID)], hosts[int64(hostID)]
 		o.done = done[o.id]
+		o.units, o.qualified = units[o.id], qualified[o.id]
 		if o.cohortNum > 0 {
 			o.cohort = strconv.Itoa(o.cohortNum)
 		}
@@ -262,8 +303,30 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 	if err != nil {
 		return nil, fmt.Errorf("select organisers for certificates: %w", err)
 	}
+	rankNames(names)
 	set.order = candidateOrder(set.orgs)
 	return set, nil
+}
+
+// rankNames collates each distinct name once and ranks the names by their
+// keys; names with equal keys share a rank.
+func rankNames(names map[string]*certName) {
+	keyer := model.NewNameKeyer() // one collator for every name's key
+	defer keyer.Close()
+	list := make([]*certName, 0, len(names))
+	var keyBuf []byte
+	for _, n := range names {
+		keyBuf = keyer.Append(keyBuf[:0], n.family, n.given)
+		n.key = string(keyBuf)
+		list = append(list, n)
+	}
+	slices.SortFunc(list, func(a, b *certName) int { return strings.Compare(a.key, b.key) })
+	for i, n := range list {
+		n.rank = i
+		if i > 0 && n.key == list[i-1].key {
+			n.rank = list[i-1].rank
+		}
+	}
 }
 
 // candidateOrder is the organisers' positions by cohort, host, then family
@@ -271,8 +334,8 @@ func (s *Store) organiserCandidates(ctx context.Context, sel model.CertSelection
 // bytes), then id: sorted here, since SQLite's sorter took longer than
 // reading the rows. Cohort and host become one rank (there are a few hundred
 // pairs), the organisers are dealt into their rank's bucket, and each bucket
-// is sorted on small keys: one sort of pointers into 50,000 rows, comparing
-// long host names that were mostly equal, was a quarter of the load.
+// is sorted by name rank and id: small numbers, where comparing collation
+// keys, and long host names that were mostly equal, was a quarter of the load.
 func candidateOrder(orgs []certOrganiser) []int {
 	type place struct {
 		cohort int
@@ -303,20 +366,20 @@ func candidateOrder(orgs []certOrganiser) []int {
 		starts[r] += starts[r-1]
 	}
 	type orgKey struct {
-		key string
-		id  int64
-		at  int
+		name int
+		id   int64
+		at   int
 	}
 	keys := make([]orgKey, len(orgs))
 	next := slices.Clone(starts[:len(ranked)])
 	for i := range orgs {
 		o := &orgs[i]
-		keys[next[rank[i]]] = orgKey{o.key, o.id, i}
+		keys[next[rank[i]]] = orgKey{o.name.rank, o.id, i}
 		next[rank[i]]++
 	}
 	for r := range ranked {
 		slices.SortFunc(keys[starts[r]:starts[r+1]], func(a, b orgKey) int {
-			return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.id, b.id))
+			return cmp.Or(cmp.Compare(a.name, b.name), cmp.Compare(a.id, b.id))
 		})
 	}
 	order := make([]int, len(keys))
@@ -331,22 +394,29 @@ func candidateOrder(orgs []certOrganiser) []int {
 func (set *organiserSet) appendKind(out []model.Candidate, kind string) []model.Candidate {
 	for _, at := range set.order {
 		o := &set.orgs[at]
-		out = append(out, model.Candidate{Kind: kind, PersonID: o.person, Name: o.name, Email: o.email, Role: o.role,
-			Cohort: o.cohort, Host: o.host, Units: set.units[o.id], Qualified: set.qualified[o.id]})
+		out = append(out, model.Candidate{Kind: kind, PersonID: o.person, Name: o.name.name, Email: o.email, Role: o.role,
+			Cohort: o.cohort, Host: o.host, Units: o.units, Qualified: o.qualified})
 		c := &out[len(out)-1]
 		modules := set.modules
+		status := organiserStatuses[o.status-1]
 		switch {
 		case o.erased:
 			c.Why = "personal details erased"
-		case kind == model.KindCompletion && o.status == "withdrawn":
+		case kind == model.KindCompletion && status == "withdrawn":
 			c.Why = "withdrawn from the programme"
-		case kind == model.KindCompletion && o.status == "completed":
+		case kind == model.KindCompletion && status == "completed":
 			c.Eligible = true
 		case kind == model.KindCompletion && modules > 0 && o.done >= modules:
 			c.Eligible = true
 		case kind == model.KindCompletion:
-			// Joined rather than formatted: it is said of most of 50,000.
-			c.Why = "status " + o.status + ", " + strconv.Itoa(o.done) + " of " + strconv.Itoa(modules) + " modules completed"
+			// Made once per status and count: it is said of most of 50,000.
+			k := [2]int{o.status, o.done}
+			why, ok := set.why[k]
+			if !ok {
+				why = "status " + status + ", " + strconv.Itoa(o.done) + " of " + strconv.Itoa(modules) + " modules completed"
+				set.why[k] = why
+			}
+			c.Why = why
 		case kind == model.KindUnits && len(c.Units) == 0:
 			c.Why = "no units achieved yet"
 		case kind == model.KindUnits:
@@ -417,6 +487,18 @@ func (s *Store) qualifiedFor(ctx context.Context, sel model.CertSelection, units
 	out := map[int64][]string{}
 	var achieved []model.AchievedUnit
 	var achievedOf int64
+	// A qualification's progress depends only on which units are achieved
+	// (a unit's code fixes its level and credits): judged once per
+	// qualification and set of codes, not for each of thousands of
+	// organisers holding the same few units. memoKey is the qualification's
+	// id and the organiser's codes, in order.
+	type judged struct {
+		eligible bool
+		text     string
+	}
+	memo := map[string]judged{}
+	var memoKey []byte
+	var codesAt int
 	err = s.eachRow(ctx, fmt.Sprintf(`
 SELECT r.organiser_id, r.qualification_id
 FROM registrations r
@@ -428,14 +510,27 @@ ORDER BY r.organiser_id, r.qualification_id`, selectionJoins(sel, "r.organiser_i
 			return err
 		}
 		if achieved == nil || achievedOf != id {
-			achieved, achievedOf = make([]model.AchievedUnit, 0, len(units[id])), id
+			achieved, achievedOf = achieved[:0], id
+			memoKey = append(memoKey[:0], make([]byte, 8)...) // room for the qualification's id
 			for _, u := range units[id] {
 				achieved = append(achieved, model.AchievedUnit{Code: u.Code, Level: u.Level, Credits: u.Credits})
+				memoKey = append(append(memoKey, u.Code...), 0)
 			}
+			codesAt = len(memoKey)
 		}
-		q := quals[qid]
-		if p := model.Progress(q, achieved); p.Eligible {
-			out[id] = append(out[id], fmt.Sprintf("%s (%s, %d credits)", q.Title, p.Size, p.Credits))
+		binary.LittleEndian.PutUint64(memoKey[:8], uint64(qid))
+		j, ok := memo[string(memoKey[:codesAt])]
+		if !ok {
+			q := quals[qid]
+			p := model.Progress(q, achieved)
+			j = judged{eligible: p.Eligible}
+			if p.Eligible {
+				j.text = q.Title + " (" + p.Size + ", " + strconv.Itoa(p.Credits) + " credits)"
+			}
+			memo[string(memoKey[:codesAt])] = j
+		}
+		if j.eligible {
+			out[id] = append(out[id], j.text)
 		}
 		return nil
 	})
@@ -462,53 +557,69 @@ func (s *Store) achievedUnits(ctx context.Context, sel model.CertSelection) (map
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
 	where, args := sel.Where()
-	// In index order, each organiser's rows together; put in code order
-	// here per organiser, a few rows each, rather than by SQLite's sorter
-	// over all 37,000 at scale 10 (joining units only to sort by code).
+	// Read in the table's own order: ordered by organiser, SQLite walked
+	// the primary key's index and looked each row up in the table for its
+	// date. Each organiser's rows are brought together here, and put in code
+	// order (codes are unique, so the read's order leaves no trace).
 	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`
 SELECT ua.organiser_id, ua.unit_id, ua.achieved_on
 FROM unit_achievements ua
 %s
-WHERE %s
-ORDER BY ua.organiser_id`, selectionJoins(sel, "ua.organiser_id"), where), args...)
+WHERE %s`, selectionJoins(sel, "ua.organiser_id"), where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
 	defer rows.Close()
-	// One backing array for everyone's units, sliced per organiser.
-	var all []model.CertUnit
-	var owners []int64
+	type achievement struct {
+		owner, unit int64
+		achieved    string
+	}
+	var read []achievement
+	sorted := true
 	for rows.Next() {
-		var id, unit int64
-		var achieved string
-		if err := rows.Scan(&id, &unit, &achieved); err != nil {
+		var a achievement
+		if err := rows.Scan(&a.owner, &a.unit, &a.achieved); err != nil {
 			return nil, fmt.Errorf("read achieved units: %w", err)
 		}
-		u, ok := units[unit]
-		if !ok {
+		if _, ok := units[a.unit]; !ok {
 			continue // as the join to units it replaces
 		}
-		u.Achieved = achieved
-		all = append(all, u)
-		owners = append(owners, id)
+		if n := len(read); n > 0 && read[n-1].owner > a.owner {
+			sorted = false
+		}
+		read = append(read, a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read achieved units: %w", err)
 	}
+	if !sorted {
+		slices.SortStableFunc(read, func(a, b achievement) int { return cmp.Compare(a.owner, b.owner) })
+	}
+	// One backing array for everyone's units, sized once, sliced per organiser.
+	all := make([]model.CertUnit, len(read))
+	for i, a := range read {
+		all[i] = units[a.unit]
+		all[i].Achieved = a.achieved
+	}
 	m := map[int64][]model.CertUnit{}
 	for from := 0; from < len(all); {
 		to := from + 1
-		for to < len(all) && owners[to] == owners[from] {
+		for to < len(all) && read[to].owner == read[from].owner {
 			to++
 		}
 		mine := all[from:to:to] // capped: appending to one never writes into the next
 		slices.SortFunc(mine, func(a, b model.CertUnit) int { return strings.Compare(a.Code, b.Code) })
-		m[owners[from]] = mine
+		m[read[from].owner] = mine
 		from = to
 	}
 	return m, nil
 }
 
+// trainerCandidates lists the selection's trainers by name. The rows come
+// unordered and are sorted here, by collation key and then, for keys that
+// tie, by family name, given name and person id as the query once ordered
+// them: ordered by name in SQL, SQLite walked all 51,200 people by name to
+// find the 1,200 trainers among them.
 func (s *Store) trainerCandidates(ctx context.Context, sel model.CertSelection) ([]model.Candidate, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT p.id, p.given_name, p.family_name, p.email, p.erased_at IS NOT NULL, t.status, t.organisation
@@ -519,21 +630,29 @@ WHERE ($1 = 0 OR EXISTS (
         WHERE c.number = $1 AND (co.lead_trainer_id = t.id
            OR EXISTS (SELECT 1 FROM sessions se WHERE se.course_id = co.id AND se.trainer_id = t.id))))
   AND ($2 = '' OR lower(t.organisation) = lower($2))
-  AND ($3 = '' OR lower(p.email) = lower($3))
-ORDER BY p.family_name, p.given_name, p.id`, sel.Cohort, sel.Host, sel.Person)
+  AND ($3 = '' OR lower(p.email) = lower($3))`, sel.Cohort, sel.Host, sel.Person)
 	if err != nil {
 		return nil, fmt.Errorf("select trainers for certificates: %w", err)
 	}
 	defer rows.Close()
-	var out []named[model.Candidate]
+	type trainer struct {
+		c             model.Candidate
+		key           string
+		family, given string
+	}
+	var list []trainer
+	keyer := model.NewNameKeyer()
+	defer keyer.Close()
+	var keyBuf []byte
 	for rows.Next() {
-		c := model.Candidate{Kind: model.KindTrainer}
-		var given, family, status string
+		t := trainer{c: model.Candidate{Kind: model.KindTrainer}}
+		c := &t.c
+		var status string
 		var erased bool
-		if err := rows.Scan(&c.PersonID, &given, &family, &c.Email, &erased, &status, &c.Host); err != nil {
+		if err := rows.Scan(&c.PersonID, &t.given, &t.family, &c.Email, &erased, &status, &c.Host); err != nil {
 			return nil, fmt.Errorf("select trainers for certificates: %w", err)
 		}
-		c.Name = strings.TrimSpace(given + " " + family)
+		c.Name = strings.TrimSpace(t.given + " " + t.family)
 		switch {
 		case erased:
 			c.Why = "personal details erased"
@@ -542,12 +661,22 @@ ORDER BY p.family_name, p.given_name, p.id`, sel.Cohort, sel.Host, sel.Person)
 		default:
 			c.Why = "trainer status " + status
 		}
-		out = append(out, nameRow(c, family, given))
+		keyBuf = keyer.Append(keyBuf[:0], t.family, t.given)
+		t.key = string(keyBuf)
+		list = append(list, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("select trainers for certificates: %w", err)
 	}
-	return byName(out), nil
+	slices.SortFunc(list, func(a, b trainer) int {
+		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.family, b.family),
+			strings.Compare(a.given, b.given), cmp.Compare(a.c.PersonID, b.c.PersonID))
+	})
+	out := make([]model.Candidate, len(list))
+	for i := range list {
+		out[i] = list[i].c
+	}
+	return out, nil
 }
 
 // certifies says in words what a certificate of this kind certifies.
