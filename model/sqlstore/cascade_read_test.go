@@ -117,14 +117,8 @@ func TestCascadeReadsAgreeOnTheDemo(t *testing.T) {
 // session, an organiser who is also a trainer.
 func TestCascadeReadsOnEdgeCases(t *testing.T) {
 	s := newTestStore(t)
-	ctx := context.Background()
 	now := model.Now()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.db)
 	exec(`INSERT INTO cohorts (id, number, created_at) VALUES (1, 1, $1), (2, 2, $1), (3, 3, $1)`, now)
 	exec(`INSERT INTO hosts (id, name, region, cohort_id, created_at) VALUES (1, 'Hill Trust', 'North West', 1, $1)`, now)
 	people := []string{"Ada/Founder", "Bo/Session", "Sam/Zulu", "Sam/de Vries", "Sam/Ó Súilleabháin", "Sam/Abbott",

@@ -114,12 +114,7 @@ func TestCascadeFlagsCohortWithoutTrainer(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	now := model.Now()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.db)
 	exec(`INSERT INTO cohorts (id, number, created_at) VALUES (1, 1, $1), (2, 2, $1)`, now)
 	exec(`INSERT INTO people (id, given_name, family_name, email, created_at, updated_at) VALUES
         (1, 'Ada', 'Founder', 'ada@example.org', $1, $1), (2, 'Ben', 'Senior', 'ben@example.org', $1, $1),

@@ -366,12 +366,7 @@ func TestFiguresAgreeOnEdgeCases(t *testing.T) {
 	s := newTestStore(t)
 	ctx := context.Background()
 	now := model.Now()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.db)
 	exec(`INSERT INTO cohorts (id, number, created_at) VALUES (1, 1, $1)`, now)
 	exec(`INSERT INTO hosts (id, name, region, cohort_id, created_at) VALUES (1, 'Thin Trust', 'North West', 1, $1)`, now)
 	for i, n := range []string{"Ada Founder", "Bo Lead", "Cy Helper", "Di Gap", "Ed Late", "Fay Senior", "Gus Gone", "Hal Volunteer", "Ivy Loose", "Jo Idle"} {

@@ -185,12 +185,7 @@ func TestDashboardCountsAgreeOnCorners(t *testing.T) {
 	s := demoCopy(t)
 	ctx := context.Background()
 	now := model.Now()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.db)
 	exec(`INSERT INTO cohorts (id, number, created_at) VALUES (9001, 901, $1), (9002, 902, $1)`, now)
 	exec(`INSERT INTO hosts (id, name, region, setting, kickstarter, cohort_id, created_at) VALUES
         (9001, 'Empty Trust', '', 'rural', 1, 9001, $1),

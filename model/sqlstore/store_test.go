@@ -259,3 +259,14 @@ func TestNewConnectionNeverMakesAMissingFile(t *testing.T) {
 		t.Errorf("after a new connection on the removed file: stat %v; want it still missing", serr)
 	}
 }
+
+// execOn runs one statement on db, failing t when it fails: the tests that
+// build odd corners by hand write past the store's own methods.
+func execOn(t *testing.T, db *sql.DB) func(q string, args ...any) {
+	return func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.ExecContext(context.Background(), q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}

@@ -146,12 +146,7 @@ func TestTrainingAgreesOnCorners(t *testing.T) {
 	s := demoCopy(t)
 	ctx := context.Background()
 	now := model.Now()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.db.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.db)
 	exec(`INSERT INTO modules (id, code, title, position, description) VALUES (9001, 'ZZ1', 'Nobody yet', 0, '')`)
 	exec(`INSERT INTO people (id, given_name, family_name, email, created_at, updated_at) VALUES
         (90001, 'Sam', 'Twin', 'sam1@example.org', $1, $1), (90002, 'Sam', 'Twin', 'sam2@example.org', $1, $1),
