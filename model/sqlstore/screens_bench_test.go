@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"cascade/model"
+	"cascade/reports"
 	"context"
 	"syscall"
 	"testing"
@@ -105,6 +106,17 @@ func BenchmarkScreenCascadeReportWithTree(b *testing.B) {
 func BenchmarkScreenAccreditationReport(b *testing.B) {
 	s := scale10(b)
 	screenLoop(b, func(ctx context.Context) error { _, err := s.AccreditationReport(ctx, 0); return err })
+}
+
+// BenchmarkScreenAccreditationDocument: the accreditation report's rows laid
+// out as reports.BuildReport lays them (cascade-bench's "report data:
+// accreditation"), with CPU time per run.
+func BenchmarkScreenAccreditationDocument(b *testing.B) {
+	s := scale10(b)
+	screenLoop(b, func(ctx context.Context) error {
+		_, err := reports.BuildReport(ctx, s, "accreditation", 0, time.Now().UTC())
+		return err
+	})
 }
 
 // BenchmarkAccreditationQuery: the accreditation report's SQL alone (its
