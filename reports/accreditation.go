@@ -31,8 +31,15 @@ func AccreditationDocument(rows []model.AccreditationRow, cohort int, programme 
 	learners := map[string]bool{}
 	byStatus := map[string]int{}
 	credits := 0
-	for _, r := range rows {
-		learners[r.Email] = true
+	email := ""
+	for i := range rows {
+		r := &rows[i]
+		// A learner's rows come together: their email is counted once a
+		// run, not once a row (41,900 rows, 5,600 learners at scale 10).
+		if i == 0 || r.Email != email {
+			email = r.Email
+			learners[email] = true
+		}
 		byStatus[r.Status]++
 		if r.Status == "achieved" {
 			credits += r.Credits
@@ -52,11 +59,35 @@ func AccreditationDocument(rows []model.AccreditationRow, cohort int, programme 
 		Widths: []float64{46, 14, 40, 18, 12, 14, 28, 30, 20, 30, 20},
 		Align:  []string{"L", "R", "L", "L", "R", "R", "L", "L", "L", "L", "L"},
 		Dates:  []int{8, 10}}
-	for _, r := range rows {
-		table.Rows = append(table.Rows, []string{r.Name, strconv.Itoa(r.Cohort), r.Host, r.UnitCode, strconv.Itoa(r.Level),
-			strconv.Itoa(r.Credits), strings.ReplaceAll(r.Status, "_", " "), r.Assessor, r.AssessedOn, r.Verifier, r.VerifiedOn})
+	// One block of cells for every row rather than a slice each.
+	const cols = 11
+	cells := make([]string, len(rows)*cols)
+	table.Rows = make([][]string, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		row := cells[i*cols : (i+1)*cols : (i+1)*cols]
+		row[0], row[1], row[2], row[3], row[4] = r.Name, strconv.Itoa(r.Cohort), r.Host, r.UnitCode, strconv.Itoa(r.Level)
+		row[5], row[6], row[7], row[8], row[9], row[10] = strconv.Itoa(r.Credits), statusWords(r.Status), r.Assessor, r.AssessedOn, r.Verifier, r.VerifiedOn
+		table.Rows[i] = row
 	}
 	d.Tables = []Table{table}
 	d.CSV = func(w io.Writer) error { return AccreditationCSV(w, rows) }
 	return d
+}
+
+// statusWords is a status as the PDF and XLSX show it: "not_yet_achieved"
+// reads "not yet achieved". The four statuses are constants, so no row
+// builds a new string for them.
+func statusWords(status string) string {
+	switch status {
+	case "achieved":
+		return "achieved"
+	case "not_yet_achieved":
+		return "not yet achieved"
+	case "in_progress":
+		return "in progress"
+	case "not_started":
+		return "not started"
+	}
+	return strings.ReplaceAll(status, "_", " ")
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,49 @@ func TestAccreditationPDFShowsUKDatesWhileCSVKeepsISO(t *testing.T) {
 	sheet, _ := f.GetRows("Units by learner")
 	if len(sheet) < 2 || len(sheet[1]) < 11 || sheet[1][8] != "2012-09-03" || sheet[1][10] != "2012-10-01" {
 		t.Errorf("XLSX rows %q; want ISO dates 2012-09-03 and 2012-10-01 in the first learner's row", sheet)
+	}
+}
+
+// TestAccreditationDocumentCountsAndWords: learners are counted once
+// however their rows fall (a learner's rows apart, two learners' rows
+// interleaved, an empty email), statuses read as words in the table, a
+// status the report does not know keeps its words, and each row's cells are
+// its own (appending to one row does not write into the next).
+func TestAccreditationDocumentCountsAndWords(t *testing.T) {
+	row := func(email, status string, credits int) model.AccreditationRow {
+		return model.AccreditationRow{Email: email, Name: email, Cohort: 1, UnitCode: "CO20" + strconv.Itoa(credits),
+			Level: 2, Credits: credits, Status: status}
+	}
+	rows := []model.AccreditationRow{
+		row("", "not_started", 1),
+		row("a@example.org", "achieved", 3),
+		row("b@example.org", "in_progress", 4),
+		row("a@example.org", "not_yet_achieved", 5), // a's rows apart
+		row("b@example.org", "achieved", 6),
+		row("", "withdrawn_by_ocn", 7),
+	}
+	d := AccreditationDocument(rows, 1, "Programme", fixed)
+	facts := map[string]string{}
+	for _, f := range d.Facts {
+		facts[f[0]] = f[1]
+	}
+	if facts["Learners registered"] != "3" || facts["Units achieved"] != "2" || facts["Units not yet achieved"] != "1" ||
+		facts["Units in progress"] != "1" || facts["Units not started"] != "1" || facts["Credits achieved"] != "9" {
+		t.Errorf("facts = %v; want 3 learners (the empty email one), 2 achieved, 1 not yet, 1 in progress, 1 not started, 9 credits", d.Facts)
+	}
+	var words []string
+	for _, r := range d.Tables[0].Rows {
+		if len(r) != 11 {
+			t.Fatalf("row %q has %d cells, want 11", r, len(r))
+		}
+		words = append(words, r[6])
+	}
+	if got := strings.Join(words, "|"); got != "not started|achieved|in progress|not yet achieved|achieved|withdrawn by ocn" {
+		t.Errorf("statuses in the table: %s", got)
+	}
+	first := d.Tables[0].Rows[0]
+	_ = append(first, "extra")
+	if d.Tables[0].Rows[1][0] != "a@example.org" {
+		t.Errorf("appending to one row wrote into the next: %q", d.Tables[0].Rows[1])
 	}
 }
