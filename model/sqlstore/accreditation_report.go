@@ -22,10 +22,11 @@ import (
 // store, most of it SQLite or PostgreSQL joining 145,000 evidence criteria,
 // 50,000 items and 54,000 decisions to learners and grouping them twice.
 // Each table is now read once, lean and mostly from covering indexes, and
-// the report is put together in Go; the only grouping left in SQL is each
-// item's unit, in the order of the index it scans. The learners are ordered
-// by the database (cohort, then email, as the report is), so the order is
-// the database's own collation on either store.
+// the report is put together in Go. Evidence is read only where it can
+// judge: the items of learners with a unit not achieved, and the decisions
+// on those of their items that are for such a unit. The learners are
+// ordered by the database (cohort, then email, as the report is), so the
+// order is the database's own collation on either store.
 const (
 	accUnitsSQL = `SELECT id, code, title, level, credits FROM units ORDER BY code`
 	accQualSQL  = `SELECT g.qualification_id, gu.unit_id FROM qualification_groups g
@@ -44,31 +45,32 @@ ORDER BY coalesce(c.number, 0), p.email, r.organiser_id`
 WHERE ($1 = 0 OR a.organiser_id IN (` + accCohortOrganisers + `))`
 	// accItemsSQL reads, for the learners with a unit not achieved (their
 	// ids are written in, ending the list with accItemsEnd), each of their
-	// items' unit (the lowest unit of its criteria; an item with none judges
-	// no unit) and the newest decision on it. Reading every item, every
-	// item's unit and every decision apart was 154,000 rows into Go at
-	// scale 10, two thirds of them of learners with nothing pending.
-	accItemsSQL = `SELECT e.organiser_id, min(c.unit_id), max(d.id) FROM evidence_items e
+	// items and its unit (the lowest unit of its criteria; an item with none
+	// judges no unit). Reading every item, every item's unit and every
+	// decision apart was 154,000 rows into Go at scale 10, two thirds of
+	// them of learners with nothing pending.
+	accItemsSQL = `SELECT e.organiser_id, e.id, min(c.unit_id) FROM evidence_items e
 JOIN evidence_criteria ec ON ec.evidence_id = e.id JOIN criteria c ON c.id = ec.criterion_id
-LEFT JOIN assessment_decisions d ON d.evidence_id = e.id
 WHERE e.organiser_id IN (`
 	accItemsEnd = `)
 GROUP BY e.organiser_id, e.id`
 	// accItemsByCriterionSQL is accItemsSQL when the criteria's units rise
 	// with their ids (a catalogue entered unit by unit, as the demo's is):
-	// then an item's lowest criterion is in its lowest unit, and each
-	// item's unit and newest decision are one index probe apiece, instead
-	// of reading all its criteria and each of their rows in criteria (half
-	// the report's time at scale 10). Its rows give a criterion, mapped to
-	// its unit in Go.
-	accItemsByCriterionSQL = `SELECT e.organiser_id,
-	(SELECT min(ec.criterion_id) FROM evidence_criteria ec WHERE ec.evidence_id = e.id),
-	(SELECT max(d.id) FROM assessment_decisions d WHERE d.evidence_id = e.id)
+	// then an item's lowest criterion is in its lowest unit, one index probe
+	// an item instead of reading all its criteria and each of their rows in
+	// criteria. Its rows give a criterion, mapped to its unit in Go.
+	accItemsByCriterionSQL = `SELECT e.organiser_id, e.id,
+	(SELECT min(ec.criterion_id) FROM evidence_criteria ec WHERE ec.evidence_id = e.id)
 FROM evidence_items e WHERE e.organiser_id IN (`
 	accItemsByCriterionEnd = `)`
 	accCriteriaSQL         = `SELECT id, unit_id FROM criteria ORDER BY id`
-	accDecidingSQL         = `SELECT d.id, d.outcome, d.assessor_id, d.decided_on FROM assessment_decisions d WHERE d.id IN (`
-	accSamplesSQL          = `SELECT s.decision_id, s.id, s.verifier_id, coalesce(s.verified_on, '') FROM iv_samples s`
+	// accDecisionsSQL reads the decisions on the items that are for a
+	// pending unit (their ids written in): a few thousand of the 16,500
+	// items above at scale 10, so the decisions are not looked up for
+	// items whose unit is achieved.
+	accDecisionsSQL = `SELECT d.evidence_id, d.id, d.outcome, d.assessor_id, d.decided_on FROM assessment_decisions d
+WHERE d.evidence_id IN (`
+	accSamplesSQL = `SELECT s.decision_id, s.id, s.verifier_id, coalesce(s.verified_on, '') FROM iv_samples s`
 )
 
 // accLearner is one learner, in report order.
@@ -152,19 +154,22 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 	// is nothing else to read.
 	var learners []accLearner
 	at := map[int64]int32{}
+	// Scan targets live outside the loops: a pointer handed to Scan moves
+	// its variable to the heap, once a row if it were declared there.
+	var id, qual, unit, decision, assessor int64
+	var email, name, host string
+	var cohortNo int
 	err = each("learners", accLearnersSQL, byCohort, func(r *sql.Rows) error {
-		var l accLearner
-		var qual int64
-		if err := r.Scan(&l.id, &qual, &l.email, &l.name, &l.cohort, &l.host); err != nil {
+		if err := r.Scan(&id, &qual, &email, &name, &cohortNo, &host); err != nil {
 			return err
 		}
-		if i, ok := at[l.id]; ok { // a second registration
+		if i, ok := at[id]; ok { // a second registration
 			learners[i].quals = append(learners[i].quals, qual)
 			return nil
 		}
-		l.quals, l.firstAch = []int64{qual}, -1
-		at[l.id] = int32(len(learners))
-		learners = append(learners, l)
+		at[id] = int32(len(learners))
+		learners = append(learners, accLearner{id: id, email: email, name: name, host: host, cohort: cohortNo,
+			quals: []int64{qual}, firstAch: -1})
 		return nil
 	})
 	if err != nil || len(learners) == 0 {
@@ -231,19 +236,17 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 	// catalogue, are passed over, as the joins to learners and units did.
 	var achieved []accAchieved
 	err = each("achieved units", accAchievedSQL, byCohort, func(r *sql.Rows) error {
-		var org, unit int64
-		var a accAchieved
-		if err := r.Scan(&org, &unit, &a.decision, &a.assessor, &raw); err != nil {
+		if err := r.Scan(&id, &unit, &decision, &assessor, &raw); err != nil {
 			return err
 		}
-		li, ok := at[org]
+		li, ok := at[id]
 		k, known := rank[unit]
 		if !ok || !known {
 			return nil
 		}
-		a.unit, a.achievedOn = k, date()
-		a.next, learners[li].firstAch = learners[li].firstAch, int32(len(achieved))
-		achieved = append(achieved, a)
+		achieved = append(achieved, accAchieved{unit: k, next: learners[li].firstAch, decision: decision, assessor: assessor,
+			achievedOn: date()})
+		learners[li].firstAch = int32(len(achieved) - 1)
 		return nil
 	})
 	if err != nil {
@@ -309,27 +312,29 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 			return nil, err
 		}
 		// Each item of the learners with a unit pending: its unit (or its
-		// lowest criterion) and the newest decision on it. The ids are
-		// written into the text (integers, so nothing to escape): one text
-		// for both stores, which a list parameter is not.
+		// lowest criterion). The ids are written into the text (integers,
+		// so nothing to escape): one text for both stores, which a list
+		// parameter is not.
 		items := accItemsSQL + string(ids) + accItemsEnd
 		if rising {
 			items = accItemsByCriterionSQL + string(ids) + accItemsByCriterionEnd
 		}
+		judged := map[int64]int32{} // item → its pending pair
+		list := []byte(accDecisionsSQL)
+		var item int64
+		var itemUnit sql.NullInt64
 		err = each("evidence", items, nil, func(r *sql.Rows) error {
-			var org int64
-			var unit, last sql.NullInt64
-			if err := r.Scan(&org, &unit, &last); err != nil {
+			if err := r.Scan(&id, &item, &itemUnit); err != nil {
 				return err
 			}
-			if !unit.Valid { // an item without criteria judges no unit
+			if !itemUnit.Valid { // an item without criteria judges no unit
 				return nil
 			}
-			li, ok := at[org]
+			li, ok := at[id]
 			if !ok {
 				return nil
 			}
-			u := unit.Int64
+			u := itemUnit.Int64
 			if rising {
 				if u, ok = unitOf[u]; !ok {
 					return nil
@@ -344,39 +349,30 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 				return nil
 			}
 			pend[p].evidence = true
-			if last.Valid && (!pend[p].decided || last.Int64 > pend[p].last) {
-				pend[p].decided, pend[p].last = true, last.Int64
+			if len(judged) > 0 {
+				list = append(list, ',')
 			}
+			list = strconv.AppendInt(list, item, 10)
+			judged[item] = p
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
-		// The deciding decisions' outcome, assessor and date.
-		deciding := map[int64]int32{}
-		q := []byte(accDecidingSQL)
-		for i := range pend {
-			if pend[i].decided {
-				if len(deciding) > 0 {
-					q = append(q, ',')
-				}
-				q = strconv.AppendInt(q, pend[i].last, 10)
-				deciding[pend[i].last] = int32(i)
-			}
-		}
-		q = append(q, ')')
-		if len(deciding) > 0 {
-			// The ids are written into the text (integers, so nothing to
-			// escape): one text for both stores, which a list parameter is not.
-			err = each("deciding decisions", string(q), nil, func(r *sql.Rows) error {
-				var id, assessor int64
-				var outcome string
-				if err := r.Scan(&id, &outcome, &assessor, &raw); err != nil {
+		// The newest decision on each pending unit's items judges it.
+		if len(judged) > 0 {
+			list = append(list, ')')
+			var outcome string
+			err = each("decisions", string(list), nil, func(r *sql.Rows) error {
+				if err := r.Scan(&item, &decision, &outcome, &assessor, &raw); err != nil {
 					return err
 				}
-				if i, ok := deciding[id]; ok {
-					pend[i].notYet, pend[i].assessor, pend[i].decidedOn = outcome == "not_yet_achieved", assessor, date()
+				p, ok := judged[item]
+				if !ok || pend[p].decided && decision <= pend[p].last {
+					return nil
 				}
+				pend[p].decided, pend[p].last = true, decision
+				pend[p].notYet, pend[p].assessor, pend[p].decidedOn = outcome == "not_yet_achieved", assessor, date()
 				return nil
 			})
 			if err != nil {
@@ -386,15 +382,13 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 	}
 
 	samples := map[int64]accSample{}
+	var sample, verifier int64
 	err = each("samples", accSamplesSQL, nil, func(r *sql.Rows) error {
-		var d int64
-		var sm accSample
-		if err := r.Scan(&d, &sm.id, &sm.verifier, &raw); err != nil {
+		if err := r.Scan(&decision, &sample, &verifier, &raw); err != nil {
 			return err
 		}
-		if was, ok := samples[d]; !ok || sm.id > was.id {
-			sm.on = date()
-			samples[d] = sm
+		if was, ok := samples[decision]; !ok || sample > was.id {
+			samples[decision] = accSample{id: sample, verifier: verifier, on: date()}
 		}
 		return nil
 	})
@@ -406,13 +400,14 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 	for li := range learners {
 		l := &learners[li]
 		for _, u := range l.units {
-			row := units[u]
+			out = append(out, units[u]) // filled in place: a row is 13 fields
+			row := &out[len(out)-1]
 			row.Email, row.Name, row.Cohort, row.Host = l.email, l.name, l.cohort, l.host
-			var decision int64
+			var judging int64 // the decision the row stands on
 			decided := true
 			if a := achievedOf(l, u); a != nil {
 				row.Status, row.AssessedOn, row.Assessor = "achieved", a.achievedOn, users[a.assessor]
-				decision = a.decision
+				judging = a.decision
 			} else {
 				p := &pend[pending[accPair{int32(li), u}]]
 				switch {
@@ -423,14 +418,13 @@ func (s *Store) accreditationReport(ctx context.Context, cohort int, ran func(q 
 				default:
 					row.Status = "not_started"
 				}
-				if decided, decision = p.decided, p.last; decided {
+				if decided, judging = p.decided, p.last; decided {
 					row.AssessedOn, row.Assessor = p.decidedOn, users[p.assessor]
 				}
 			}
-			if sm, ok := samples[decision]; ok && decided {
+			if sm, ok := samples[judging]; ok && decided {
 				row.Verifier, row.VerifiedOn = users[sm.verifier], sm.on
 			}
-			out = append(out, row)
 		}
 	}
 	return out, nil
