@@ -204,12 +204,7 @@ func TestAccreditationReportAgreesWithTheOneQuery(t *testing.T) {
 func TestAccreditationReportEvidenceOfPendingLearnersOnly(t *testing.T) {
 	s := demoCopy(t)
 	ctx := context.Background()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := execOn(t, s.DB())
 	one := func(q string, args ...any) int64 {
 		t.Helper()
 		var id int64
