@@ -138,11 +138,17 @@ func (s *Store) Evidence(ctx context.Context, id int64) (model.EvidenceItem, err
 	return items[0], nil
 }
 
-func (s *Store) evidenceWhere(ctx context.Context, where string, arg any) ([]model.EvidenceItem, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT e.id, e.organiser_id, e.kind, e.title, e.description, e.evidence_on,
+// evidenceSQL reads the evidence items where holds, newest first (the
+// benchmark times the portfolio's text beside the sqlite3 shell).
+func evidenceSQL(where string) string {
+	return `SELECT e.id, e.organiser_id, e.kind, e.title, e.description, e.evidence_on,
 		e.listening_count, e.listening_themes, e.status, coalesce(e.submitted_at, ''), e.created_at,
-		coalesce((SELECT code FROM units WHERE id = `+evidenceUnitSQL+`), '')
-		FROM evidence_items e WHERE `+where+` ORDER BY e.evidence_on DESC, e.id DESC`, arg)
+		coalesce((SELECT code FROM units WHERE id = ` + evidenceUnitSQL + `), '')
+		FROM evidence_items e WHERE ` + where + ` ORDER BY e.evidence_on DESC, e.id DESC`
+}
+
+func (s *Store) evidenceWhere(ctx context.Context, where string, arg any) ([]model.EvidenceItem, error) {
+	rows, err := s.db.QueryContext(ctx, evidenceSQL(where), arg)
 	if err != nil {
 		return nil, fmt.Errorf("load evidence: %w", err)
 	}
