@@ -26,17 +26,19 @@ func TestWriteWaitsPastTheBusyTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	released := make(chan struct{})
+	// Said before the commit: the waiting write may return the moment the
+	// lock goes, before a word said after the commit could be.
+	releasing := make(chan struct{})
 	go func() {
 		time.Sleep(11 * time.Second)
+		close(releasing)
 		tx.Commit()
-		close(released)
 	}()
 	if err := b.SaveSettings(ctx, model.LocalUser(), map[string]string{"centre.name": "Waited"}); err != nil {
 		t.Fatalf("a write behind an 11-second write failed: %v", err)
 	}
 	select {
-	case <-released:
+	case <-releasing:
 	default:
 		t.Fatal("the write went through while the other held the lock")
 	}
