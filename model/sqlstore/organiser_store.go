@@ -554,17 +554,7 @@ func (s *Store) OrganiserPage(ctx context.Context, id int64) (model.OrganiserPag
 	return pg, nil
 }
 
-// eachRow runs q and hands each row to scan, checking rows.Err at the end.
+// eachRow runs q on the store's handle and hands each row to scan.
 func (s *Store) eachRow(ctx context.Context, q string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return each(ctx, s.db, q, args, scan)
 }

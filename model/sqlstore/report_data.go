@@ -289,9 +289,10 @@ func finishCascadeReport(r *model.CascadeReport, cohorts []model.CohortRef, trai
 	}
 }
 
-// each runs q with args in tx and hands each row to scan.
-func each(ctx context.Context, tx *sql.Tx, q string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// each runs q with args on db (the store's handle or a transaction) and
+// hands each row to scan, checking rows.Err at the end.
+func each(ctx context.Context, db querier, q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
