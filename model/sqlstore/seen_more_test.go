@@ -417,6 +417,9 @@ func TestSubmittingAClaimChangedSinceIsRefused(t *testing.T) {
 	}
 	t.Cleanup(func() { other.Close() })
 	other.now = func() time.Time { return deskBWhen }
+	// The refusal reads "at 14:05" because it comes the same day, as the
+	// two desks' fixed times are (not today's date, which moves on).
+	f.s.now = func() time.Time { return deskAWhen }
 	lead2 := namedUser(t, f.s, "lead2", model.RoleLead)
 	atA, err := f.s.ClaimByID(ctx, c.ID)
 	if err != nil {
