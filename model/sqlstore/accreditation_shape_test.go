@@ -196,8 +196,8 @@ func TestAccreditationReportAgreesWithTheOneQuery(t *testing.T) {
 
 // TestAccreditationReportEvidenceOfPendingLearnersOnly: the report reads
 // only the items of learners with a unit not achieved, the decisions only
-// on items for such a unit, and when the criteria's units rise with their
-// ids it takes an item's lowest criterion for its unit. Each case here
+// on items for such a unit, and each item's unit as kept on it (migration
+// 101), which must be its lowest unit, not its lowest criterion's. Each case here
 // would catch one of those shortcuts going wrong; all are made first and
 // then read once, and held to the former single query, for the cohorts
 // they touch (the whole programme's oracle is slow under -race).
@@ -275,8 +275,9 @@ func TestAccreditationReportEvidenceOfPendingLearnersOnly(t *testing.T) {
 	decide(item(done, "After it all", criterionOf(doneUnit)), done, "not_yet_achieved", "2099-05-01")
 	// 4. The catalogue stops rising: a new criterion of another learner's
 	// pending unit (the highest id of all) on an item with a criterion of a
-	// higher unit (a lower id). The item is for the pending unit, its
-	// lowest; its lowest criterion would say the higher unit.
+	// higher unit (a lower id), written after it. The item is for the
+	// pending unit, its lowest; its lowest criterion, or the unit of the
+	// criterion written first, would say the higher unit.
 	late := one(`INSERT INTO criteria (unit_id, outcome_id, number, text)
 		SELECT unit_id, outcome_id, '9.9', 'Added to the unit after the others' FROM criteria WHERE id = $1 RETURNING id`, criterionOf(otherUnit))
 	higher := one(`SELECT min(id) FROM criteria WHERE unit_id > $1 AND id < $2`, otherUnit, late)

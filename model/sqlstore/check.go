@@ -173,6 +173,14 @@ var ruleChecks = []struct{ table, q string }{
 	{"organisers", `SELECT o.id, 'volunteer supported by someone who is not a senior organiser'
         FROM organisers o JOIN organisers s ON s.id = o.supported_by_id WHERE s.role <> 'senior'`},
 	{"trainers", `SELECT t.id, 'trainer trained by themselves' FROM trainers t WHERE t.trained_by_id = t.id`},
+	// Migration 101's triggers keep an item's unit; a file edited past them
+	// would judge the accreditation report's units from a wrong one.
+	{"evidence_items", `SELECT x.id, 'recorded as evidence for unit ' || coalesce(ru.code, 'none') ||
+            ' but its criteria are of unit ' || coalesce(cu.code, 'none')
+        FROM (SELECT e.id, e.unit_id, (SELECT min(c.unit_id) FROM evidence_criteria ec JOIN criteria c ON c.id = ec.criterion_id
+                WHERE ec.evidence_id = e.id) AS derived FROM evidence_items e) x
+        LEFT JOIN units ru ON ru.id = x.unit_id LEFT JOIN units cu ON cu.id = x.derived
+        WHERE NOT (x.unit_id = x.derived OR x.unit_id IS NULL AND x.derived IS NULL)`},
 }
 
 func (s *Store) checkRules(ctx context.Context, r *model.CheckReport) error {
