@@ -249,24 +249,44 @@ func (s *Store) Coverage(ctx context.Context, organiserID int64) ([]model.Criter
 	return out, rows.Err()
 }
 
-// Learners lists organisers matching text in name or email, for picking a portfolio.
+// Learners lists organisers matching text, for picking a portfolio: every
+// word of it in the name, email or host, whatever the case and accents
+// ("padraig murphy" finds Pádraig Murphy), as the organisers list matches.
+// The words are matched in Go (model.Fold): SQLite's LIKE knows no accents
+// and PostgreSQL's no case.
 func (s *Store) Learners(ctx context.Context, text string, limit int) ([]model.Learner, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, p.given_name || ' ' || p.family_name, p.email, coalesce(c.number, 0),
+	const q = `SELECT o.id, p.given_name || ' ' || p.family_name, p.email, coalesce(c.number, 0),
 		coalesce(h.name, ''), p.uln FROM organisers o JOIN people p ON p.id = o.person_id
 		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN hosts h ON h.id = o.host_id
-		WHERE ($1 = '' OR p.given_name || ' ' || p.family_name LIKE $2 OR p.email LIKE $2)
-		ORDER BY p.family_name, p.given_name LIMIT $3`, text, "%"+text+"%", limit)
+		ORDER BY p.family_name, p.given_name, o.id`
+	words := strings.Fields(model.Fold(text))
+	var args []any
+	query := q
+	if len(words) == 0 {
+		query, args = q+` LIMIT $1`, []any{limit}
+	}
+	var out []model.Learner
+	err := s.eachRow(ctx, query, args, func(r *sql.Rows) error {
+		var l model.Learner
+		if err := r.Scan(&l.OrganiserID, &l.Name, &l.Email, &l.Cohort, &l.Host, &l.ULN); err != nil {
+			return err
+		}
+		if len(out) >= limit {
+			return nil
+		}
+		if len(words) > 0 {
+			hay := model.Fold(l.Name + "\x00" + l.Email + "\x00" + l.Host)
+			for _, w := range words {
+				if !strings.Contains(hay, w) {
+					return nil
+				}
+			}
+		}
+		out = append(out, l)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list learners: %w", err)
 	}
-	defer rows.Close()
-	var out []model.Learner
-	for rows.Next() {
-		var l model.Learner
-		if err := rows.Scan(&l.OrganiserID, &l.Name, &l.Email, &l.Cohort, &l.Host, &l.ULN); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return out, nil
 }
