@@ -64,6 +64,7 @@ type evidenceScreen struct {
 	// portfolio
 	search     *widget.Entry
 	learners   []model.Learner
+	learnerSeq int // the latest search; an older answer is dropped
 	learnerLst *widget.List
 	learner    model.Learner
 	items      []model.EvidenceItem
@@ -119,7 +120,7 @@ func (s *evidenceScreen) buildUI() {
 	split.Offset = 0.52
 	queueTab := container.NewBorder(filters, nil, nil, nil, split)
 
-	s.search = &widget.Entry{PlaceHolder: "Find a learner by name or email (Ctrl+F)", OnChanged: s.onSearchChanged}
+	s.search = &widget.Entry{PlaceHolder: "Find a learner by name, email or host (Ctrl+F)", OnChanged: s.onSearchChanged}
 	s.search.ExtendBaseWidget(s.search)
 	s.learnerLst = widget.NewList(func() int { return len(s.learners) },
 		func() fyne.CanvasObject { return widget.NewLabel("Learner name, cohort 00") },
@@ -733,11 +734,23 @@ func fileSize(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
+// onSearchChanged lists the learners matching text. Each keystroke asks
+// again, and an answer overtaken by a newer question is dropped: a search
+// that reads every learner can finish after the next, shorter one.
 func (s *evidenceScreen) onSearchChanged(text string) {
+	s.learnerSeq++
+	seq := s.learnerSeq
 	load(s.e, func(ctx context.Context) ([]model.Learner, error) {
 		return s.store.Learners(ctx, strings.TrimSpace(text), 200)
 	},
-		func(ls []model.Learner) { s.learners = ls; s.learnerLst.UnselectAll(); s.learnerLst.Refresh() },
+		func(ls []model.Learner) {
+			if seq != s.learnerSeq {
+				return
+			}
+			s.learners = ls
+			s.learnerLst.UnselectAll()
+			s.learnerLst.Refresh()
+		},
 		func(err error) { s.heading.SetText(errText(err)) })
 }
 

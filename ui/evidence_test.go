@@ -127,3 +127,22 @@ func TestModeratorCannotDecide(t *testing.T) {
 		t.Error("no explanation shown to the moderator")
 	}
 }
+
+// The Portfolios tab's search finds a learner typed as a person types the
+// name: lower case, without the accent, given name first.
+func TestPortfolioSearchIgnoresCaseAndAccents(t *testing.T) {
+	sc, _, w, q := openQueue(t, openDemo(t), "assessor")
+	sc.root.SelectIndex(1)
+	test.Type(sc.search, "padraig byrne")
+	waitFor(t, q, "the learners found", func() bool {
+		return sc.e.pending.Load() == 0 && sc.search.Text == "padraig byrne" && len(sc.learners) > 0
+	})
+	for _, l := range sc.learners {
+		if l.Name != "Pádraig Byrne" {
+			t.Errorf("searching \"padraig byrne\" listed %q", l.Name)
+		}
+	}
+	if !strings.Contains(shownText(w.Content()), "Pádraig Byrne") {
+		t.Error("the list does not show Pádraig Byrne")
+	}
+}

@@ -156,7 +156,7 @@ var readOnlyInputs = map[string]bool{
 	"Evidence: choices from All cohorts":                             true,
 	"Evidence: choices from All units":                               true,
 	"Evidence: host (part of its name)":                              true,
-	"Evidence: Find a learner by name or email (Ctrl+F)":             true,
+	"Evidence: Find a learner by name, email or host (Ctrl+F)":       true,
 	"Verification: choices from Cohort 1":                            true,
 	"Verification: Pending only":                                     true,
 	// Certificates: who is eligible, and the issued list.
