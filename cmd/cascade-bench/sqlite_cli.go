@@ -101,7 +101,7 @@ func (b *bench) measureQueries() error {
 // measureReportQuery adds the row for a report's statements: ours and the
 // shell's medians, from interleavedTimes, held to 1.5×.
 func (b *bench) measureReportQuery(q sqlstore.NamedQuery, name string) error {
-	ours, shell, err := interleavedTimes(b.store.DB(), b.db, partsOf(q), 4, 5)
+	ours, shell, err := interleavedTimes(b.store.DB(), b.db, partsOf(q), 8, 5)
 	if err != nil {
 		return err
 	}
