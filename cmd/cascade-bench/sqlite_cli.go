@@ -42,19 +42,27 @@ func (b *bench) measureQueries() error {
 		if err := drainAll(b.store.DB(), partsOf(q)); err != nil { // warm the page cache, as the CLI's best-of-3 is
 			return fmt.Errorf("%s: %w", q.Name, err)
 		}
+		var ours, peer time.Duration
+		var peerErr error
+		peerLabel := peerName
 		if q.Report && b.server == nil && cliErr == nil {
 			// A report's statements are timed by the shell itself, run by
 			// run, in rounds taken in turn with ours (interleavedTimes).
-			if err := b.measureReportQuery(q, name); err != nil {
+			ours, peer, err = interleavedTimes(b.store.DB(), b.db, partsOf(q), 8, 5)
+			if err != nil {
 				return fmt.Errorf("%s: %w", q.Name, err)
 			}
-			continue
+			peerLabel += " (.timer)"
+		} else {
+			ours, err = timeIt(n, func() error { return drainAll(b.store.DB(), partsOf(q)) })
+			if err != nil {
+				return fmt.Errorf("%s: %w", q.Name, err)
+			}
+			if cliErr == nil {
+				peer, peerErr = peerTime(q, n)
+			}
 		}
-		ours, err := timeIt(n, func() error { return drainAll(b.store.DB(), partsOf(q)) })
-		if err != nil {
-			return fmt.Errorf("%s: %w", q.Name, err)
-		}
-		r := result{Name: name, Value: ms(ours), Unit: "ms", Peer: peerName}
+		r := result{Name: name, Value: ms(ours), Unit: "ms", Peer: peerLabel}
 		limit := 2.5
 		if q.Report {
 			limit = 1.5
@@ -74,8 +82,8 @@ func (b *bench) measureQueries() error {
 		}
 		if cliErr != nil {
 			r.Reason = peerTool + " not installed (" + install + ")"
-		} else if peer, err := peerTime(q, n); err != nil {
-			r.Reason = peerTool + " failed: " + err.Error()
+		} else if peerErr != nil {
+			r.Reason = peerTool + " failed: " + peerErr.Error()
 		} else {
 			r.PeerValue = ptr(ms(peer))
 			if peer > 0 {
@@ -92,33 +100,6 @@ func (b *bench) measureQueries() error {
 				if plan, err := plan(b.store.DB(), part); err == nil {
 					fmt.Fprintf(b.out, "    plan: %s\n", plan)
 				}
-			}
-		}
-	}
-	return nil
-}
-
-// measureReportQuery adds the row for a report's statements: ours and the
-// shell's medians, from interleavedTimes, held to 1.5×.
-func (b *bench) measureReportQuery(q sqlstore.NamedQuery, name string) error {
-	ours, shell, err := interleavedTimes(b.store.DB(), b.db, partsOf(q), 8, 5)
-	if err != nil {
-		return err
-	}
-	r := result{Name: name, Value: ms(ours), Unit: "ms", Peer: "sqlite3 CLI, same SQL (.timer)", Target: "≤ 1.5× CLI"}
-	r.PeerValue = ptr(ms(shell))
-	if shell > 0 {
-		r.Ratio = ptr(float64(ours) / float64(shell))
-		ok := *r.Ratio <= 1.5
-		r.OK = &ok
-	} else {
-		r.Reason = "CLI time too small to divide by"
-	}
-	b.add(r)
-	if !b.json {
-		for _, part := range partsOf(q) {
-			if plan, err := queryPlan(b.store.DB(), part); err == nil {
-				fmt.Fprintf(b.out, "    plan: %s\n", plan)
 			}
 		}
 	}
