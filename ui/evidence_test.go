@@ -146,3 +146,17 @@ func TestPortfolioSearchIgnoresCaseAndAccents(t *testing.T) {
 		t.Error("the list does not show Pádraig Byrne")
 	}
 }
+
+// An answer overtaken by a newer search is dropped: a search for one
+// learner, then for the first page, ends showing the first page whichever
+// answer comes back last.
+func TestPortfolioSearchKeepsTheNewestAnswer(t *testing.T) {
+	sc, _, _, q := openQueue(t, openDemo(t), "assessor")
+	sc.root.SelectIndex(1)
+	sc.searchLearners("padraig byrne")
+	sc.searchLearners("")
+	waitFor(t, q, "both answers", func() bool { return sc.e.pending.Load() == 0 })
+	if len(sc.learners) < 100 {
+		t.Errorf("after searching \"padraig byrne\" then nothing, the list shows %d learners; want the first page", len(sc.learners))
+	}
+}

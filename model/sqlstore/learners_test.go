@@ -4,6 +4,7 @@ import (
 	"cascade/model"
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -26,6 +27,8 @@ func TestLearnersFindsEveryWordWhateverTheCaseAndAccents(t *testing.T) {
 	add("Ann", "Murphy", "ann.m@example.org")
 	add("Łukasz", "Nowak", "lukasz@example.org")
 	add("Σοφία", "Papadopoulou", "sofia@example.org")
+	add("Ciarán", "Ó Súilleabháin", "ciaran@example.org")
+	add("Wei", "Zeng", "wei@example.org")
 	for i := range 5 {
 		add("Learner", fmt.Sprintf("Number %d", i), fmt.Sprintf("n%d@example.org", i))
 	}
@@ -59,6 +62,13 @@ func TestLearnersFindsEveryWordWhateverTheCaseAndAccents(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(c.want) {
 			t.Errorf("Learners(%q) = %q; want %q", c.text, got, c.want)
 		}
+	}
+	// Found people read in a British reader's order, Ó with the Os, not
+	// after Zeng as bytes would put it.
+	all := names("example.org", 20)
+	if at := slices.Index(all, "Ciarán Ó Súilleabháin"); at < 0 || at > slices.Index(all, "Σοφία Papadopoulou") ||
+		slices.Index(all, "Wei Zeng") != len(all)-1 {
+		t.Errorf("Learners(example.org) in the order %q; want Ó Súilleabháin among the Os and Zeng last", all)
 	}
 	if got := names("learner", 2); len(got) != 2 {
 		t.Errorf("Learners(learner, limit 2) = %q; want two of the five", got)
