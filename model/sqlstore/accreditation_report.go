@@ -17,8 +17,8 @@ import (
 // besides): achieved when unit_achievements holds it, else judged by the
 // newest decision on any of the learner's evidence for the unit (an item's
 // unit is the lowest unit its criteria belong to, kept on the item since
-// migration 101), with the verifier on the
-// newest sample of the deciding decision.
+// migration 101), with the verifier on the newest sample of the deciding
+// decision.
 //
 // It was one query joining all of that, about 1 s at scale 10 on either
 // store, most of it SQLite or PostgreSQL joining 145,000 evidence criteria,
