@@ -718,8 +718,8 @@ func (s *Store) IssueCertificates(ctx context.Context, by model.User, cands []mo
 	}
 	// The candidates were read from this file: a page that quietly lost
 	// rows would issue to the wrong people, or to too few. The tables they
-	// come from and the issue writes are checked, not the whole file: the
-	// evidence, decisions and their criteria, half the file, play no part,
+	// and the issue read are checked, not the whole file: the evidence,
+	// decisions and their criteria, half the file, play no part,
 	// and checking them made one certificate on demand 80 ms at scale 1
 	// and 600 ms at scale 10.
 	if err := s.quickCheck(ctx, certificateTables...); err != nil {

@@ -258,6 +258,7 @@ func (s *Store) Coverage(ctx context.Context, organiserID int64) ([]model.Criter
 // and PostgreSQL's no case. With no text the first page comes in the
 // database's name order, straight from its index.
 func (s *Store) Learners(ctx context.Context, text string, limit int) ([]model.Learner, error) {
+	limit = max(limit, 0)
 	words := strings.Fields(model.Fold(text))
 	if len(words) == 0 {
 		return s.learnersPage(ctx, limit)
@@ -321,20 +322,21 @@ func (s *Store) Learners(ctx context.Context, text string, limit int) ([]model.L
 	slices.SortFunc(found, func(a, b match) int {
 		return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.Name, b.Name), cmp.Compare(a.OrganiserID, b.OrganiserID))
 	})
-	out := make([]model.Learner, 0, min(len(found), max(limit, 0)))
-	for _, m := range found[:min(len(found), max(limit, 0))] {
+	found = found[:min(len(found), limit)]
+	out := make([]model.Learner, 0, len(found))
+	for _, m := range found {
 		out = append(out, m.Learner)
 	}
 	return out, nil
 }
 
-// learnersPage is the first limit organisers in the database's name order.
+// learnersPage is the first limit (at least 0) organisers in the database's name order.
 func (s *Store) learnersPage(ctx context.Context, limit int) ([]model.Learner, error) {
 	var out []model.Learner
 	err := s.eachRow(ctx, `SELECT o.id, p.given_name || ' ' || p.family_name, p.email, coalesce(c.number, 0),
 		coalesce(h.name, ''), p.uln FROM organisers o JOIN people p ON p.id = o.person_id
 		LEFT JOIN cohorts c ON c.id = o.cohort_id LEFT JOIN hosts h ON h.id = o.host_id
-		ORDER BY p.family_name, p.given_name, o.id LIMIT $1`, []any{max(limit, 0)}, func(r *sql.Rows) error {
+		ORDER BY p.family_name, p.given_name, o.id LIMIT $1`, []any{limit}, func(r *sql.Rows) error {
 		var l model.Learner
 		err := r.Scan(&l.OrganiserID, &l.Name, &l.Email, &l.Cohort, &l.Host, &l.ULN)
 		out = append(out, l)
