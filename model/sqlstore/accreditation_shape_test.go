@@ -101,20 +101,7 @@ func TestAccreditationReportAgreesWithTheOneQuery(t *testing.T) {
 	s := demoCopy(t)
 	ctx := context.Background()
 	sameAsOneQuery(t, s, "demo", 0, 1, 2, 3, 99)
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := s.DB().ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	one := func(q string, args ...any) int64 {
-		t.Helper()
-		var id int64
-		if err := s.DB().QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
+	exec, one := execOn(t, s.DB()), int64On(t, s.DB())
 	now := model.Now()
 	pending := `SELECT r.organiser_id, gu.unit_id FROM registrations r
 		JOIN qualification_groups g ON g.qualification_id = r.qualification_id JOIN qualification_group_units gu ON gu.group_id = g.id
@@ -205,14 +192,7 @@ func TestAccreditationReportEvidenceOfPendingLearnersOnly(t *testing.T) {
 	s := demoCopy(t)
 	ctx := context.Background()
 	exec := execOn(t, s.DB())
-	one := func(q string, args ...any) int64 {
-		t.Helper()
-		var id int64
-		if err := s.DB().QueryRowContext(ctx, q, args...).Scan(&id); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		return id
-	}
+	one := int64On(t, s.DB())
 	now := model.Now()
 	assessor := one(`SELECT id FROM users WHERE role = 'assessor' ORDER BY id LIMIT 1`)
 	item := func(org int64, title string, criteria ...int64) int64 {

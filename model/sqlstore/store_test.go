@@ -270,3 +270,16 @@ func execOn(t *testing.T, db *sql.DB) func(q string, args ...any) {
 		}
 	}
 }
+
+// int64On reads one integer (an id, a count) from db, failing t when the
+// read fails.
+func int64On(t *testing.T, db *sql.DB) func(q string, args ...any) int64 {
+	return func(q string, args ...any) int64 {
+		t.Helper()
+		var v int64
+		if err := db.QueryRowContext(context.Background(), q, args...).Scan(&v); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return v
+	}
+}
