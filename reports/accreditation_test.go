@@ -82,6 +82,8 @@ func TestAccreditationPDFShowsUKDatesWhileCSVKeepsISO(t *testing.T) {
 			Level: 2, Credits: 3, Status: "achieved", Assessor: "assessor", AssessedOn: "2012-09-03", Verifier: "verifier", VerifiedOn: "2012-10-01"},
 		{Email: "sian@example.org", Name: "Siân Morgan", Cohort: 3, Host: "Keystone", UnitCode: "CO202", Title: "Networks",
 			Level: 2, Credits: 3, Status: "not_started"},
+		{Email: "wide@example.org", Name: "Wide Dates", Cohort: 3, Host: "Keystone", UnitCode: "CO203", Title: "Power",
+			Level: 2, Credits: 3, Status: "achieved", Assessor: "assessor", AssessedOn: "2012-03-25", Verifier: "verifier", VerifiedOn: "2012-05-30"},
 	}
 	d := AccreditationDocument(rows, 3, "Community Organisers Programme", fixed)
 
@@ -102,6 +104,13 @@ func TestAccreditationPDFShowsUKDatesWhileCSVKeepsISO(t *testing.T) {
 	}
 	if !strings.Contains(line, "3 Sep 2012") || !strings.Contains(line, "1 Oct 2012") {
 		t.Errorf("PDF table row %q; want the assessed and verified dates as 3 Sep 2012 and 1 Oct 2012", line)
+	}
+	// The widest dates (two-digit days, wide months) show whole: the
+	// assessed and verified columns once cut them to "25 Mar 20…".
+	for _, want := range []string{"25 Mar 2012", "30 May 2012"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF does not show %s whole:\n%s", want, text)
+		}
 	}
 	if strings.Contains(text, "2012-09-03") || strings.Contains(text, "2012-10-01") {
 		t.Errorf("PDF shows an ISO date:\n%s", text)

@@ -153,7 +153,7 @@ func (d Document) WritePDF(w io.Writer) error {
 	for _, t := range d.Tables {
 		pdf.AddPage()
 		heading(pdf, t.Title)
-		table(pdf, t.Header, spread(t.Widths, len(t.Header), usable), t.Align, t.shownRows())
+		table(pdf, t.Header, t.widths(pdf, usable), t.Align, t.shownRows())
 	}
 	return pdf.Output(w)
 }
@@ -166,6 +166,43 @@ func heading(pdf *gofpdf.Fpdf, title string) {
 }
 
 // spread scales relative widths to the usable page width.
+// widths is the table's columns in mm across usable, its relative widths
+// spread, with each date column widened to the widest date a person reads
+// (30 May 2012 is wider than 1 Jan 2012), taken from the other columns in
+// proportion: a date cut to "25 Mar 20…" is no date.
+func (t Table) widths(pdf *gofpdf.Fpdf, usable float64) []float64 {
+	w := spread(t.Widths, len(t.Header), usable)
+	if len(t.Dates) == 0 {
+		return w
+	}
+	pdf.SetFont(fontFamily, "", 9) // the rows' font (table)
+	var need float64
+	for m := 1; m <= 12; m++ {
+		need = max(need, pdf.GetStringWidth(model.DisplayDate(fmt.Sprintf("2000-%02d-28", m))))
+	}
+	need += 1.5 // table fits cell text in its width less 1 mm
+	isDate := func(c int) bool { return slices.Contains(t.Dates, c) }
+	var short, rest float64
+	for c := range w {
+		if isDate(c) {
+			short += max(need-w[c], 0)
+		} else {
+			rest += w[c]
+		}
+	}
+	if short == 0 || rest <= short {
+		return w
+	}
+	for c := range w {
+		if isDate(c) {
+			w[c] = max(w[c], need)
+		} else {
+			w[c] -= short * w[c] / rest
+		}
+	}
+	return w
+}
+
 func spread(rel []float64, n int, usable float64) []float64 {
 	out := make([]float64, n)
 	var sum float64
