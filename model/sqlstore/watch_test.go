@@ -194,6 +194,10 @@ func TestWatchMergesABurst(t *testing.T) {
 // not wait for a writer) and delivers the write once it commits.
 func TestWatchSurvivesALongWrite(t *testing.T) {
 	a := newTestStore(t)
+	// On a server a watch looks unprompted only every 5 s (it is told of
+	// commits), so three looks took 10-15 s against the 10 s below and the
+	// test passed or failed by a tick. It looks as often as on SQLite here.
+	a.watchPoll = watchEvery
 	b := secondHandle(t, a)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
